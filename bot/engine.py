@@ -1,0 +1,118 @@
+"""The engine: one turn in, one reply out, the same for every channel.
+
+It serializes the turns of one user, gives an awaiting skill the first look (a booking in
+progress), otherwise asks the skills in registry order, and never lets an exception reach a
+channel: a failure becomes a polite Korean answer and a log line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from bot.kb.base import KnowledgeBase
+from bot.kb.schedule import local_now
+from bot.messages import QuickReply, Reply, Turn
+from bot.settings import RetrievalSettings
+from skills import SKILLS
+from skills.base import Context, Skill
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 1000  # longer messages are cut before analysis; nobody asks a question in 5 pages
+STATE_TTL = timedelta(minutes=30)
+
+
+@dataclass
+class ConversationState:
+    awaiting: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    updated: datetime | None = None
+
+
+class StateStore(Protocol):
+    """Where a conversation's multi-turn memory lives (memory for the CLI, the database for channels)."""
+
+    async def load(self, turn: Turn) -> ConversationState: ...
+
+    async def save(self, turn: Turn, state: ConversationState) -> None: ...
+
+
+class MemoryStates:
+    def __init__(self) -> None:
+        self._states: dict[tuple[str, str], ConversationState] = {}
+
+    async def load(self, turn: Turn) -> ConversationState:
+        return self._states.get((turn.channel, turn.user_key), ConversationState())
+
+    async def save(self, turn: Turn, state: ConversationState) -> None:
+        self._states[(turn.channel, turn.user_key)] = state
+
+
+class Engine:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        retrieval: RetrievalSettings,
+        skills: tuple[Skill, ...] = SKILLS,
+        states: StateStore | None = None,
+    ):
+        self.kb = kb
+        self.retrieval = retrieval
+        self.skills = skills
+        self.states = states or MemoryStates()
+        self._locks: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def respond(self, turn: Turn) -> Reply:
+        """Answer one turn; turns of the same user are answered one at a time, in order."""
+        key = (turn.channel, turn.user_key)
+        async with self._locks[key]:
+            try:
+                return await self._respond(turn)
+            except Exception:
+                log.exception("engine failed on a turn from %s/%s", turn.channel, turn.user_key)
+                return Reply(
+                    "unknown",
+                    ["죄송해요, 잠시 문제가 생겨서 답을 드리지 못했어요. 잠시 후 다시 물어봐 주시거나 직원 연결을 눌러 주세요."],
+                    quick_replies=[QuickReply("직원 연결", "직원 연결해 주세요")],
+                )
+            finally:
+                lock = self._locks.get(key)
+                if lock is not None and not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
+                    self._locks.pop(key, None)
+
+    async def _respond(self, turn: Turn) -> Reply:
+        t0 = time.perf_counter()
+        if not turn.text.strip():
+            return Reply("unknown", ["메시지를 잘 받지 못했어요. 궁금한 점을 글로 적어 주시겠어요?"])
+        if len(turn.text) > MAX_TEXT:
+            turn = Turn(turn.text[:MAX_TEXT], turn.user_key, turn.channel, turn.params, turn.now)
+        snapshot = self.kb.snapshot
+        now = local_now(snapshot.knowledge.store, turn.now)
+        state = await self.states.load(turn)
+        if state.updated and now - state.updated > STATE_TTL:
+            state = ConversationState()
+        ctx = Context(turn, snapshot, now, self.retrieval, state=dict(state.data) if state.awaiting else {})
+        reply = None
+        for skill in self._order(state.awaiting):
+            reply = await skill.respond(turn, ctx)
+            if reply is not None:
+                log.debug("%s answered in %.1f ms", skill.name, (time.perf_counter() - t0) * 1000)
+                break
+        assert reply is not None, "the fallback skill always answers"
+        await self.states.save(turn, ConversationState(reply.awaiting, reply.state, now))
+        return reply
+
+    def _order(self, awaiting: str | None) -> list[Skill]:
+        if awaiting is None:
+            return list(self.skills)
+        first = [s for s in self.skills if s.name == awaiting]
+        return first + [s for s in self.skills if s.name != awaiting]
+
+
+def build_engine(kb: KnowledgeBase, retrieval: RetrievalSettings, states: StateStore | None = None) -> Engine:
+    return Engine(kb, retrieval, states=states)

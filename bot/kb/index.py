@@ -1,0 +1,256 @@
+"""Hybrid retrieval over one knowledge snapshot: Kiwi-morpheme BM25 plus Chroma vectors, fused by rank.
+
+BM25 finds the owner's exact words; the n-gram vectors find typos, spacing and partial words.
+Reciprocal-rank fusion orders the candidates; a separate confidence (how much of the message
+the entry explains) decides whether to answer at all, because ranks alone cannot say "none".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from bot.kb.embedding import HashedNgramEmbedding, ngram_vector
+from bot.kb.records import Knowledge
+from bot.kb.text import Lexicon, build_lexicon, builtin_lexicon, clean
+from bot.kb.tokenizer import Tokenizer
+
+log = logging.getLogger(__name__)
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+@dataclass(frozen=True)
+class Doc:
+    kind: str
+    id: str
+    parts: tuple[str, ...]  # texts embedded separately (question, each alias, answer)
+    weighted: tuple[tuple[str, int], ...]  # (text, repeat) pairs for BM25
+
+
+@dataclass(frozen=True)
+class Query:
+    """A message analysed once and searched many times (FAQ, menu, with item names masked)."""
+
+    raw: str
+    clean: str
+    expanded: str
+    tokens: tuple[str, ...]
+    vector: np.ndarray = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    id: str
+    fused: float
+    bm25: float
+    cosine: float
+    coverage: float
+    head: float
+    matched: tuple[str, ...]
+
+    @property
+    def confidence(self) -> float:
+        """0..1: how well this entry and the message explain each other, comparable across messages."""
+        return 0.4 * self.coverage + 0.25 * self.cosine + 0.35 * self.head
+
+
+class _KindIndex:
+    """BM25 and term statistics for the documents of one kind."""
+
+    def __init__(self, docs: list[Doc], token_lists: list[list[str]], phrasings: list[list[set[str]]]):
+        self.docs = docs
+        self.phrasings = phrasings
+        self.position = {d.id: i for i, d in enumerate(docs)}
+        self.term_sets = [set(t) for t in token_lists]
+        df = Counter(t for ts in self.term_sets for t in ts)
+        n = max(len(docs), 1)
+        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self.oov_idf = math.log(1 + (n + 0.5) / 0.5) * 0.5
+        self.bm25 = bm25s.BM25(k1=1.2, b=0.5)
+        if docs:
+            self.bm25.index([t or ["∅"] for t in token_lists], show_progress=False)
+
+    def scores(self, tokens: Iterable[str]) -> np.ndarray:
+        known = [t for t in tokens if t in self.idf]
+        if not self.docs or not known:
+            return np.zeros(len(self.docs), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
+
+    def coverage(self, tokens: tuple[str, ...], i: int) -> tuple[float, tuple[str, ...]]:
+        terms = set(tokens)
+        if not terms:
+            return 0.0, ()
+        total = sum(self.idf.get(t, self.oov_idf) for t in terms)
+        matched = tuple(sorted(t for t in terms if t in self.term_sets[i]))
+        return sum(self.idf[t] for t in matched) / total, matched
+
+    def head(self, tokens: tuple[str, ...], i: int) -> float:
+        """How much of the entry's own question (or its closest alias) the message says."""
+        terms = set(tokens)
+        best = 0.0
+        for phrase in self.phrasings[i]:
+            total = sum(self.idf.get(t, 0.0) for t in phrase)
+            if total:
+                # The +1 keeps a one-word question (배달도 되나요?) from claiming any message with that word.
+                best = max(best, sum(self.idf.get(t, 0.0) for t in phrase & terms) / (total + 1.0))
+        return best
+
+
+class VectorStore:
+    """One persistent Chroma collection per knowledge folder; entries keyed by content hash."""
+
+    def __init__(self, path: Path, name: str, dim: int):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        path.mkdir(parents=True, exist_ok=True)
+        self.embed = HashedNgramEmbedding(dim)
+        self.client = chromadb.PersistentClient(
+            path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        )
+        self.collection = self.client.get_or_create_collection(
+            name=name, embedding_function=self.embed, metadata={"hnsw:space": "cosine"}  # type: ignore[arg-type]
+        )
+
+    def sync(self, entries: dict[str, tuple[str, str, str]]) -> tuple[int, int]:
+        """Add the entries not stored yet (id -> (kind, doc id, text)); return (added, kept)."""
+        existing = set(self.collection.get(include=[])["ids"])
+        new = [k for k in entries if k not in existing]
+        for start in range(0, len(new), 1000):
+            batch = new[start : start + 1000]
+            self.collection.add(
+                ids=batch,
+                documents=[entries[k][2] for k in batch],
+                embeddings=[ngram_vector(entries[k][2], self.embed.dim) for k in batch],  # type: ignore[arg-type]
+                metadatas=[{"kind": entries[k][0], "doc": entries[k][1]} for k in batch],
+            )
+        return len(new), len(existing & set(entries))
+
+    def prune(self, keep: set[str]) -> int:
+        """Delete entries no snapshot uses any more."""
+        stale = [k for k in self.collection.get(include=[])["ids"] if k not in keep]
+        if stale:
+            self.collection.delete(ids=stale)
+        return len(stale)
+
+    def query(self, vector: np.ndarray, kind: str, k: int) -> list[tuple[str, str, float]]:
+        """(entry id, doc id, cosine) of the nearest entries of `kind`."""
+        res = self.collection.query(
+            query_embeddings=[vector], n_results=k, where={"kind": kind}, include=["metadatas", "distances"]
+        )
+        ids, metas, dists = res["ids"][0], res["metadatas"][0], res["distances"][0]  # type: ignore[index]
+        return [(i, str(m["doc"]), 1.0 - float(d)) for i, m, d in zip(ids, metas, dists)]
+
+
+def _docs(knowledge: Knowledge) -> list[Doc]:
+    docs = []
+    for f in knowledge.faqs:
+        head = (f.id, *f.aliases)
+        weighted = tuple((t, 2) for t in head) + ((f.answer, 1), (f.category, 1))
+        docs.append(Doc("faq", f.id, (*head, f.answer), weighted))
+    for m in knowledge.menu:
+        text = f"{m.name} {m.category} {m.description} {' '.join(m.tags)}"
+        docs.append(Doc("menu", m.name, (m.name, text), ((m.name, 3), (m.category, 1), (m.description, 1), (" ".join(m.tags), 1))))
+    return docs
+
+
+def _entry_key(doc: Doc, part: int, text: str, salt: str) -> str:
+    digest = hashlib.sha1(f"{salt}\x00{doc.kind}\x00{doc.id}\x00{text}".encode()).hexdigest()[:16]
+    return f"{doc.kind}:{part}:{digest}"
+
+
+class KnowledgeIndex:
+    """Immutable search over one snapshot; build a new one when the files change."""
+
+    def __init__(self, knowledge: Knowledge, tokenizer: Tokenizer, vectors: VectorStore, rrf_k: int = 60):
+        t0 = time.perf_counter()
+        self.knowledge = knowledge
+        self.tokenizer = tokenizer
+        self.vectors = vectors
+        self.rrf_k = rrf_k
+        self.lexicon: Lexicon = build_lexicon((*builtin_lexicon(), *knowledge.synonyms))
+        docs = _docs(knowledge)
+        token_lists = [[tok for t, n in d.weighted for tok in self.analyse(t)[2] * n] for d in docs]
+        phrasings = [[set(self.analyse(p)[2]) for p in d.parts[:-1]] for d in docs]
+        self.kinds = {
+            kind: _KindIndex(
+                [d for d in docs if d.kind == kind],
+                [t for d, t in zip(docs, token_lists) if d.kind == kind],
+                [p for d, p in zip(docs, phrasings) if d.kind == kind],
+            )
+            for kind in ("faq", "menu")
+        }
+        salt = f"{tokenizer.name}:{vectors.embed.dim}"
+        self.entries = {
+            _entry_key(d, i, text, salt): (d.kind, d.id, text)
+            for d in docs
+            for i, part in enumerate(d.parts)
+            if (text := self.vector_text(part))
+        }
+        self.added, self.kept = vectors.sync(self.entries)
+        self.build_seconds = time.perf_counter() - t0
+
+    def analyse(self, text: str) -> tuple[str, str, tuple[str, ...]]:
+        """(clean text, text with its canonical words, index terms), the same for docs and queries.
+
+        Canonical words are added as whole terms, not re-analysed: Kiwi reads a lone 아이 as an
+        interjection. Variants are matched on the text and on its morpheme forms, so a variant
+        written as a stem (들고 나가) also finds 들고 나갈.
+        """
+        c = clean(text)
+        canon = self.lexicon.expand(c, self.tokenizer.lemmas(c))
+        tokens = [*self.tokenizer.tokens(c), *(w for phrase in canon for w in phrase.split())]
+        expanded = f"{c} {' '.join(canon)}" if canon else c
+        return c, expanded, tuple(tokens)
+
+    def vector_text(self, text: str) -> str:
+        """What gets embedded: the content words, so question framing (어떻게, 되나요) adds nothing."""
+        return " ".join(self.analyse(text)[2])
+
+    def query(self, text: str) -> Query:
+        c, expanded, tokens = self.analyse(text)
+        return Query(text, c, expanded, tokens, ngram_vector(" ".join(tokens), self.vectors.embed.dim))
+
+    def search(self, q: Query, kind: str = "faq", k: int = 5) -> list[Hit]:
+        """Best entries of `kind` for the query, fused by rank, best first."""
+        idx = self.kinds[kind]
+        if not idx.docs:
+            return []
+        bm = idx.scores(q.tokens)
+        bm_order = [i for i in np.argsort(-bm, kind="stable") if bm[i] > 0][: k * 3]
+        cos: dict[int, float] = {}
+        for key, doc_id, similarity in self.vectors.query(q.vector, kind, k * 4):
+            i = idx.position.get(doc_id)
+            if key in self.entries and i is not None:
+                cos[i] = max(cos.get(i, 0.0), similarity)
+        vec_order = sorted(cos, key=lambda i: -cos[i])
+        fused: dict[int, float] = {}
+        for ranking in (bm_order, vec_order):
+            for r, i in enumerate(ranking):
+                fused[int(i)] = fused.get(int(i), 0.0) + 1.0 / (self.rrf_k + r + 1)
+        hits = []
+        for i in sorted(fused, key=lambda i: -fused[i])[: k * 2]:
+            coverage, matched = idx.coverage(q.tokens, i)
+            hits.append(
+                Hit(kind, idx.docs[i].id, fused[i], float(bm[i]), cos.get(i, 0.0), coverage, idx.head(q.tokens, i), matched)
+            )
+        # Fusion picks the candidates; confidence orders them, since it also sees what is unexplained.
+        hits.sort(key=lambda h: (-round(h.confidence, 3), -h.fused))
+        return hits[:k]
+
+
+def collection_name(knowledge_dir: Path, tokenizer: str, dim: int) -> str:
+    """One collection per knowledge folder and embedding setup, so stores never mix."""
+    digest = hashlib.sha1(f"{knowledge_dir.resolve()}|{tokenizer}|{dim}".encode()).hexdigest()[:12]
+    return f"danggol_{digest}"

@@ -1,0 +1,515 @@
+"""Read the owner's knowledge folder (format v1, ../shared/spec/knowledge-format.md) into records.
+
+Every problem is collected with its file and line, so an owner fixes them all in one pass;
+errors make the folder unusable, warnings are shown but the bot keeps going.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import tomllib
+import unicodedata
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.kb.errors import KnowledgeError, Problem, display_name
+from bot.kb.records import (
+    WEEKDAYS,
+    FaqEntry,
+    Holiday,
+    Knowledge,
+    MenuItem,
+    Origin,
+    ReservationPolicy,
+    Span,
+    Store,
+    Synonym,
+)
+
+STORE_FILE = "store.toml"
+MENU_FILE = "menu.csv"
+FAQ_DIR = "faq"
+SYNONYM_FILE = "synonyms.txt"
+
+MENU_COLUMNS = {
+    "name": ("name", "이름", "메뉴", "메뉴명"),
+    "category": ("category", "분류", "카테고리"),
+    "price": ("price", "가격"),
+    "description": ("description", "설명"),
+    "tags": ("tags", "태그"),
+    "allergens": ("allergens", "알레르기", "알러지"),
+    "spicy": ("spicy", "맵기"),
+    "available": ("available", "판매", "판매여부"),
+    "image": ("image", "이미지", "사진"),
+}
+COLUMN_OF = {alias.lower(): key for key, aliases in MENU_COLUMNS.items() for alias in aliases}
+YES = {"y", "yes", "o", "예", "네", "true", "1", "판매", "판매중"}
+NO = {"n", "no", "x", "아니오", "아니요", "false", "0", "품절", "판매중지", "중지"}
+CLOSED = {"휴무", "휴일", "closed", "off", "쉼", "정기휴무"}
+ALIAS_PREFIX = re.compile(r"^\s*(다른\s*표현|aliases)\s*[:：]\s*", re.IGNORECASE)
+# Markdown emphasis, most specific first. `*` may touch Korean particles (*카드*를), but a
+# single `_` only counts at word edges, so wifi_pass_1 keeps its underscores.
+EMPHASIS = (
+    re.compile(r"(\*\*|__)(?!\s)(.+?)(?<!\s)\1"),
+    re.compile(r"(\*)(?!\s)(.+?)(?<!\s)\*"),
+    re.compile(r"(?<!\w)(_)(?!\s)(.+?)(?<!\s)_(?!\w)"),
+    re.compile(r"(~~)(.+?)~~"),
+    re.compile(r"(`)([^`]+)`"),
+)
+TIME_SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-~]\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def load_knowledge(root: Path) -> Knowledge:
+    """Load and check the whole folder; raise KnowledgeError listing every error found."""
+    root = Path(root)
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    if not root.is_dir():
+        raise KnowledgeError([Problem(str(root), None, "지식 폴더를 찾을 수 없어요. 경로를 확인해 주세요.")])
+    store = _load_store(root, problems, warnings)
+    menu = _load_menu(root, problems, warnings)
+    faqs = _load_faqs(root, problems, warnings)
+    synonyms = _load_synonyms(root, problems)
+    if problems or store is None:
+        raise KnowledgeError(problems or [Problem(STORE_FILE, None, "매장 정보를 읽지 못했어요.")])
+    return Knowledge(
+        store=store,
+        menu=tuple(menu),
+        faqs=tuple(faqs),
+        synonyms=tuple(synonyms),
+        warnings=tuple(warnings),
+        fingerprint=fingerprint(root),
+        menu_by_name={item.name: item for item in menu},
+    )
+
+
+def knowledge_files(root: Path) -> list[Path]:
+    """The files that make up the knowledge, in a stable order."""
+    files = [root / STORE_FILE, root / MENU_FILE, root / SYNONYM_FILE]
+    faq_dir = root / FAQ_DIR
+    if faq_dir.is_dir():
+        files += sorted(p for p in faq_dir.glob("*.md") if p.is_file())
+    return [f for f in files if f.is_file()]
+
+
+def fingerprint(root: Path) -> str:
+    """A content hash of the folder: equal hashes mean nothing an index depends on changed."""
+    h = hashlib.sha256()
+    for f in knowledge_files(root):
+        h.update(display_name(f, root).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+# --- store.toml ---------------------------------------------------------------------------
+
+
+def _line_of(text: str, key: str, section: str | None = None) -> int | None:
+    """Find the line of `key = ...` (inside `[section]` when given): tomllib keeps no positions."""
+    current = None
+    for no, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", stripped)
+        if header:
+            current = header.group(1)
+            if section and current == section and key == "":
+                return no
+            continue
+        if re.match(rf"^{re.escape(key)}\s*=", stripped) and (section is None or current == section):
+            return no
+    return None
+
+
+def _parse_clock(h: str, m: str) -> int | None:
+    hour, minute = int(h), int(m)
+    if hour > 24 or minute > 59 or (hour == 24 and minute):
+        return None
+    return hour * 60 + minute
+
+
+def parse_span(value: str) -> Span | None:
+    """`"10:00-21:00"` into a Span; a closing time at or before opening means after midnight."""
+    m = TIME_SPAN.match(value)
+    if not m:
+        return None
+    start, end = _parse_clock(m[1], m[2]), _parse_clock(m[3], m[4])
+    if start is None or end is None or start >= 1440:
+        return None
+    if end <= start:
+        end += 1440
+    return Span(start, end)
+
+
+def _load_store(root: Path, problems: list[Problem], warnings: list[Problem]) -> Store | None:
+    path = root / STORE_FILE
+    if not path.is_file():
+        problems.append(Problem(STORE_FILE, None, "store.toml 파일이 없어요. 매장 이름, 전화번호, 주소, 영업시간을 적은 store.toml을 만들어 주세요."))
+        return None
+    text = _decode(path.read_bytes())
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"line (\d+)", str(e))
+        problems.append(Problem(STORE_FILE, int(m[1]) if m else None,
+                                f"TOML 형식이 맞지 않아요 ({e}). 따옴표와 = 기호, [구역] 제목을 확인해 주세요."))
+        return None
+    before = len(problems)
+
+    def bad(message: str, key: str, section: str | None = None) -> None:
+        problems.append(Problem(STORE_FILE, _line_of(text, key, section), message))
+
+    def text_field(key: str, required: bool) -> str:
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            bad(f"'{key}' 값은 큰따옴표로 감싼 글자로 적어 주세요.", key)
+            return ""
+        if required and not value.strip():
+            bad(f"'{key}' 값이 비어 있어요. 예: {key} = \"...\"", key)
+        return value.strip()
+
+    name = text_field("name", True)
+    category = text_field("category", False)
+    phone = text_field("phone", False)
+    address = text_field("address", False)
+    greeting = text_field("greeting", False)
+    tz = text_field("timezone", False) or "Asia/Seoul"
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        bad(f"시간대 '{tz}'를 알 수 없어요. 한국 매장은 timezone = \"Asia/Seoul\"로 적어 주세요.", "timezone")
+    for key in ("phone", "address"):
+        if not data.get(key):
+            warnings.append(Problem(STORE_FILE, None, f"'{key}' 값이 없어요. 손님이 물어보면 답할 수 없어요."))
+
+    hours_table = data.get("hours", {})
+    hours: dict[str, Span | None] = {}
+    if not isinstance(hours_table, dict):
+        bad("[hours] 구역이 있어야 해요.", "hours")
+        hours_table = {}
+    for day in WEEKDAYS:
+        raw = hours_table.get(day)
+        if raw is None:
+            problems.append(Problem(STORE_FILE, _line_of(text, "", "hours"),
+                                    f"[hours]에 '{day}' 요일이 없어요. 예: {day} = \"10:00-21:00\" 또는 {day} = \"휴무\""))
+            continue
+        if isinstance(raw, str) and raw.strip().lower() in CLOSED:
+            hours[day] = None
+            continue
+        span = parse_span(raw) if isinstance(raw, str) else None
+        if span is None:
+            bad(f"'{day}' 영업시간 '{raw}'을(를) 읽을 수 없어요. \"10:00-21:00\"처럼 적거나 쉬는 날은 \"휴무\"로 적어 주세요.", day, "hours")
+        hours[day] = span
+    unknown_days = set(hours_table) - set(WEEKDAYS) - {"break", "last_order_minutes"}
+    for key in sorted(unknown_days):
+        bad(f"[hours]의 '{key}'은(는) 알 수 없는 항목이에요. 요일은 mon, tue, wed, thu, fri, sat, sun으로 적어 주세요.", key, "hours")
+
+    break_time = None
+    if "break" in hours_table:
+        raw = hours_table["break"]
+        break_time = parse_span(raw) if isinstance(raw, str) else None
+        if break_time is None or break_time.end > 1440:
+            bad(f"브레이크 타임 '{raw}'을(를) 읽을 수 없어요. break = \"15:00-17:00\"처럼 적어 주세요.", "break", "hours")
+            break_time = None
+    last_order = hours_table.get("last_order_minutes", 0)
+    if not isinstance(last_order, int) or isinstance(last_order, bool) or not 0 <= last_order <= 600:
+        bad("last_order_minutes는 0 이상의 분 단위 숫자로 적어 주세요. 예: last_order_minutes = 30", "last_order_minutes", "hours")
+        last_order = 0
+
+    holidays: list[Holiday] = []
+    raw_holidays = data.get("holidays", [])
+    if not isinstance(raw_holidays, list):
+        bad("휴무일은 [[holidays]] 구역으로 하나씩 적어 주세요.", "holidays")
+        raw_holidays = []
+    holiday_lines = [no for no, line in enumerate(text.splitlines(), 1) if line.strip().startswith("[[holidays]]")]
+    for i, entry in enumerate(raw_holidays):
+        line = holiday_lines[i] if i < len(holiday_lines) else None
+        day = entry.get("date") if isinstance(entry, dict) else None
+        if isinstance(day, str):
+            try:
+                day = date.fromisoformat(day.strip())
+            except ValueError:
+                day = None
+        if not isinstance(day, date):
+            problems.append(Problem(STORE_FILE, line, "휴무일 날짜를 읽을 수 없어요. date = \"2026-12-25\"처럼 적어 주세요."))
+            continue
+        reason = entry.get("reason", "") if isinstance(entry, dict) else ""
+        holidays.append(Holiday(day, str(reason).strip(), Origin(STORE_FILE, line or 1)))
+
+    reservation = _load_reservation(data.get("reservation"), text, bad)
+    if len(problems) > before:
+        return None
+    return Store(
+        name=name, category=category, phone=phone, address=address, timezone=tz, greeting=greeting,
+        hours=hours, break_time=break_time, last_order_minutes=last_order,
+        holidays=tuple(sorted(holidays, key=lambda h: h.day)), reservation=reservation,
+        origin=Origin(STORE_FILE, 1),
+    )
+
+
+def _load_reservation(raw: Any, text: str, bad: Any) -> ReservationPolicy:
+    if raw is None:
+        return ReservationPolicy()
+    if not isinstance(raw, dict):
+        bad("[reservation] 구역을 확인해 주세요.", "reservation")
+        return ReservationPolicy()
+    defaults = ReservationPolicy()
+    values: dict[str, Any] = {}
+    limits = {"slot_minutes": (5, 240), "duration_minutes": (10, 720), "max_party": (1, 500),
+              "min_lead_minutes": (0, 10080), "max_days_ahead": (0, 366)}
+    for key, (lo, hi) in limits.items():
+        value = raw.get(key, getattr(defaults, key))
+        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+            bad(f"[reservation]의 {key}는 {lo}에서 {hi} 사이의 숫자로 적어 주세요.", key, "reservation")
+            value = getattr(defaults, key)
+        values[key] = value
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        bad("[reservation]의 enabled는 true 또는 false로 적어 주세요.", "enabled", "reservation")
+        enabled = False
+    tables = raw.get("tables", [])
+    if not isinstance(tables, list) or not all(isinstance(t, int) and not isinstance(t, bool) and t > 0 for t in tables):
+        bad("tables는 테이블마다 좌석 수를 적은 목록이에요. 예: tables = [2, 2, 4, 6]", "tables", "reservation")
+        tables = []
+    if enabled and not tables:
+        bad("예약을 받으려면 tables에 테이블 좌석 수를 적어 주세요. 예: tables = [2, 4, 4]", "tables", "reservation")
+    if "max_party" not in raw and tables:
+        values["max_party"] = max(tables)
+    return ReservationPolicy(enabled=enabled, tables=tuple(sorted(tables)), **values)
+
+
+# --- menu.csv -----------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else CP949, which is what Excel on a Korean PC saves."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp949")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_price(raw: str) -> int | None:
+    """`"4,500"`, `"4500"`, `"4,500원"`, `"₩4,500"` all mean 4500; None when it is not a price."""
+    cleaned = re.sub(r"[\s,₩]", "", raw).removesuffix("원")
+    return int(cleaned) if cleaned.isdigit() else None
+
+
+def _split_list(raw: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p.strip() for p in re.split(r"[,|/]", raw) if p.strip()))
+
+
+def _load_menu(root: Path, problems: list[Problem], warnings: list[Problem]) -> list[MenuItem]:
+    path = root / MENU_FILE
+    if not path.is_file():
+        warnings.append(Problem(MENU_FILE, None, "menu.csv가 없어요. 메뉴와 가격을 물어보면 답할 수 없어요."))
+        return []
+    try:
+        text = _decode(path.read_bytes())
+    except UnicodeDecodeError:
+        problems.append(Problem(MENU_FILE, None, "글자 인코딩을 읽을 수 없어요. 엑셀에서 'CSV UTF-8' 형식으로 다시 저장해 주세요."))
+        return []
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        problems.append(Problem(MENU_FILE, 1, "첫 줄에 이름,분류,가격 같은 제목 줄이 있어야 해요."))
+        return []
+    columns: list[str | None] = []
+    for raw in header:
+        key = COLUMN_OF.get(unicodedata.normalize("NFC", raw).strip().lower())
+        if key is None and raw.strip():
+            warnings.append(Problem(MENU_FILE, 1, f"'{raw.strip()}' 열은 알 수 없어서 읽지 않았어요."))
+        columns.append(key)
+    if "name" not in columns:
+        problems.append(Problem(MENU_FILE, 1, "제목 줄에 '이름'(또는 name) 열이 있어야 해요. 예: 이름,분류,가격,설명"))
+        return []
+
+    items: list[MenuItem] = []
+    seen: dict[str, int] = {}
+    line = 1
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            problems.append(Problem(MENU_FILE, start, f"줄을 읽을 수 없어요 ({e}). 큰따옴표가 짝이 맞는지 확인해 주세요."))
+            break
+        line = start
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(columns):
+            problems.append(Problem(MENU_FILE, line, f"칸이 {len(row)}개로 제목 줄({len(columns)}칸)보다 많아요. "
+                                    "쉼표가 들어간 값(예: \"4,500\")은 큰따옴표로 감싸 주세요."))
+            continue
+        cells = {key: cell.strip() for key, cell in zip(columns, row) if key}
+        item = _menu_item(cells, line, problems, warnings)
+        if item is None:
+            continue
+        if item.name in seen:
+            problems.append(Problem(MENU_FILE, line, f"'{item.name}' 메뉴가 {seen[item.name]}번째 줄에도 있어요. 메뉴 이름은 한 번씩만 적어 주세요."))
+            continue
+        seen[item.name] = line
+        items.append(item)
+    if not items and not problems:
+        warnings.append(Problem(MENU_FILE, None, "메뉴가 하나도 없어요."))
+    return items
+
+
+def _menu_item(cells: dict[str, str], line: int, problems: list[Problem], warnings: list[Problem]) -> MenuItem | None:
+    def bad(message: str) -> None:
+        problems.append(Problem(MENU_FILE, line, message))
+
+    name = unicodedata.normalize("NFC", cells.get("name", ""))
+    if not name:
+        bad("메뉴 이름이 비어 있어요. 이름 칸을 채우거나 그 줄을 지워 주세요.")
+        return None
+    price = None
+    if cells.get("price"):
+        price = parse_price(cells["price"])
+        if price is None:
+            bad(f"'{name}'의 가격 '{cells['price']}'을(를) 숫자로 읽을 수 없어요. 4500 또는 4,500원처럼 적어 주세요.")
+    else:
+        warnings.append(Problem(MENU_FILE, line, f"'{name}'에 가격이 없어요. 가격을 물어보면 매장에 문의하라고 안내해요."))
+    spicy = 0
+    if cells.get("spicy"):
+        raw = cells["spicy"]
+        if raw.isdigit() and 0 <= int(raw) <= 3:
+            spicy = int(raw)
+        else:
+            bad(f"'{name}'의 맵기 '{raw}'은(는) 0(안 매움)부터 3(아주 매움)까지의 숫자로 적어 주세요.")
+    available = True
+    if cells.get("available"):
+        raw = cells["available"].lower()
+        if raw in YES:
+            available = True
+        elif raw in NO:
+            available = False
+        else:
+            bad(f"'{name}'의 판매 값 '{cells['available']}'을(를) 알 수 없어요. Y/N, O/X, 예/아니오 중 하나로 적어 주세요.")
+    image = cells.get("image", "")
+    if image and not re.match(r"^https://\S+$", image):
+        bad(f"'{name}'의 이미지 주소는 https://로 시작하는 인터넷 주소여야 해요.")
+    return MenuItem(
+        name=name, category=cells.get("category", ""), price=price, description=cells.get("description", ""),
+        tags=_split_list(cells.get("tags", "")), allergens=_split_list(cells.get("allergens", "")),
+        spicy=spicy, available=available, image=image, origin=Origin(MENU_FILE, line),
+    )
+
+
+# --- faq/*.md -----------------------------------------------------------------------------
+
+
+def strip_emphasis(text: str) -> str:
+    """Remove Markdown emphasis and code marks, keeping the words: customers see plain text."""
+    for pattern in EMPHASIS:
+        text = pattern.sub(r"\2", text)
+    return text
+
+
+def _load_faqs(root: Path, problems: list[Problem], warnings: list[Problem]) -> list[FaqEntry]:
+    faq_dir = root / FAQ_DIR
+    files = sorted(faq_dir.glob("*.md")) if faq_dir.is_dir() else []
+    if not files:
+        warnings.append(Problem(FAQ_DIR, None, "faq 폴더에 .md 파일이 없어요. 자주 묻는 질문을 적어 두면 봇이 답할 수 있어요."))
+    entries: list[FaqEntry] = []
+    seen: dict[str, str] = {}
+    normalized: dict[str, str] = {}
+    for path in files:
+        name = display_name(path, root)
+        try:
+            text = _decode(path.read_bytes())
+        except UnicodeDecodeError:
+            problems.append(Problem(name, None, "글자 인코딩을 읽을 수 없어요. UTF-8로 저장해 주세요."))
+            continue
+        for entry in _parse_faq_file(name, text, problems, warnings):
+            if entry.id in seen:
+                problems.append(Problem(name, entry.origin.line,
+                                        f"질문 '{entry.id}'이(가) {seen[entry.id]}에도 있어요. 같은 질문은 한 번만 적어 주세요."))
+                continue
+            key = re.sub(r"[\s?？!.~]", "", entry.id)
+            if key in normalized:
+                warnings.append(Problem(name, entry.origin.line,
+                                        f"질문 '{entry.id}'은(는) {normalized[key]}의 질문과 거의 같아요. 하나로 합쳐 주세요."))
+            normalized.setdefault(key, f"{name}:{entry.origin.line}")
+            seen[entry.id] = f"{name}:{entry.origin.line}"
+            entries.append(entry)
+    return entries
+
+
+def _parse_faq_file(name: str, text: str, problems: list[Problem], warnings: list[Problem]) -> list[FaqEntry]:
+    entries: list[FaqEntry] = []
+    category = ""
+    current: dict[str, Any] | None = None
+
+    def finish() -> None:
+        if current is None:
+            return
+        answer = "\n".join(current["answer"]).strip()
+        if not answer:
+            problems.append(Problem(name, current["line"], f"질문 '{current['id']}'에 답변이 없어요. 질문 아래 줄에 답변을 적어 주세요."))
+            return
+        entries.append(FaqEntry(id=current["id"], category=current["category"], aliases=tuple(current["aliases"]),
+                                answer=answer, origin=Origin(name, current["line"])))
+
+    for no, raw in enumerate(text.split("\n"), 1):
+        line = unicodedata.normalize("NFC", raw.rstrip())
+        heading = re.match(r"^(#{1,2})(?!#)\s*(.*)$", line)
+        if heading:
+            level, title = len(heading[1]), strip_emphasis(heading[2].strip().rstrip("#").strip())
+            finish()
+            current = None
+            if level == 1:
+                category = title
+                continue
+            if not title:
+                problems.append(Problem(name, no, "'## ' 뒤에 질문이 비어 있어요. 예: ## 주차 가능한가요?"))
+                continue
+            current = {"id": title, "category": category, "aliases": [], "answer": [], "line": no}
+            continue
+        if current is None:
+            if line.strip():
+                warnings.append(Problem(name, no, "질문('## ')보다 먼저 적힌 내용이라 읽지 않았어요. 질문 아래로 옮겨 주세요."))
+            continue
+        alias = ALIAS_PREFIX.match(line)
+        if alias and not any(current["answer"]):
+            current["aliases"] += [strip_emphasis(a.strip()) for a in line[alias.end():].split("|") if a.strip()]
+            continue
+        if current["answer"] or line.strip():
+            body = re.sub(r"^#{3,}\s*", "", line)
+            current["answer"].append(strip_emphasis(body))
+    finish()
+    return entries
+
+
+# --- synonyms.txt -------------------------------------------------------------------------
+
+
+def _load_synonyms(root: Path, problems: list[Problem]) -> list[Synonym]:
+    path = root / SYNONYM_FILE
+    if not path.is_file():
+        return []
+    try:
+        text = _decode(path.read_bytes())
+    except UnicodeDecodeError:
+        problems.append(Problem(SYNONYM_FILE, None, "글자 인코딩을 읽을 수 없어요. UTF-8로 저장해 주세요."))
+        return []
+    synonyms = []
+    for no, raw in enumerate(text.split("\n"), 1):
+        line = unicodedata.normalize("NFC", raw.split("#", 1)[0]).strip()
+        if not line:
+            continue
+        left, sep, right = line.partition("=")
+        variants = tuple(v.strip() for v in re.split(r"[,|]", right) if v.strip())
+        if not sep or not left.strip() or not variants:
+            problems.append(Problem(SYNONYM_FILE, no, "'메뉴나 FAQ에 쓴 말 = 손님이 쓰는 말, 다른 말' 형식으로 적어 주세요. 예: 아이스 아메리카노 = 아아, 아이스아메"))
+            continue
+        synonyms.append(Synonym(left.strip(), variants, Origin(SYNONYM_FILE, no)))
+    return synonyms

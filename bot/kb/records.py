@@ -1,0 +1,123 @@
+"""Typed records of the owner's knowledge; each remembers the file and line it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from bot.kb.errors import Problem
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_KO = ("월", "화", "수", "목", "금", "토", "일")
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """Minutes after midnight; `end` may pass 1440 when a shop closes after midnight."""
+
+    start: int
+    end: int
+
+    def contains(self, minute: int) -> bool:
+        return self.start <= minute < self.end
+
+
+@dataclass(frozen=True)
+class Holiday:
+    day: date
+    reason: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class ReservationPolicy:
+    enabled: bool = False
+    slot_minutes: int = 30
+    duration_minutes: int = 90
+    tables: tuple[int, ...] = ()
+    max_party: int = 0
+    min_lead_minutes: int = 60
+    max_days_ahead: int = 30
+
+
+@dataclass(frozen=True)
+class Store:
+    name: str
+    category: str
+    phone: str
+    address: str
+    timezone: str
+    greeting: str
+    hours: dict[str, Span | None]
+    break_time: Span | None
+    last_order_minutes: int
+    holidays: tuple[Holiday, ...]
+    reservation: ReservationPolicy
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    name: str
+    category: str
+    price: int | None
+    description: str
+    tags: tuple[str, ...]
+    allergens: tuple[str, ...]
+    spicy: int
+    available: bool
+    image: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    id: str
+    category: str
+    aliases: tuple[str, ...]
+    answer: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Synonym:
+    """`canonical` is the word the owner wrote in menu/FAQ; `variants` are what customers type."""
+
+    canonical: str
+    variants: tuple[str, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """One consistent snapshot of the knowledge folder."""
+
+    store: Store
+    menu: tuple[MenuItem, ...]
+    faqs: tuple[FaqEntry, ...]
+    synonyms: tuple[Synonym, ...]
+    warnings: tuple[Problem, ...] = ()
+    fingerprint: str = ""
+    menu_by_name: dict[str, MenuItem] = field(default_factory=dict, compare=False)
+
+    @property
+    def categories(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for item in self.menu:
+            if item.category:
+                seen.setdefault(item.category)
+        return list(seen)
+
+    @property
+    def faq_categories(self) -> list[str]:
+        return list(dict.fromkeys(f.category for f in self.faqs if f.category))
+
+
+Kind = Literal["faq", "menu", "store"]

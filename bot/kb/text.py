@@ -1,0 +1,131 @@
+"""Chat Korean normalization and synonym expansion, shared by indexing and querying.
+
+Customers type 되나여, 잇나요, 아메리카노얼마에요 and 아아; owners write 되나요, 있나요 and
+아이스 아메리카노. Both sides go through the same functions so they meet in the middle.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from bot.kb.records import Synonym
+
+LEXICON_FILE = Path(__file__).with_name("lexicon.txt")
+
+# Chat spellings that Kiwi's typo model does not fix; each rule is general Korean, not a phrase.
+CHAT_SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"(?<=[나가까지세죠데래대네])여(?=$|[\s?!.,~])", "요"),  # 되나여, 주세여, 맞죠여
+        (r"(?<=[에예])여(?=$|[\s?!.,~])", "요"),  # 얼마에여, 얼마예여
+        (r"(?<=[있없])어여(?=$|[\s?!.,~])", "어요"),
+        (r"(?<![가-힣])잇(?=[나어을는고니으])", "있"),  # 잇나요, 잇어요
+        (r"(?<![가-힣])업(?=[나어을는고])", "없"),  # 업나요
+        (r"(?<![가-힣])머(?=[에예야]요?|하)", "뭐"),  # 머에요
+        (r"뭐에요", "뭐예요"),
+        (r"얼마에요", "얼마예요"),
+        (r"되요(?=$|[\s?!.,~])", "돼요"),
+        (r"(?<![가-힣])몇시", "몇 시"),
+        (r"(?<=\d)시(?=[가-힣])", "시 "),
+        (r"금욜", "금요일"),
+        (r"토욜", "토요일"),
+        (r"일욜", "일요일"),
+        (r"월욜", "월요일"),
+        (r"화욜", "화요일"),
+        (r"수욜", "수요일"),
+        (r"목욜", "목요일"),
+        (r"담주", "다음 주"),
+        (r"낼(?=[\s]|$)", "내일"),
+    )
+)
+NOISE = re.compile(r"[ㅋㅎㅠㅜㄷㅇ]{2,}|[ㅠㅜ]+|[~^;]+|[♡♥★☆❤]+|:\)|:\(|\^\^")
+PARTICLES = "은는이가을를에의도와과랑로만요께서처부까보하할해했되돼된될인일야나엔엘"
+JAMO = re.compile(r"[\u1100-\u11ff\u3130-\u318f]+")
+SYMBOLS = re.compile(r"[^\w\s?!.,%/:·\-]")
+
+
+def clean(text: str) -> str:
+    """Lower-case, drop emoji and laughter marks, fix chat spellings, fold white space."""
+    text = NOISE.sub(" ", text)  # before NFKC, which turns ㅠ into a combining jamo
+    text = JAMO.sub(" ", unicodedata.normalize("NFKC", text).lower())
+    text = SYMBOLS.sub(" ", text)
+    for pattern, repl in CHAT_SPELLINGS:
+        text = pattern.sub(repl, text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def compact(text: str) -> str:
+    """Text without spaces or punctuation: Korean chat often drops the spaces."""
+    return re.sub(r"[\s?!.,~·\-/:]", "", text)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Variant → canonical words; one compiled pattern finds every variant in a message."""
+
+    canonical_of: dict[str, tuple[str, ...]]
+    pattern: re.Pattern[str] | None
+
+    def expand(self, *texts: str) -> list[str]:
+        """Canonical words for every variant found in any of `texts` (cleaned, or as lemmas)."""
+        if self.pattern is None:
+            return []
+        found: list[str] = []
+        for text in texts:
+            for m in self.pattern.finditer(text):
+                found += self.canonical_of.get(compact(m.group(0)), ())
+        return list(dict.fromkeys(found))
+
+
+def parse_lexicon(lines: Iterable[str]) -> list[Synonym]:
+    from bot.kb.records import Origin
+
+    out = []
+    for no, raw in enumerate(lines, 1):
+        line = raw.split("#", 1)[0].strip()
+        left, sep, right = line.partition("=")
+        if sep and left.strip():
+            variants = tuple(v.strip() for v in re.split(r"[,|]", right) if v.strip())
+            out.append(Synonym(left.strip(), variants, Origin(LEXICON_FILE.name, no)))
+    return out
+
+
+@lru_cache(maxsize=1)
+def builtin_lexicon() -> tuple[Synonym, ...]:
+    return tuple(parse_lexicon(LEXICON_FILE.read_text(encoding="utf-8").splitlines()))
+
+
+def build_lexicon(synonyms: Iterable[Synonym]) -> Lexicon:
+    """Compile synonym groups; the canonical word itself also counts as found when typed."""
+    canonical_of: dict[str, list[str]] = {}
+    for syn in synonyms:
+        canon = clean(syn.canonical)
+        for variant in (syn.canonical, *syn.variants):
+            key = compact(clean(variant))
+            # One-syllable words (개, 방, 잣) match inside too many others to be safe.
+            if len(key) < 2:
+                continue
+            targets = canonical_of.setdefault(key, [])
+            if canon not in targets:
+                targets.append(canon)
+    if not canonical_of:
+        return Lexicon({}, None)
+    keys = sorted(canonical_of, key=len, reverse=True)
+    pattern = re.compile("|".join(_variant_pattern(k) for k in keys))
+    return Lexicon({k: tuple(v) for k, v in canonical_of.items()}, pattern)
+
+
+def _variant_pattern(key: str) -> str:
+    """Spaces between syllables are optional; short or Latin keys must start a word."""
+    body = r"\s?".join(re.escape(ch) for ch in key)
+    if key.isascii():
+        return rf"(?<![a-z0-9]){body}(?![a-z0-9])"
+    if len(key) <= 2:
+        # A two-syllable word must stand alone or take a particle/ending: 아이랑 but not 아이스.
+        return rf"(?<![가-힣]){body}(?=$|[^가-힣]|[{PARTICLES}])"
+    return body

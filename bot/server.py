@@ -1,0 +1,120 @@
+"""The FastAPI application: health, the channel-neutral ask API, and (later) the channels and console.
+
+The knowledge, Kiwi and the index are loaded and warmed in the lifespan, before uvicorn
+reports startup complete, so the first customer never pays for model loading.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from bot.engine import Engine
+from bot.kb.base import KnowledgeBase
+from bot.messages import Turn
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=2000)
+    user: str | None = Field(default=None, max_length=200, description="keep the same value for a multi-turn conversation")
+    now: datetime | None = Field(default=None, description="fixed clock, store timezone when naive")
+
+
+class AskResponse(BaseModel):
+    question: str
+    intent: str
+    answer: str
+    sources: list[dict[str, str]]
+    escalate: bool
+    quick_replies: list[str] = []
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        kb = KnowledgeBase(settings.knowledge_dir, settings.index_dir, settings.retrieval)
+        await asyncio.to_thread(kb.reload)
+        if not kb.ready:
+            for p in kb.errors:
+                log.error("cannot start: %s", p)
+            raise RuntimeError("지식 파일에 오류가 있어 서버를 시작할 수 없어요: danggol check로 확인해 주세요.")
+        app.state.kb = kb
+        app.state.engine = Engine(kb, settings.retrieval)
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(_watch(kb, settings, stop)) if settings.reload.enabled else None
+        log.info("ready: %s", kb.snapshot.knowledge.store.name)
+        try:
+            yield
+        finally:
+            stop.set()
+            if watcher:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
+
+    app = FastAPI(title="Danggol", version="0.1.0", lifespan=lifespan)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = ", ".join(".".join(str(p) for p in e["loc"][1:]) or "body" for e in exc.errors())
+        return JSONResponse(status_code=422, content={"error": "invalid_request", "message": f"요청 형식이 올바르지 않아요: {fields}"})
+
+    @app.get("/healthz")
+    async def healthz(request: Request) -> dict[str, Any]:
+        kb: KnowledgeBase = request.app.state.kb
+        k = kb.snapshot.knowledge
+        return {
+            "status": "ok",
+            "store": k.store.name,
+            "knowledge": {
+                "menu_items": len(k.menu),
+                "faqs": len(k.faqs),
+                "loaded_at": kb.snapshot.loaded_at.isoformat(),
+                "errors": [str(p) for p in kb.errors],
+            },
+        }
+
+    @app.post("/api/ask", response_model=AskResponse)
+    async def ask(body: AskRequest, engine: Annotated[Engine, Depends(_engine)]) -> AskResponse:
+        turn = Turn(body.question, user_key=body.user or f"web-{uuid.uuid4().hex}", channel="web", now=body.now)
+        reply = await engine.respond(turn)
+        return AskResponse(**reply.as_contract(body.question), quick_replies=[q.label for q in reply.quick_replies])
+
+    return app
+
+
+def _engine(request: Request) -> Engine:
+    return request.app.state.engine  # type: ignore[no-any-return]
+
+
+async def _watch(kb: KnowledgeBase, settings: Settings, stop: asyncio.Event) -> None:
+    """Hot reload: a saved change is live within about a second; errors keep the last good knowledge."""
+    while not stop.is_set():
+        try:
+            await kb.watch(settings.reload.debounce_ms, stop)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("knowledge watcher failed; restarting it")
+            await asyncio.sleep(1.0)
+
+
+def serve(settings: Settings) -> int:
+    import uvicorn
+
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.server.host, port=settings.server.port, log_level=settings.server.log_level)
+    return 0

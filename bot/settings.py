@@ -1,0 +1,133 @@
+"""One typed settings object: `config.toml`, then `DANGGOL_*` environment variables on top.
+
+Nested keys use a double underscore: `DANGGOL_SERVER__PORT=8080`. Relative paths are
+resolved against the folder of the config file, so `danggol serve` works from anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "config.toml"
+
+
+class StoreSettings(BaseModel):
+    knowledge_dir: Path = Path("knowledge")
+
+
+class DatabaseSettings(BaseModel):
+    url: str = "sqlite:///var/danggol.db"
+
+
+class ServerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "info"
+
+
+class RetrievalSettings(BaseModel):
+    tokenizer: Literal["kiwi", "ngram"] = "kiwi"
+    kiwi_default_dict: bool = True
+    kiwi_multi_dict: bool = False
+    index_dir: Path = Path("var/index")
+    vector_dim: int = Field(default=1024, ge=64, le=8192)
+    rrf_k: int = Field(default=60, ge=1)
+    min_confidence: float = Field(default=0.24, ge=0.0, le=1.0)
+    clarify_margin: float = Field(default=0.04, ge=0.0, le=1.0)
+    max_candidates: int = Field(default=8, ge=1, le=50)
+
+
+class ReloadSettings(BaseModel):
+    enabled: bool = True
+    debounce_ms: int = Field(default=300, ge=0, le=5000)
+
+
+class LLMSettings(BaseModel):
+    provider: Literal["none", "openai"] = "none"
+    model: str = ""
+    base_url: str = ""
+    api_key_env: str = "DANGGOL_LLM_API_KEY"
+    embeddings: str = ""
+    timeout_s: float = Field(default=3.0, gt=0)
+    max_retries: int = Field(default=0, ge=0, le=3)
+    temperature: float = Field(default=0.3, ge=0.0, le=2.0)
+    max_tokens: int = Field(default=400, ge=16)
+
+
+class KakaoSettings(BaseModel):
+    enabled: bool = True
+    path: str = "/kakao/skill"
+    secret_header: str = "X-Danggol-Secret"
+    secret: SecretStr = SecretStr("")
+    bot_ids: list[str] = []
+    deadline_s: float = Field(default=4.0, gt=0, le=4.8)
+
+
+class NaverSettings(BaseModel):
+    enabled: bool = False
+    path_secret: SecretStr = SecretStr("")
+    send_token: SecretStr = SecretStr("")
+
+
+class Settings(BaseSettings):
+    """Everything Danggol reads from `config.toml` and the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DANGGOL_", env_nested_delimiter="__", extra="forbid", toml_file=None
+    )
+
+    store: StoreSettings = StoreSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    server: ServerSettings = ServerSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    reload: ReloadSettings = ReloadSettings()
+    llm: LLMSettings = LLMSettings()
+    kakao: KakaoSettings = KakaoSettings()
+    naver: NaverSettings = NaverSettings()
+
+    config_dir: Path = ROOT
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = os.environ.get("DANGGOL_CONFIG") or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(toml_file)))
+        return tuple(sources)
+
+    def path(self, value: Path) -> Path:
+        """Resolve a configured path against the config file's folder."""
+        return value if value.is_absolute() else (self.config_dir / value)
+
+    @property
+    def knowledge_dir(self) -> Path:
+        return self.path(self.store.knowledge_dir)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.path(self.retrieval.index_dir)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; `overrides` win over the file and the environment (CLI flags)."""
+    config = os.environ.get("DANGGOL_CONFIG")
+    config_dir = Path(config).resolve().parent if config else ROOT
+    return Settings(config_dir=config_dir, **overrides)  # type: ignore[arg-type]

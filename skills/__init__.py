@@ -1,0 +1,28 @@
+"""The skills, in the order the engine asks them; the first that answers wins.
+
+A literal list, so the routing order is read here and nowhere else. Escalation comes first
+(an angry customer is never answered with an FAQ), the fallback last.
+"""
+
+from __future__ import annotations
+
+from skills.base import Skill
+from skills.escalate import EscalateSkill
+from skills.fallback import FallbackSkill
+from skills.faq import FaqSkill
+from skills.menu import MenuSkill
+from skills.recommend import RecommendSkill
+from skills.reservation import ReservationSkill
+from skills.smalltalk import SmalltalkSkill
+from skills.store_info import StoreInfoSkill
+
+SKILLS: tuple[Skill, ...] = (
+    EscalateSkill(),
+    SmalltalkSkill(),
+    StoreInfoSkill(),
+    ReservationSkill(),
+    RecommendSkill(),
+    MenuSkill(),
+    FaqSkill(),
+    FallbackSkill(),
+)

@@ -1,0 +1,114 @@
+"""What every skill gets and returns: a `Turn`, a `Context`, a `Reply` (or None to pass).
+
+Skills never see HTTP or a channel. The context analyses the message once (retrieval,
+menu mentions) and every skill reads the same analysis, so routing costs one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any, Protocol
+
+from bot.kb.base import Snapshot
+from bot.kb.index import Hit, Query
+from bot.kb.menu_match import Mention
+from bot.kb.records import Knowledge
+from bot.kb.text import clean, compact
+from bot.messages import QuickReply, Reply, Turn
+from bot.settings import RetrievalSettings
+
+QUESTION = re.compile(
+    r"\?|나요|까요|니까|는지|을지|ㄹ지|뭐|얼마|어디|언제|몇|어떻|어때|있어요|있나|없나|되나|돼요|되죠|되요|하나요|인가|알려|궁금|가능|할래|해요\?|주세요|줘"
+)
+
+
+@dataclass
+class Context:
+    """One turn's view of the world: knowledge snapshot, store-local clock, conversation memory."""
+
+    turn: Turn
+    kb: Snapshot
+    now: datetime
+    retrieval: RetrievalSettings
+    state: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self.kb.knowledge
+
+    @cached_property
+    def text(self) -> str:
+        """The message cleaned of emoji, laughter and chat spellings."""
+        return clean(self.turn.text)
+
+    @cached_property
+    def compact(self) -> str:
+        return compact(self.text)
+
+    @cached_property
+    def query(self) -> Query:
+        return self.kb.index.query(self.turn.text)
+
+    @cached_property
+    def faq_hits(self) -> list[Hit]:
+        return self.kb.index.search(self.query, "faq", self.retrieval.max_candidates)
+
+    @cached_property
+    def mentions(self) -> list[Mention]:
+        return self.kb.menu.find(self.turn.text)
+
+    @cached_property
+    def query_without_items(self) -> Query:
+        """The message with the menu items it names taken out.
+
+        "소금빵 몇 시에 나와요?" is about baking times, not about 소금빵: what remains after
+        the item name decides whether a message is an FAQ about an item or a menu question.
+        """
+        if not self.mentions:
+            return self.query
+        rest = self.compact
+        for m in self.mentions:
+            rest = rest.replace(m.span, " ")
+        return self.kb.index.query(rest)
+
+    @cached_property
+    def faq_hits_without_items(self) -> list[Hit]:
+        if not self.mentions:
+            return self.faq_hits
+        return self.kb.index.search(self.query_without_items, "faq", self.retrieval.max_candidates)
+
+    def best_faq(self, hits: list[Hit] | None = None) -> Hit | None:
+        """The top FAQ hit when it is confident enough to answer."""
+        hits = self.faq_hits if hits is None else hits
+        if hits and hits[0].confidence >= self.retrieval.min_confidence:
+            return hits[0]
+        return None
+
+    @cached_property
+    def is_question(self) -> bool:
+        return bool(QUESTION.search(self.text))
+
+    def has(self, pattern: str | re.Pattern[str]) -> bool:
+        """Search the cleaned message; patterns allow optional spaces (`\\s*`) where chat drops them."""
+        return bool(re.search(pattern, self.text))
+
+
+class Skill(Protocol):
+    """A name, a description (also its LLM tool description), and one async method."""
+
+    name: str
+    description: str
+
+    async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
+        """A reply when this skill handles the turn, None to let the next skill try."""
+        ...
+
+
+STAFF_QR = QuickReply("직원 연결", "직원 연결해 주세요")
+MENU_QR = QuickReply("메뉴 보기", "메뉴 보여 주세요")
+HOURS_QR = QuickReply("영업시간", "영업시간 알려 주세요")
+BOOK_QR = QuickReply("예약하기", "예약하고 싶어요")
+RECOMMEND_QR = QuickReply("메뉴 추천", "메뉴 추천해 주세요")

@@ -1,0 +1,35 @@
+"""Hand the chat to a person: an explicit request, anger, or a complaint that needs staff."""
+
+from __future__ import annotations
+
+import re
+
+from bot.messages import QuickReply, Reply, Turn
+from skills.base import Context
+
+PERSON = r"(사람|직원|사장님|사장|매니저|점장|책임자|상담원|상담사|상담직원|담당자|관리자|알바생)"
+ASK = r"(연결|불러|바꿔|통화|얘기|이야기|대화|연락|계세요|계신가|있어요\?|있나요|직접|부탁|찾아|만나)"
+REQUEST = re.compile(rf"{PERSON}[^.?!]{{0,12}}{ASK}|(챗봇|봇|기계|자동응답)\s*말고|사람(이랑|하고|과)\s*(얘기|대화|통화|말)|상담\s*(원|사)?\s*연결")
+COMPLAINT = re.compile(
+    r"머리카락|벌레|이물질|상했|상한 것|쉰내|이상한 냄새|냄새가 나|냄새 나|배가? 아프|배탈|식중독|토했|불친절|기분 나빴|"
+    r"환불\s*(안|해\s*주세요|해주세요|해\s*줘|받고\s*싶|요청)|소비자원|신고할|고소|어이없|어이가 없|황당|짜증|화나|열받|최악|"
+    r"장난하|다른 게 나왔|다른 거 나왔|잘못 나왔|주문한 거랑|두 번 (결제|계산|긁)|(결제|계산)(가|이)? 두 번|이중 결제|중복 결제|"
+    r"돈이 두 번|사과하|항의|클레임|컴플레인|책임져|어떻게 하실 거"
+)
+
+
+class EscalateSkill:
+    name = "escalate"
+    description = "손님이 직원 연결을 원하거나, 화가 났거나, 불만·환불 요구처럼 사람이 직접 처리해야 할 때 직원에게 넘겨요."
+
+    async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
+        complaint = ctx.has(COMPLAINT)
+        if not (complaint or ctx.has(REQUEST)):
+            return None
+        store = ctx.knowledge.store
+        phone = f" 급하시면 매장 전화({store.phone})로 연락 주셔도 돼요." if store.phone else ""
+        if complaint:
+            text = f"불편을 드려 정말 죄송해요. 바로 직원에게 전달해서 확인한 뒤 연락드릴게요.{phone}"
+        else:
+            text = f"네, 직원에게 연결해 드릴게요. 조금만 기다려 주시면 직원이 직접 답변드릴게요.{phone}"
+        return Reply("escalate", [text], escalate=True, quick_replies=[QuickReply("처음으로", "처음으로")])

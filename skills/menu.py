@@ -1,0 +1,177 @@
+"""Questions about particular menu items: price, what it is, allergens, spiciness, whether it is sold."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from bot.kb.records import MenuItem
+from bot.kb.text import clean, compact
+from bot.messages import Card, QuickReply, Reply, Source, Turn, won
+from skills.base import RECOMMEND_QR, STAFF_QR, Context
+
+FOODS_FILE = Path(__file__).resolve().parent.parent / "bot" / "kb" / "foods.txt"
+PRICE = re.compile(r"얼마|가격|금액|몇\s*원|값|비싸|싸요")
+SPICY = re.compile(r"맵|매워|매운|매콤|얼큰|맵기")
+INGREDIENT = re.compile(r"들어가|들어있|들어 있|들었|성분|재료|알레르기|알러지|넣|함유|포함")
+SOLD = re.compile(r"팔아|파나|파세|판매|있어요|있나요|있죠|있을까|있어\?|되나요|돼요|하나요|해요\?|나와요|나오나|먹을 수|주문\s*(되|가능)|아직")
+LIST_MENU = re.compile(r"메뉴\s*(판|표)?\s*(좀\s*)?(보여|알려|뭐\s*있|뭐\s*팔|뭐\s*있어|종류|리스트|목록|전체|다\s*알려|사진)|뭐\s*팔아|뭐\s*파세|메뉴\s*뭐")
+ALLERGEN_WORDS = {
+    "우유": ("우유", "유제품", "밀크"), "달걀": ("달걀", "계란", "난류", "에그"), "밀": ("밀", "밀가루", "글루텐"),
+    "대두": ("대두", "콩"), "땅콩": ("땅콩",), "호두": ("호두",), "새우": ("새우",), "게": ("게",),
+    "돼지고기": ("돼지고기", "돼지"), "쇠고기": ("쇠고기", "소고기"), "닭고기": ("닭고기", "닭"), "토마토": ("토마토",),
+    "복숭아": ("복숭아",), "고등어": ("고등어",), "오징어": ("오징어",), "조개류": ("조개", "조개류"), "메밀": ("메밀",),
+    "잣": ("잣",), "아황산류": ("아황산",),
+}
+NUTS = ("견과", "견과류", "너트")
+# Words that ask about an item's own facts (price, contents, taste, whether it is sold):
+# the menu record answers these, whatever FAQ shares them.
+PROPERTY_WORDS = frozenset(
+    "얼마 가격 금액 값 원 성분 재료 알레르기 들어가 들어오 들 넣 맛 구성 나오 팔 판매 있 되 맵 맵기 달 어떻 메뉴 "
+    "하나 한 개 잔 조각 지금 아직 주문 먹 마시 크 작 양 많 종류 안 뭐 오늘 내일 정말 진짜 들어있 함유 포함 맞 알러지 어떻게 혹시 궁금".split()
+)
+NUT_ALLERGENS = {"땅콩", "호두", "잣", "아몬드", "피스타치오", "캐슈넛", "헤이즐넛", "마카다미아"}
+
+
+@lru_cache(maxsize=1)
+def common_foods() -> frozenset[str]:
+    words = []
+    for line in FOODS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words += line.split()
+    return frozenset(words)
+
+
+def normalize_allergen(name: str) -> str:
+    for canon, words in ALLERGEN_WORDS.items():
+        if name in words:
+            return canon
+    return name
+
+
+def asked_allergens(text: str) -> set[str]:
+    """Allergens a message names (우유, 계란 → 달걀, 견과류 → every nut)."""
+    found = set()
+    squeezed = compact(text)
+    for canon, words in ALLERGEN_WORDS.items():
+        for w in words:
+            if len(w) == 1:
+                if re.search(rf"(?<![가-힣]){w}(?=[\s이가을를은는도에]|$)", text):
+                    found.add(canon)
+            elif w in squeezed:
+                found.add(canon)
+    if any(n in squeezed for n in NUTS):
+        found |= NUT_ALLERGENS
+    return found
+
+
+def item_card(item: MenuItem) -> Card:
+    desc = item.description if item.available else "지금은 판매하지 않아요."
+    return Card(item.name, desc, item.price if item.available else None, item.image)
+
+
+def describe(item: MenuItem, ctx: Context) -> str:
+    """One item's facts, leading with what the customer asked about; every fact from menu.csv."""
+    name = item.name
+    if not item.available:
+        return f"죄송해요, {name}은(는) 지금은 판매하지 않아요."
+    price = f"{won(item.price)}" if item.price is not None else None
+    allergens = [normalize_allergen(a) for a in item.allergens]
+    asked = asked_allergens(ctx.text)
+    lead: list[str] = []
+    if asked & {normalize_allergen(a) for a in ALLERGEN_WORDS} | NUT_ALLERGENS and ctx.has(INGREDIENT) or asked and ctx.has(r"안\s*들어|없|빠"):
+        contained = sorted(a for a in asked if a in allergens)
+        absent = sorted(a for a in asked if a not in allergens)
+        if contained:
+            lead.append(f"네, {name}에는 {', '.join(contained)}이(가) 들어가요.")
+        if absent and not contained:
+            lead.append(f"{name}의 알레르기 성분 표시에 {', '.join(absent)}은(는) 없어요.")
+    elif ctx.has(SPICY):
+        level = ["맵지 않아요", "살짝 매콤해요", "꽤 매운 편이에요", "아주 매워요"][item.spicy]
+        lead.append(f"{name}은(는) 맵기 {item.spicy}단계로 {level}.")
+    elif ctx.has(PRICE) and price:
+        lead.append(f"{name}은(는) {price}이에요.")
+    elif ctx.has(SOLD) and not ctx.has(INGREDIENT):
+        lead.append(f"네, {name} 지금 판매하고 있어요.")
+    facts = []
+    if item.description:
+        facts.append(item.description)
+    if price and not any(price in s for s in lead):
+        facts.append(f"가격은 {price}이에요.")
+    if allergens:
+        facts.append(f"알레르기 성분: {', '.join(item.allergens)}.")
+    if item.spicy and not ctx.has(SPICY):
+        facts.append(f"맵기 {item.spicy}단계예요.")
+    body = " ".join(lead + [f"{name}: " + " ".join(facts)] if facts else lead)
+    return body
+
+
+class MenuSkill:
+    name = "menu"
+    description = "메뉴 하나하나의 가격, 설명, 알레르기 성분, 맵기, 판매 여부를 메뉴판 그대로 알려 줘요."
+
+    async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
+        mentions = [m for m in ctx.mentions if m.score >= 0.5]
+        if not mentions:
+            if ctx.has(LIST_MENU) and len(ctx.query.tokens) <= 4:
+                return self._whole_menu(ctx)
+            return self._not_on_menu(ctx)
+        items = [m.item for m in mentions[:3]]
+        if self._faq_owns(ctx, items[0]):
+            return None  # "바닐라라떼 디카페인으로 돼요?" is the decaf FAQ, not the item
+        texts = [describe(item, ctx) for item in items]
+        first = items[0]
+        quick = [QuickReply("예약하기", "예약하고 싶어요"), RECOMMEND_QR, STAFF_QR]
+        if not first.available:
+            similar = self._similar(ctx, first)
+            if similar:
+                texts.append("대신 이런 메뉴는 어떠세요? " + ", ".join(f"{i.name}({won(i.price)})" if i.price else i.name for i in similar))
+        return Reply("menu", texts, [Source("menu", i.name) for i in items], cards=[item_card(i) for i in items], quick_replies=quick)
+
+    def _faq_owns(self, ctx: Context, item: MenuItem) -> bool:
+        """True when the rest of the message asks something the item's record cannot answer
+        (a change, a service) and an FAQ answers it."""
+        if ctx.best_faq(ctx.faq_hits_without_items) is None:
+            return False
+        allergen_words = {w for words in ALLERGEN_WORDS.values() for w in words} | set(NUTS) | {"견과류 알레르기"}
+        rest = set(ctx.query_without_items.tokens) - PROPERTY_WORDS - allergen_words
+        if not rest:
+            return False
+        record = f"{item.name} {item.category} {item.description} {' '.join(item.tags)}"
+        known = set(ctx.kb.index.analyse(record)[2])
+        return len(rest & known) / len(rest) < 0.5
+
+    def _similar(self, ctx: Context, item: MenuItem) -> list[MenuItem]:
+        same = [i for i in ctx.knowledge.menu if i.available and i.category == item.category and i.name != item.name]
+        tags = set(item.tags)
+        same.sort(key=lambda i: (-len(tags & set(i.tags)), "인기" not in i.tags))
+        return same[:3]
+
+    def _whole_menu(self, ctx: Context) -> Reply:
+        lines = []
+        for category in ctx.knowledge.categories or [""]:
+            items = [i for i in ctx.knowledge.menu if i.category == category and i.available]
+            if items:
+                shown = ", ".join(f"{i.name} {won(i.price)}" if i.price else i.name for i in items)
+                lines.append(f"[{category or '메뉴'}] {shown}")
+        text = "저희 메뉴를 알려 드릴게요.\n" + "\n".join(lines)
+        return Reply("menu", [text], [], quick_replies=[RECOMMEND_QR, STAFF_QR])
+
+    def _not_on_menu(self, ctx: Context) -> Reply | None:
+        """"짜장면 팔아요?" in a cafe: say it is not on the menu, never pretend it is."""
+        if not ctx.has(SOLD):
+            return None
+        foods = common_foods()
+        words = re.findall(r"[가-힣]{2,}", ctx.text)
+        asked = next((w2 for w in words for w2 in (w, re.sub(r"(이|가|은|는|을|를|도|만|요|랑|이랑)$", "", w)) if w2 in foods), None)
+        if asked is None or any(asked in name for name in ctx.knowledge.menu_by_name):
+            return None
+        faq = ctx.best_faq()
+        if faq is not None and set(faq.matched) - PROPERTY_WORDS:
+            return None  # an FAQ explains more than "팔아요" (원두 판매, 오트 변경): not an unknown item
+        popular = [i for i in ctx.knowledge.menu if i.available and "인기" in i.tags][:3]
+        text = f"죄송해요, {asked}은(는) 저희 메뉴에 없어요."
+        if popular:
+            text += " 대신 인기 메뉴로 " + ", ".join(i.name for i in popular) + "이(가) 있어요."
+        return Reply("unknown", [text], quick_replies=[QuickReply("메뉴 보기", "메뉴 보여 주세요"), RECOMMEND_QR])

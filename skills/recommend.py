@@ -1,0 +1,215 @@
+"""What to order, under the customer's constraints; a constraint is never traded for a better match.
+
+Allergens, caffeine, vegan, spiciness, budget and kids are hard filters read from the menu's
+own columns and descriptions. Taste, category and tags narrow the list further when they
+leave something to recommend; otherwise the bot says honestly that nothing fits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.kb.records import MenuItem
+from bot.korean_time import parse_won
+from bot.messages import Card, QuickReply, Reply, Source, Turn, won
+from skills.base import STAFF_QR, Context
+from skills.menu import asked_allergens, normalize_allergen
+
+ASK = re.compile(
+    r"추천|뭐가\s*(좋|맛있|괜찮|나아|낫)|뭘\s*(먹|마시|시키|주문)|뭐\s*(먹|마시|마실|시키|시킬|주문)|마실\s*(만한|거|게)|먹을\s*(만한|거|게)|"
+    r"골라|고르|잘\s*나가|인기\s*(메뉴|있는|많은)|베스트|대표\s*메뉴|시그니처|어떤\s*게\s*(좋|맛있)|뭐가\s*제일|제일\s*맛있|어울리는|땡기는데|당기는데"
+)
+ELSEWHERE = re.compile(r"맛집|근처에?\s*(다른|먹을|갈)|주변에?\s*(맛|먹|갈)|동네\s*(맛|추천)|관광|놀\s*곳|갈\s*만한\s*곳")
+DRINK_CATEGORY = re.compile(r"커피|음료|논커피|티|차|주스|에이드|스무디|라떼|술|주류|맥주|와인|드링크|tea|coffee|drink", re.I)
+BREAD_CATEGORY = re.compile(r"빵|베이커리|브레드|bakery", re.I)
+DESSERT_CATEGORY = re.compile(r"디저트|케이크|과자|dessert", re.I)
+MEAL_CATEGORY = re.compile(r"브런치|식사|메인|밥|면|찌개|덮밥|정식|요리|세트|런치|분식|국|탕")
+SWEET = re.compile(r"달콤|달달|단맛|시럽|꿀|초콜릿|초코|카라멜|바닐라|흑당|연유|설탕|(?:수제|[가-힣]{1,3})청(?=[\s,과을이에으]|$)")
+FRESH = re.compile(r"상큼|새콤|상쾌|청량|시트러스|레몬|자몽|유자|라임|민트|박하")
+CAFFEINE_FREE = re.compile(r"카페인\s*(없음|0|무)|논카페인|무카페인")
+CAFFEINE = re.compile(r"카페인\s*(있|소량|함유|들어)|커피\s*들어|에스프레소|녹차|말차|홍차|얼그레이")
+HOT = re.compile(r"hot|따뜻|뜨거", re.I)
+ICE_ONLY = re.compile(r"ice\s*전용|\(ice\)|아이스\s*전용", re.I)
+
+
+@dataclass
+class Wants:
+    """Constraints read from one message: `hard` filters must hold, `soft` ones rank."""
+
+    avoid_allergens: set[str] = field(default_factory=set)
+    no_caffeine: bool = False
+    vegan: bool = False
+    spicy: bool | None = None
+    budget: int | None = None
+    kids: bool = False
+    categories: list[str] = field(default_factory=list)  # "drink", "bread", "dessert", "meal", "coffee", "tea"
+    tags: list[str] = field(default_factory=list)
+    sweet: bool | None = None
+    fresh: bool = False
+    warm: bool = False
+    avoid_items: set[str] = field(default_factory=set)
+    reasons: list[str] = field(default_factory=list)
+
+
+def read_wants(ctx: Context) -> Wants:
+    t = ctx.text
+    w = Wants()
+    if re.search(r"알레르기|알러지|못\s*먹|안\s*먹|빼고|없는\s*걸|없는\s*거|안\s*들어간|민감|못\s*마셔|체질", t):
+        w.avoid_allergens = {normalize_allergen(a) for a in asked_allergens(t)}
+    if re.search(r"비건|채식|vegan|식물성", t, re.I):
+        w.vegan = True
+    if re.search(r"카페인\s*(은|는|이)?\s*(못|안|피|빼|없|적|민감|x|X)|디카페인|임신|임산부|수유|카페인\s*없는|논카페인|잠\s*(못|안)", t):
+        w.no_caffeine = True
+    if re.search(r"안\s*매운|맵지\s*않|안\s*맵|매운\s*(거|걸|것)\s*(못|싫|별로)|맵찔|순한", t):
+        w.spicy = False
+    elif re.search(r"매운|매콤|맵게|얼큰|칼칼", t):
+        w.spicy = True
+    if re.search(r"\d+\s*살|아이|애기|아기|어린이|애들|유아|키즈|꼬마|초등", t):
+        w.kids = True
+    budget = parse_won(t)
+    if budget and re.search(r"이하|안\s*넘|넘지|까지|이내|미만|아래|밑|정도|내로|로\s*(먹|마실|살)|선에서|예산", t):
+        w.budget = budget
+    if re.search(r"안\s*단|달지\s*않|단\s*(거|걸|것)\s*(별로|싫|안|못)|덜\s*단|안\s*달|담백|깔끔한", t):
+        w.sweet = False
+    elif re.search(r"달달|달콤|단\s*거|단\s*게|달게|당\s*충전", t):
+        w.sweet = True
+    if re.search(r"상큼|새콤|상쾌|청량|산뜻|시원하게", t):
+        w.fresh = True
+    if re.search(r"따뜻|따끈|뜨거|추워|추운|몸\s*녹", t):
+        w.warm = True
+    if re.search(r"빵", t):
+        w.categories.append("bread")
+    if re.search(r"디저트|케이크|케익|달달한\s*거|간식", t):
+        w.categories.append("dessert")
+    if re.search(r"브런치|식사|든든|배고|배부르|끼니|한\s*끼|점심|저녁\s*(으로|대신)|밥", t):
+        w.categories.append("meal")
+    if re.search(r"커피(?!\s*말고)", t) and not re.search(r"같이|랑|하고", t):
+        w.categories.append("coffee")
+    if re.search(r"(?<![가-힣])차(?:\s*한\s*잔|\s*한잔|\s*종류|\s*추천|\s*중에|가|를|\s*마시)|티\s*(종류|추천|중)|(?<![가-힣])티(?![가-힣])", t):
+        w.categories.append("tea")
+    if re.search(r"음료|마실|마시|마셔|drink", t) and not {"coffee", "tea"} & set(w.categories):
+        w.categories.append("drink")
+    for pattern, tag in ((r"시그니처|대표", "시그니처"), (r"인기|잘\s*나가|베스트|많이\s*(찾|시키|먹)|유명", "인기"),
+                         (r"신메뉴|새로\s*나온|새\s*메뉴|새메뉴|신상", "신메뉴"), (r"계절|시즌|한정|겨울|여름|봄|가을", "계절")):
+        if re.search(pattern, t):
+            w.tags.append(tag)
+    # "아아랑 같이 먹을 빵": the drink they already chose is not a recommendation.
+    w.avoid_items = {m.item.name for m in ctx.mentions}
+    return w
+
+
+def _drink(item: MenuItem) -> bool:
+    return bool(DRINK_CATEGORY.search(item.category))
+
+
+def _in_category(item: MenuItem, cat: str) -> bool:
+    c = item.category
+    return {
+        "drink": _drink(item),
+        "coffee": bool(re.search(r"(?<!논)커피|coffee", c, re.I)),
+        "tea": bool(re.search(r"티|차|tea", c, re.I)) and not re.search(r"커피", c),
+        "bread": bool(BREAD_CATEGORY.search(c)),
+        "dessert": bool(DESSERT_CATEGORY.search(c)),
+        "meal": bool(MEAL_CATEGORY.search(c)) and not _drink(item),
+    }[cat]
+
+
+def has_caffeine(item: MenuItem) -> bool:
+    text = f"{item.name} {item.description}"
+    if "디카페인" in item.tags or CAFFEINE_FREE.search(text):
+        return False
+    return bool(CAFFEINE.search(text) or re.search(r"커피|coffee", item.category, re.I) or "커피" in text)
+
+
+def is_vegan(item: MenuItem) -> bool:
+    return "비건" in item.tags or "비건" in item.name or "vegan" in item.name.lower()
+
+
+def passes(item: MenuItem, w: Wants) -> bool:
+    """Hard constraints: never recommend an item that breaks one."""
+    if not item.available or item.name in w.avoid_items:
+        return False
+    allergens = {normalize_allergen(a) for a in item.allergens}
+    if allergens & w.avoid_allergens:
+        return False
+    if w.vegan and not is_vegan(item):
+        return False
+    if (w.no_caffeine or w.kids) and has_caffeine(item):
+        return False
+    if (w.spicy is False or w.kids) and item.spicy > 0:
+        return False
+    if w.spicy and item.spicy == 0:
+        return False
+    return not (w.budget is not None and (item.price is None or item.price > w.budget))
+
+
+def _narrow(items: list[MenuItem], keep) -> list[MenuItem]:  # type: ignore[no-untyped-def]
+    """Apply a preference only when something is left, so taste never empties the list."""
+    narrowed = [i for i in items if keep(i)]
+    return narrowed or items
+
+
+def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
+    items = [i for i in menu if passes(i, w)]
+    if w.categories:
+        items = [i for i in items if any(_in_category(i, c) for c in w.categories)]
+    if w.sweet is False:
+        items = [i for i in items if not SWEET.search(i.description)]
+    elif w.sweet:
+        items = [i for i in items if SWEET.search(i.description)]
+    if w.fresh:
+        items = [i for i in items if FRESH.search(f"{i.name} {i.description}")]
+    if w.warm:
+        items = [i for i in items if HOT.search(i.description) and not ICE_ONLY.search(i.description)]
+    for tag in w.tags:
+        if any(tag in i.tags for i in menu):
+            items = [i for i in items if tag in i.tags]
+    if w.kids:
+        items = _narrow(items, lambda i: "아이" in i.tags)
+
+    def rank(i: MenuItem) -> tuple[int, int, int]:
+        return (-("시그니처" in i.tags) - ("인기" in i.tags) - 2 * ("아이" in i.tags and w.kids), -i.spicy if w.spicy else 0, 0)
+
+    return sorted(items, key=rank)
+
+
+def why(item: MenuItem, w: Wants) -> str:
+    parts = []
+    if w.avoid_allergens:
+        parts.append(f"{'·'.join(sorted(w.avoid_allergens & {'우유', '달걀', '밀', '대두', '땅콩', '호두'}) or ['해당 성분'])} 없음")
+    if w.no_caffeine or (w.kids and _drink(item)):
+        parts.append("디카페인" if "디카페인" in item.tags else "카페인 없음")
+    if w.vegan:
+        parts.append("비건")
+    if w.spicy and item.spicy:
+        parts.append(f"맵기 {item.spicy}단계")
+    for tag in ("시그니처", "인기", "신메뉴", "계절", "아이"):
+        if tag in item.tags and (tag in w.tags or tag in ("시그니처", "인기")):
+            parts.append({"아이": "아이 추천"}.get(tag, tag))
+    return ", ".join(dict.fromkeys(parts))
+
+
+class RecommendSkill:
+    name = "recommend"
+    description = "알레르기, 카페인, 비건, 맵기, 예산, 아이 동반 같은 조건을 지키면서 메뉴를 추천해요."
+
+    async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
+        if not ctx.has(ASK) or ctx.has(ELSEWHERE):
+            return None
+        w = read_wants(ctx)
+        picks = choose(ctx.knowledge.menu, w)[:3]
+        if not picks:
+            text = "말씀하신 조건에 맞는 메뉴를 찾지 못했어요. 직원에게 한 번 더 확인해 드릴까요?"
+            return Reply("recommend", [text], quick_replies=[STAFF_QR, QuickReply("메뉴 보기", "메뉴 보여 주세요")])
+        lines = []
+        for item in picks:
+            price = f" {won(item.price)}" if item.price is not None else ""
+            reason = why(item, w)
+            lines.append(f"• {item.name}{price}: {item.description}" + (f" ({reason})" if reason else ""))
+        text = "이런 메뉴는 어떠세요?\n" + "\n".join(lines)
+        if w.avoid_allergens:
+            text += "\n같은 주방에서 조리해서 교차오염 가능성이 있으니, 알레르기가 심하시면 주문할 때 꼭 말씀해 주세요."
+        cards = [Card(i.name, i.description, i.price, i.image) for i in picks]
+        quick = [QuickReply("다른 메뉴 추천", "다른 메뉴도 추천해 주세요"), QuickReply("예약하기", "예약하고 싶어요"), STAFF_QR]
+        return Reply("recommend", [text], [Source("menu", i.name) for i in picks], cards=cards, quick_replies=quick)

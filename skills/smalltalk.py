@@ -1,0 +1,41 @@
+"""Greetings, thanks, goodbyes and compliments: a short warm answer, never a guess at a question."""
+
+from __future__ import annotations
+
+import re
+
+from bot.messages import Reply, Turn
+from bot.kb.text import compact
+from skills.base import BOOK_QR, HOURS_QR, MENU_QR, RECOMMEND_QR, Context
+
+GREETING = re.compile(r"^(안녕|안뇽|하이|ㅎㅇ|hi|hello|헬로|반가워|반갑습니다|여보세요|저기요|계세요)")
+THANKS = re.compile(r"감사|고마|고맙|땡큐|thank|ㄱㅅ|ㄳ")
+BYE = re.compile(r"안녕히|수고하|좋은\s*하루|좋은\s*밤|또\s*(올게|갈게|봬|뵐)|다음에\s*(또|뵐|봬)|잘\s*있어|바이|bye|들어가세요")
+ACK = re.compile(r"^(넵|네+|넹|예|응|ㅇㅋ|오케이|ok|okay|알겠|알았|확인했|그렇군요|아하)")
+COMPLIMENT = re.compile(r"맛있었|잘\s*먹었|최고|좋았어요|친절하|분위기\s*좋|또\s*갈게|짱")
+
+
+class SmalltalkSkill:
+    name = "smalltalk"
+    description = "인사, 감사, 작별 인사, 칭찬에 짧고 따뜻하게 답해요."
+
+    async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
+        raw = compact(turn.text.lower())
+        text = ctx.text
+        if ctx.is_question and not re.fullmatch(r"(안녕|안뇽)[가-힣]{0,4}[~!?.]*", raw):
+            return None
+        store = ctx.knowledge.store
+        if BYE.search(text) or BYE.search(raw):
+            answer = "감사합니다! 좋은 하루 보내세요. 또 찾아 주세요 😊"
+        elif THANKS.search(text) or THANKS.search(raw):
+            answer = "천만에요! 더 궁금한 점이 있으면 언제든 물어봐 주세요 😊"
+        elif COMPLIMENT.search(text):
+            answer = "맛있게 드셨다니 정말 기뻐요! 감사합니다. 또 들러 주세요 😊"
+        elif GREETING.search(text) or GREETING.search(raw):
+            answer = store.greeting or f"안녕하세요, {store.name}이에요!"
+            answer += " 메뉴, 영업시간, 예약 등 궁금한 걸 편하게 물어봐 주세요."
+        elif ACK.search(raw) and len(ctx.query.tokens) <= 1:
+            answer = "네, 더 도와드릴 일이 있으면 말씀해 주세요!"
+        else:
+            return None
+        return Reply("smalltalk", [answer], quick_replies=[MENU_QR, RECOMMEND_QR, HOURS_QR, BOOK_QR])

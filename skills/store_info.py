@@ -1,0 +1,189 @@
+"""Opening hours, "open now?", holidays, address, phone and the booking policy, from store.toml only."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from bot.kb.records import WEEKDAY_KO, WEEKDAYS, Store
+from bot.kb.schedule import DayHours, hours_on, open_state
+from bot.korean_time import format_clock, format_date, parse_date, parse_time
+from bot.messages import QuickReply, Reply, Source, Turn
+from skills.base import BOOK_QR, Context
+
+HOURS = re.compile(
+    r"영업|오픈|open|문\s*(을\s*)?(열|닫|여)|열어|여나|여는|열려|열었|닫아|닫나|닫는|마감|몇\s*시\s*(까지|부터)|\d+\s*시\s*까지\s*(하|해|영업|열)|"
+    r"라스트\s*오더|마지막\s*주문|주문\s*마감|브레이크|브타|쉬는\s*시간|운영\s*시간|하는\s*시간|끝나"
+)
+CLOSED_DAY = re.compile(r"휴무|쉬는\s*날|쉬어요|쉬나요|쉬세요|쉬는지|노는\s*날|휴일|정기\s*휴")
+HOLIDAY = re.compile(r"임시\s*휴무|연휴|명절|설날|설\s*연휴|추석|공휴일|휴가|연말|연초|크리스마스|성탄|신정|빨간\s*날")
+ADDRESS = re.compile(r"(?<![가-힣])(주소|위치)|찾아\s*가|찾아가|오시는\s*길|가는\s*길|가는\s*방법|네비|내비|지도|몇\s*번\s*출구|(가게|매장|카페|식당|거기)\s*(가|는|이)?\s*어디")
+PHONE = re.compile(r"(전화\s*번호|연락처|전번|가게\s*번호|매장\s*번호|번호)\s*(좀|를|가|는|은|이)?\s*(알려|뭐|몇|어떻게|주세요|좀요|부탁|요$|$)|전화\s*(어떻게|하려면|드리려)")
+BOOKING_POLICY = re.compile(
+    r"예약[^.?!]*(최대|몇\s*명까지|몇\s*명\s*까지|며칠|몇\s*일|언제까지|몇\s*시간|이용\s*시간|보증금|예약금|노쇼|정책|규정|방법|어떻게\s*해|받으세요|받아요|받나요|받으시나)"
+)
+NOW = re.compile(r"지금|현재|아직|이제")
+TIME_WORDS = re.compile(r"몇\s*시|\d+\s*시|오늘|내일|모레|주말|평일|[월화수목금토일]요일|아침|저녁|밤|점심|오전|오후|반")
+
+
+def _range(h: DayHours) -> str:
+    assert h.span is not None
+    return f"{format_clock(h.span.start)}부터 {format_clock(h.span.end)}까지"
+
+
+def week_summary(store: Store) -> str:
+    """Group equal days: '화~목 오전 9시~오후 9시, 월요일 휴무'."""
+    groups: list[tuple[list[str], str]] = []
+    for key, ko in zip(WEEKDAYS, WEEKDAY_KO):
+        span = store.hours.get(key)
+        value = f"{format_clock(span.start)}~{format_clock(span.end)}" if span else "휴무"
+        if groups and groups[-1][1] == value:
+            groups[-1][0].append(ko)
+        else:
+            groups.append(([ko], value))
+    parts = []
+    for days, value in groups:
+        label = days[0] if len(days) == 1 else f"{days[0]}~{days[-1]}"
+        parts.append(f"{label} {value}")
+    text = ", ".join(parts)
+    extras = []
+    if store.break_time:
+        extras.append(f"브레이크 타임 {format_clock(store.break_time.start)}~{format_clock(store.break_time.end)}")
+    if store.last_order_minutes:
+        extras.append(f"라스트오더는 마감 {store.last_order_minutes}분 전")
+    return text + (f" ({', '.join(extras)})" if extras else "")
+
+
+def day_sentence(h: DayHours, today: date) -> str:
+    label = format_date(h.day, today)
+    if h.holiday:
+        reason = f"({h.holiday.reason}) " if h.holiday.reason else ""
+        return f"{label}은 {reason}쉬는 날이에요."
+    if h.span is None:
+        return f"{label}은 정기 휴무일이에요."
+    text = f"{label}은 {_range(h)} 영업해요."
+    if h.break_time:
+        text += f" {format_clock(h.break_time.start)}~{format_clock(h.break_time.end)}는 브레이크 타임이에요."
+    if h.last_order is not None:
+        text += f" 마지막 주문은 {format_clock(h.last_order)}까지 받아요."
+    return text
+
+
+class StoreInfoSkill:
+    name = "store_info"
+    description = "영업시간, 지금 영업 중인지, 휴무일, 주소, 전화번호, 예약 규정을 매장 정보 그대로 알려 줘요."
+
+    async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
+        store = ctx.knowledge.store
+        if ctx.has(BOOKING_POLICY) and parse_time(ctx.text) is None and not re.search(r"\d+\s*(명|인)", ctx.text):
+            return self._reservation(ctx)
+        if ctx.has(ADDRESS) and store.address:
+            return Reply("store_info", [f"{store.name}은(는) {store.address}에 있어요."], [Source("store", "address")],
+                         quick_replies=[QuickReply("전화번호", "전화번호 알려 주세요"), BOOK_QR])
+        if ctx.has(PHONE) and store.phone:
+            return Reply("store_info", [f"{store.name} 전화번호는 {store.phone}이에요."], [Source("store", "phone")])
+        hours, closed, holiday = ctx.has(HOURS), ctx.has(CLOSED_DAY), ctx.has(HOLIDAY)
+        if not (hours or closed or holiday):
+            return None
+        if self._other_topic(ctx):
+            return None
+        return self._hours(ctx, holiday)
+
+    def _other_topic(self, ctx: Context) -> bool:
+        """True when the message is really about an FAQ topic that mentions time (배달 몇 시까지)."""
+        rest = ctx.text
+        for pattern in (HOURS, CLOSED_DAY, HOLIDAY, NOW, TIME_WORDS):
+            rest = pattern.sub(" ", rest)
+        hit = ctx.best_faq(ctx.kb.index.search(ctx.kb.index.query(rest), "faq", 3))
+        return hit is not None and hit.confidence >= 0.5
+
+    def _hours(self, ctx: Context, holiday_words: bool) -> Reply:
+        store, now = ctx.knowledge.store, ctx.now
+        today = now.date()
+        mention = parse_date(ctx.text, today)
+        weekend = re.search(r"주말", ctx.text)
+        sources = [Source("store", "hours")]
+        texts: list[str] = []
+        if mention:
+            h = hours_on(store, mention.day)
+            texts.append(day_sentence(h, today))
+            asked = parse_time(ctx.text)
+            if asked and h.span:
+                minute = asked.at.hour * 60 + asked.at.minute
+                if minute < h.span.start:
+                    texts.append(f"{format_clock(minute)}에는 아직 문을 열기 전이에요.")
+                elif minute >= h.span.end:
+                    texts.append(f"{format_clock(minute)}에는 이미 영업이 끝난 시간이에요.")
+                elif h.break_time and h.break_time.contains(minute):
+                    texts.append(f"{format_clock(minute)}은 브레이크 타임이에요.")
+                else:
+                    texts.append(f"{format_clock(minute)}에는 영업 중이에요.")
+            if mention.explicit or h.holiday:
+                sources.insert(0, Source("store", "holidays"))
+        elif weekend:
+            for offset in range(7):
+                d = today + timedelta(days=offset)
+                if d.weekday() >= 5:
+                    texts.append(day_sentence(hours_on(store, d), today))
+        elif ctx.has(NOW) or re.search(r"오늘", ctx.text):
+            state = open_state(store, now)
+            if state.open:
+                h = state.today
+                last = f" 마지막 주문은 {format_clock(h.last_order)}까지예요." if h.last_order is not None else ""
+                texts.append(f"네, 지금 영업 중이에요! 오늘은 {format_clock(h.span.end)}까지 열어요.{last}")  # type: ignore[union-attr]
+            else:
+                why = {
+                    "break": "지금은 브레이크 타임이에요.",
+                    "before": "아직 문을 열기 전이에요.",
+                    "after": "오늘 영업은 끝났어요.",
+                    "closed_day": "오늘은 정기 휴무일이에요.",
+                    "holiday": f"오늘은 {state.today.holiday.reason or '임시 휴무'}로 쉬어요." if state.today.holiday else "",
+                }[state.reason]
+                nxt = f" {format_date(state.next_open.date(), today)} {format_clock(state.next_open.hour * 60 + state.next_open.minute)}에 다시 열어요." if state.next_open else ""
+                texts.append(why + nxt)
+        elif holiday_words:
+            sources = [Source("store", "holidays"), Source("store", "hours")]
+            texts.append(self._holiday_text(store, today))
+        if re.search(r"라스트\s*오더|마지막\s*주문|주문\s*마감", ctx.text) and store.last_order_minutes and not texts:
+            h = hours_on(store, today)
+            tail = f" 오늘은 {format_clock(h.last_order)}까지예요." if h.last_order is not None else ""
+            texts.append(f"마지막 주문은 마감 {store.last_order_minutes}분 전까지 받아요.{tail}")
+        if not texts:
+            closed = [WEEKDAY_KO[i] for i, key in enumerate(WEEKDAYS) if store.hours.get(key) is None]
+            if re.search(r"월|화|수|목|금|토|일", ctx.text) is None and closed and ctx.has(CLOSED_DAY):
+                texts.append(f"매주 {', '.join(d + '요일' for d in closed)}은 정기 휴무예요.")
+        texts.append(f"영업시간: {week_summary(store)}")
+        return Reply("store_info", texts, sources, quick_replies=[BOOK_QR, QuickReply("오시는 길", "주소 알려 주세요")])
+
+    def _holiday_text(self, store: Store, today: date) -> str:
+        upcoming = [h for h in store.holidays if h.day >= today][:5]
+        closed = [WEEKDAY_KO[i] + "요일" for i, key in enumerate(WEEKDAYS) if store.hours.get(key) is None]
+        parts = []
+        if upcoming:
+            days = ", ".join(f"{format_date(h.day)}{f'({h.reason})' if h.reason else ''}" for h in upcoming)
+            parts.append(f"예정된 휴무일은 {days}이에요.")
+        else:
+            parts.append("따로 예정된 임시 휴무는 없어요.")
+        if closed:
+            parts.append(f"정기 휴무는 매주 {', '.join(closed)}이에요.")
+        return " ".join(parts)
+
+    def _reservation(self, ctx: Context) -> Reply:
+        policy = ctx.knowledge.store.reservation
+        if not policy.enabled:
+            text = "죄송해요, 지금은 예약을 받지 않고 있어요. 방문하시면 바로 자리를 안내해 드릴게요."
+            return Reply("store_info", [text], [Source("store", "reservation")])
+        return Reply("store_info", [policy_text(ctx.knowledge.store)], [Source("store", "reservation")], quick_replies=[BOOK_QR])
+
+
+def policy_text(store: Store) -> str:
+    p = store.reservation
+    hours = p.duration_minutes / 60
+    duration = f"{hours:g}시간" if p.duration_minutes % 30 == 0 and p.duration_minutes >= 60 else f"{p.duration_minutes}분"
+    lead = f"{p.min_lead_minutes // 60}시간" if p.min_lead_minutes % 60 == 0 and p.min_lead_minutes else f"{p.min_lead_minutes}분"
+    parts = [
+        f"예약은 최대 {p.max_party}명까지 받고, 한 번 예약하시면 {duration} 동안 이용하실 수 있어요.",
+        f"오늘부터 {p.max_days_ahead}일 뒤까지 예약할 수 있고, 방문 {lead} 전까지 예약해 주셔야 해요.",
+        f"{p.max_party + 1}명 이상 단체는 직원이 따로 도와드려요.",
+    ]
+    return " ".join(parts)

@@ -1,0 +1,157 @@
+"""The knowledge loader against the format contract: encodings, spellings, and located errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.kb.errors import KnowledgeError
+from bot.kb.loader import load_knowledge, parse_price
+from tests.conftest import DEMO, FAQ_MD, MENU_CSV, STORE_TOML
+
+HEADER_KO = "이름,분류,가격,설명,태그,알레르기,맵기,판매,이미지\n"
+
+
+def errors_of(root) -> list[str]:  # type: ignore[no-untyped-def]
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(root)
+    return [str(p) for p in info.value.problems]
+
+
+def test_demo_store_loads_with_its_promised_size() -> None:
+    k = load_knowledge(DEMO)
+    assert len(k.menu) >= 25 and len(k.faqs) >= 20
+    assert k.store.break_time is not None and k.store.reservation.enabled
+    assert not k.warnings
+
+
+@pytest.mark.parametrize("raw,expected", [("4500", 4500), ("4,500", 4500), ("4,500원", 4500), (" ₩12,000 ", 12000), ("무료", None), ("4.5", None)])
+def test_price_spellings(raw: str, expected: int | None) -> None:
+    assert parse_price(raw) == expected
+
+
+def test_cp949_menu_as_saved_by_korean_excel(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    menu = (HEADER_KO + '김치찌개,찌개,"9,000원",묵은지 찌개,인기,"돼지고기,대두",2,O,\n').encode("cp949")
+    k = load_knowledge(make_knowledge(menu=menu))
+    item = k.menu[0]
+    assert (item.name, item.price, item.allergens, item.spicy, item.available) == ("김치찌개", 9000, ("돼지고기", "대두"), 2, True)
+
+
+def test_utf8_bom_and_crlf_menu(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    menu = ("\ufeff" + HEADER_KO + "라떼,커피,5000,우유 라떼,,우유,0,아니오,\r\n").replace("\n", "\r\n").encode("utf-8")
+    k = load_knowledge(make_knowledge(menu=menu))
+    assert k.menu[0].name == "라떼" and k.menu[0].available is False
+
+
+def test_english_headers_and_pipe_lists(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    menu = "Name,Category,Price,Description,Tags,Allergens,Spicy,Available,Image\nLatte,Coffee,5000,milk,인기|신메뉴,우유|대두,0,X,https://example.com/a.jpg\n"
+    item = load_knowledge(make_knowledge(menu=menu)).menu[0]
+    assert item.tags == ("인기", "신메뉴") and item.allergens == ("우유", "대두") and not item.available
+    assert item.image == "https://example.com/a.jpg"
+
+
+@pytest.mark.parametrize("flag,available", [("Y", True), ("N", False), ("O", True), ("X", False), ("예", True), ("아니오", False), ("", True)])
+def test_available_spellings(make_knowledge, flag: str, available: bool) -> None:  # type: ignore[no-untyped-def]
+    menu = HEADER_KO + f"라떼,커피,5000,,,,0,{flag},\n"
+    assert load_knowledge(make_knowledge(menu=menu)).menu[0].available is available
+
+
+@pytest.mark.parametrize(
+    "row,needle",
+    [
+        ("라떼,커피,오천원,,,,0,Y,", "가격 '오천원'"),
+        ("라떼,커피,5000,,,,5,Y,", "맵기 '5'"),
+        ("라떼,커피,5000,,,,0,maybe,", "판매 값 'maybe'"),
+        ("라떼,커피,5000,,,,0,Y,http://x.com/a.jpg", "https://"),
+        (",커피,5000,,,,0,Y,", "이름이 비어"),
+        ("라떼,커피,4,500,,,,0,Y,", "큰따옴표"),
+    ],
+)
+def test_menu_errors_name_file_line_and_fix(make_knowledge, row: str, needle: str) -> None:  # type: ignore[no-untyped-def]
+    problems = errors_of(make_knowledge(menu=HEADER_KO + "아메리카노,커피,4500,,,,0,Y,\n" + row + "\n"))
+    assert any(p.startswith("menu.csv:3: ") and needle in p for p in problems), problems
+
+
+def test_duplicate_menu_item_points_at_both_lines(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    problems = errors_of(make_knowledge(menu=HEADER_KO + "라떼,,5000,,,,,,\n라떼,,5500,,,,,,\n"))
+    assert problems == ["menu.csv:3: '라떼' 메뉴가 2번째 줄에도 있어요. 메뉴 이름은 한 번씩만 적어 주세요."]
+
+
+def test_item_without_price_is_a_warning(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    k = load_knowledge(make_knowledge(menu=HEADER_KO + "시즌 메뉴,,,,,,,,\n"))
+    assert k.menu[0].price is None
+    assert any("가격이 없어요" in str(w) and w.line == 2 for w in k.warnings)
+
+
+def test_toml_syntax_error_has_its_line(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    broken = STORE_TOML.replace('phone = "02-111-2222"', "phone = 02-111-2222")
+    problems = errors_of(make_knowledge(store=broken))
+    assert problems[0].startswith("store.toml:3: TOML 형식이 맞지 않아요")
+
+
+@pytest.mark.parametrize(
+    "old,new,needle,line",
+    [
+        ('tue = "09:00-21:00"', 'tue = "9시-21시"', "'tue' 영업시간 '9시-21시'", 8),
+        ('tue = "09:00-21:00"', "", "[hours]에 'tue' 요일이 없어요", 6),
+        ("last_order_minutes = 30", 'last_order_minutes = "30분"', "last_order_minutes", 14),
+        ('name = "테스트 카페"', 'name = ""', "'name' 값이 비어", 1),
+    ],
+)
+def test_store_errors(make_knowledge, old: str, new: str, needle: str, line: int) -> None:  # type: ignore[no-untyped-def]
+    problems = errors_of(make_knowledge(store=STORE_TOML.replace(old, new)))
+    assert any(p.startswith(f"store.toml:{line}: ") and needle in p for p in problems), problems
+
+
+def test_reservation_and_holidays_are_checked(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    extra = '\n[[holidays]]\ndate = "2026-13-01"\n\n[reservation]\nenabled = true\nslot_minutes = 0\ntables = [2, "four"]\n'
+    problems = errors_of(make_knowledge(store=STORE_TOML + extra))
+    assert any(p.startswith("store.toml:16: ") and "휴무일 날짜" in p for p in problems)
+    assert any("slot_minutes" in p and p.startswith("store.toml:21: ") for p in problems)
+    assert any("tables" in p and p.startswith("store.toml:22: ") for p in problems)
+
+
+def test_overnight_hours_and_break(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    store = STORE_TOML.replace('fri = "09:00-22:00"', 'fri = "18:00-02:00"').replace("last_order_minutes = 30", 'break = "15:00-16:00"\nlast_order_minutes = 30')
+    k = load_knowledge(make_knowledge(store=store))
+    assert (k.store.hours["fri"].start, k.store.hours["fri"].end) == (18 * 60, 26 * 60)  # type: ignore[union-attr]
+    assert k.store.break_time is not None and k.store.break_time.start == 15 * 60
+
+
+def test_faq_categories_aliases_and_emphasis(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    md = "# 결제\n\n## **카드** 되나요?\naliases: 카드 결제 | 체크카드\n\n모든 *카드*를 **받아요**.\n`삼성페이`도 돼요.\n\n# 기타\n## 와이파이?\n비번은 wifi_pass_1 이에요.\n"
+    k = load_knowledge(make_knowledge(faqs={"a.md": md}))
+    card, wifi = k.faqs
+    assert (card.id, card.category, card.aliases) == ("카드 되나요?", "결제", ("카드 결제", "체크카드"))
+    assert card.answer == "모든 카드를 받아요.\n삼성페이도 돼요." and card.origin.line == 3
+    assert wifi.category == "기타" and wifi.answer == "비번은 wifi_pass_1 이에요."
+
+
+def test_faq_errors_and_duplicates_across_files(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    problems = errors_of(make_knowledge(faqs={"a.md": FAQ_MD, "b.md": "## 주차 가능한가요?\n또 적음\n\n## 빈 답변\n\n## \n"}))
+    assert "faq/b.md:1: 질문 '주차 가능한가요?'이(가) faq/a.md:3에도 있어요. 같은 질문은 한 번만 적어 주세요." in problems
+    assert any(p.startswith("faq/b.md:4: ") and "답변이 없어요" in p for p in problems)
+    assert any(p.startswith("faq/b.md:6: ") and "질문이 비어" in p for p in problems)
+
+
+def test_near_duplicate_questions_warn(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    k = load_knowledge(make_knowledge(faqs={"a.md": FAQ_MD + "\n## 주차 가능한가요\n네.\n"}))
+    assert any("거의 같아요" in str(w) for w in k.warnings)
+
+
+def test_synonyms_format(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    k = load_knowledge(make_knowledge(synonyms="# 주석\n아이스 아메리카노 = 아아, 아이스아메 | 얼죽아\n"))
+    assert k.synonyms[0].canonical == "아이스 아메리카노" and k.synonyms[0].variants == ("아아", "아이스아메", "얼죽아")
+    assert errors_of(make_knowledge(synonyms="아아 아이스\n")) [0].startswith("synonyms.txt:1: ")
+
+
+def test_missing_files(make_knowledge, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert errors_of(tmp_path / "nowhere")[0].endswith("지식 폴더를 찾을 수 없어요. 경로를 확인해 주세요.")
+    root = make_knowledge()
+    (root / "store.toml").unlink()
+    assert errors_of(root)[0].startswith("store.toml: store.toml 파일이 없어요")
+    k = load_knowledge(make_knowledge(menu=None, faqs={}))
+    assert {w.file for w in k.warnings} == {"menu.csv", "faq"}
+
+
+def test_menu_csv_default_fixture_is_valid(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    assert load_knowledge(make_knowledge(menu=MENU_CSV)).menu[0].price == 4500
