@@ -186,4 +186,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.command != "serve" else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("chromadb", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     return int(args.func(args) or 0)

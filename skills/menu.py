@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.kb.records import MenuItem
 from bot.kb.text import clean, compact
+from bot.josa import josa
 from bot.messages import Card, QuickReply, Reply, Source, Turn, won
 from skills.base import RECOMMEND_QR, STAFF_QR, Context
 
@@ -75,7 +76,7 @@ def describe(item: MenuItem, ctx: Context) -> str:
     """One item's facts, leading with what the customer asked about; every fact from menu.csv."""
     name = item.name
     if not item.available:
-        return f"죄송해요, {name}은(는) 지금은 판매하지 않아요."
+        return f"죄송해요, {josa(name, '은')} 지금은 판매하지 않아요."
     price = f"{won(item.price)}" if item.price is not None else None
     allergens = [normalize_allergen(a) for a in item.allergens]
     asked = asked_allergens(ctx.text)
@@ -84,21 +85,21 @@ def describe(item: MenuItem, ctx: Context) -> str:
         contained = sorted(a for a in asked if a in allergens)
         absent = sorted(a for a in asked if a not in allergens)
         if contained:
-            lead.append(f"네, {name}에는 {', '.join(contained)}이(가) 들어가요.")
+            lead.append(f"네, {name}에는 {josa(', '.join(contained), '이')} 들어가요.")
         if absent and not contained:
-            lead.append(f"{name}의 알레르기 성분 표시에 {', '.join(absent)}은(는) 없어요.")
+            lead.append(f"{name}의 알레르기 성분 표시에 {josa(', '.join(absent), '은')} 없어요.")
     elif ctx.has(SPICY):
         level = ["맵지 않아요", "살짝 매콤해요", "꽤 매운 편이에요", "아주 매워요"][item.spicy]
-        lead.append(f"{name}은(는) 맵기 {item.spicy}단계로 {level}.")
+        lead.append(f"{josa(name, '은')} 맵기 {item.spicy}단계로 {level}.")
     elif ctx.has(PRICE) and price:
-        lead.append(f"{name}은(는) {price}이에요.")
+        lead.append(f"{josa(name, '은')} {josa(price, '이에요')}.")
     elif ctx.has(SOLD) and not ctx.has(INGREDIENT):
         lead.append(f"네, {name} 지금 판매하고 있어요.")
     facts = []
     if item.description:
         facts.append(item.description)
     if price and not any(price in s for s in lead):
-        facts.append(f"가격은 {price}이에요.")
+        facts.append(f"가격은 {josa(price, '이에요')}.")
     if allergens:
         facts.append(f"알레르기 성분: {', '.join(item.allergens)}.")
     if item.spicy and not ctx.has(SPICY):
@@ -171,7 +172,7 @@ class MenuSkill:
         if faq is not None and set(faq.matched) - PROPERTY_WORDS:
             return None  # an FAQ explains more than "팔아요" (원두 판매, 오트 변경): not an unknown item
         popular = [i for i in ctx.knowledge.menu if i.available and "인기" in i.tags][:3]
-        text = f"죄송해요, {asked}은(는) 저희 메뉴에 없어요."
+        text = f"죄송해요, {josa(asked, '은')} 저희 메뉴에 없어요."
         if popular:
-            text += " 대신 인기 메뉴로 " + ", ".join(i.name for i in popular) + "이(가) 있어요."
+            text += " 대신 인기 메뉴로 " + josa(", ".join(i.name for i in popular), "이") + " 있어요."
         return Reply("unknown", [text], quick_replies=[QuickReply("메뉴 보기", "메뉴 보여 주세요"), RECOMMEND_QR])

@@ -14,7 +14,7 @@ from bot.kb.records import MenuItem
 from bot.korean_time import parse_won
 from bot.messages import Card, QuickReply, Reply, Source, Turn, won
 from skills.base import STAFF_QR, Context
-from skills.menu import asked_allergens, normalize_allergen
+from skills.menu import NUT_ALLERGENS, asked_allergens, normalize_allergen
 
 ASK = re.compile(
     r"추천|뭐가\s*(좋|맛있|괜찮|나아|낫)|뭘\s*(먹|마시|시키|주문)|뭐\s*(먹|마시|마실|시키|시킬|주문)|마실\s*(만한|거|게)|먹을\s*(만한|거|게)|"
@@ -44,6 +44,7 @@ class Wants:
     budget: int | None = None
     kids: bool = False
     categories: list[str] = field(default_factory=list)  # "drink", "bread", "dessert", "meal", "coffee", "tea"
+    named_categories: list[str] = field(default_factory=list)  # the store's own categories named (찌개, 덮밥)
     tags: list[str] = field(default_factory=list)
     sweet: bool | None = None
     fresh: bool = False
@@ -94,6 +95,10 @@ def read_wants(ctx: Context) -> Wants:
                          (r"신메뉴|새로\s*나온|새\s*메뉴|새메뉴|신상", "신메뉴"), (r"계절|시즌|한정|겨울|여름|봄|가을", "계절")):
         if re.search(pattern, t):
             w.tags.append(tag)
+    for category in ctx.knowledge.categories:
+        parts = [p for p in re.split(r"[·/,&\s]+", category) if len(p) >= 2]
+        if any(p in t for p in parts):
+            w.named_categories.append(category)
     # "아아랑 같이 먹을 빵": the drink they already chose is not a recommendation.
     w.avoid_items = {m.item.name for m in ctx.mentions}
     return w
@@ -152,7 +157,9 @@ def _narrow(items: list[MenuItem], keep) -> list[MenuItem]:  # type: ignore[no-u
 
 def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
     items = [i for i in menu if passes(i, w)]
-    if w.categories:
+    if w.named_categories:
+        items = [i for i in items if i.category in w.named_categories]
+    elif w.categories:
         items = [i for i in items if any(_in_category(i, c) for c in w.categories)]
     if w.sweet is False:
         items = [i for i in items if not SWEET.search(i.description)]
@@ -177,7 +184,8 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
 def why(item: MenuItem, w: Wants) -> str:
     parts = []
     if w.avoid_allergens:
-        parts.append(f"{'·'.join(sorted(w.avoid_allergens & {'우유', '달걀', '밀', '대두', '땅콩', '호두'}) or ['해당 성분'])} 없음")
+        named = sorted(w.avoid_allergens - NUT_ALLERGENS) + (["견과류"] if w.avoid_allergens & NUT_ALLERGENS else [])
+        parts.append(f"{'·'.join(named)} 없음")
     if w.no_caffeine or (w.kids and _drink(item)):
         parts.append("디카페인" if "디카페인" in item.tags else "카페인 없음")
     if w.vegan:

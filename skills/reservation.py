@@ -10,8 +10,10 @@ import re
 
 from bot.kb.schedule import hours_on
 from bot.korean_time import format_date, parse_date, parse_party
+from bot.josa import josa
 from bot.messages import QuickReply, Reply, Turn
 from skills.base import STAFF_QR, Context
+from skills.menu import common_foods
 from skills.store_info import policy_text
 
 BOOKING = re.compile(
@@ -30,10 +32,9 @@ class ReservationSkill:
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         if not ctx.has(BOOKING):
             return None
-        # "케이크 예약" is an FAQ about pre-orders, not a table: defer when an FAQ owns the words.
-        if not ctx.has(TABLE_WORDS) and parse_date(ctx.text, ctx.now.date()) is None:
-            hit = ctx.best_faq()
-            if hit and hit.head >= 0.5 and "예약" in hit.matched:
+        # "케이크 예약" or "도시락 예약" is a pre-order of food, which the FAQ covers, not a table.
+        if not ctx.has(TABLE_WORDS) and (ctx.mentions or any(w in common_foods() for w in re.findall(r"[가-힣]{2,}", ctx.text))):
+            if ctx.best_faq() is not None:
                 return None
         store = ctx.knowledge.store
         policy = store.reservation
@@ -60,8 +61,8 @@ class ReservationSkill:
         if mention:
             h = hours_on(store, mention.day)
             if h.span is None:
-                why = f"{h.holiday.reason}(으)로 쉬는 날" if h.holiday and h.holiday.reason else "휴무일"
-                notes.append(f"{format_date(mention.day, today)}은 {why}이라 예약이 어려워요.")
+                why = f"{josa(h.holiday.reason, '으로')} 쉬는 날" if h.holiday and h.holiday.reason else "휴무일"
+                notes.append(f"{josa(format_date(mention.day, today), '은')} {josa(why, '이라')} 예약이 어려워요.")
             elif (mention.day - today).days > store.reservation.max_days_ahead:
                 notes.append(f"예약은 {store.reservation.max_days_ahead}일 뒤까지만 받아요.")
         if party and party > store.reservation.max_party:

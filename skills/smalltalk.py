@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.josa import josa
 from bot.messages import Reply, Turn
 from bot.kb.text import compact
 from skills.base import BOOK_QR, HOURS_QR, MENU_QR, RECOMMEND_QR, Context
@@ -32,7 +33,7 @@ class SmalltalkSkill:
         elif COMPLIMENT.search(text):
             answer = "맛있게 드셨다니 정말 기뻐요! 감사합니다. 또 들러 주세요 😊"
         elif GREETING.search(text) or GREETING.search(raw):
-            answer = store.greeting or f"안녕하세요, {store.name}이에요!"
+            answer = store.greeting or f"안녕하세요, {josa(store.name, '이에요')}!"
             answer += " 메뉴, 영업시간, 예약 등 궁금한 걸 편하게 물어봐 주세요."
         elif ACK.search(raw) and len(ctx.query.tokens) <= 1:
             answer = "네, 더 도와드릴 일이 있으면 말씀해 주세요!"

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from bot.kb.records import WEEKDAY_KO, WEEKDAYS, Store
 from bot.kb.schedule import DayHours, hours_on, open_state
 from bot.korean_time import format_clock, format_date, parse_date, parse_time
+from bot.josa import josa
 from bot.messages import QuickReply, Reply, Source, Turn
 from skills.base import BOOK_QR, Context
 
@@ -23,6 +24,7 @@ BOOKING_POLICY = re.compile(
     r"예약[^.?!]*(최대|몇\s*명까지|몇\s*명\s*까지|며칠|몇\s*일|언제까지|몇\s*시간|이용\s*시간|보증금|예약금|노쇼|정책|규정|방법|어떻게\s*해|받으세요|받아요|받나요|받으시나)"
 )
 NOW = re.compile(r"지금|현재|아직|이제")
+VISIT = re.compile(r"가도\s*(돼|되|괜찮)|가면|방문|열어|여나|영업|쉬|하나요|해요\?|하세요|문\s*(열|닫|여)")
 TIME_WORDS = re.compile(r"몇\s*시|\d+\s*시|오늘|내일|모레|주말|평일|[월화수목금토일]요일|아침|저녁|밤|점심|오전|오후|반")
 
 
@@ -57,11 +59,11 @@ def week_summary(store: Store) -> str:
 def day_sentence(h: DayHours, today: date) -> str:
     label = format_date(h.day, today)
     if h.holiday:
-        reason = f"({h.holiday.reason}) " if h.holiday.reason else ""
-        return f"{label}은 {reason}쉬는 날이에요."
+        reason = f"{josa(h.holiday.reason, '으로')} " if h.holiday.reason else ""
+        return f"{josa(label, '은')} {reason}쉬는 날이에요."
     if h.span is None:
-        return f"{label}은 정기 휴무일이에요."
-    text = f"{label}은 {_range(h)} 영업해요."
+        return f"{josa(label, '은')} 정기 휴무일이에요."
+    text = f"{josa(label, '은')} {_range(h)} 영업해요."
     if h.break_time:
         text += f" {format_clock(h.break_time.start)}~{format_clock(h.break_time.end)}는 브레이크 타임이에요."
     if h.last_order is not None:
@@ -78,11 +80,14 @@ class StoreInfoSkill:
         if ctx.has(BOOKING_POLICY) and parse_time(ctx.text) is None and not re.search(r"\d+\s*(명|인)", ctx.text):
             return self._reservation(ctx)
         if ctx.has(ADDRESS) and store.address:
-            return Reply("store_info", [f"{store.name}은(는) {store.address}에 있어요."], [Source("store", "address")],
+            return Reply("store_info", [f"{josa(store.name, '은')} {store.address}에 있어요."], [Source("store", "address")],
                          quick_replies=[QuickReply("전화번호", "전화번호 알려 주세요"), BOOK_QR])
         if ctx.has(PHONE) and store.phone:
-            return Reply("store_info", [f"{store.name} 전화번호는 {store.phone}이에요."], [Source("store", "phone")])
+            return Reply("store_info", [f"{store.name} 전화번호는 {josa(store.phone, '이에요')}."], [Source("store", "phone")])
         hours, closed, holiday = ctx.has(HOURS), ctx.has(CLOSED_DAY), ctx.has(HOLIDAY)
+        dated = parse_date(ctx.text, ctx.now.date())
+        if dated and dated.explicit and ctx.has(VISIT):
+            holiday = True  # "12월 31일에 가도 돼요?": whether the store is open that day
         if not (hours or closed or holiday):
             return None
         if self._other_topic(ctx):
@@ -95,7 +100,11 @@ class StoreInfoSkill:
         for pattern in (HOURS, CLOSED_DAY, HOLIDAY, NOW, TIME_WORDS):
             rest = pattern.sub(" ", rest)
         hit = ctx.best_faq(ctx.kb.index.search(ctx.kb.index.query(rest), "faq", 3))
-        return hit is not None and hit.confidence >= 0.5
+        if hit is None or hit.confidence < 0.5:
+            return False
+        # An owner's FAQ about hours (브레이크타임이 있나요?) is not another topic: store.toml,
+        # the one source of opening times, answers it.
+        return not any(p.search(hit.id) for p in (HOURS, CLOSED_DAY, HOLIDAY))
 
     def _hours(self, ctx: Context, holiday_words: bool) -> Reply:
         store, now = ctx.knowledge.store, ctx.now
@@ -115,7 +124,7 @@ class StoreInfoSkill:
                 elif minute >= h.span.end:
                     texts.append(f"{format_clock(minute)}에는 이미 영업이 끝난 시간이에요.")
                 elif h.break_time and h.break_time.contains(minute):
-                    texts.append(f"{format_clock(minute)}은 브레이크 타임이에요.")
+                    texts.append(f"{josa(format_clock(minute), '은')} 브레이크 타임이에요.")
                 else:
                     texts.append(f"{format_clock(minute)}에는 영업 중이에요.")
             if mention.explicit or h.holiday:
@@ -144,6 +153,11 @@ class StoreInfoSkill:
         elif holiday_words:
             sources = [Source("store", "holidays"), Source("store", "hours")]
             texts.append(self._holiday_text(store, today))
+        if re.search(r"브레이크|브타|쉬는\s*시간", ctx.text) and not texts:
+            if store.break_time:
+                texts.append(f"브레이크 타임은 매일 {format_clock(store.break_time.start)}부터 {format_clock(store.break_time.end)}까지예요. 이 시간에는 주문과 입장이 어려워요.")
+            else:
+                texts.append("브레이크 타임 없이 영업시간 내내 주문하실 수 있어요.")
         if re.search(r"라스트\s*오더|마지막\s*주문|주문\s*마감", ctx.text) and store.last_order_minutes and not texts:
             h = hours_on(store, today)
             tail = f" 오늘은 {format_clock(h.last_order)}까지예요." if h.last_order is not None else ""
@@ -151,7 +165,7 @@ class StoreInfoSkill:
         if not texts:
             closed = [WEEKDAY_KO[i] for i, key in enumerate(WEEKDAYS) if store.hours.get(key) is None]
             if re.search(r"월|화|수|목|금|토|일", ctx.text) is None and closed and ctx.has(CLOSED_DAY):
-                texts.append(f"매주 {', '.join(d + '요일' for d in closed)}은 정기 휴무예요.")
+                texts.append(f"매주 {josa(', '.join(d + '요일' for d in closed), '은')} 정기 휴무예요.")
         texts.append(f"영업시간: {week_summary(store)}")
         return Reply("store_info", texts, sources, quick_replies=[BOOK_QR, QuickReply("오시는 길", "주소 알려 주세요")])
 
@@ -161,11 +175,11 @@ class StoreInfoSkill:
         parts = []
         if upcoming:
             days = ", ".join(f"{format_date(h.day)}{f'({h.reason})' if h.reason else ''}" for h in upcoming)
-            parts.append(f"예정된 휴무일은 {days}이에요.")
+            parts.append(f"예정된 휴무일은 {josa(days, '이에요')}.")
         else:
             parts.append("따로 예정된 임시 휴무는 없어요.")
         if closed:
-            parts.append(f"정기 휴무는 매주 {', '.join(closed)}이에요.")
+            parts.append(f"정기 휴무는 매주 {josa(', '.join(closed), '이에요')}.")
         return " ".join(parts)
 
     def _reservation(self, ctx: Context) -> Reply:
@@ -178,12 +192,16 @@ class StoreInfoSkill:
 
 def policy_text(store: Store) -> str:
     p = store.reservation
-    hours = p.duration_minutes / 60
-    duration = f"{hours:g}시간" if p.duration_minutes % 30 == 0 and p.duration_minutes >= 60 else f"{p.duration_minutes}분"
-    lead = f"{p.min_lead_minutes // 60}시간" if p.min_lead_minutes % 60 == 0 and p.min_lead_minutes else f"{p.min_lead_minutes}분"
+    duration, lead = span_text(p.duration_minutes), span_text(p.min_lead_minutes)
     parts = [
         f"예약은 최대 {p.max_party}명까지 받고, 한 번 예약하시면 {duration} 동안 이용하실 수 있어요.",
         f"오늘부터 {p.max_days_ahead}일 뒤까지 예약할 수 있고, 방문 {lead} 전까지 예약해 주셔야 해요.",
         f"{p.max_party + 1}명 이상 단체는 직원이 따로 도와드려요.",
     ]
     return " ".join(parts)
+
+
+def span_text(minutes: int) -> str:
+    """90 -> '1시간 30분', 120 -> '2시간', 45 -> '45분'."""
+    h, m = divmod(minutes, 60)
+    return " ".join(part for part in (f"{h}시간" if h else "", f"{m}분" if m else "") if part) or "0분"

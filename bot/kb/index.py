@@ -27,6 +27,8 @@ from bot.kb.tokenizer import Tokenizer
 
 log = logging.getLogger(__name__)
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# bm25s sets its own logger to DEBUG on import and logs every index build.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,11 @@ def _load_store(root: Path, problems: list[Problem], warnings: list[Problem]) ->
     if not path.is_file():
         problems.append(Problem(STORE_FILE, None, "store.toml 파일이 없어요. 매장 이름, 전화번호, 주소, 영업시간을 적은 store.toml을 만들어 주세요."))
         return None
-    text = _decode(path.read_bytes())
+    try:
+        text = _decode(path.read_bytes())
+    except UnicodeDecodeError:
+        problems.append(Problem(STORE_FILE, None, "글자 인코딩을 읽을 수 없어요. 메모장에서 UTF-8로 다시 저장해 주세요."))
+        return None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
