@@ -167,7 +167,7 @@ def parse_won(text: str) -> int | None:
     m = re.search(r"(\d{3,7})원", s)
     if m:
         return int(m[1])
-    m = re.search(r"(?<![가-힣])(만|오천|삼천|사천|육천|칠천|팔천|구천|이천|천)원", s)
+    m = re.search(r"(?<![가-힣])(만|오천|삼천|사천|육천|칠천|팔천|구천|이천|천)\s*원", text)
     if m:
         words = {"만": 10000, "천": 1000}
         w = m[1]

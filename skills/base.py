@@ -70,8 +70,11 @@ class Context:
         if not self.mentions:
             return self.query
         rest = self.compact
+        lexicon = self.kb.index.lexicon
         for m in self.mentions:
-            rest = rest.replace(m.span, " ")
+            # The item as typed: its name, the matched words, and any nickname (김찌, 아아).
+            for form in sorted({m.span, *lexicon.variants_of(m.item.name)}, key=len, reverse=True):
+                rest = rest.replace(form, " ")
         return self.kb.index.query(rest)
 
     @cached_property
@@ -83,9 +86,14 @@ class Context:
     def best_faq(self, hits: list[Hit] | None = None) -> Hit | None:
         """The top FAQ hit when it is confident enough to answer."""
         hits = self.faq_hits if hits is None else hits
-        if hits and hits[0].confidence >= self.retrieval.min_confidence:
-            return hits[0]
-        return None
+        if not hits or hits[0].confidence < self.retrieval.min_confidence:
+            return None
+        top = hits[0]
+        # A message that touches only an answer's words (연남동 in a parking answer), never the
+        # question or its aliases, is about something else, unless the answer covers all of it.
+        if top.head == 0 and top.coverage < 0.75:
+            return None
+        return top
 
     @cached_property
     def is_question(self) -> bool:

@@ -26,11 +26,12 @@ ALLERGEN_WORDS = {
     "잣": ("잣",), "아황산류": ("아황산",),
 }
 NUTS = ("견과", "견과류", "너트")
+CHANGE_REQUEST = re.compile(r"(해|빼|바꿔|넣어|줄여|늘려|덜어|담아|데워)\s*(주실|주세요|줄\s*수|줘|주시|주나|줄래|주면)|변경|덜\s*(맵|달|짜)|더\s*(맵|달)|추가\s*(돼|되|가능|할\s*수)")
 # Words that ask about an item's own facts (price, contents, taste, whether it is sold):
 # the menu record answers these, whatever FAQ shares them.
 PROPERTY_WORDS = frozenset(
     "얼마 가격 금액 값 원 성분 재료 알레르기 들어가 들어오 들 넣 맛 구성 나오 팔 판매 있 되 맵 맵기 달 어떻 메뉴 "
-    "하나 한 개 잔 조각 지금 아직 주문 먹 마시 크 작 양 많 종류 안 뭐 오늘 내일 정말 진짜 들어있 함유 포함 맞 알러지 어떻게 혹시 궁금".split()
+    "하나 한 개 잔 조각 지금 아직 주문 먹 마시 크 작 양 많 종류 안 뭐 오늘 내일 정말 진짜 들어있 함유 포함 맞 알러지 어떻게 혹시 궁금 그릇 인분 접시 병 컵 판 개 잔 조각 땜 때문".split()
 )
 NUT_ALLERGENS = {"땅콩", "호두", "잣", "아몬드", "피스타치오", "캐슈넛", "헤이즐넛", "마카다미아"}
 
@@ -131,13 +132,26 @@ class MenuSkill:
         return Reply("menu", texts, [Source("menu", i.name) for i in items], cards=[item_card(i) for i in items], quick_replies=quick)
 
     def _faq_owns(self, ctx: Context, item: MenuItem) -> bool:
-        """True when the rest of the message asks something the item's record cannot answer
-        (a change, a service) and an FAQ answers it."""
-        if ctx.best_faq(ctx.faq_hits_without_items) is None:
+        """True when the message asks something the item's record cannot answer (a change, a
+        service, a rule the owner wrote about this item) and an FAQ answers it."""
+        full = ctx.best_faq()
+        if full is None:
             return False
-        allergen_words = {w for words in ALLERGEN_WORDS.values() for w in words} | set(NUTS) | {"견과류 알레르기"}
+        change = ctx.has(CHANGE_REQUEST)
+        if asked_allergens(ctx.text) and ctx.has(INGREDIENT) and not change:
+            return False  # "X에 우유 들어가요?": the allergen column answers it
+        allergen_words = {w for words in ALLERGEN_WORDS.values() for w in words} | set(NUTS)
         rest = set(ctx.query_without_items.tokens) - PROPERTY_WORDS - allergen_words
         if not rest:
+            return False  # only the item and what its record answers (price, contents, spiciness)
+        if change:
+            return True
+        entry = next(f for f in ctx.knowledge.faqs if f.id == full.id)
+        head = " ".join((entry.id, *entry.aliases))
+        if compact(item.name) in compact(head) and rest & set(ctx.kb.index.analyse(head)[2]):
+            return True  # the owner's FAQ about this very item answers it (부대찌개 1인분도 되나요?)
+        masked = ctx.best_faq(ctx.faq_hits_without_items)
+        if masked is None or masked.id != full.id:
             return False
         record = f"{item.name} {item.category} {item.description} {' '.join(item.tags)}"
         known = set(ctx.kb.index.analyse(record)[2])

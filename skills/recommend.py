@@ -17,7 +17,7 @@ from skills.base import STAFF_QR, Context
 from skills.menu import NUT_ALLERGENS, asked_allergens, normalize_allergen
 
 ASK = re.compile(
-    r"추천|뭐가\s*(좋|맛있|괜찮|나아|낫)|뭘\s*(먹|마시|시키|주문)|뭐\s*(먹|마시|마실|시키|시킬|주문)|마실\s*(만한|거|게)|먹을\s*(만한|거|게)|"
+    r"추천|뭐가\s*(제일|젤|더|가장|좀)?\s*(좋|맛있|괜찮|나아|낫)|먹고\s*싶[^.?!]*(뭐|뭘|어떤)|(뭐|뭘|어떤\s*거)[^.?!]{0,8}먹고\s*싶|뭘\s*(먹|마시|시키|주문)|뭐\s*(먹|마시|마실|시키|시킬|주문)|마실\s*(만한|거|게)|먹을\s*(만한|거|게)|"
     r"골라|고르|잘\s*나가|인기\s*(메뉴|있는|많은)|베스트|대표\s*메뉴|시그니처|어떤\s*게\s*(좋|맛있)|뭐가\s*제일|제일\s*맛있|어울리는|땡기는데|당기는데"
 )
 ELSEWHERE = re.compile(r"맛집|근처에?\s*(다른|먹을|갈)|주변에?\s*(맛|먹|갈)|동네\s*(맛|추천)|관광|놀\s*곳|갈\s*만한\s*곳")
@@ -29,6 +29,18 @@ SWEET = re.compile(r"달콤|달달|단맛|시럽|꿀|초콜릿|초코|카라멜|
 FRESH = re.compile(r"상큼|새콤|상쾌|청량|시트러스|레몬|자몽|유자|라임|민트|박하")
 CAFFEINE_FREE = re.compile(r"카페인\s*(없음|0|무)|논카페인|무카페인")
 CAFFEINE = re.compile(r"카페인\s*(있|소량|함유|들어)|커피\s*들어|에스프레소|녹차|말차|홍차|얼그레이")
+# Kinds of dish customers name, with what such dishes are called on Korean menus. An item
+# qualifies when its name (or failing that, its category) says so: 덮밥 means the 덮밥s,
+# not everything in a "덮밥·정식" category.
+DISH_TYPES = (
+    (r"면\s*(요리|종류|류)|국수|면으로|면\s*먹", r"국수|면|파스타|우동|라면|냉면|소바|쌀국수|스파게티"),
+    (r"밥\s*(종류|류|요리|메뉴)|밥으로|밥\s*먹|식사\s*류", r"밥|덮밥|비빔밥|볶음밥|정식|주먹밥|리조또|카레|오므라이스"),
+    (r"덮밥", r"덮밥"),
+    (r"찌개|국물|탕\s*(종류|요리)|전골", r"찌개|국$|탕$|전골"),
+    (r"(?<![가-힣])전\s*(종류|요리)|부침개|지짐", r"전$|파전|부침|지짐"),
+    (r"안주|술\s*(이랑|하고|에)\s*(먹|곁들|어울)", r"전|무침|말이|김치|튀김|구이|안주|두부"),
+    (r"샌드위치|토스트", r"샌드위치|토스트|파니니"),
+)
 HOT = re.compile(r"hot|따뜻|뜨거", re.I)
 ICE_ONLY = re.compile(r"ice\s*전용|\(ice\)|아이스\s*전용", re.I)
 
@@ -45,6 +57,7 @@ class Wants:
     kids: bool = False
     categories: list[str] = field(default_factory=list)  # "drink", "bread", "dessert", "meal", "coffee", "tea"
     named_categories: list[str] = field(default_factory=list)  # the store's own categories named (찌개, 덮밥)
+    dish_types: list[str] = field(default_factory=list)  # kinds of dish named (면 요리, 밥 종류), as name patterns
     tags: list[str] = field(default_factory=list)
     sweet: bool | None = None
     fresh: bool = False
@@ -62,7 +75,7 @@ def read_wants(ctx: Context) -> Wants:
         w.vegan = True
     if re.search(r"카페인\s*(은|는|이)?\s*(못|안|피|빼|없|적|민감|x|X)|디카페인|임신|임산부|수유|카페인\s*없는|논카페인|잠\s*(못|안)", t):
         w.no_caffeine = True
-    if re.search(r"안\s*매운|맵지\s*않|안\s*맵|매운\s*(거|걸|것)\s*(못|싫|별로)|맵찔|순한", t):
+    if re.search(r"안\s*매운|맵지\s*않|안\s*맵|매운\s*(거|걸|것)?[^.?!,]{0,6}(못|싫|별로|안\s*좋|힘들|약해)|맵찔|순한", t):
         w.spicy = False
     elif re.search(r"매운|매콤|맵게|얼큰|칼칼", t):
         w.spicy = True
@@ -99,6 +112,9 @@ def read_wants(ctx: Context) -> Wants:
         parts = [p for p in re.split(r"[·/,&\s]+", category) if len(p) >= 2]
         if any(p in t for p in parts):
             w.named_categories.append(category)
+    for said, pattern in DISH_TYPES:
+        if re.search(said, t):
+            w.dish_types.append(pattern)
     # "아아랑 같이 먹을 빵": the drink they already chose is not a recommendation.
     w.avoid_items = {m.item.name for m in ctx.mentions}
     return w
@@ -159,6 +175,11 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
     items = [i for i in menu if passes(i, w)]
     if w.named_categories:
         items = [i for i in items if i.category in w.named_categories]
+        if w.dish_types:
+            items = _narrow(items, lambda i: any(re.search(p, i.name) for p in w.dish_types))
+    elif w.dish_types:
+        typed = [i for i in items if any(re.search(p, i.name) for p in w.dish_types)]
+        items = typed or [i for i in items if any(re.search(p, i.category) for p in w.dish_types)]
     elif w.categories:
         items = [i for i in items if any(_in_category(i, c) for c in w.categories)]
     if w.sweet is False:
@@ -175,8 +196,9 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
     if w.kids:
         items = _narrow(items, lambda i: "아이" in i.tags)
 
-    def rank(i: MenuItem) -> tuple[int, int, int]:
-        return (-("시그니처" in i.tags) - ("인기" in i.tags) - 2 * ("아이" in i.tags and w.kids), -i.spicy if w.spicy else 0, 0)
+    def rank(i: MenuItem) -> tuple[int, int]:
+        fame = -("시그니처" in i.tags) - ("인기" in i.tags) - 2 * ("아이" in i.tags and w.kids)
+        return (-i.spicy, fame) if w.spicy else (fame, 0)
 
     return sorted(items, key=rank)
 

@@ -36,6 +36,11 @@ class ReservationSkill:
         if not ctx.has(TABLE_WORDS) and (ctx.mentions or any(w in common_foods() for w in re.findall(r"[가-힣]{2,}", ctx.text))):
             if ctx.best_faq() is not None:
                 return None
+        booking_facts = ctx.has(TABLE_WORDS) or ctx.has(CHECK) or ctx.has(CHANGE) or ctx.has(CANCEL) or \
+            parse_date(ctx.text, ctx.now.date()) or parse_party(ctx.text)
+        hit = ctx.best_faq()
+        if not booking_facts and hit is not None and set(hit.matched) - {"예약", "하"}:
+            return None  # "예약하면 보증금 내야 돼요?": the owner's FAQ on deposits, not a booking
         store = ctx.knowledge.store
         policy = store.reservation
         phone = f"매장 전화({store.phone})" if store.phone else "매장"

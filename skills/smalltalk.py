@@ -13,7 +13,7 @@ GREETING = re.compile(r"^(안녕|안뇽|하이|ㅎㅇ|hi|hello|헬로|반가워|
 THANKS = re.compile(r"감사|고마|고맙|땡큐|thank|ㄱㅅ|ㄳ")
 BYE = re.compile(r"안녕히|수고하|좋은\s*하루|좋은\s*밤|또\s*(올게|갈게|봬|뵐)|다음에\s*(또|뵐|봬)|잘\s*있어|바이|bye|들어가세요")
 ACK = re.compile(r"^(넵|네+|넹|예|응|ㅇㅋ|오케이|ok|okay|알겠|알았|확인했|그렇군요|아하)")
-COMPLIMENT = re.compile(r"맛있었|잘\s*먹었|최고|좋았어요|친절하|분위기\s*좋|또\s*갈게|짱")
+COMPLIMENT = re.compile(r"맛있었|맛있게\s*(잘\s*)?먹|잘\s*먹었|잘\s*먹고\s*(왔|가)|최고|좋았어요|친절하|분위기\s*좋|또\s*갈게|짱|번창|대박\s*나세요|부자\s*되세요|응원")
 
 
 class SmalltalkSkill:

@@ -48,6 +48,7 @@ class Query:
     expanded: str
     tokens: tuple[str, ...]
     vector: np.ndarray = field(compare=False, repr=False)
+    concepts: frozenset[str] = frozenset()  # terms the lexicon added: the message's topics
 
 
 @dataclass(frozen=True)
@@ -89,23 +90,33 @@ class _KindIndex:
             return np.zeros(len(self.docs), dtype=np.float32)
         return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
 
-    def coverage(self, tokens: tuple[str, ...], i: int) -> tuple[float, tuple[str, ...]]:
-        terms = set(tokens)
+    def weight(self, term: str, concepts: frozenset[str], oov: float = 0.0) -> float:
+        """A term's evidence: rarer is stronger; one syllable (비, 먹) is weak, a lexicon concept strong."""
+        w = self.idf.get(term, oov)
+        if len(term) == 1 and "가" <= term <= "힣":
+            w *= 0.5
+        if term in concepts:
+            w *= 1.5
+        return w
+
+    def coverage(self, q: Query, i: int) -> tuple[float, tuple[str, ...]]:
+        """How much of the message this entry explains."""
+        terms = set(q.tokens)
         if not terms:
             return 0.0, ()
-        total = sum(self.idf.get(t, self.oov_idf) for t in terms)
+        total = sum(self.weight(t, q.concepts, self.oov_idf) for t in terms)
         matched = tuple(sorted(t for t in terms if t in self.term_sets[i]))
-        return sum(self.idf[t] for t in matched) / total, matched
+        return sum(self.weight(t, q.concepts) for t in matched) / total, matched
 
-    def head(self, tokens: tuple[str, ...], i: int) -> float:
+    def head(self, q: Query, i: int) -> float:
         """How much of the entry's own question (or its closest alias) the message says."""
-        terms = set(tokens)
+        terms = set(q.tokens)
         best = 0.0
         for phrase in self.phrasings[i]:
-            total = sum(self.idf.get(t, 0.0) for t in phrase)
+            total = sum(self.weight(t, q.concepts) for t in phrase)
             if total:
                 # The +1 keeps a one-word question (배달도 되나요?) from claiming any message with that word.
-                best = max(best, sum(self.idf.get(t, 0.0) for t in phrase & terms) / (total + 1.0))
+                best = max(best, sum(self.weight(t, q.concepts) for t in phrase & terms) / (total + 1.0))
         return best
 
 
@@ -203,8 +214,8 @@ class KnowledgeIndex:
         self.added, self.kept = vectors.sync(self.entries)
         self.build_seconds = time.perf_counter() - t0
 
-    def analyse(self, text: str) -> tuple[str, str, tuple[str, ...]]:
-        """(clean text, text with its canonical words, index terms), the same for docs and queries.
+    def analyse(self, text: str) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+        """(clean text, text with its canonical words, index terms, concept terms), alike for docs and queries.
 
         Canonical words are added as whole terms, not re-analysed: Kiwi reads a lone 아이 as an
         interjection. Variants are matched on the text and on its morpheme forms, so a variant
@@ -212,17 +223,18 @@ class KnowledgeIndex:
         """
         c = clean(text)
         canon = self.lexicon.expand(c, self.tokenizer.lemmas(c))
-        tokens = [*self.tokenizer.tokens(c), *(w for phrase in canon for w in phrase.split())]
+        concepts = tuple(w for phrase in canon for w in phrase.split())
+        tokens = [*self.tokenizer.tokens(c), *concepts]
         expanded = f"{c} {' '.join(canon)}" if canon else c
-        return c, expanded, tuple(tokens)
+        return c, expanded, tuple(tokens), concepts
 
     def vector_text(self, text: str) -> str:
         """What gets embedded: the content words, so question framing (어떻게, 되나요) adds nothing."""
         return " ".join(self.analyse(text)[2])
 
     def query(self, text: str) -> Query:
-        c, expanded, tokens = self.analyse(text)
-        return Query(text, c, expanded, tokens, ngram_vector(" ".join(tokens), self.vectors.embed.dim))
+        c, expanded, tokens, concepts = self.analyse(text)
+        return Query(text, c, expanded, tokens, ngram_vector(" ".join(tokens), self.vectors.embed.dim), frozenset(concepts))
 
     def search(self, q: Query, kind: str = "faq", k: int = 5) -> list[Hit]:
         """Best entries of `kind` for the query, fused by rank, best first."""
@@ -243,9 +255,9 @@ class KnowledgeIndex:
                 fused[int(i)] = fused.get(int(i), 0.0) + 1.0 / (self.rrf_k + r + 1)
         hits = []
         for i in sorted(fused, key=lambda i: -fused[i])[: k * 2]:
-            coverage, matched = idx.coverage(q.tokens, i)
+            coverage, matched = idx.coverage(q, i)
             hits.append(
-                Hit(kind, idx.docs[i].id, fused[i], float(bm[i]), cos.get(i, 0.0), coverage, idx.head(q.tokens, i), matched)
+                Hit(kind, idx.docs[i].id, fused[i], float(bm[i]), cos.get(i, 0.0), coverage, idx.head(q, i), matched)
             )
         # Fusion picks the candidates; confidence orders them, since it also sees what is unexplained.
         hits.sort(key=lambda h: (-round(h.confidence, 3), -h.fused))

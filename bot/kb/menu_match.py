@@ -71,7 +71,7 @@ class MenuMatcher:
             got = sum(self.idf[w] for w, h in hits if h)
             # A partial name counts when the words found carry at least half of the name's
             # meaning, including its most telling word (캐모마일 of 캐모마일 티, not 티).
-            if total and got / total >= 0.5 and any(h for _, h in hits):
+            if total and got / total >= 0.55 and any(h for _, h in hits):
                 best = max((w for w, h in hits if h), key=lambda w: self.idf[w])
                 if self.idf[best] >= max(self.idf[w] for w in words):
                     span = "".join(h for _, h in hits if h)

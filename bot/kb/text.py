@@ -71,6 +71,11 @@ class Lexicon:
     canonical_of: dict[str, tuple[str, ...]]
     pattern: re.Pattern[str] | None
 
+    def variants_of(self, canonical: str) -> list[str]:
+        """Every spelling (compact) that the lexicon reads as `canonical`, the word itself included."""
+        canon = clean(canonical)
+        return [v for v, targets in self.canonical_of.items() if canon in targets] + [compact(canon)]
+
     def expand(self, *texts: str) -> list[str]:
         """Canonical words for every variant found in any of `texts` (cleaned, or as lemmas)."""
         if self.pattern is None:
