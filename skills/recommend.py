@@ -225,8 +225,11 @@ class RecommendSkill:
     description = "알레르기, 카페인, 비건, 맵기, 예산, 아이 동반 같은 조건을 지키면서 메뉴를 추천해요."
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
-        if not ctx.has(ASK) or ctx.has(ELSEWHERE):
+        if not ctx.has(ASK):
             return None
+        if ctx.has(ELSEWHERE):
+            text = "죄송해요, 다른 가게나 동네 정보는 제가 안내해 드리기 어려워요. 저희 가게 메뉴나 이용 안내라면 무엇이든 물어봐 주세요!"
+            return Reply("unknown", [text], quick_replies=[QuickReply("메뉴 추천", "메뉴 추천해 주세요"), STAFF_QR])
         w = read_wants(ctx)
         picks = choose(ctx.knowledge.menu, w)[:3]
         if not picks:

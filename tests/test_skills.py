@@ -1,0 +1,236 @@
+"""Each first-turn skill on the demo store (소담식당 연남점), asked at Tuesday 14:00 unless stated."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.kb.base import KnowledgeBase
+from bot.kb.loader import load_knowledge
+from skills import SKILLS
+from skills.recommend import has_caffeine
+from tests.conftest import DEMO
+
+MENU = {item.name: item for item in load_knowledge(DEMO).menu}
+
+
+def sources(reply) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s.id for s in reply.sources]
+
+
+def test_registry_is_a_literal_ordered_list_ending_with_fallback() -> None:
+    names = [s.name for s in SKILLS]
+    assert names == ["escalate", "smalltalk", "store_info", "reservation", "recommend", "menu", "faq", "fallback"]
+    assert all(s.description for s in SKILLS)
+
+
+# --- store_info ---------------------------------------------------------------------------
+
+def test_open_now_uses_the_store_clock(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("지금 영업해요?")
+    assert reply.intent == "store_info" and sources(reply) == ["hours"]
+    assert reply.texts[0] == "네, 지금 영업 중이에요! 오늘은 오후 9시까지 열어요. 마지막 주문은 오후 8시까지예요."
+
+
+@pytest.mark.parametrize(
+    "when,expected",
+    [
+        (datetime(2026, 11, 24, 15, 30), "지금은 브레이크 타임이에요. 오늘 11월 24일(화) 오후 5시에 다시 열어요."),
+        (datetime(2026, 11, 24, 22, 0), "오늘 영업은 끝났어요. 내일 11월 25일(수) 오전 11시에 다시 열어요."),
+        (datetime(2026, 11, 30, 12, 0), "오늘은 정기 휴무일이에요. 내일 12월 1일(화) 오전 11시에 다시 열어요."),
+        (datetime(2026, 12, 31, 12, 0), "오늘은 연말 대청소·직원 송년회로 쉬어요. 모레 1월 2일(토) 오전 11시에 다시 열어요."),
+    ],
+)
+def test_open_now_when_closed(ask, when: datetime, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert ask("지금 문 열었나요?", now=when).texts[0] == expected
+
+
+def test_weekday_and_holiday_questions(ask) -> None:  # type: ignore[no-untyped-def]
+    monday = ask("월요일에도 문 여나요??")
+    assert sources(monday)[0] == "hours" and "11월 30일(월)은 정기 휴무일이에요." in monday.text
+    new_year = ask("신정에 영업하세요?")
+    assert sources(new_year)[0] == "holidays" and "1월 1일(금)은 신정 휴무로 쉬는 날이에요." in new_year.text
+    december = ask("12월에 임시휴무 있어요?")
+    assert sources(december)[0] == "holidays" and "12월 31일(목)" in december.text and "1월 1일(금)" in december.text
+
+
+def test_last_order_and_break(ask) -> None:  # type: ignore[no-untyped-def]
+    assert "마지막 주문은 마감 60분 전까지 받아요. 오늘은 오후 8시까지예요." in ask("라스트오더 몇시예요?").text
+    assert "브레이크 타임은 매일 오후 3시부터 오후 5시까지예요." in ask("브타 언제에요").text
+
+
+def test_address_phone_and_booking_policy(ask) -> None:  # type: ignore[no-untyped-def]
+    assert ask("가게 위치 어디예요?").texts == ["소담식당 연남점은 서울 마포구 연남로 38-7, 1층에 있어요."]
+    assert ask("전화번호 알려주세요").texts == ["소담식당 연남점 전화번호는 02-332-6417이에요."]
+    policy = ask("예약은 최대 몇 명까지 돼요?")
+    assert policy.intent == "store_info" and sources(policy) == ["reservation"]
+    assert "최대 8명" in policy.text and "1시간 30분" in policy.text and "30일" in policy.text
+
+
+# --- faq ------------------------------------------------------------------------------------
+
+def test_faq_answer_is_the_owners_text(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("주차 되나여?")
+    answer = next(f.answer for f in load_knowledge(DEMO).faqs if f.id == "주차할 수 있나요?")
+    assert reply.intent == "faq" and reply.texts == [answer] and sources(reply) == ["주차할 수 있나요?"]
+
+
+def test_close_faqs_get_a_clarifying_question(demo_kb: KnowledgeBase, ask) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from bot.engine import Engine
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+
+    engine = Engine(demo_kb, RetrievalSettings(clarify_margin=1.0))  # every runner-up counts as close
+    reply = asyncio.run(engine.respond(Turn("반찬 리필 돼요?", now=datetime(2026, 11, 24, 14))))
+    assert reply.intent == "faq" and reply.texts[0].startswith("어떤 내용이 궁금하신지 골라 주시겠어요?")
+    assert len(reply.quick_replies) >= 3 and all(len(q.label) <= 14 for q in reply.quick_replies)
+
+
+# --- menu -------------------------------------------------------------------------------------
+
+def test_menu_price_is_formatted_from_the_menu(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("김찌 얼마에여")
+    assert reply.intent == "menu" and sources(reply) == ["돼지김치찌개"]
+    assert reply.texts[0].startswith("돼지김치찌개는 9,000원이에요.")
+    assert reply.cards[0].price == 9000 and reply.cards[0].image.startswith("https://")
+
+
+def test_sold_out_item(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("콩국수 아직 팔아요?")
+    assert reply.intent == "menu" and sources(reply) == ["콩국수"]
+    assert reply.texts[0] == "죄송해요, 콩국수는 지금은 판매하지 않아요."
+    suggested = reply.texts[1]
+    assert all(MENU[name].available for name in MENU if name in suggested)
+
+
+def test_allergen_and_spiciness_questions(ask) -> None:  # type: ignore[no-untyped-def]
+    assert ask("계란말이에 뭐 들어가요? 계란 알레르기 있어요").texts[0].startswith("네, 계란말이에는 달걀이 들어가요.")
+    assert ask("제육 많이 매워요?").texts[0].startswith("제육덮밥은 맵기 2단계로 꽤 매운 편이에요.")
+
+
+def test_item_not_on_the_menu_is_unknown(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("짜장면 팔아요?")
+    assert reply.intent == "unknown" and reply.texts[0].startswith("죄송해요, 짜장면은 저희 메뉴에 없어요.")
+
+
+def test_whole_menu(ask) -> None:  # type: ignore[no-untyped-def]
+    text = ask("메뉴 보여주세요").text
+    assert "[찌개] 돼지김치찌개 9,000원" in text and "콩국수" not in text
+
+
+# --- recommend --------------------------------------------------------------------------------
+
+ALLERGENS = ["새우", "우유", "달걀", "대두", "밀", "돼지고기", "쇠고기"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    allergen=st.sampled_from([None, *ALLERGENS]),
+    mild=st.booleans(),
+    budget=st.sampled_from([None, 7000, 9000, 12000]),
+    kids=st.booleans(),
+)
+def test_recommendations_never_break_a_constraint(ask, allergen, mild: bool, budget, kids: bool) -> None:  # type: ignore[no-untyped-def]
+    parts = []
+    if allergen:
+        parts.append(f"{allergen} 알레르기 있어요.")
+    if mild:
+        parts.append("매운 건 못 먹어요.")
+    if kids:
+        parts.append("6살 아이랑 가요.")
+    if budget:
+        parts.append(f"{budget // 1000}천원 이하로")
+    reply = ask(" ".join(parts) + " 메뉴 추천해 주세요")
+    assert reply.intent == "recommend"
+    assert 0 <= len(reply.sources) <= 5
+    for name in sources(reply):
+        item = MENU[name]
+        assert item.available
+        if allergen:
+            normalized = {"계란": "달걀"}.get(allergen, allergen)
+            assert normalized not in item.allergens, (name, item.allergens)
+        if mild or kids:
+            assert item.spicy == 0
+        if kids:
+            assert not has_caffeine(item) and item.category != "음료·주류" or item.name in ("콜라", "사이다", "수제 식혜", "복숭아 에이드")
+        if budget:
+            assert item.price is not None and item.price <= budget
+
+
+def test_recommend_explains_why(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("새우 알러지 있는데 찌개 중에 뭐 먹을 수 있어요?")
+    assert sources(reply) and all("찌개" in MENU[n].category and "새우" not in MENU[n].allergens for n in sources(reply))
+    assert "새우 없음" in reply.text and "교차오염" in reply.text
+
+
+def test_spicy_lovers_get_the_spiciest_first(ask) -> None:  # type: ignore[no-untyped-def]
+    picked = sources(ask("완전 매운 거 추천해 주세요"))
+    assert picked and MENU[picked[0]].spicy == max(i.spicy for i in MENU.values() if i.available)
+
+
+def test_vegan(ask) -> None:  # type: ignore[no-untyped-def]
+    picked = sources(ask("비건인데 뭐 먹을 수 있어요? 추천해 주세요"))
+    assert picked and all("비건" in MENU[n].tags for n in picked)
+
+
+# --- reservation, escalate, smalltalk, fallback -------------------------------------------------
+
+@pytest.mark.parametrize("message", ["내일 저녁 7시에 4명 예약하고 싶어요", "예약 취소할게요", "7시 말고 8시로 바꿀 수 있어요? 예약이요", "내 예약 확인해 주세요"])
+def test_reservation_intents(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.intent == "reservation" and "02-332-6417" in reply.text
+
+
+def test_reservation_on_a_closed_day_says_so(ask) -> None:  # type: ignore[no-untyped-def]
+    assert "11월 30일(월)은 휴무일이라 예약이 어려워요." in ask("다음 주 월요일 예약 되나요?").text
+    assert "12명은 온라인 예약 인원(8명)보다 많아서 직원이 직접 도와드릴게요." in ask("토요일 12명 예약하고 싶어요").text
+
+
+@pytest.mark.parametrize("message", ["사장님 바꿔주세요", "챗봇 말고 사람이랑 얘기할래요", "찌개에서 머리카락 나왔어요;;", "카드 결제가 두번 됐어요 취소해주세요", "환불 안 해주시면 신고할 거예요"])
+def test_escalation(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.intent == "escalate" and reply.escalate and "직원" in reply.text
+
+
+def test_refund_policy_question_is_not_an_escalation(make_knowledge, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from bot.engine import Engine
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+
+    root = make_knowledge(faqs={"a.md": "## 주문 취소나 환불이 되나요?\n만들기 전에는 취소돼요.\n"})
+    kb = KnowledgeBase(root, tmp_path / "i", RetrievalSettings())
+    kb.reload()
+    reply = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("환불 규정이 어떻게 되나요")))
+    assert reply.intent == "faq" and not reply.escalate
+
+
+@pytest.mark.parametrize("message,start", [("안녕하세요~", "안녕하세요, 소담식당 연남점이에요!"), ("감사합니다!!", "천만에요!"),
+                                            ("수고하세요~", "감사합니다! 좋은 하루"), ("어제 김치찌개 맛있게 먹었어요 ㅎㅎ", "맛있게 드셨다니")])
+def test_smalltalk(ask, message: str, start: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.intent == "smalltalk" and reply.texts[0].startswith(start)
+
+
+@pytest.mark.parametrize("message", ["삼성전자 주가 어때요?", "사장님 MBTI 뭐예요ㅋㅋ", "영어 메뉴판 있어요?"])
+def test_fallback_says_it_does_not_know_and_offers_a_person(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.intent == "unknown" and not reply.sources
+    assert "직원에게 연결" in reply.text and any(q.label == "직원 연결" for q in reply.quick_replies)
+
+
+@pytest.mark.parametrize("message", ["", "   ", "ㅋㅋㅋㅋ", "😀😀", "a" * 5000, "\u200b\u200b", "주차\x00되나요"])
+def test_odd_input_gets_a_polite_answer(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.texts and all(reply.texts)
+
+
+def test_other_places_are_not_recommended(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("근처 맛집 추천해 주세요")
+    assert reply.intent == "unknown" and not reply.sources and "다른 가게나 동네 정보" in reply.text
