@@ -74,8 +74,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from bot.messages import Turn
 
     settings = _settings(args)
+    now = _now(args.now)
     if args.batch:
-        questions = [q.strip() for q in Path(args.batch).read_text(encoding="utf-8").splitlines() if q.strip()]
+        try:
+            questions = [q.strip() for q in Path(args.batch).read_text(encoding="utf-8").splitlines() if q.strip()]
+        except (OSError, UnicodeDecodeError) as e:
+            print(f"질문 파일 '{args.batch}'을(를) 읽을 수 없어요: {e}", file=sys.stderr)
+            return 2
     elif args.question:
         questions = [" ".join(args.question)]
     else:
@@ -83,7 +88,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 2
     kb = _knowledge_base(settings)
     engine = Engine(kb, settings.retrieval)
-    now = _now(args.now)
 
     async def run() -> None:
         for n, q in enumerate(questions):
