@@ -20,8 +20,9 @@ from bot.kb.text import clean, compact
 from bot.messages import QuickReply, Reply, Turn
 from bot.settings import RetrievalSettings
 
+# Interrogative endings and question words; a bare 있어요 is not one (맛있어요 is a compliment).
 QUESTION = re.compile(
-    r"\?|나요|까요|니까|는지|을지|ㄹ지|뭐|얼마|어디|언제|몇|어떻|어때|있어요|있나|없나|되나|돼요|되죠|되요|하나요|인가|알려|궁금|가능|할래|해요\?|주세요|줘"
+    r"\?|나요|까요|니까|는지|을지|ㄹ지|뭐|얼마|어디|언제|몇|어떻|어때|(?<![가-힣])있어요|있나|없나|되나|되죠|하나요|인가|알려|궁금|가능|할래|주세요|줘"
 )
 
 
@@ -91,7 +92,11 @@ class Context:
         top = hits[0]
         # A message that touches only an answer's words (연남동 in a parking answer), never the
         # question or its aliases, is about something else, unless the answer covers all of it.
-        if top.head == 0 and top.coverage < 0.75:
+        if top.head == 0 and top.coverage < 0.9:
+            return None
+        # One plain word in common (대구 in "내일 대구 비 와요?" and a 대구로페이 FAQ) is not
+        # enough unless it explains most of the message; a lexicon concept (주차, 포장) is.
+        if len(top.matched) == 1 and top.matched[0] not in self.query.concepts and top.coverage < 0.55:
             return None
         return top
 

@@ -26,7 +26,7 @@ ALLERGEN_WORDS = {
     "잣": ("잣",), "아황산류": ("아황산",),
 }
 NUTS = ("견과", "견과류", "너트")
-CHANGE_REQUEST = re.compile(r"(해|빼|바꿔|넣어|줄여|늘려|덜어|담아|데워)\s*(주실|주세요|줄\s*수|줘|주시|주나|줄래|주면)|변경|덜\s*(맵|달|짜)|더\s*(맵|달)|추가\s*(돼|되|가능|할\s*수)")
+CHANGE_REQUEST = re.compile(r"(해|빼|바꿔|넣어|줄여|늘려|덜어|담아|데워|맵게|싱겁게|달게)\s*(도\s*)?(주실|주세요|줄\s*수|줘|주시|주나|줄래|주면|돼|되나|가능)|게\s*(도\s*)?해\s*(주|줄)|넣으면|빼면|추가하면|추가\s*(요금|금|비용|에요|예요|돼요|되나)|곱빼기|사리\s*(추가|넣)|변경|덜\s*(맵|달|짜)|더\s*(맵|달)|추가\s*(돼|되|가능|할\s*수)")
 # Words that ask about an item's own facts (price, contents, taste, whether it is sold):
 # the menu record answers these, whatever FAQ shares them.
 PROPERTY_WORDS = frozenset(
@@ -137,22 +137,23 @@ class MenuSkill:
         full = ctx.best_faq()
         if full is None:
             return False
-        change = ctx.has(CHANGE_REQUEST)
-        if asked_allergens(ctx.text) and ctx.has(INGREDIENT) and not change:
+        if ctx.has(CHANGE_REQUEST):
+            return True  # "순대볶음 아주 맵게도 해 주세요?": a request the owner's FAQ answers
+        if asked_allergens(ctx.text) and ctx.has(INGREDIENT):
             return False  # "X에 우유 들어가요?": the allergen column answers it
+        if ctx.has(PRICE) or ctx.has(SPICY) or re.search(rf"{re.escape(compact(item.name))}\S{{0,2}}(뭐|뭔|무엇|어떤|무슨)", ctx.compact):
+            return False  # price, spiciness, "X가 뭐예요?": the item's own record answers
         allergen_words = {w for words in ALLERGEN_WORDS.values() for w in words} | set(NUTS)
         rest = set(ctx.query_without_items.tokens) - PROPERTY_WORDS - allergen_words
         if not rest:
             return False  # only the item and what its record answers (price, contents, spiciness)
-        if change:
-            return True
         entry = next(f for f in ctx.knowledge.faqs if f.id == full.id)
         head = " ".join((entry.id, *entry.aliases))
-        if compact(item.name) in compact(head) and rest & set(ctx.kb.index.analyse(head)[2]):
+        if compact(item.name) in compact(head) and rest & ctx.kb.index.terms_of("faq", entry.id):
             return True  # the owner's FAQ about this very item answers it (부대찌개 1인분도 되나요?)
         masked = ctx.best_faq(ctx.faq_hits_without_items)
-        if masked is None or masked.id != full.id:
-            return False
+        if masked is None or masked.id != full.id or masked.head == 0:
+            return False  # the FAQ only shares an incidental word of its answer (대구 in 대구로페이)
         record = f"{item.name} {item.category} {item.description} {' '.join(item.tags)}"
         known = set(ctx.kb.index.analyse(record)[2])
         return len(rest & known) / len(rest) < 0.5

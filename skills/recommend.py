@@ -16,8 +16,13 @@ from bot.messages import Card, QuickReply, Reply, Source, Turn, won
 from skills.base import STAFF_QR, Context
 from skills.menu import NUT_ALLERGENS, asked_allergens, normalize_allergen
 
+# Asking what to order. Weak forms (마실 거, 먹을 수 있는 메뉴) only count when no item is named:
+# "미숫가루 카페인 없죠? 밤에 마실 거라" is a question about 미숫가루.
+STRONG_ASK = re.compile(r"추천|골라|고르|뭐가\s*(제일|젤|더|가장|좀)?\s*(좋|맛있|괜찮|나아|낫)|뭐\s*(시키|시킬|주문)|뭘\s*(시키|주문)")
 ASK = re.compile(
-    r"추천|뭐가\s*(제일|젤|더|가장|좀)?\s*(좋|맛있|괜찮|나아|낫)|먹고\s*싶[^.?!]*(뭐|뭘|어떤)|(뭐|뭘|어떤\s*거)[^.?!]{0,8}먹고\s*싶|뭘\s*(먹|마시|시키|주문)|뭐\s*(먹|마시|마실|시키|시킬|주문)|마실\s*(만한|거|게)|먹을\s*(만한|거|게)|"
+    r"추천|뭐가\s*(제일|젤|더|가장|좀)?\s*(좋|맛있|괜찮|나아|낫)|먹고\s*싶[^.?!]*(뭐|뭘|어떤)|(뭐|뭘|어떤\s*거)[^.?!]{0,8}먹고\s*싶|"
+    r"(먹을|마실)\s*수\s*있는\s*(메뉴|거|게|음식|음료)|(새로\s*나온|신메뉴|요즘\s*나온)[^.?!]{0,6}(뭐|있|알려)|"
+    r"뭘\s*(먹|마시|시키|주문)|뭐\s*(먹|마시|마실|시키|시킬|주문)|마실\s*(만한|거|게)|먹을\s*(만한|거|게)|"
     r"골라|고르|잘\s*나가|인기\s*(메뉴|있는|많은)|베스트|대표\s*메뉴|시그니처|어떤\s*게\s*(좋|맛있)|뭐가\s*제일|제일\s*맛있|어울리는|땡기는데|당기는데"
 )
 ELSEWHERE = re.compile(r"맛집|근처에?\s*(다른|먹을|갈)|주변에?\s*(맛|먹|갈)|동네\s*(맛|추천)|관광|놀\s*곳|갈\s*만한\s*곳")
@@ -53,6 +58,7 @@ class Wants:
     no_caffeine: bool = False
     vegan: bool = False
     spicy: bool | None = None
+    spiciest: bool = False
     budget: int | None = None
     kids: bool = False
     categories: list[str] = field(default_factory=list)  # "drink", "bread", "dessert", "meal", "coffee", "tea"
@@ -75,6 +81,7 @@ def read_wants(ctx: Context) -> Wants:
         w.vegan = True
     if re.search(r"카페인\s*(은|는|이)?\s*(못|안|피|빼|없|적|민감|x|X)|디카페인|임신|임산부|수유|카페인\s*없는|논카페인|잠\s*(못|안)", t):
         w.no_caffeine = True
+    w.spiciest = bool(re.search(r"(젤|제일|가장|최고로|엄청|완전|아주|화끈)\s*(하게\s*)?매", t))
     if re.search(r"안\s*매운|맵지\s*않|안\s*맵|매운\s*(거|걸|것)?[^.?!,]{0,6}(못|싫|별로|안\s*좋|힘들|약해)|맵찔|순한", t):
         w.spicy = False
     elif re.search(r"매운|매콤|맵게|얼큰|칼칼", t):
@@ -195,6 +202,9 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
             items = [i for i in items if tag in i.tags]
     if w.kids:
         items = _narrow(items, lambda i: "아이" in i.tags)
+    if w.spicy and w.spiciest and items:
+        hottest = max(i.spicy for i in items)
+        items = [i for i in items if i.spicy == hottest]
 
     def rank(i: MenuItem) -> tuple[int, int]:
         fame = -("시그니처" in i.tags) - ("인기" in i.tags) - 2 * ("아이" in i.tags and w.kids)
@@ -225,7 +235,7 @@ class RecommendSkill:
     description = "알레르기, 카페인, 비건, 맵기, 예산, 아이 동반 같은 조건을 지키면서 메뉴를 추천해요."
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
-        if not ctx.has(ASK):
+        if not ctx.has(ASK) or (not ctx.has(STRONG_ASK) and any(m.score >= 1.0 for m in ctx.mentions)):
             return None
         if ctx.has(ELSEWHERE):
             text = "죄송해요, 다른 가게나 동네 정보는 제가 안내해 드리기 어려워요. 저희 가게 메뉴나 이용 안내라면 무엇이든 물어봐 주세요!"

@@ -236,6 +236,11 @@ class KnowledgeIndex:
         c, expanded, tokens, concepts = self.analyse(text)
         return Query(text, c, expanded, tokens, ngram_vector(" ".join(tokens), self.vectors.embed.dim), frozenset(concepts))
 
+    def terms_of(self, kind: str, doc_id: str) -> set[str]:
+        """Every index term of one entry (question, aliases and answer)."""
+        idx = self.kinds[kind]
+        return idx.term_sets[idx.position[doc_id]]
+
     def search(self, q: Query, kind: str = "faq", k: int = 5) -> list[Hit]:
         """Best entries of `kind` for the query, fused by rank, best first."""
         idx = self.kinds[kind]

@@ -16,6 +16,9 @@ from bot.kb.records import MenuItem
 from bot.kb.text import Lexicon, clean, compact
 
 
+PARTICLE = re.compile(r"(이랑|하고|에서|으로|은|는|이|가|을|를|도|만|랑|에|로|요|이요)$")
+
+
 @dataclass(frozen=True)
 class Mention:
     item: MenuItem
@@ -50,6 +53,22 @@ class MenuMatcher:
         n = max(len(menu), 1)
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
 
+    def _abbreviations(self, text: str) -> list[Mention]:
+        """Korean shortenings of one-word names: the head noun (순대 → 찹쌀순대) or the opening
+        syllables (불떡 → 불떡볶이), when exactly one item fits."""
+        found: list[Mention] = []
+        for raw in text.split():
+            word = PARTICLE.sub("", compact(raw))
+            if len(word) < 2 or not re.fullmatch(r"[가-힣]+", word):
+                continue
+            heads = [i for i in self.items if len(self.words[i.name]) <= 1 and self.names[i.name].endswith(word) and self.names[i.name] != word]
+            starts = [i for i in self.items if self.names[i.name].startswith(word) and len(word) * 2 >= len(self.names[i.name]) and self.names[i.name] != word]
+            for group in (heads, starts):
+                if len(group) == 1:
+                    found.append(Mention(group[0], 0.7, word))
+                    break
+        return found
+
     def find(self, text: str) -> list[Mention]:
         """Items named in `text`, best first; a name inside a longer matched name is dropped."""
         c = clean(text)
@@ -58,7 +77,9 @@ class MenuMatcher:
         for item in self.items:
             full = self.names[item.name]
             if full and full in squeezed:
-                found.append(Mention(item, 1.0 + len(full) / 100, full))
+                # A two-syllable name must start a word: 라면 is not in 신라면.
+                if len(full) > 2 or re.search(rf"(?<![가-힣]){re.escape(full)}", c) or full in squeezed.split("|", 1)[-1]:
+                    found.append(Mention(item, 1.0 + len(full) / 100, full))
                 continue
             words = self.words[item.name]
             if len(words) < 2:
@@ -76,6 +97,8 @@ class MenuMatcher:
                 if self.idf[best] >= max(self.idf[w] for w in words):
                     span = "".join(h for _, h in hits if h)
                     found.append(Mention(item, 0.5 + 0.4 * got / total, span))
+        if not found:
+            found = self._abbreviations(c)
         found.sort(key=lambda m: -m.score)
         if found and found[0].score >= 1.0:
             # A word that also qualifies an item (디카페인 in "바닐라라떼 디카페인으로") is not

@@ -44,6 +44,7 @@ CHAT_SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 NOISE = re.compile(r"[ㅋㅎㅠㅜㄷㅇ]{2,}|[ㅠㅜ]+|[~^;]+|[♡♥★☆❤]+|:\)|:\(|\^\^")
+BULK = re.compile(r"(?<![\d.,])([1-9]\d{1,3})\s*(잔|줄|개|인분|판|세트|박스|상자|그릇|명분|봉지|컵)")
 PARTICLES = "은는이가을를에의도와과랑로만요께서처부까보하할해했되돼된될인일야나엔엘"
 JAMO = re.compile(r"[\u1100-\u11ff\u3130-\u318f]+")
 SYMBOLS = re.compile(r"[^\w\s?!.,%/:·\-]")
@@ -78,9 +79,11 @@ class Lexicon:
 
     def expand(self, *texts: str) -> list[str]:
         """Canonical words for every variant found in any of `texts` (cleaned, or as lemmas)."""
-        if self.pattern is None:
-            return []
         found: list[str] = []
+        if any(BULK.search(t) for t in texts[:1]):
+            found.append("단체 주문")  # "김밥 40줄", "커피 25잔": an order for a group
+        if self.pattern is None:
+            return found
         for text in texts:
             for m in self.pattern.finditer(text):
                 found += self.canonical_of.get(compact(m.group(0)), ())
