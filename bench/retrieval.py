@@ -25,9 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 EVAL = ROOT.parent / "shared" / "eval" / "cafe"
 TOKENIZERS = {
-    "kiwi (default: multi-word dict off)": {"DANGGOL_RETRIEVAL__TOKENIZER": "kiwi"},
-    "kiwi + multi-word dict": {"DANGGOL_RETRIEVAL__TOKENIZER": "kiwi", "DANGGOL_RETRIEVAL__KIWI_MULTI_DICT": "true"},
-    "kiwi, no default/multi dict": {"DANGGOL_RETRIEVAL__TOKENIZER": "kiwi", "DANGGOL_RETRIEVAL__KIWI_DEFAULT_DICT": "false"},
+    "kiwi, extra dictionaries off (default)": {"DANGGOL_RETRIEVAL__TOKENIZER": "kiwi"},
+    "kiwi + noun dictionary": {"DANGGOL_RETRIEVAL__TOKENIZER": "kiwi", "DANGGOL_RETRIEVAL__KIWI_DEFAULT_DICT": "true"},
+    "kiwi + noun + multi-word dictionaries": {"DANGGOL_RETRIEVAL__TOKENIZER": "kiwi", "DANGGOL_RETRIEVAL__KIWI_DEFAULT_DICT": "true",
+                                              "DANGGOL_RETRIEVAL__KIWI_MULTI_DICT": "true"},
     "character bigrams only": {"DANGGOL_RETRIEVAL__TOKENIZER": "ngram"},
 }
 
@@ -166,10 +167,10 @@ def main() -> int:
     s = measure_server()
     print(f"server: start to ready {s['ready_s']:.2f} s, resident memory after warm-up {s['rss_after_warmup_mb']:.0f} MB")
     if not a.skip_tokenizers and EVAL.exists():
-        print("\ntokenizer                             cafe eval        retrieval p50/p99 ms   answer p99 ms   RSS MB")
+        print("\ntokenizer                                cafe eval        retrieval p50/p99 ms   answer p99 ms   RSS MB")
         for name, env in TOKENIZERS.items():
             t = measure_tokenizer(env)
-            print(f"{name:<37} {t['cafe_eval']:<16} {t['retrieval_p50_ms']:.2f} / {t['retrieval_p99_ms']:.2f}"
+            print(f"{name:<40} {t['cafe_eval']:<16} {t['retrieval_p50_ms']:.2f} / {t['retrieval_p99_ms']:.2f}"
                   f"            {t['answer_p99_ms']:.2f}          {t['rss_mb']:.0f}")
     return 0
 

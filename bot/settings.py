@@ -38,7 +38,7 @@ class ServerSettings(BaseModel):
 
 class RetrievalSettings(BaseModel):
     tokenizer: Literal["kiwi", "ngram"] = "kiwi"
-    kiwi_default_dict: bool = True
+    kiwi_default_dict: bool = False
     kiwi_multi_dict: bool = False
     index_dir: Path = Path("var/index")
     vector_dim: int = Field(default=1024, ge=64, le=8192)

@@ -29,13 +29,12 @@ STOPWORDS = frozenset(
 class Tokenizer(Protocol):
     name: str
 
-    def tokens(self, text: str) -> list[str]: ...
-
-    def tokens_many(self, texts: list[str]) -> list[list[str]]: ...
-
-    def lemmas(self, text: str) -> str:
-        """The text as a run of morpheme forms ("들고 나갈" -> "들 고 나가 ㄹ"), for matching stems."""
+    def analyse_many(self, texts: list[str]) -> list[tuple[list[str], str]]:
+        """For each text: its index terms, and the text as a run of morpheme forms
+        ("들고 나갈" -> "들 고 나가 ㄹ") for matching lexicon stems."""
         ...
+
+    def tokens(self, text: str) -> list[str]: ...
 
 
 class NgramTokenizer:
@@ -50,11 +49,8 @@ class NgramTokenizer:
         grams = [hangul[i : i + 2] for i in range(len(hangul) - 1) if " " not in hangul[i : i + 2]]
         return grams + words
 
-    def tokens_many(self, texts: list[str]) -> list[list[str]]:
-        return [self.tokens(t) for t in texts]
-
-    def lemmas(self, text: str) -> str:
-        return text
+    def analyse_many(self, texts: list[str]) -> list[tuple[list[str], str]]:
+        return [(self.tokens(t), t) for t in texts]
 
 
 class KiwiTokenizer:
@@ -62,36 +58,32 @@ class KiwiTokenizer:
 
     name = "kiwi"
 
-    def __init__(self, default_dict: bool = True, multi_dict: bool = False) -> None:
+    def __init__(self, default_dict: bool = False, multi_dict: bool = False) -> None:
         from kiwipiepy import Kiwi
 
-        # The multi-word proper-noun dictionary costs ~190 MB resident and changed no chat
-        # analysis we measured (bench/tokenizers.md); it stays off unless configured.
+        # Kiwi's dictionaries of multi-word proper nouns (~190 MB resident) and of extra nouns
+        # (~55 MB) changed no answer on three stores' question sets (bench/retrieval.py); off by default.
         self._kiwi = Kiwi(load_default_dict=default_dict, load_multi_dict=multi_dict)
-        # Kiwi is not documented as thread-safe; the server calls it from one event loop anyway.
+        # Kiwi is not documented as thread-safe; reloads run in a worker thread.
         self._lock = threading.Lock()
 
-    def _filter(self, morphs: list) -> list[str]:
+    @staticmethod
+    def _content(morphs: list) -> list[str]:  # type: ignore[type-arg]
         out = []
         for m in morphs:
-            tag = m.tag.split("-", 1)[0]
-            if tag in CONTENT_TAGS:
+            if m.tag.split("-", 1)[0] in CONTENT_TAGS:
                 form = m.form.lower()
                 if form not in STOPWORDS:
                     out.append(form)
         return out
 
     def tokens(self, text: str) -> list[str]:
-        with self._lock:
-            return self._filter(self._kiwi.tokenize(text))
+        return self.analyse_many([text])[0][0]
 
-    def tokens_many(self, texts: list[str]) -> list[list[str]]:
+    def analyse_many(self, texts: list[str]) -> list[tuple[list[str], str]]:
         with self._lock:
-            return [self._filter(r) for r in self._kiwi.tokenize(texts)]
-
-    def lemmas(self, text: str) -> str:
-        with self._lock:
-            return " ".join(m.form for m in self._kiwi.tokenize(text))
+            results = self._kiwi.tokenize(texts) if len(texts) > 1 else [self._kiwi.tokenize(texts[0])] if texts else []
+        return [(self._content(r), " ".join(m.form for m in r)) for r in results]
 
     def warm(self) -> None:
         """The first call loads the language model lazily (seconds); do it before serving."""
@@ -102,7 +94,7 @@ _shared: dict[str, Tokenizer] = {}
 _shared_lock = threading.Lock()
 
 
-def get_tokenizer(name: str, default_dict: bool = True, multi_dict: bool = False) -> Tokenizer:
+def get_tokenizer(name: str, default_dict: bool = False, multi_dict: bool = False) -> Tokenizer:
     """One tokenizer per process: Kiwi's model costs seconds and hundreds of MB to load."""
     key = f"{name}:{default_dict}:{multi_dict}"
     with _shared_lock:
