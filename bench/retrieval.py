@@ -143,7 +143,7 @@ def measure_server() -> dict[str, float]:
 def measure_tokenizer(env: dict[str, str]) -> dict[str, float | str]:
     """One tokenizer setup in a fresh process: cafe eval score, latency and memory."""
     environ = {**os.environ, **env}
-    code = "import json,sys; sys.path.insert(0, %r); import bench.retrieval as b; print(json.dumps(b.measure_queries(b.EVAL / 'knowledge')))" % str(ROOT)
+    code = f"import json,sys; sys.path.insert(0, {str(ROOT)!r}); import bench.retrieval as b; print(json.dumps(b.measure_queries(b.EVAL / 'knowledge')))"
     out = subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True, check=True, cwd=ROOT)
     figures: dict[str, float | str] = json.loads(out.stdout.strip().splitlines()[-1])
     score = subprocess.run(

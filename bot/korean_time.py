@@ -32,27 +32,30 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _calendar_date(s: str) -> tuple[int | None, int, int, str] | None:
+    """(year or None, month, day, the text) of 12월 24일, 2026-12-24 or 12/24 in squeezed text."""
+    m = re.search(r"(?:(\d{4})[년.\-/])?(\d{1,2})월(\d{1,2})일", s) or re.search(r"(?<!\d)(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})", s)
+    if m:
+        return (int(m[1]) if m[1] else None), int(m[2]), int(m[3]), m[0]
+    m = re.search(r"(?<![\d:])(\d{1,2})/(\d{1,2})(?![\d:])", s)
+    if m:
+        return None, int(m[1]), int(m[2]), m[0]
+    return None
+
+
 def parse_date(text: str, today: date) -> DateMention | None:
     """The first date the message names, resolved forward from `today`."""
     s = _squeeze(text)
-    m = re.search(r"(?:(\d{4})[년.\-/])?(\d{1,2})월(\d{1,2})일", s) or re.search(r"(?<!\d)(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})", s)
-    if m is None:
-        m2 = re.search(r"(?<![\d:])(\d{1,2})/(\d{1,2})(?![\d:])", s)
-        if m2:
-            m = m2
-            year, month, day = None, int(m2[1]), int(m2[2])
-        else:
-            year = month = day = None
-    else:
-        year, month, day = (int(m[1]) if m[1] else None), int(m[2]), int(m[3])
-    if month and day:
+    found = _calendar_date(s)
+    if found:
+        year, month, day, said = found
         try:
             d = date(year or today.year, month, day)
         except ValueError:
             return None
         if year is None and d < today - timedelta(days=7):
-            d = d.replace(year=today.year + 1)
-        return DateMention(d, True, m[0])
+            d = d.replace(year=today.year + 1)  # "1월 3일" asked in November means next year
+        return DateMention(d, True, said)
     for name, (month, day) in NAMED_DAYS.items():
         if name in s:
             d = date(today.year, month, day)
@@ -121,11 +124,7 @@ def parse_time(text: str, opening_minute: int | None = None) -> TimeMention | No
         return None
     minute = 30 if m[3] == "반" else int(m[4]) if m[4] else 0
     part = m[1]
-    if part in ("오후", "저녁", "밤") and hour < 12:
-        hour += 12
-    elif part == "점심" and hour < 6:
-        hour += 12
-    elif part == "낮" and hour < 7:
+    if part in ("오후", "저녁", "밤") and hour < 12 or part == "점심" and hour < 6 or part == "낮" and hour < 7:
         hour += 12
     elif part in ("오전", "아침", "새벽") and hour == 12:
         hour = 0

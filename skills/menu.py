@@ -6,9 +6,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from bot.kb.records import MenuItem
-from bot.kb.text import clean, compact
 from bot.josa import josa
+from bot.kb.records import MenuItem
+from bot.kb.text import compact
 from bot.messages import Card, QuickReply, Reply, Source, Turn, won
 from skills.base import RECOMMEND_QR, STAFF_QR, Context
 
@@ -30,8 +30,7 @@ CHANGE_REQUEST = re.compile(r"(해|빼|바꿔|넣어|줄여|늘려|덜어|담아
 # Words that ask about an item's own facts (price, contents, taste, whether it is sold):
 # the menu record answers these, whatever FAQ shares them.
 PROPERTY_WORDS = frozenset(
-    "얼마 가격 금액 값 원 성분 재료 알레르기 들어가 들어오 들 넣 맛 구성 나오 팔 판매 있 되 맵 맵기 달 어떻 메뉴 "
-    "하나 한 개 잔 조각 지금 아직 주문 먹 마시 크 작 양 많 종류 안 뭐 오늘 내일 정말 진짜 들어있 함유 포함 맞 알러지 어떻게 혹시 궁금 그릇 인분 접시 병 컵 판 개 잔 조각 땜 때문".split()
+    ["얼마", "가격", "금액", "값", "원", "성분", "재료", "알레르기", "들어가", "들어오", "들", "넣", "맛", "구성", "나오", "팔", "판매", "있", "되", "맵", "맵기", "달", "어떻", "메뉴", "하나", "한", "개", "잔", "조각", "지금", "아직", "주문", "먹", "마시", "크", "작", "양", "많", "종류", "안", "뭐", "오늘", "내일", "정말", "진짜", "들어있", "함유", "포함", "맞", "알러지", "어떻게", "혹시", "궁금", "그릇", "인분", "접시", "병", "컵", "판", "개", "잔", "조각", "땜", "때문"]
 )
 NUT_ALLERGENS = {"땅콩", "호두", "잣", "아몬드", "피스타치오", "캐슈넛", "헤이즐넛", "마카다미아"}
 

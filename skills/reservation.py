@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
+from bot.josa import josa
 from bot.kb.schedule import hours_on
 from bot.korean_time import format_date, parse_date, parse_party
-from bot.josa import josa
 from bot.messages import QuickReply, Reply, Turn
 from skills.base import STAFF_QR, Context
 from skills.menu import common_foods
@@ -33,11 +33,11 @@ class ReservationSkill:
         if not ctx.has(BOOKING):
             return None
         # "케이크 예약" or "도시락 예약" is a pre-order of food, which the FAQ covers, not a table.
-        if not ctx.has(TABLE_WORDS) and (ctx.mentions or any(w in common_foods() for w in re.findall(r"[가-힣]{2,}", ctx.text))):
-            if ctx.best_faq() is not None:
-                return None
-        booking_facts = ctx.has(TABLE_WORDS) or ctx.has(CHECK) or ctx.has(CHANGE) or ctx.has(CANCEL) or \
-            parse_date(ctx.text, ctx.now.date()) or parse_party(ctx.text)
+        food = ctx.mentions or any(w in common_foods() for w in re.findall(r"[가-힣]{2,}", ctx.text))
+        if not ctx.has(TABLE_WORDS) and food and ctx.best_faq() is not None:
+            return None
+        booking_facts = (ctx.has(TABLE_WORDS) or ctx.has(CHECK) or ctx.has(CHANGE) or ctx.has(CANCEL)
+                         or parse_date(ctx.text, ctx.now.date()) or parse_party(ctx.text))
         hit = ctx.best_faq()
         if not booking_facts and hit is not None and set(hit.matched) - {"예약", "하"}:
             return None  # "예약하면 보증금 내야 돼요?": the owner's FAQ on deposits, not a booking

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.josa import josa
-from bot.messages import Reply, Turn
 from bot.kb.text import compact
+from bot.messages import Reply, Turn
 from skills.base import BOOK_QR, HOURS_QR, MENU_QR, RECOMMEND_QR, Context
 
 GREETING = re.compile(r"^(안녕|안뇽|하이|ㅎㅇ|hi|hello|헬로|반가워|반갑습니다|여보세요|저기요|계세요)")

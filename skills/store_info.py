@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from bot.josa import josa
 from bot.kb.records import WEEKDAY_KO, WEEKDAYS, Store
 from bot.kb.schedule import DayHours, hours_on, open_state
 from bot.korean_time import format_clock, format_date, parse_date, parse_time
-from bot.josa import josa
 from bot.messages import QuickReply, Reply, Source, Turn
 from skills.base import BOOK_QR, Context
 

@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.kb.errors import KnowledgeError, Problem
@@ -60,7 +60,7 @@ class KnowledgeBase:
 
     def reload(self) -> bool:
         """Load the folder again; on errors keep the last good snapshot. True when a new one is live."""
-        self.last_attempt = datetime.now(timezone.utc)
+        self.last_attempt = datetime.now(UTC)
         if self._snapshot is not None and fingerprint(self.dir) == self._snapshot.knowledge.fingerprint:
             self.errors = []
             return False
@@ -73,7 +73,7 @@ class KnowledgeBase:
                 log.error("knowledge error, keeping the last good knowledge: %s", p)
             return False
         index = KnowledgeIndex(knowledge, self.tokenizer, self.vectors, self.retrieval.rrf_k)
-        snapshot = Snapshot(knowledge, index, MenuMatcher(knowledge.menu, index.lexicon), datetime.now(timezone.utc))
+        snapshot = Snapshot(knowledge, index, MenuMatcher(knowledge.menu, index.lexicon), datetime.now(UTC))
         self._snapshot = snapshot
         self.errors = []
         self.vectors.prune(set(index.entries))

@@ -232,17 +232,18 @@ def _load_store(root: Path, problems: list[Problem], warnings: list[Problem]) ->
     holiday_lines = [no for no, line in enumerate(text.splitlines(), 1) if line.strip().startswith("[[holidays]]")]
     for i, entry in enumerate(raw_holidays):
         line = holiday_lines[i] if i < len(holiday_lines) else None
-        day = entry.get("date") if isinstance(entry, dict) else None
-        if isinstance(day, str):
+        raw_day = entry.get("date") if isinstance(entry, dict) else None
+        closed_on: date | None = raw_day if isinstance(raw_day, date) else None
+        if isinstance(raw_day, str):
             try:
-                day = date.fromisoformat(day.strip())
+                closed_on = date.fromisoformat(raw_day.strip())
             except ValueError:
-                day = None
-        if not isinstance(day, date):
+                closed_on = None
+        if closed_on is None:
             problems.append(Problem(STORE_FILE, line, "휴무일 날짜를 읽을 수 없어요. date = \"2026-12-25\"처럼 적어 주세요."))
             continue
         reason = entry.get("reason", "") if isinstance(entry, dict) else ""
-        holidays.append(Holiday(day, str(reason).strip(), Origin(STORE_FILE, line or 1)))
+        holidays.append(Holiday(closed_on, str(reason).strip(), Origin(STORE_FILE, line or 1)))
 
     reservation = _load_reservation(data.get("reservation"), text, bad)
     if len(problems) > before:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from bot.kb.records import MenuItem
 from bot.kb.text import Lexicon, clean, compact
 
-
 PARTICLE = re.compile(r"(이랑|하고|에서|으로|은|는|이|가|을|를|도|만|랑|에|로|요|이요)$")
 
 
