@@ -77,35 +77,34 @@ def describe(item: MenuItem, ctx: Context) -> str:
     name = item.name
     if not item.available:
         return f"죄송해요, {josa(name, '은')} 지금은 판매하지 않아요."
-    price = f"{won(item.price)}" if item.price is not None else None
+    price = won(item.price) if item.price is not None else None
     allergens = [normalize_allergen(a) for a in item.allergens]
     asked = asked_allergens(ctx.text)
-    lead: list[str] = []
-    if asked & {normalize_allergen(a) for a in ALLERGEN_WORDS} | NUT_ALLERGENS and ctx.has(INGREDIENT) or asked and ctx.has(r"안\s*들어|없|빠"):
+    lead = ""
+    if asked and (ctx.has(INGREDIENT) or ctx.has(r"안\s*들어|없|빠")):
         contained = sorted(a for a in asked if a in allergens)
         absent = sorted(a for a in asked if a not in allergens)
         if contained:
-            lead.append(f"네, {name}에는 {josa(', '.join(contained), '이')} 들어가요.")
-        if absent and not contained:
-            lead.append(f"{name}의 알레르기 성분 표시에 {josa(', '.join(absent), '은')} 없어요.")
+            lead = f"네, {name}에는 {josa(', '.join(contained), '이')} 들어가요."
+        elif absent:
+            lead = f"{name}의 알레르기 성분 표시에 {josa(', '.join(absent), '은')} 없어요."
     elif ctx.has(SPICY):
         level = ["맵지 않아요", "살짝 매콤해요", "꽤 매운 편이에요", "아주 매워요"][item.spicy]
-        lead.append(f"{josa(name, '은')} 맵기 {item.spicy}단계로 {level}.")
+        lead = f"{josa(name, '은')} 맵기 {item.spicy}단계로 {level}."
     elif ctx.has(PRICE) and price:
-        lead.append(f"{josa(name, '은')} {josa(price, '이에요')}.")
+        lead = f"{josa(name, '은')} {josa(price, '이에요')}."
     elif ctx.has(SOLD) and not ctx.has(INGREDIENT):
-        lead.append(f"네, {name} 지금 판매하고 있어요.")
-    facts = []
+        lead = f"네, {name} 지금 판매하고 있어요."
+    sentences = [lead] if lead else [f"{josa(name, '은')} 이런 메뉴예요."]
     if item.description:
-        facts.append(item.description)
-    if price and not any(price in s for s in lead):
-        facts.append(f"가격은 {josa(price, '이에요')}.")
-    if allergens:
-        facts.append(f"알레르기 성분: {', '.join(item.allergens)}.")
+        sentences.append(item.description if item.description.rstrip().endswith((".", "!", "요")) else item.description.rstrip() + ".")
+    if price and price not in lead:
+        sentences.append(f"가격은 {josa(price, '이에요')}.")
+    if item.allergens:
+        sentences.append(f"알레르기 성분은 {josa(', '.join(item.allergens), '이에요')}.")
     if item.spicy and not ctx.has(SPICY):
-        facts.append(f"맵기 {item.spicy}단계예요.")
-    body = " ".join(lead + [f"{name}: " + " ".join(facts)] if facts else lead)
-    return body
+        sentences.append(f"맵기는 {item.spicy}단계예요.")
+    return " ".join(sentences)
 
 
 class MenuSkill:
@@ -175,10 +174,10 @@ class MenuSkill:
 
     def _not_on_menu(self, ctx: Context) -> Reply | None:
         """"짜장면 팔아요?" in a cafe: say it is not on the menu, never pretend it is."""
-        if not ctx.has(SOLD):
+        if not (ctx.has(SOLD) or ctx.has(PRICE)):
             return None
         foods = common_foods()
-        words = re.findall(r"[가-힣]{2,}", ctx.text)
+        words = re.findall(r"[가-힣]{2,}", ctx.text) + [w.replace(" ", "") for w in ctx.kb.index.lexicon.expand(ctx.text)]
         asked = next((w2 for w in words for w2 in (w, re.sub(r"(이|가|은|는|을|를|도|만|요|랑|이랑)$", "", w)) if w2 in foods), None)
         if asked is None or any(asked in name for name in ctx.knowledge.menu_by_name):
             return None

@@ -71,13 +71,14 @@ class MenuMatcher:
     def find(self, text: str) -> list[Mention]:
         """Items named in `text`, best first; a name inside a longer matched name is dropped."""
         c = clean(text)
-        squeezed = compact(c) + "|" + "|".join(compact(w) for w in self.lexicon.expand(c))
+        canonical = [compact(w) for w in self.lexicon.expand(c)]
+        squeezed = compact(c) + "|" + "|".join(canonical)
         found: list[Mention] = []
         for item in self.items:
             full = self.names[item.name]
             if full and full in squeezed:
                 # A two-syllable name must start a word: 라면 is not in 신라면.
-                if len(full) > 2 or re.search(rf"(?<![가-힣]){re.escape(full)}", c) or full in squeezed.split("|", 1)[-1]:
+                if len(full) > 2 or re.search(rf"(?<![가-힣]){re.escape(full)}", c) or full in canonical:
                     found.append(Mention(item, 1.0 + len(full) / 100, full))
                 continue
             words = self.words[item.name]
