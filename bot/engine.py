@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -60,19 +61,25 @@ class Engine:
         retrieval: RetrievalSettings,
         skills: tuple[Skill, ...] = SKILLS,
         states: StateStore | None = None,
+        clock: Callable[[], datetime] | None = None,
     ):
         self.kb = kb
+        self.clock = clock  # a fixed clock for tests; None means the real time
         self.retrieval = retrieval
         self.skills = skills
         self.states = states or MemoryStates()
         self._locks: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
 
-    async def respond(self, turn: Turn) -> Reply:
-        """Answer one turn; turns of the same user are answered one at a time, in order."""
+    async def respond(self, turn: Turn, fast_only: bool = False) -> Reply:
+        """Answer one turn; turns of the same user are answered one at a time, in order.
+
+        `fast_only` skips skills marked `slow` (model calls): a channel out of time asks again
+        this way for the best offline answer.
+        """
         key = (turn.channel, turn.user_key)
         async with self._locks[key]:
             try:
-                return await self._respond(turn)
+                return await self._respond(turn, fast_only)
             except Exception:
                 log.exception("engine failed on a turn from %s/%s", turn.channel, turn.user_key)
                 return Reply(
@@ -85,20 +92,22 @@ class Engine:
                 if lock is not None and not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
                     self._locks.pop(key, None)
 
-    async def _respond(self, turn: Turn) -> Reply:
+    async def _respond(self, turn: Turn, fast_only: bool) -> Reply:
         t0 = time.perf_counter()
         if not turn.text.strip():
             return Reply("unknown", ["메시지를 잘 받지 못했어요. 궁금한 점을 글로 적어 주시겠어요?"])
         if len(turn.text) > MAX_TEXT:
             turn = Turn(turn.text[:MAX_TEXT], turn.user_key, turn.channel, turn.params, turn.now)
         snapshot = self.kb.snapshot
-        now = local_now(snapshot.knowledge.store, turn.now)
+        now = local_now(snapshot.knowledge.store, turn.now or (self.clock() if self.clock else None))
         state = await self.states.load(turn)
         if state.updated and now - state.updated > STATE_TTL:
             state = ConversationState()
-        ctx = Context(turn, snapshot, now, self.retrieval, state=dict(state.data) if state.awaiting else {})
+        ctx = Context(turn, snapshot, now, self.retrieval, state=dict(state.data) if state.awaiting else {}, awaiting=state.awaiting)
         reply = None
         for skill in self._order(state.awaiting):
+            if fast_only and getattr(skill, "slow", False):
+                continue
             reply = await skill.respond(turn, ctx)
             if reply is not None:
                 log.debug("%s answered in %.1f ms", skill.name, (time.perf_counter() - t0) * 1000)

@@ -69,6 +69,7 @@ class Reply:
     cards: list[Card] = field(default_factory=list)
     quick_replies: list[QuickReply] = field(default_factory=list)
     escalate: bool = False
+    card_texts: list[str] | None = None  # shorter texts for channels that show the cards (the cards carry the rest)
     awaiting: str | None = None  # the skill that expects the next message, if any
     state: dict[str, Any] = field(default_factory=dict)  # that skill's memory for the next turn
 

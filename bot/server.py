@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -19,10 +20,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from bot.channels.kakao import KakaoChannel
+from bot.db import DbStates, Storage, make_engine
 from bot.engine import Engine
 from bot.kb.base import KnowledgeBase
 from bot.messages import Turn
 from bot.settings import Settings
+from skills import SKILLS
+from skills.base import Skill
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +47,11 @@ class AskResponse(BaseModel):
     quick_replies: list[str] = []
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Callable[[], datetime] | None = None) -> FastAPI:
+    """The application; tests may replace `skills` (a deliberately slow one) and fix the `clock`."""
+    storage = Storage(make_engine(settings.database.url, settings.config_dir))
+    kakao = KakaoChannel(settings.kakao, storage)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         kb = KnowledgeBase(settings.knowledge_dir, settings.index_dir, settings.retrieval)
@@ -52,7 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
                 log.error("cannot start: %s", p)
             raise RuntimeError("지식 파일에 오류가 있어 서버를 시작할 수 없어요: danggol check로 확인해 주세요.")
         app.state.kb = kb
-        app.state.engine = Engine(kb, settings.retrieval)
+        app.state.engine = kakao.engine = Engine(kb, settings.retrieval, skills, states=DbStates(storage), clock=clock)
         stop = asyncio.Event()
         watcher = asyncio.create_task(_watch(kb, settings, stop)) if settings.reload.enabled else None
         log.info("ready: %s", kb.snapshot.knowledge.store.name)
@@ -64,8 +73,12 @@ def create_app(settings: Settings) -> FastAPI:
                 watcher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await watcher
+            await kakao.close()
 
     app = FastAPI(title="Danggol", version="0.1.0", lifespan=lifespan)
+    app.state.storage = storage
+    if settings.kakao.enabled:
+        app.include_router(kakao.router())
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -112,9 +125,26 @@ async def _watch(kb: KnowledgeBase, settings: Settings, stop: asyncio.Event) -> 
             await asyncio.sleep(1.0)
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def insecure_exposure(settings: Settings) -> str | None:
+    """Why serving on this host would expose an unauthenticated channel, or None."""
+    if settings.server.host in LOOPBACK or settings.server.allow_insecure:
+        return None
+    if settings.kakao.enabled and not settings.kakao.secret.get_secret_value():
+        return "카카오 스킬 비밀값(kakao.secret)이 없어요"
+    return None
+
+
 def serve(settings: Settings) -> int:
     import uvicorn
 
+    problem = insecure_exposure(settings)
+    if problem:
+        print(f"{settings.server.host}에서 서버를 열 수 없어요: {problem}. DANGGOL_KAKAO__SECRET을 설정하거나, "
+              "정말 괜찮다면 server.allow_insecure = true로 시작해 주세요.", file=sys.stderr)
+        return 2
     app = create_app(settings)
     uvicorn.run(app, host=settings.server.host, port=settings.server.port, log_level=settings.server.log_level)
     return 0

@@ -34,6 +34,7 @@ class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "info"
+    allow_insecure: bool = False
 
 
 class RetrievalSettings(BaseModel):
@@ -72,6 +73,10 @@ class KakaoSettings(BaseModel):
     secret: SecretStr = SecretStr("")
     bot_ids: list[str] = []
     deadline_s: float = Field(default=4.0, gt=0, le=4.8)
+    waiting_text: str = "답변을 준비하고 있어요. 잠시만 기다려 주세요!"
+    callback_within_s: float = Field(default=50.0, gt=5, le=55)
+    max_body_bytes: int = Field(default=65536, ge=1024)
+    allow_loopback_callback: bool = False
 
 
 class NaverSettings(BaseModel):

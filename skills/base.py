@@ -35,6 +35,7 @@ class Context:
     now: datetime
     retrieval: RetrievalSettings
     state: dict[str, Any] = field(default_factory=dict)
+    awaiting: str | None = None  # the skill that asked the customer something last turn
 
     @property
     def knowledge(self) -> Knowledge:
@@ -110,7 +111,11 @@ class Context:
 
 
 class Skill(Protocol):
-    """A name, a description (also its LLM tool description), and one async method."""
+    """A name, a description (also its LLM tool description), and one async method.
+
+    A skill may also set `slow = True` (it calls a model); a channel short of time then asks
+    the engine for an answer without it.
+    """
 
     name: str
     description: str
@@ -120,6 +125,7 @@ class Skill(Protocol):
         ...
 
 
+YES = re.compile(r"^\s*(네|넵|넹|예|응|웅|ㅇㅇ|ㅇㅋ|좋아요|좋아|그래요|그래|부탁|연결|ok|okay|yes)", re.I)
 STAFF_QR = QuickReply("직원 연결", "직원 연결해 주세요")
 MENU_QR = QuickReply("메뉴 보기", "메뉴 보여 주세요")
 HOURS_QR = QuickReply("영업시간", "영업시간 알려 주세요")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.messages import QuickReply, Reply, Turn
-from skills.base import Context
+from skills.base import YES, Context
 
 PERSON = r"(사람|직원|사장님|사장|매니저|점장|책임자|상담원|상담사|상담직원|담당자|관리자|알바생)"
 ASK = r"(연결|불러|바꿔|통화|얘기|이야기|대화|연락|계세요|계신가|있어요\?|있나요|직접|부탁|찾아|만나)"
@@ -24,7 +24,8 @@ class EscalateSkill:
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         complaint = ctx.has(COMPLAINT)
-        if not (complaint or ctx.has(REQUEST)):
+        accepted = ctx.awaiting == self.name and ctx.state.get("offered") and YES.search(ctx.text)
+        if not (complaint or accepted or ctx.has(REQUEST)):
             return None
         store = ctx.knowledge.store
         phone = f" 급하시면 매장 전화({store.phone})로 연락 주셔도 돼요." if store.phone else ""

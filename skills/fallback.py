@@ -12,4 +12,4 @@ class FallbackSkill:
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         text = "죄송해요, 그 질문에는 제가 정확한 답을 드리기 어려워요. 직원에게 연결해 드릴까요?"
-        return Reply("unknown", [text], quick_replies=[STAFF_QR, MENU_QR, HOURS_QR])
+        return Reply("unknown", [text], quick_replies=[STAFF_QR, MENU_QR, HOURS_QR], awaiting="escalate", state={"offered": True})

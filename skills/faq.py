@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from bot.kb.text import clean
 from bot.messages import QuickReply, Reply, Source, Turn
 from skills.base import STAFF_QR, Context
 
@@ -11,18 +14,37 @@ class FaqSkill:
     description = "사장님이 적어 둔 자주 묻는 질문 중 가장 알맞은 답을 그대로 보여 줘요."
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
+        faqs = {f.id: f for f in ctx.knowledge.faqs}
+        if ctx.awaiting == self.name:
+            chosen = self._chosen(ctx, [o for o in ctx.state.get("options", []) if o in faqs])
+            if chosen:
+                return Reply("faq", [faqs[chosen].answer], [Source("faq", chosen)])
         best = ctx.best_faq()
         if best is None:
             return None
-        faqs = {f.id: f for f in ctx.knowledge.faqs}
         hits = ctx.faq_hits
         close = [h for h in hits[1:3] if best.confidence - h.confidence <= ctx.retrieval.clarify_margin and h.confidence >= ctx.retrieval.min_confidence]
         if close:
             options = [best, *close]
             text = "어떤 내용이 궁금하신지 골라 주시겠어요?\n" + "\n".join(f"• {h.id}" for h in options)
             quick = [QuickReply(_label(h.id), h.id) for h in options] + [STAFF_QR]
-            return Reply("faq", [text], [Source("faq", h.id) for h in options], quick_replies=quick)
+            return Reply("faq", [text], [Source("faq", h.id) for h in options], quick_replies=quick,
+                         awaiting=self.name, state={"options": [h.id for h in options]})
         return Reply("faq", [faqs[best.id].answer], [Source("faq", best.id)])
+
+
+    @staticmethod
+    def _chosen(ctx: Context, options: list[str]) -> str | None:
+        """The option the customer picked: its text (a quick reply), its number, or its best match."""
+        text = ctx.text.strip()
+        for option in options:
+            if text == clean(option):
+                return option
+        m = re.fullmatch(r"(\d)\s*번?", text)
+        if m and 1 <= int(m[1]) <= len(options):
+            return options[int(m[1]) - 1]
+        best = ctx.best_faq()
+        return best.id if best and best.id in options else None
 
 
 def _label(question: str) -> str:

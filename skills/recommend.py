@@ -250,9 +250,9 @@ class RecommendSkill:
             price = f" {won(item.price)}" if item.price is not None else ""
             reason = why(item, w)
             lines.append(f"• {item.name}{price}: {item.description}" + (f" ({reason})" if reason else ""))
-        text = "이런 메뉴는 어떠세요?\n" + "\n".join(lines)
-        if w.avoid_allergens:
-            text += "\n같은 주방에서 조리해서 교차오염 가능성이 있으니, 알레르기가 심하시면 주문할 때 꼭 말씀해 주세요."
-        cards = [Card(i.name, i.description, i.price, i.image) for i in picks]
+        caution = "같은 주방에서 조리해서 교차오염 가능성이 있으니, 알레르기가 심하시면 주문할 때 꼭 말씀해 주세요." if w.avoid_allergens else ""
+        text = "\n".join(["이런 메뉴는 어떠세요?", *lines, *([caution] if caution else [])])
+        cards = [Card(i.name, " ".join(p for p in (i.description, f"({why(i, w)})" if why(i, w) else "") if p), i.price, i.image) for i in picks]
         quick = [QuickReply("다른 메뉴 추천", "다른 메뉴도 추천해 주세요"), QuickReply("예약하기", "예약하고 싶어요"), STAFF_QR]
-        return Reply("recommend", [text], [Source("menu", i.name) for i in picks], cards=cards, quick_replies=quick)
+        card_texts = [" ".join(p for p in ("이런 메뉴는 어떠세요?", caution) if p)]
+        return Reply("recommend", [text], [Source("menu", i.name) for i in picks], cards=cards, quick_replies=quick, card_texts=card_texts)

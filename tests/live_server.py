@@ -23,8 +23,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def live_server(knowledge: Path, tmp: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[str], float]]:
-    """Start the server, wait until /healthz answers; yields (base url, process, seconds to ready)."""
+def live_server(knowledge: Path, tmp: Path, app: str | None = None, **env: str) -> Iterator[tuple[str, subprocess.Popen[str], float]]:
+    """Start the server (or uvicorn on `app`), wait until /healthz answers; yields (base url, process, seconds to ready)."""
     port = free_port()
     environ = {
         **os.environ,
@@ -36,7 +36,9 @@ def live_server(knowledge: Path, tmp: Path, **env: str) -> Iterator[tuple[str, s
     }
     log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed below, after the process ends
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT, text=True)
+    command = [sys.executable, "-m", "bot", "serve"] if app is None else \
+        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--log-level", "info"]
+    proc = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -1,0 +1,408 @@
+"""Kakao i Open Builder skill channel: the SkillPayload in, the SkillResponse 2.0 out, and the
+5-second rule with its callback. Nothing else in Danggol knows what Kakao JSON looks like.
+
+Protocol facts: ../shared/spec/kakao.md. Where the spec marks something uncertain both forms
+are accepted (params as JSON strings or dicts, `lang` null, `type: accountId`, ids ending in `!`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from bot.db import Storage
+from bot.engine import Engine
+from bot.messages import Button, Card, Reply, Turn
+from bot.settings import KakaoSettings
+
+log = logging.getLogger(__name__)
+
+MAX_OUTPUTS = 3
+MAX_SIMPLE_TEXT = 1000
+MAX_QUICK_REPLIES = 10
+MAX_LABEL = 14
+MAX_LABEL_SIDE_BY_SIDE = 8
+MAX_CAROUSEL = 10
+MAX_BYTES = 30 * 1024
+TEXT_CARD_TITLE = 50
+TEXT_CARD_DESC = 400
+TEXT_CARD_DESC_IN_CAROUSEL = 128
+BASIC_CARD_DESC = 230
+COMMERCE_TITLE = 30
+COMMERCE_DESC = 40
+MAX_CARD_BUTTONS = 3
+FALLBACK_TEXT = "죄송해요, 잠시 문제가 생겨서 답을 드리지 못했어요. 잠시 후 다시 말씀해 주세요."
+IMAGE_TEXT = "사진은 아직 확인하지 못해요. 궁금한 점을 글로 적어 주시겠어요?"
+
+
+# --- request -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkillRequest:
+    """What Danggol needs of one SkillPayload."""
+
+    turn: Turn
+    bot_id: str
+    callback_url: str | None
+    surface: str
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+def _maybe_json(value: Any) -> Any:
+    """Structured entity values arrive as JSON strings in some payloads and as objects in others."""
+    if isinstance(value, str) and value.strip().startswith(("{", "[")):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def structured_params(action: dict[str, Any]) -> dict[str, Any]:
+    """Normalise block parameters: dates and times from sys.date and the picker plugins, numbers."""
+    out: dict[str, Any] = {}
+    params = {k: _maybe_json(v) for k, v in _dict(action.get("params")).items()}
+    for key, value in params.items():
+        out[f"param:{key}"] = value
+        if isinstance(value, dict):
+            raw = value.get("value") if "value" in value else value.get("date")
+            if isinstance(raw, str):
+                m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::\d{2})?)?", raw)
+                t = re.fullmatch(r"(\d{2}:\d{2})(?::\d{2})?", raw)
+                if m:
+                    out.setdefault("date", m[1])
+                    if m[2]:
+                        out.setdefault("time", m[2])
+                elif t:
+                    out.setdefault("time", t[1])
+            if isinstance(value.get("amount"), int | float) and not isinstance(value.get("amount"), bool):
+                out.setdefault("number", value["amount"])
+        elif isinstance(value, str):
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                out.setdefault("date", value)
+            elif re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", value):
+                out.setdefault("time", value[:5])
+    extra = action.get("clientExtra")
+    if isinstance(extra, dict) and extra:
+        out["extra"] = extra
+    return out
+
+
+def parse(payload: dict[str, Any]) -> SkillRequest:
+    """A SkillPayload (production, bot-test panel or admin skill-test tab) as a channel-neutral turn."""
+    user_request = _dict(payload.get("userRequest"))
+    user = _dict(user_request.get("user"))
+    action = _dict(payload.get("action"))
+    bot = _dict(payload.get("bot"))
+    request_params = _dict(user_request.get("params"))
+    params = structured_params(action)
+    text = user_request.get("utterance")
+    text = text if isinstance(text, str) else ""
+    media = _dict(request_params.get("media"))
+    if media.get("type") == "image" and isinstance(media.get("url"), str):
+        params["image_url"] = media["url"]
+    user_key = str(user.get("id") or "").strip() or "anonymous"
+    callback = user_request.get("callbackUrl")
+    turn = Turn(text=text, user_key=user_key[:200], channel="kakao", params=params)
+    return SkillRequest(
+        turn=turn,
+        bot_id=str(bot.get("id") or ""),
+        callback_url=callback if isinstance(callback, str) and callback else None,
+        surface=str(request_params.get("surface") or ""),
+        properties=_dict(user.get("properties")),
+    )
+
+
+# --- response ----------------------------------------------------------------------------
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary with an ellipsis, never mid-word."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = max(head.rfind(" "), head.rfind("\n"))
+    if space >= limit // 2:
+        head = head[:space]
+    return head.rstrip(" ,.·") + "…"
+
+
+def _label(text: str, limit: int = MAX_LABEL) -> str:
+    text = " ".join(text.split()) or "선택"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|(?<=요\.)\s*|\n+")
+
+
+def split_text(text: str, limit: int = MAX_SIMPLE_TEXT) -> list[str]:
+    """Bubbles of at most `limit` characters, split between sentences (or words), never mid-word."""
+    text = text.strip()
+    if len(text) <= limit:
+        return [text] if text else []
+    bubbles: list[str] = []
+    current = ""
+    for sentence in (s for s in SENTENCE_END.split(text) if s and s.strip()):
+        sentence = sentence.strip()
+        while len(sentence) > limit:  # one sentence longer than a bubble: split between words
+            cut = sentence[:limit].rfind(" ")
+            cut = cut if cut > limit // 2 else limit
+            if current:
+                bubbles.append(current)
+                current = ""
+            bubbles.append(sentence[:cut].rstrip())
+            sentence = sentence[cut:].strip()
+        joined = f"{current}\n{sentence}" if current and "\n" in text else f"{current} {sentence}" if current else sentence
+        if len(joined) <= limit:
+            current = joined
+        else:
+            bubbles.append(current)
+            current = sentence
+    if current:
+        bubbles.append(current)
+    return bubbles
+
+
+def _bubbles(texts: list[str], room: int) -> list[str]:
+    """Text bubbles for at most `room` outputs: long texts split, then the tail merged or cut."""
+    bubbles = [b for t in texts for b in split_text(t)]
+    while len(bubbles) > room:
+        last, before = bubbles.pop(), bubbles.pop()
+        merged = f"{before}\n\n{last}"
+        bubbles.append(merged if len(merged) <= MAX_SIMPLE_TEXT else _cut(merged, MAX_SIMPLE_TEXT))
+    return bubbles
+
+
+def _button(b: Button, side_by_side: bool) -> dict[str, Any]:
+    label = _label(b.label, MAX_LABEL_SIDE_BY_SIDE if side_by_side else MAX_LABEL)
+    if b.kind == "link" and b.value.startswith(("https://", "http://")):
+        return {"action": "webLink", "label": label, "webLinkUrl": b.value}
+    if b.kind == "phone" and b.value.strip():
+        return {"action": "phone", "label": label, "phoneNumber": b.value}
+    if b.kind == "operator":
+        return {"action": "operator", "label": label}
+    return {"action": "message", "label": label, "messageText": (b.value if b.kind == "message" else "") or b.label}
+
+
+def _card(card: Card, kind: str, in_carousel: bool) -> dict[str, Any]:
+    buttons = [_button(b, False) for b in card.buttons[:MAX_CARD_BUTTONS]]
+    if kind == "commerceCard":
+        out: dict[str, Any] = {
+            "title": _cut(card.title, COMMERCE_TITLE),
+            "description": _cut(card.description, COMMERCE_DESC),
+            "price": int(card.price or 0),
+            "currency": "won",
+            "thumbnails": [{"imageUrl": card.image}],
+        }
+    elif kind == "basicCard":
+        out = {"title": _cut(card.title, TEXT_CARD_TITLE), "description": _cut(card.description, BASIC_CARD_DESC),
+               "thumbnail": {"imageUrl": card.image}}
+    else:
+        title = card.title if card.price is None else f"{card.title} · {card.price:,}원"
+        limit = TEXT_CARD_DESC_IN_CAROUSEL if in_carousel else TEXT_CARD_DESC
+        out = {"title": _cut(title, TEXT_CARD_TITLE)}
+        if card.description:
+            out["description"] = _cut(card.description, limit)
+    if buttons:
+        out["buttons"] = buttons
+        out["buttonLayout"] = "vertical"
+    return out
+
+
+def _cards(cards: list[Card]) -> dict[str, Any]:
+    """One card, or a carousel; images decide the card type (Kakao needs one type per carousel)."""
+    cards = cards[:MAX_CAROUSEL]
+    if all(c.image for c in cards):
+        kind = "commerceCard" if all(c.price is not None for c in cards) else "basicCard"
+    else:
+        kind = "textCard"
+    if len(cards) == 1:
+        return {kind: _card(cards[0], kind, in_carousel=False)}
+    return {"carousel": {"type": kind, "items": [_card(c, kind, in_carousel=True) for c in cards]}}
+
+
+def render(reply: Reply) -> dict[str, Any]:
+    """A Reply as a SkillResponse 2.0 within every limit of the spec."""
+    texts = [t for t in (reply.card_texts if reply.cards and reply.card_texts and not reply.escalate else reply.texts) if t and t.strip()]
+    extra: list[dict[str, Any]] = []
+    if reply.escalate:
+        extra.append({"textCard": {"title": "상담직원 연결", "description": "아래 버튼을 누르면 1:1 채팅으로 직원과 바로 이야기할 수 있어요.",
+                                   "buttons": [{"action": "operator", "label": "상담직원 연결"}]}})
+    elif reply.cards:
+        extra.append(_cards(reply.cards))
+    outputs = [{"simpleText": {"text": b}} for b in _bubbles(texts or ["..."], MAX_OUTPUTS - len(extra))] + extra
+    response: dict[str, Any] = {"version": "2.0", "template": {"outputs": outputs}}
+    quick = [
+        {"action": "message", "label": _label(q.label), "messageText": (q.message.strip() or _label(q.label))[:1000],
+         **({"extra": q.data} if q.data else {})}
+        for q in reply.quick_replies
+        if q.label.strip()
+    ][:MAX_QUICK_REPLIES]
+    if quick:
+        response["template"]["quickReplies"] = quick
+    return _fit(response)
+
+
+def _fit(response: dict[str, Any]) -> dict[str, Any]:
+    """Kakao drops a response over 30 KB: shed carousel items, then shorten texts, until it fits."""
+    while len(json.dumps(response, ensure_ascii=False).encode()) > MAX_BYTES:
+        outputs = response["template"]["outputs"]
+        carousel = next((o["carousel"] for o in outputs if "carousel" in o), None)
+        if carousel and len(carousel["items"]) > 1:
+            carousel["items"].pop()
+            continue
+        longest = max((o for o in outputs if "simpleText" in o), key=lambda o: len(o["simpleText"]["text"]), default=None)
+        if longest is None or len(longest["simpleText"]["text"]) < 50:
+            response["template"].pop("quickReplies", None)
+            break
+        longest["simpleText"]["text"] = _cut(longest["simpleText"]["text"], len(longest["simpleText"]["text"]) // 2)
+    return response
+
+
+def simple(text: str) -> dict[str, Any]:
+    return {"version": "2.0", "template": {"outputs": [{"simpleText": {"text": text}}]}}
+
+
+def callback_ack(text: str) -> dict[str, Any]:
+    """The immediate answer that hands a slow reply over to the callback URL."""
+    return {"version": "2.0", "useCallback": True, "data": {"text": text}}
+
+
+# --- the route -------------------------------------------------------------------------------
+
+
+def callback_allowed(url: str, allow_loopback: bool) -> bool:
+    """Only https hosts under kakao.com: the URL comes from the request, so anything else is SSRF."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme == "https" and (host == "kakao.com" or host.endswith(".kakao.com")):
+        return True
+    return allow_loopback and parts.scheme in ("http", "https") and host in ("127.0.0.1", "localhost", "::1")
+
+
+def bot_allowed(bot_id: str, allowed: list[str]) -> bool:
+    """The optional allow-list; development channels send the same id with a trailing '!'."""
+    if not allowed:
+        return True
+    return bot_id.rstrip("!") in {b.rstrip("!") for b in allowed}
+
+
+class KakaoChannel:
+    """The skill endpoint: authentication, the time budget and the one-shot callback."""
+
+    engine: Engine  # set when the knowledge is loaded, before the first request
+
+    def __init__(self, settings: KakaoSettings, storage: Storage):
+        self.settings = settings
+        self.storage = storage
+        self.client = httpx.AsyncClient(timeout=httpx.Timeout(5.0), follow_redirects=False)
+        self.pending: set[asyncio.Task[None]] = set()
+
+    async def close(self, grace_s: float = 10.0) -> None:
+        """On shutdown, let callbacks under way finish (briefly), then close the HTTP client."""
+        if self.pending:
+            await asyncio.wait(self.pending, timeout=grace_s)
+        await self.client.aclose()
+
+    def router(self) -> APIRouter:
+        router = APIRouter()
+        router.add_api_route(self.settings.path, self.handle, methods=["POST"], include_in_schema=True,
+                             summary="Kakao i Open Builder skill")
+        return router
+
+    def _authorized(self, request: Request) -> bool:
+        secret = self.settings.secret.get_secret_value()
+        if not secret:
+            return True
+        given = request.headers.get(self.settings.secret_header, "")
+        return hmac.compare_digest(given.encode(), secret.encode())
+
+    async def handle(self, request: Request) -> JSONResponse:
+        started = time.monotonic()
+        if not self._authorized(request):
+            return JSONResponse({"error": "unauthorized", "message": "인증 헤더가 없거나 맞지 않아요."}, status_code=401)
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > self.settings.max_body_bytes:
+            return JSONResponse({"error": "too_large", "message": "요청이 너무 커요."}, status_code=400)
+        body = await request.body()
+        if len(body) > self.settings.max_body_bytes:
+            return JSONResponse({"error": "too_large", "message": "요청이 너무 커요."}, status_code=400)
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return JSONResponse({"error": "invalid_json", "message": "JSON 형식이 아니에요."}, status_code=400)
+        if not isinstance(payload, dict):
+            return JSONResponse({"error": "invalid_json", "message": "SkillPayload는 JSON 객체여야 해요."}, status_code=400)
+        try:
+            req = parse(payload)
+            if not bot_allowed(req.bot_id, self.settings.bot_ids):
+                log.warning("kakao: request from a bot not on the allow-list: %r", req.bot_id)
+                return JSONResponse({"error": "forbidden", "message": "허용되지 않은 봇이에요."}, status_code=403)
+            return JSONResponse(await self._answer(req, payload, started))
+        except Exception:
+            log.exception("kakao: failed on a valid payload; answering politely")
+            return JSONResponse(simple(FALLBACK_TEXT))
+
+    async def _answer(self, req: SkillRequest, payload: dict[str, Any], started: float) -> dict[str, Any]:
+        turn = req.turn
+        conversation_id = await asyncio.to_thread(
+            self.storage.record_in, channel="kakao", user_key=turn.user_key, text=turn.text, payload=payload
+        )
+        if not turn.text.strip() and "image_url" in turn.params:
+            response = simple(IMAGE_TEXT)
+            await asyncio.to_thread(self.storage.record_out, conversation_id=conversation_id, text=IMAGE_TEXT, intent="unknown", payload=response)
+            return response
+        task = asyncio.create_task(self.engine.respond(turn))
+        budget = max(0.1, self.settings.deadline_s - (time.monotonic() - started))
+        done, _ = await asyncio.wait({task}, timeout=budget)
+        if task in done:
+            return await self._finish(conversation_id, task.result())
+        if req.callback_url and callback_allowed(req.callback_url, self.settings.allow_loopback_callback):
+            ack = callback_ack(self.settings.waiting_text)
+            await asyncio.to_thread(self.storage.record_out, conversation_id=conversation_id, text=self.settings.waiting_text,
+                                    intent=None, payload=ack)
+            delivery = asyncio.create_task(self._deliver(task, turn, req.callback_url, conversation_id, time.monotonic()))
+            self.pending.add(delivery)
+            delivery.add_done_callback(self.pending.discard)
+            return ack
+        if req.callback_url:
+            log.warning("kakao: callback URL refused (not https under kakao.com): %s", urlsplit(req.callback_url).hostname)
+        task.cancel()
+        return await self._finish(conversation_id, await self.engine.respond(turn, fast_only=True))
+
+    async def _finish(self, conversation_id: int, reply: Reply) -> dict[str, Any]:
+        response = render(reply)
+        await asyncio.to_thread(self.storage.record_out, conversation_id=conversation_id, text=reply.text, intent=reply.intent,
+                                payload=response, handoff_reason=reply.text[:200] if reply.escalate else None)
+        return response
+
+    async def _deliver(self, task: asyncio.Task[Reply], turn: Turn, url: str, conversation_id: int, acked: float) -> None:
+        """POST the final answer to the callback URL once, at least 1 s after the ack and within 50 s."""
+        try:
+            try:
+                reply = await asyncio.wait_for(task, timeout=max(1.0, self.settings.callback_within_s - 5.0))
+            except TimeoutError:
+                reply = await self.engine.respond(turn, fast_only=True)
+            response = await self._finish(conversation_id, reply)
+            await asyncio.sleep(max(0.0, acked + 1.0 - time.monotonic()))  # a POST racing the ack is rejected
+            result = await self.client.post(url, json=response)
+            log.info("kakao callback: HTTP %s %s", result.status_code, result.text[:200])
+        except Exception:
+            log.exception("kakao callback failed for conversation %s", conversation_id)
