@@ -7,17 +7,23 @@ short; the async channel code runs them in a worker thread so the event loop nev
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import JSON, Column, UniqueConstraint, event, text
+from sqlalchemy import JSON, Column, UniqueConstraint, event, insert, text, true, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from bot.engine import ConversationState
 from bot.messages import Turn
+
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -88,60 +94,91 @@ class Storage:
     def __init__(self, engine: SqlEngine, state_ttl: timedelta = timedelta(minutes=30)):
         self.engine = engine
         self.state_ttl = state_ttl
+        self._ids: dict[tuple[str, str], int] = {}
+        # SQLite takes one writer at a time and makes the others sleep and retry (up to 100 ms a
+        # try): one database thread keeps them in a queue instead. PostgreSQL gets a small pool.
+        workers = 1 if engine.dialect.name == "sqlite" else 8
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="danggol-db")
+
+    async def call(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
+        """Run one storage operation off the event loop, on the database thread(s)."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, partial(fn, **kwargs))
 
     # --- synchronous core --------------------------------------------------------------
+    # The per-message paths use SQLAlchemy Core statements: the ORM's unit of work costs more
+    # than the write itself, and every message passes through here twice.
 
-    def _conversation(self, session: Session, channel: str, user_key: str) -> Conversation:
-        conv = session.exec(select(Conversation).where(Conversation.channel == channel, Conversation.user_key == user_key)).first()
-        if conv is None:
-            conv = Conversation(channel=channel, user_key=user_key)
-            session.add(conv)
-            try:
-                session.flush()
-            except IntegrityError:  # another request created it first: use that one
-                session.rollback()
-                conv = session.exec(select(Conversation).where(Conversation.channel == channel, Conversation.user_key == user_key)).one()
-        return conv
+    def conversation_id(self, *, channel: str, user_key: str) -> int:
+        """The conversation of (channel, user), created on first contact; cached, since ids never change."""
+        key = (channel, user_key)
+        cached = self._ids.get(key)
+        if cached is not None:
+            return cached
+        table = Conversation.__table__  # type: ignore[attr-defined]
+        where = (table.c.channel == channel) & (table.c.user_key == user_key)
+        with self.engine.begin() as conn:
+            row = conn.execute(sa_select(table.c.id).where(where)).first()
+            if row is None:
+                try:
+                    with conn.begin_nested():
+                        now = utcnow()
+                        conn.execute(insert(table).values(channel=channel, user_key=user_key, created_at=now, updated_at=now,
+                                                          state={}, handoff="bot"))
+                except IntegrityError:
+                    pass  # another request created it first: use that one
+                row = conn.execute(sa_select(table.c.id).where(where)).one()
+        if len(self._ids) > 50_000:
+            self._ids.clear()
+        self._ids[key] = int(row[0])
+        return int(row[0])
 
     def record_in(self, *, channel: str, user_key: str, text: str, payload: dict[str, Any] | None) -> int:
         """Store an inbound message; returns its conversation's id."""
-        with Session(self.engine) as session:
-            conv = self._conversation(session, channel, user_key)
-            assert conv.id is not None
-            conv.updated_at = utcnow()
-            session.add(Message(conversation_id=conv.id, direction="in", text=text, payload=payload))
-            session.commit()
-            return conv.id
+        conversation_id = self.conversation_id(channel=channel, user_key=user_key)
+        with self.engine.begin() as conn:
+            conn.execute(insert(Message.__table__).values(  # type: ignore[attr-defined]
+                conversation_id=conversation_id, direction="in", text=text, payload=payload, created_at=utcnow()))
+        return conversation_id
 
     def record_out(self, *, conversation_id: int, text: str, intent: str | None, payload: dict[str, Any] | None,
                    handoff_reason: str | None = None) -> None:
         """Store the bot's answer (before it leaves), and a handoff request when it escalates."""
-        with Session(self.engine) as session:
-            session.add(Message(conversation_id=conversation_id, direction="out", text=text, intent=intent, payload=payload))
-            if handoff_reason is not None:
-                conv = session.get(Conversation, conversation_id)
-                if conv is not None and conv.handoff == "bot":
-                    conv.handoff = "waiting"
-                    session.add(Handoff(conversation_id=conversation_id, reason=handoff_reason[:200]))
-            session.commit()
+        now = utcnow()
+        conversations = Conversation.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            conn.execute(insert(Message.__table__).values(  # type: ignore[attr-defined]
+                conversation_id=conversation_id, direction="out", text=text, intent=intent, payload=payload, created_at=now))
+            changed = conn.execute(
+                update(conversations).where(conversations.c.id == conversation_id)
+                .values(updated_at=now, **({"handoff": "waiting"} if handoff_reason is not None else {}))
+                .where(conversations.c.handoff == "bot" if handoff_reason is not None else true())
+            ).rowcount
+            if handoff_reason is not None and changed:
+                conn.execute(insert(Handoff.__table__).values(  # type: ignore[attr-defined]
+                    conversation_id=conversation_id, reason=handoff_reason[:200], status="waiting", created_at=now))
 
     def load_state(self, *, channel: str, user_key: str) -> ConversationState:
-        with Session(self.engine) as session:
-            conv = session.exec(select(Conversation).where(Conversation.channel == channel, Conversation.user_key == user_key)).first()
-            if conv is None or conv.awaiting is None:
-                return ConversationState()
-            if conv.state_expires_at and conv.state_expires_at < utcnow():
-                return ConversationState()
-            return ConversationState(conv.awaiting, dict(conv.state or {}), None)
+        table = Conversation.__table__  # type: ignore[attr-defined]
+        conversation_id = self.conversation_id(channel=channel, user_key=user_key)
+        with self.engine.connect() as conn:
+            row = conn.execute(sa_select(table.c.awaiting, table.c.state, table.c.state_expires_at)
+                               .where(table.c.id == conversation_id)).first()
+        if row is None or row.awaiting is None:
+            return ConversationState()
+        expires = row.state_expires_at
+        if expires is not None and expires.tzinfo is None:
+            expires = expires.replace(tzinfo=UTC)  # SQLite hands datetimes back without their zone
+        if expires is not None and expires < utcnow():
+            return ConversationState()
+        return ConversationState(row.awaiting, dict(row.state or {}), None)
 
     def save_state(self, *, channel: str, user_key: str, state: ConversationState) -> None:
-        with Session(self.engine) as session:
-            conv = self._conversation(session, channel, user_key)
-            conv.awaiting = state.awaiting
-            conv.state = state.data if state.awaiting else {}
-            conv.state_expires_at = utcnow() + self.state_ttl if state.awaiting else None
-            session.add(conv)
-            session.commit()
+        table = Conversation.__table__  # type: ignore[attr-defined]
+        conversation_id = self.conversation_id(channel=channel, user_key=user_key)
+        values = {"awaiting": state.awaiting, "state": state.data if state.awaiting else {},
+                  "state_expires_at": utcnow() + self.state_ttl if state.awaiting else None}
+        with self.engine.begin() as conn:
+            conn.execute(update(table).where(table.c.id == conversation_id).values(**values))
 
     def messages(self, *, channel: str, user_key: str) -> list[Message]:
         with Session(self.engine) as session:
@@ -161,9 +198,17 @@ class DbStates:
 
     def __init__(self, storage: Storage):
         self.storage = storage
+        self._empty: set[tuple[str, str]] = set()  # users known to have no pending state
 
     async def load(self, turn: Turn) -> ConversationState:
-        return await asyncio.to_thread(self.storage.load_state, channel=turn.channel, user_key=turn.user_key)
+        state = await self.storage.call(self.storage.load_state, channel=turn.channel, user_key=turn.user_key)
+        key = (turn.channel, turn.user_key)
+        self._empty.add(key) if state.awaiting is None else self._empty.discard(key)
+        return state
 
     async def save(self, turn: Turn, state: ConversationState) -> None:
-        await asyncio.to_thread(self.storage.save_state, channel=turn.channel, user_key=turn.user_key, state=state)
+        key = (turn.channel, turn.user_key)
+        if state.awaiting is None and key in self._empty:
+            return  # nothing pending before or after: most turns need no write
+        await self.storage.call(self.storage.save_state, channel=turn.channel, user_key=turn.user_key, state=state)
+        self._empty.discard(key)

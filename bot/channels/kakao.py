@@ -362,12 +362,12 @@ class KakaoChannel:
 
     async def _answer(self, req: SkillRequest, payload: dict[str, Any], started: float) -> dict[str, Any]:
         turn = req.turn
-        conversation_id = await asyncio.to_thread(
+        conversation_id = await self.storage.call(
             self.storage.record_in, channel="kakao", user_key=turn.user_key, text=turn.text, payload=payload
         )
         if not turn.text.strip() and "image_url" in turn.params:
             response = simple(IMAGE_TEXT)
-            await asyncio.to_thread(self.storage.record_out, conversation_id=conversation_id, text=IMAGE_TEXT, intent="unknown", payload=response)
+            await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=IMAGE_TEXT, intent="unknown", payload=response)
             return response
         task = asyncio.create_task(self.engine.respond(turn))
         budget = max(0.1, self.settings.deadline_s - (time.monotonic() - started))
@@ -376,7 +376,7 @@ class KakaoChannel:
             return await self._finish(conversation_id, task.result())
         if req.callback_url and callback_allowed(req.callback_url, self.settings.allow_loopback_callback):
             ack = callback_ack(self.settings.waiting_text)
-            await asyncio.to_thread(self.storage.record_out, conversation_id=conversation_id, text=self.settings.waiting_text,
+            await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=self.settings.waiting_text,
                                     intent=None, payload=ack)
             delivery = asyncio.create_task(self._deliver(task, turn, req.callback_url, conversation_id, time.monotonic()))
             self.pending.add(delivery)
@@ -389,7 +389,7 @@ class KakaoChannel:
 
     async def _finish(self, conversation_id: int, reply: Reply) -> dict[str, Any]:
         response = render(reply)
-        await asyncio.to_thread(self.storage.record_out, conversation_id=conversation_id, text=reply.text, intent=reply.intent,
+        await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=reply.text, intent=reply.intent,
                                 payload=response, handoff_reason=reply.text[:200] if reply.escalate else None)
         return response
 

@@ -31,6 +31,9 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
+EXACT_SEARCH_LIMIT = 20_000
+
+
 @dataclass(frozen=True)
 class Doc:
     kind: str
@@ -150,6 +153,14 @@ class VectorStore:
             )
         return len(new), len(existing & set(entries))
 
+    def embeddings(self, ids: list[str]) -> np.ndarray:
+        """The stored vectors of `ids`, in that order."""
+        if not ids:
+            return np.zeros((0, self.embed.dim), dtype=np.float32)
+        got = self.collection.get(ids=ids, include=["embeddings"])
+        by_id = dict(zip(got["ids"], got["embeddings"]))  # type: ignore[arg-type]
+        return np.asarray([by_id[i] for i in ids], dtype=np.float32)
+
     def prune(self, keep: set[str]) -> int:
         """Delete entries no snapshot uses any more."""
         stale = [k for k in self.collection.get(include=[])["ids"] if k not in keep]
@@ -215,6 +226,14 @@ class KnowledgeIndex:
             if (text := self.vector_text(part))
         }
         self.added, self.kept = vectors.sync(self.entries)
+        # A shop's few hundred vectors are searched exactly in memory (a matrix product, far
+        # under a millisecond); Chroma's approximate index takes over for large collections.
+        self.matrices: dict[str, tuple[np.ndarray, list[int], list[str]]] = {}
+        if len(self.entries) <= EXACT_SEARCH_LIMIT:
+            for kind, idx in self.kinds.items():
+                keys = [k for k, (kd, _, _) in self.entries.items() if kd == kind]
+                positions = [idx.position[self.entries[k][1]] for k in keys]
+                self.matrices[kind] = (vectors.embeddings(keys), positions, keys)
         self.build_seconds = time.perf_counter() - t0
 
     def analyse(self, text: str) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
@@ -264,10 +283,18 @@ class KnowledgeIndex:
         bm = idx.scores(q.tokens)
         bm_order = [i for i in np.argsort(-bm, kind="stable") if bm[i] > 0][: k * 3]
         cos: dict[int, float] = {}
-        for key, doc_id, similarity in self.vectors.query(q.vector, kind, k * 4):
-            i = idx.position.get(doc_id)
-            if key in self.entries and i is not None:
-                cos[i] = max(cos.get(i, 0.0), similarity)
+        if kind in self.matrices:
+            matrix, positions, _ = self.matrices[kind]
+            if len(positions):
+                for i, similarity in zip(positions, (matrix @ q.vector).tolist()):
+                    cos[i] = max(cos.get(i, 0.0), similarity)
+                top = sorted(cos, key=lambda i: -cos[i])[: k * 4]
+                cos = {i: cos[i] for i in top}
+        else:
+            for key, doc_id, similarity in self.vectors.query(q.vector, kind, k * 4):
+                pos = idx.position.get(doc_id)
+                if key in self.entries and pos is not None:
+                    cos[pos] = max(cos.get(pos, 0.0), similarity)
         vec_order = sorted(cos, key=lambda i: -cos[i])
         fused: dict[int, float] = {}
         for ranking in (bm_order, vec_order):
