@@ -91,3 +91,20 @@ def test_index_builds_and_answers_with_networking_disabled(tmp_path: Path) -> No
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["added"] > 50 and result["top"] == "주차할 수 있나요?"
+
+
+def test_chroma_query_path_agrees_with_the_exact_search(make_knowledge, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large collections are searched by Chroma's index instead of in memory: same answers."""
+    import bot.kb.index as index_module
+
+    kb = KnowledgeBase(DEMO, tmp_path / "index", RetrievalSettings())
+    kb.reload()
+    monkeypatch.setattr(index_module, "EXACT_SEARCH_LIMIT", 0)
+    chroma = KnowledgeBase(DEMO, tmp_path / "index", RetrievalSettings())
+    chroma.reload()
+    assert chroma.snapshot.index.matrices == {} and kb.snapshot.index.matrices
+    for message in ("주차 되나요", "와파 비번", "반려견 데려가도 돼요", "현영 되나요"):
+        exact = kb.snapshot.index.search(kb.snapshot.index.query(message), "faq", 3)
+        approx = chroma.snapshot.index.search(chroma.snapshot.index.query(message), "faq", 3)
+        assert [h.id for h in exact][:1] == [h.id for h in approx][:1]
+        assert abs(exact[0].cosine - approx[0].cosine) < 1e-4
