@@ -41,6 +41,17 @@ def _knowledge_base(settings: Settings):  # type: ignore[no-untyped-def]
     return kb
 
 
+def _trial_engine(settings: Settings, kb):  # type: ignore[no-untyped-def]
+    """An engine for trying the bot in the terminal: bookings go to a throwaway in-memory database."""
+    from bot.db import DbStates, Storage, make_engine
+    from bot.engine import Engine
+    from bot.reservations import Bookings
+
+    storage = Storage(make_engine("sqlite://", settings.config_dir))
+    bookings = Bookings(storage, kb.snapshot.knowledge.store.timezone)
+    return Engine(kb, settings.retrieval, states=DbStates(storage), bookings=bookings)
+
+
 def _print_problems(problems) -> None:  # type: ignore[no-untyped-def]
     print("지식 파일에 고칠 곳이 있어요:", file=sys.stderr)
     for p in problems:
@@ -71,7 +82,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from bot.engine import Engine
     from bot.messages import Turn
 
     settings = _settings(args)
@@ -88,7 +98,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print("질문을 적어 주세요. 예: danggol ask \"주차 되나요?\"", file=sys.stderr)
         return 2
     kb = _knowledge_base(settings)
-    engine = Engine(kb, settings.retrieval)
+    engine = _trial_engine(settings, kb)
 
     async def run() -> None:
         for n, q in enumerate(questions):
@@ -109,12 +119,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.engine import Engine
     from bot.messages import Turn
 
     settings = _settings(args)
     kb = _knowledge_base(settings)
-    engine = Engine(kb, settings.retrieval)
+    engine = _trial_engine(settings, kb)
     now = _now(args.now)
     store = kb.snapshot.knowledge.store
     print(f"{store.name} 챗봇과 대화해요. 끝내려면 '끝' 또는 Ctrl+D를 눌러 주세요.\n")
@@ -151,6 +160,49 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bookings(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot.db import Storage, make_engine
+    from bot.kb.loader import load_knowledge
+    from bot.reservations import Bookings
+
+    timezone = load_knowledge(settings.knowledge_dir).store.timezone
+    return Bookings(Storage(make_engine(settings.database.url, settings.config_dir)), timezone)
+
+
+def cmd_reservations(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    bookings = _bookings(settings)
+    if args.action == "cancel":
+        booking = bookings.set_status_sync(args.code.upper(), "cancelled", actor="staff:cli")
+        if booking is None:
+            print(f"예약 코드 {args.code}을(를) 찾을 수 없어요.", file=sys.stderr)
+            return 1
+        print(f"취소했어요: {booking.code} {booking.start:%Y-%m-%d %H:%M} {booking.party}명 {booking.name}")
+        return 0
+    day = None
+    if args.date:
+        try:
+            day = datetime.strptime(args.date, "%Y-%m-%d").date()
+        except ValueError:
+            print(f"--date 값 '{args.date}'을(를) 읽을 수 없어요. 2026-11-27처럼 적어 주세요.", file=sys.stderr)
+            return 2
+    rows = bookings.list_sync(day)
+    if args.json:
+        for b in rows:
+            print(json.dumps({"code": b.code, "start": b.start.isoformat(), "end": b.end.isoformat(), "party": b.party, "name": b.name,
+                              "phone": b.phone, "request": b.request, "table": b.table_no, "seats": b.seats, "status": b.status,
+                              "channel": b.channel}, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("예약이 없어요.")
+    status_ko = {"confirmed": "확정", "cancelled": "취소", "no_show": "노쇼", "completed": "방문 완료"}
+    for b in rows:
+        phone = f" {b.phone}" if b.phone else ""
+        request = f" ({b.request})" if b.request else ""
+        print(f"{b.code}  {b.start:%m-%d %H:%M}  {b.party}명  {b.seats}인석  {b.name}{phone}{request}  [{status_ko.get(b.status, b.status)}]")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.server import serve
 
@@ -183,6 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_chat)
     p = with_knowledge(sub.add_parser("reindex", help="검색 색인을 다시 만들어요 (바뀐 것만)"))
     p.set_defaults(func=cmd_reindex)
+    p = with_knowledge(sub.add_parser("reservations", help="예약 목록을 보거나 예약을 취소해요 (직원용)"))
+    actions = p.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="예약 목록")
+    listing.add_argument("--date", help="이 날짜의 예약만 (예: 2026-11-27)")
+    listing.add_argument("--json", action="store_true", help="JSON 한 줄에 예약 하나씩")
+    cancel = actions.add_parser("cancel", help="예약 취소")
+    cancel.add_argument("code", help="예약 코드")
+    p.set_defaults(func=cmd_reservations)
     p = with_knowledge(sub.add_parser("serve", help="서버를 시작해요"))
     p.add_argument("--host")
     p.add_argument("--port", type=int)

@@ -14,14 +14,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, Column, UniqueConstraint, event, insert, text, true, update
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint, event, insert, text, true, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
-from bot.engine import ConversationState
 from bot.messages import Turn
+from bot.state import ConversationState
 
 T = TypeVar("T")
 
@@ -65,13 +66,60 @@ class Handoff(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class Reservation(SQLModel, table=True):
+    """A table booking. Times are stored in UTC; the store's timezone turns them back into local times."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True, max_length=12)
+    channel: str = Field(default="", max_length=20)
+    user_key: str = Field(default="", index=True, max_length=200)
+    name: str = Field(default="", max_length=60)
+    phone: str = Field(default="", index=True, max_length=20)  # digits only
+    party: int
+    request: str = Field(default="", max_length=200)
+    starts_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    ends_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    table_no: int  # index into the store's table list
+    seats: int
+    status: str = Field(default="confirmed", index=True, max_length=12)  # confirmed, cancelled, no_show, completed
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ReservationCell(SQLModel, table=True):
+    """One 5-minute cell of one table held by a confirmed booking.
+
+    The primary key (table, cell) is the no-double-booking rule in the database itself: two
+    overlapping bookings of a table share a cell, so the second insert fails on SQLite and
+    PostgreSQL alike, however the requests interleave.
+    """
+
+    table_no: int = Field(primary_key=True)
+    cell: int = Field(primary_key=True)  # minutes since the Unix epoch, UTC
+    reservation_id: int = Field(foreign_key="reservation.id", index=True)
+
+
+class ReservationEvent(SQLModel, table=True):
+    """The audit trail: who created, changed or cancelled a booking, and what changed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reservation_id: int = Field(foreign_key="reservation.id", index=True)
+    action: str = Field(max_length=20)
+    actor: str = Field(default="customer", max_length=40)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 def make_engine(url: str, base_dir: Path) -> SqlEngine:
     """An engine for `url`; a relative SQLite path is relative to `base_dir` and its folder is made."""
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-        path = base_dir / url.removeprefix("sqlite:///")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{path}"
-    if url.startswith("sqlite"):
+    if url in ("sqlite://", "sqlite:///:memory:"):
+        # One shared in-memory database: the terminal's ask and chat try bookings without keeping them.
+        engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
+    elif url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            path = base_dir / url.removeprefix("sqlite:///")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            url = f"sqlite:///{path}"
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")

@@ -12,35 +12,20 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
 
 from bot.kb.base import KnowledgeBase
 from bot.kb.schedule import local_now
 from bot.messages import QuickReply, Reply, Turn
+from bot.reservations import Bookings
 from bot.settings import RetrievalSettings
+from bot.state import ConversationState, StateStore
 from skills import SKILLS
 from skills.base import Context, Skill
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 1000  # longer messages are cut before analysis; nobody asks a question in 5 pages
 STATE_TTL = timedelta(minutes=30)
-
-
-@dataclass
-class ConversationState:
-    awaiting: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-    updated: datetime | None = None
-
-
-class StateStore(Protocol):
-    """Where a conversation's multi-turn memory lives (memory for the CLI, the database for channels)."""
-
-    async def load(self, turn: Turn) -> ConversationState: ...
-
-    async def save(self, turn: Turn, state: ConversationState) -> None: ...
 
 
 class MemoryStates:
@@ -62,8 +47,10 @@ class Engine:
         skills: tuple[Skill, ...] = SKILLS,
         states: StateStore | None = None,
         clock: Callable[[], datetime] | None = None,
+        bookings: Bookings | None = None,
     ):
         self.kb = kb
+        self.bookings = bookings
         self.clock = clock  # a fixed clock for tests; None means the real time
         self.retrieval = retrieval
         self.skills = skills
@@ -101,9 +88,12 @@ class Engine:
         snapshot = self.kb.snapshot
         now = local_now(snapshot.knowledge.store, turn.now or (self.clock() if self.clock else None))
         state = await self.states.load(turn)
-        if state.updated and now - state.updated > STATE_TTL:
-            state = ConversationState()
-        ctx = Context(turn, snapshot, now, self.retrieval, state=dict(state.data) if state.awaiting else {}, awaiting=state.awaiting)
+        saved_at = state.data.get("_at")
+        if state.awaiting and saved_at and now - datetime.fromisoformat(saved_at) > STATE_TTL:
+            state = ConversationState()  # an abandoned flow expires
+        data = {k: v for k, v in state.data.items() if k != "_at"}
+        ctx = Context(turn, snapshot, now, self.retrieval, state=data if state.awaiting else {}, awaiting=state.awaiting,
+                      bookings=self.bookings)
         reply = None
         for skill in self._order(state.awaiting):
             if fast_only and getattr(skill, "slow", False):
@@ -113,7 +103,14 @@ class Engine:
                 log.debug("%s answered in %.1f ms", skill.name, (time.perf_counter() - t0) * 1000)
                 break
         assert reply is not None, "the fallback skill always answers"
-        await self.states.save(turn, ConversationState(reply.awaiting, reply.state, now))
+        waiting = next((s for s in self.skills if s.name == state.awaiting), None)
+        if reply.awaiting is None and waiting is not None and skill is not waiting and getattr(waiting, "resume", None):
+            # An unrelated question in the middle of a flow (a booking): answer it, keep the flow.
+            reply.quick_replies = [waiting.resume, *reply.quick_replies]  # type: ignore[attr-defined]
+            await self.states.save(turn, ConversationState(state.awaiting, {**data, "_at": now.isoformat()}, now))
+            return reply
+        new_state = {**reply.state, "_at": now.isoformat()} if reply.awaiting else {}
+        await self.states.save(turn, ConversationState(reply.awaiting, new_state, now))
         return reply
 
     def _order(self, awaiting: str | None) -> list[Skill]:

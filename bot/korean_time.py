@@ -62,6 +62,24 @@ def parse_date(text: str, today: date) -> DateMention | None:
             if d < today - timedelta(days=7):
                 d = d.replace(year=today.year + 1)
             return DateMention(d, True, name)
+    m = re.search(r"(\d{1,2}|일|이|삼|사|오|육|칠|팔|구|십)\s*일\s*(뒤|후)|(일주일|한\s*주|이주일|2주)\s*(뒤|후)", s)
+    if m:
+        days = {"일주일": 7, "한주": 7, "이주일": 14, "2주": 14}.get(m[3] or "", 0) or (_number(m[1]) or 0)
+        return DateMention(today + timedelta(days=days), False, m[0])
+    m = re.search(r"(다음\s*달|담달|이번\s*달)?\s*(?<![\d월/])(\d{1,2})일(?!\s*(동안|간|뒤|후|전|째))", s)
+    if m and not re.search(r"[월화수목금토]요일|[월화수목금토일]욜", s[m.end(2) : m.end(2) + 2]):
+        month_start = today.replace(day=1)
+        if m[1] and m[1].startswith(("다음", "담")):
+            month_start = (month_start + timedelta(days=32)).replace(day=1)
+        for _ in range(3):  # this month, or the next month that has that day (31일 asked in November)
+            try:
+                candidate: date | None = month_start.replace(day=int(m[2]))
+            except ValueError:
+                candidate = None
+            if candidate is not None and (candidate >= today or m[1]):
+                return DateMention(candidate, True, m[0])
+            month_start = (month_start + timedelta(days=32)).replace(day=1)
+        return None
     for word, offset in (("글피", 3), ("모레", 2), ("내일", 1), ("낼", 1), ("오늘", 0), ("금일", 0)):
         if word in s:
             return DateMention(today + timedelta(days=offset), False, word)
@@ -137,11 +155,17 @@ def parse_time(text: str, opening_minute: int | None = None) -> TimeMention | No
 
 
 def parse_party(text: str) -> int | None:
-    """Party size: 4명, 두 명, 2인, 셋이서, 친구 셋이랑 (plus the speaker)."""
-    s = _squeeze(text)
-    m = re.search(rf"(\d{{1,3}}|{NATIVE})(?:명|인|분|사람)", s)
+    """Party size: 4명, 두 명, 2인, 세 분, 셋이서, 친구 셋이랑 (plus the speaker).
+
+    "30분" is a time, not thirty guests: digits count only with 명, 인 or 사람.
+    """
+    m = re.search(r"(?<![\d:.])(\d{1,3})\s*(명|인(?!분)|사람)", text)
+    if m:
+        return int(m[1])
+    m = re.search(rf"(?<![가-힣])({NATIVE})\s*(명|분|사람|인(?!분))", text)
     if m:
         return _number(m[1])
+    s = _squeeze(text)
     m = re.search(r"(둘|셋|넷|다섯|여섯|일곱|여덟|아홉|열)(?:이서|이서요|이요)", s)
     if m:
         return NATIVE_NUMBERS[m[1]]

@@ -25,6 +25,7 @@ from bot.db import DbStates, Storage, make_engine
 from bot.engine import Engine
 from bot.kb.base import KnowledgeBase
 from bot.messages import Turn
+from bot.reservations import Bookings
 from bot.settings import Settings
 from skills import SKILLS
 from skills.base import Skill
@@ -61,7 +62,10 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
                 log.error("cannot start: %s", p)
             raise RuntimeError("지식 파일에 오류가 있어 서버를 시작할 수 없어요: danggol check로 확인해 주세요.")
         app.state.kb = kb
-        app.state.engine = kakao.engine = Engine(kb, settings.retrieval, skills, states=DbStates(storage), clock=clock)
+        bookings = Bookings(storage, kb.snapshot.knowledge.store.timezone)
+        app.state.bookings = bookings
+        app.state.engine = kakao.engine = Engine(kb, settings.retrieval, skills, states=DbStates(storage), clock=clock,
+                                                 bookings=bookings)
         stop = asyncio.Event()
         watcher = asyncio.create_task(_watch(kb, settings, stop)) if settings.reload.enabled else None
         log.info("ready: %s", kb.snapshot.knowledge.store.name)

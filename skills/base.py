@@ -18,6 +18,7 @@ from bot.kb.menu_match import Mention
 from bot.kb.records import Knowledge
 from bot.kb.text import clean, compact
 from bot.messages import QuickReply, Reply, Turn
+from bot.reservations import Bookings
 from bot.settings import RetrievalSettings
 
 # Interrogative endings and question words; a bare 있어요 is not one (맛있어요 is a compliment).
@@ -36,6 +37,7 @@ class Context:
     retrieval: RetrievalSettings
     state: dict[str, Any] = field(default_factory=dict)
     awaiting: str | None = None  # the skill that asked the customer something last turn
+    bookings: Bookings | None = None  # reservation storage; None where bookings cannot be kept
 
     @property
     def knowledge(self) -> Knowledge:

@@ -1,76 +1,495 @@
-"""Table bookings: recognise book, check, change and cancel, and answer with the policy and how to book.
+"""Table bookings in the chat: book, check, change and cancel, against the store's real tables.
 
-The multi-turn booking flow against table capacity is its own piece of work; until it lands
-this skill still tells the customer everything true it can (closed days, limits, phone).
+Booking is a multi-turn flow kept in the conversation state: every message may carry any of
+date, time, party, name, phone and a request, in any order; the bot asks only for what is
+missing, one question at a time, confirms with 예/아니오, and only "예" books. Storage makes a
+double booking impossible; a customer who loses a race is offered the nearest free times.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from bot.booking import Verdict, alternatives, check, free_table, serving_starts
 from bot.josa import josa
+from bot.kb.records import Store
 from bot.kb.schedule import hours_on
-from bot.korean_time import format_date, parse_date, parse_party
-from bot.messages import QuickReply, Reply, Turn
-from skills.base import STAFF_QR, Context
+from bot.korean_time import format_clock, format_date, parse_date, parse_party, parse_time
+from bot.messages import Card, QuickReply, Reply, Turn
+from bot.reservations import Booking, TableTaken, digits
+from skills.base import STAFF_QR, YES, Context
 from skills.menu import common_foods
-from skills.store_info import policy_text
 
 BOOKING = re.compile(
     r"예약|부킹|자리\s*(좀\s*)?(맡|잡)|(잡아|맡아)\s*(주|줄|둘|놔)|테이블\s*(잡|맡)|좌석\s*(잡|맡)"
 )
-CHECK = re.compile(r"확인|했는지|됐는지|잡혔|내역|조회|있는지\s*봐|한\s*거\s*있")
-CHANGE = re.compile(r"변경|바꾸|바꿀|바꿔|늘리|늘릴|줄이|줄일|미루|미룰|당기|당길|옮기|옮길")
+CHECK = re.compile(r"확인|했는지|됐는지|잡혔|내역|조회|있는지\s*봐|한\s*거\s*있|예약\s*(한\s*거|했던\s*거)\s*(있|봐|알려)")
+CHANGE = re.compile(r"변경|바꾸|바꿀|바꿔|늘리|늘릴|줄이|줄일|미루|미룰|당기|당길|옮기|옮길|말고")
 CANCEL = re.compile(r"취소|못\s*갈|못\s*가|안\s*갈|캔슬")
+STOP = re.compile(r"그만|안\s*할래|안\s*할게|됐어요|됐습니다|취소할게|취소해\s*주세요|다음에\s*할게|나중에\s*할게|필요\s*없|관둘")
+NO = re.compile(r"^\s*(아니|아뇨|아니요|아니오|노|no|ㄴㄴ|잠깐|잠시만)", re.I)
+SKIP = re.compile(r"없어요|없음|건너|생략|안\s*(남길|알려|드릴)|괜찮아요|패스|skip", re.I)
 TABLE_WORDS = re.compile(r"자리|좌석|테이블|\d+\s*(명|인)|(두|세|네|다섯|여섯|일곱|여덟)\s*명|층|룸|단체석")
+PHONE = re.compile(r"(01[016789]|0\d{1,2})[-\s.]?\d{3,4}[-\s.]?\d{4}")
+CODE = re.compile(r"(?<![A-Za-z0-9])([ACDEFGHJKLMNPRTUVWXY34679]{6})(?![A-Za-z0-9])")
+REQUEST = re.compile(r"[^.,!?\n]{0,12}(창가|아기\s*의자|유아\s*의자|룸|방|조용한|구석|생일|기념일|휠체어|유모차|단체석|안쪽|바깥|테라스|2층|1층)[^.,!?\n]{0,12}")
+NAME_PREFIX = re.compile(r"(이름은|성함은|예약자는?|예약자\s*이름은?)\s*([가-힣A-Za-z]{2,10})")
+NAME_AS = re.compile(r"([가-힣]{2,5})\s*(으로|로|이름으로)\s*(예약|해\s*주|부탁|할게)")
+STEPS = ("date", "time", "party", "name", "phone")
+QUESTIONS = {
+    "date": "어느 날짜로 예약해 드릴까요?",
+    "time": "몇 시로 예약해 드릴까요?",
+    "party": "몇 분이 오세요?",
+    "name": "예약하실 분 성함을 알려 주세요.",
+    "phone": "연락 가능한 전화번호를 남겨 주시겠어요? 남기지 않으시려면 '없음'이라고 보내 주세요.",
+}
+RESUME = QuickReply("예약 계속하기", "예약 계속할게요")
+
+
+def _iso(d: datetime) -> str:
+    return d.strftime("%Y-%m-%dT%H:%M")
+
+
+def _when(d: datetime, today: date) -> str:
+    return f"{format_date(d.date(), today)} {format_clock(d.hour * 60 + d.minute)}"
+
+
+def _short_when(d: datetime, today: date) -> str:
+    """A quick-reply label (at most 14 characters): '오후 7시 30분' today, '11/27 오후 7시' otherwise."""
+    clock = format_clock(d.hour * 60 + d.minute)
+    return clock if d.date() == today else f"{d.month}/{d.day} {clock}"
+
+
+def _after_change(text: str) -> str:
+    """The new value in "7시 말고 8시로", "2명에서 4명으로": what follows 말고 or sits before 로."""
+    if "말고" in text:
+        return text.split("말고", 1)[1]
+    m = re.search(r"에서\s*(.+?)(으로|로)(?![가-힣]{2})", text)
+    return m[1] if m else text
 
 
 class ReservationSkill:
     name = "reservation"
-    description = "테이블 예약을 하거나, 예약을 확인·변경·취소하려는 손님을 도와요."
+    description = "테이블 예약을 받고(날짜·시간·인원·성함), 예약을 확인·변경·취소해요. 빈 테이블이 있을 때만 예약돼요."
+    resume = RESUME  # offered after an unrelated question interrupts a booking
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
-        if not ctx.has(BOOKING):
+        state = ctx.state if ctx.awaiting == self.name else {}
+        if state:
+            reply = await self._continue(turn, ctx, dict(state))
+            if reply is not None:
+                return reply
+        picked = "date" in turn.params or "time" in turn.params  # a date or time picker: only bookings use them
+        if not (ctx.has(BOOKING) or picked):
+            # "7시 말고 8시로 바꿀 수 있어요?" from someone with a booking is about that booking.
+            moved = ctx.has(CHANGE) and (parse_time(_after_change(ctx.text)) or parse_date(_after_change(ctx.text), ctx.now.date()))
+            if moved and ctx.bookings and await ctx.bookings.upcoming(turn.channel, turn.user_key, ctx.now):
+                return await self._start_change(ctx)
             return None
-        # "케이크 예약" or "도시락 예약" is a pre-order of food, which the FAQ covers, not a table.
         food = ctx.mentions or any(w in common_foods() for w in re.findall(r"[가-힣]{2,}", ctx.text))
         if not ctx.has(TABLE_WORDS) and food and ctx.best_faq() is not None:
-            return None
-        booking_facts = (ctx.has(TABLE_WORDS) or ctx.has(CHECK) or ctx.has(CHANGE) or ctx.has(CANCEL)
-                         or parse_date(ctx.text, ctx.now.date()) or parse_party(ctx.text))
+            return None  # "케이크 예약": a pre-order of food, which the owner's FAQ covers
+        store = ctx.knowledge.store
+        if not store.reservation.enabled:
+            phone = f" 궁금한 점은 매장 전화({store.phone})로 문의해 주세요." if store.phone else ""
+            return Reply("reservation", [f"죄송해요, 지금은 예약을 받지 않고 있어요.{phone}"], quick_replies=[STAFF_QR])
+        wants_facts = ctx.has(TABLE_WORDS) or parse_date(ctx.text, ctx.now.date()) or parse_party(ctx.text)
         hit = ctx.best_faq()
-        if not booking_facts and hit is not None and set(hit.matched) - {"예약", "하"}:
+        if not (wants_facts or ctx.has(CHECK) or ctx.has(CHANGE) or ctx.has(CANCEL)) and hit is not None and set(hit.matched) - {"예약", "하"}:
             return None  # "예약하면 보증금 내야 돼요?": the owner's FAQ on deposits, not a booking
-        store = ctx.knowledge.store
-        policy = store.reservation
-        phone = f"매장 전화({store.phone})" if store.phone else "매장"
-        if not policy.enabled:
-            return Reply("reservation", [f"죄송해요, 지금은 예약을 받지 않고 있어요. 궁금한 점은 {phone}로 문의해 주세요."],
-                         quick_replies=[STAFF_QR])
-        if ctx.has(CANCEL):
-            text = f"예약 취소를 도와드릴게요. 채팅 예약 관리는 준비 중이라, 지금은 {phone}로 예약하신 성함과 날짜를 알려 주시면 바로 취소해 드려요."
-        elif ctx.has(CHANGE):
-            text = f"예약 변경을 도와드릴게요. 채팅 예약 관리는 준비 중이라, 지금은 {phone}로 예약하신 성함과 바꾸실 내용을 알려 주세요."
-        elif ctx.has(CHECK):
-            text = f"예약 확인을 도와드릴게요. 채팅 예약 관리는 준비 중이라, 지금은 {phone}로 예약하신 성함을 알려 주시면 확인해 드려요."
-        else:
-            text = self._booking(ctx, phone)
-        return Reply("reservation", [text, policy_text(store)], quick_replies=[STAFF_QR, QuickReply("영업시간", "영업시간 알려 주세요")])
+        if ctx.has(CANCEL) and not ctx.has(CHANGE):
+            return await self._start_cancel(ctx)
+        if ctx.has(CHANGE) and not wants_facts or ctx.has(CHANGE) and (ctx.has(r"예약\s*(시간|날짜|인원)") or "말고" in ctx.text):
+            return await self._start_change(ctx)
+        if ctx.has(CHECK):
+            return await self._check(ctx)
+        return await self._book(turn, ctx, {"mode": "book"})
 
-    def _booking(self, ctx: Context, phone: str) -> str:
-        store = ctx.knowledge.store
+    # --- the booking flow -----------------------------------------------------------------
+
+    async def _continue(self, turn: Turn, ctx: Context, state: dict[str, Any]) -> Reply | None:
+        mode = state.get("mode")
+        if mode == "book":
+            if ctx.has(STOP):
+                return Reply("reservation", ["예약 진행을 멈췄어요. 다른 궁금한 점이 있으면 편하게 물어봐 주세요."])
+            if state.get("step") == "confirm" and (YES.search(ctx.text) or NO.search(ctx.text)):
+                return await self._confirm(turn, ctx, state)
+            if ctx.has(r"예약\s*계속") or self._slots(turn, ctx, state, dry_run=True):
+                return await self._book(turn, ctx, state)
+            return None  # an unrelated question: answered by another skill, the booking waits
+        if mode in ("cancel", "change") and state.get("code"):
+            if YES.search(ctx.text) and state.get("step") == "confirm":
+                return await self._apply(ctx, state)
+            if NO.search(ctx.text) or ctx.has(STOP):
+                return Reply("reservation", ["알겠어요, 예약은 그대로 두었어요."])
+            if mode == "change":
+                return await self._change(ctx, state)
+            return None
+        if mode in ("cancel", "change", "check") and (CODE.search(turn.text.upper()) or PHONE.search(turn.text)):
+            # The code and phone asked for; the message's own words win over the earlier request.
+            mode = "cancel" if ctx.has(CANCEL) else "change" if ctx.has(CHANGE) else "check" if ctx.has(CHECK) else mode
+            return await {"cancel": self._start_cancel, "change": self._start_change, "check": self._check}[mode](ctx)
+        return None
+
+    def _slots(self, turn: Turn, ctx: Context, state: dict[str, Any], dry_run: bool = False) -> bool:
+        """Read every booking detail the message carries into `state`; True when it carried any."""
+        store, text = ctx.knowledge.store, ctx.text
         today = ctx.now.date()
-        mention = parse_date(ctx.text, today)
-        party = parse_party(ctx.text)
-        notes = []
-        if mention:
-            h = hours_on(store, mention.day)
-            if h.span is None:
-                why = f"{josa(h.holiday.reason, '으로')} 쉬는 날" if h.holiday and h.holiday.reason else "휴무일"
-                notes.append(f"{josa(format_date(mention.day, today), '은')} {josa(why, '이라')} 예약이 어려워요.")
-            elif (mention.day - today).days > store.reservation.max_days_ahead:
-                notes.append(f"예약은 {store.reservation.max_days_ahead}일 뒤까지만 받아요.")
-        if party and party > store.reservation.max_party:
-            notes.append(f"{party}명은 온라인 예약 인원({store.reservation.max_party}명)보다 많아서 직원이 직접 도와드릴게요.")
-        lead = " ".join(notes)
-        return (lead + " " if lead else "") + f"예약은 {phone}로 날짜, 시간, 인원, 성함을 알려 주시면 잡아 드려요."
+        step = state.get("step")
+        found = False
+        new = _after_change(text) if "말고" in text or re.search(r"에서.+로", text) else text
+        day = turn.params.get("date")
+        if isinstance(day, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            value: Any = day
+        else:
+            mention = parse_date(new, today)
+            value = mention.day.isoformat() if mention else None
+        if value:
+            found = True
+            if not dry_run:
+                state["date"] = value
+        clock = turn.params.get("time")
+        if isinstance(clock, str) and re.fullmatch(r"\d{2}:\d{2}", clock):
+            hhmm: str | None = clock
+        else:
+            opening = self._opening(store, date.fromisoformat(state["date"])) if state.get("date") else 600
+            t = parse_time(new, opening)
+            hhmm = f"{t.at.hour:02d}:{t.at.minute:02d}" if t else None
+        if hhmm:
+            found = True
+            if not dry_run:
+                state["time"] = hhmm
+        given = turn.params.get("party")
+        party = given if isinstance(given, int) and not isinstance(given, bool) else parse_party(new)
+        if party is None and step == "party":
+            m = re.fullmatch(r"\s*(\d{1,3})\s*(명|분|인)?\s*(이요|요)?\s*", text)
+            party = int(m[1]) if m else None
+        number = turn.params.get("number")
+        if party is None and step == "party" and isinstance(number, int | float) and not isinstance(number, bool):
+            party = int(number)  # Kakao's sys.number entity
+        if party is not None:
+            found = True
+            if not dry_run:
+                state["party"] = party
+        phone = PHONE.search(turn.text)
+        if phone:
+            found = True
+            if not dry_run:
+                state["phone"] = digits(phone[0])
+        elif step == "phone" and SKIP.search(text):
+            found = True
+            if not dry_run:
+                state["phone"] = ""
+        request = REQUEST.search(text)
+        if request and not dry_run:
+            state["request"] = request[0].strip()[:60]
+        name = self._name(turn.text, step)
+        if name:
+            found = True
+            if not dry_run:
+                state["name"] = name
+        return found
+
+    @staticmethod
+    def _name(text: str, step: str | None) -> str | None:
+        m = NAME_PREFIX.search(text) or NAME_AS.search(text)
+        if m:
+            return m[2] if m.re is NAME_PREFIX else m[1]
+        if step == "name":
+            candidate = re.sub(r"\s*(이에요|예요|입니다|이요|요|으로\s*해\s*주세요|로\s*해\s*주세요|으로요|로요)\s*[.!~]*$", "", text.strip())
+            if re.fullmatch(r"[가-힣A-Za-z]{2,10}( [가-힣A-Za-z]{1,10})?", candidate) and not re.search(r"예약|언제|몇|뭐|어디", candidate):
+                return candidate
+        return None
+
+    @staticmethod
+    def _opening(store: Store, day: date) -> int:
+        starts = hours_on(store, day)
+        return starts.span.start if starts.span else 600
+
+    async def _book(self, turn: Turn, ctx: Context, state: dict[str, Any]) -> Reply:
+        store, now = ctx.knowledge.store, ctx.now
+        today = now.date()
+        self._slots(turn, ctx, state)
+        policy = store.reservation
+        if state.get("party") and state["party"] > policy.max_party:
+            text = f"{state['party']}명 예약은 직원이 직접 도와드릴게요. 곧 연락드릴게요." + (f" 급하시면 매장 전화({store.phone})로 연락 주세요." if store.phone else "")
+            return Reply("reservation", [text], escalate=True)
+        if state.get("party") is not None and state["party"] < 1:
+            state.pop("party")
+        notes: list[str] = []
+        quick: list[QuickReply] = []
+        if state.get("date"):
+            day = date.fromisoformat(state["date"])
+            if not serving_starts(store, day) or (day - today).days > policy.max_days_ahead or day < today:
+                probe = datetime.combine(day, time(12), now.tzinfo)
+                verdict = check(store, [], probe, state.get("party") or 1, now)
+                notes.append(verdict.reason if not verdict.ok and verdict.code in ("closed", "holiday", "too_far") else
+                             f"{josa(format_date(day, today), '은')} 예약을 받을 수 없는 날이에요.")
+                state.pop("date")
+                quick = [QuickReply(format_date(d), format_date(d)) for d in self._open_days(store, today, 4)]
+        if state.get("date") and state.get("time") and state.get("party"):
+            start = self._start(state, now)
+            booked = await ctx.bookings.booked_on(start.date()) if ctx.bookings else []
+            verdict = check(store, booked, start, state["party"], now)
+            if not verdict.ok:
+                return await self._unavailable(ctx, state, start, verdict, notes)
+        for step in STEPS:
+            if step == "phone" and (state.get("phone") is not None or state.get("phone_asked")):
+                continue
+            if state.get(step) in (None, ""):
+                state["step"] = step
+                if step == "phone":
+                    state["phone_asked"] = True
+                if step == "date" and not quick:
+                    quick = [QuickReply(format_date(d), format_date(d)) for d in self._open_days(store, today, 5)]
+                if step == "time" and not quick and state.get("date"):
+                    quick = await self._free_times(ctx, state)
+                if step == "party":
+                    quick = [QuickReply(f"{n}명", f"{n}명") for n in range(1, min(policy.max_party, 6) + 1)]
+                if step == "phone":
+                    quick = [QuickReply("없음", "없음")]
+                text = " ".join(p for p in (*notes, self._progress(state, today), QUESTIONS[step]) if p)
+                return Reply("reservation", [text], quick_replies=[*quick, QuickReply("예약 그만하기", "예약 그만할게요")],
+                             awaiting=self.name, state=state)
+        state["step"] = "confirm"
+        start = self._start(state, now)
+        summary = self._summary(state, start, today)
+        card = Card("예약 내용 확인", summary)
+        return Reply("reservation", [" ".join([*notes, "이대로 예약할까요?"]), summary], cards=[card], card_texts=["이대로 예약할까요?"],
+                     quick_replies=[QuickReply("예", "예"), QuickReply("아니오", "아니오")], awaiting=self.name, state=state)
+
+    async def _unavailable(self, ctx: Context, state: dict[str, Any], start: datetime, verdict: Verdict, notes: list[str]) -> Reply:
+        store, now = ctx.knowledge.store, ctx.now
+        if verdict.code == "too_many":
+            return Reply("reservation", [verdict.reason + " 곧 연락드릴게요."], escalate=True)
+        options = alternatives(store, self._booked_sync(ctx), start, state["party"], now)
+        state.pop("time", None)
+        state["step"] = "time"
+        if verdict.code in ("closed", "holiday", "too_far"):
+            state.pop("date", None)
+            state["step"] = "date"
+        if options:
+            state["offered"] = [_iso(o) for o in options]
+            same_day = all(o.date() == start.date() for o in options)
+            listed = ", ".join(_short_when(o, start.date()) if same_day else _when(o, now.date()) for o in options)
+            text = f"{verdict.reason} 가능한 시간은 {listed}이에요. 어느 시간으로 할까요?"
+            quick = [QuickReply(_short_when(o, start.date()), _when(o, now.date())) for o in options]
+        else:
+            text = f"{verdict.reason} 가까운 날에는 빈자리가 없어요. 다른 날짜를 알려 주세요."
+            quick = []
+            state["step"] = "date"
+            state.pop("date", None)
+        return Reply("reservation", [" ".join([*notes, text])], quick_replies=[*quick, QuickReply("예약 그만하기", "예약 그만할게요")],
+                     awaiting=self.name, state=state)
+
+    def _booked_sync(self, ctx: Context):  # type: ignore[no-untyped-def]
+        bookings = ctx.bookings
+        return (lambda day: bookings.booked_on_sync(day)) if bookings else (lambda day: [])
+
+    async def _free_times(self, ctx: Context, state: dict[str, Any]) -> list[QuickReply]:
+        store, now = ctx.knowledge.store, ctx.now
+        day = date.fromisoformat(state["date"])
+        booked = await ctx.bookings.booked_on(day) if ctx.bookings else []
+        party = state.get("party") or 1
+        times = [datetime.combine(day, time(0), now.tzinfo) + timedelta(minutes=m) for m in serving_starts(store, day)]
+        free = [t for t in times if check(store, booked, t, party, now).ok]
+        if len(free) > 8:  # a spread over the day: evening times first, they are what most people book
+            free = [free[i] for i in sorted({round(i * (len(free) - 1) / 7) for i in range(8)})]
+        return [QuickReply(format_clock(t.hour * 60 + t.minute), format_clock(t.hour * 60 + t.minute)) for t in free]
+
+    @staticmethod
+    def _open_days(store: Store, today: date, n: int) -> list[date]:
+        days = []
+        for offset in range(0, store.reservation.max_days_ahead + 1):
+            d = today + timedelta(days=offset)
+            if serving_starts(store, d):
+                days.append(d)
+            if len(days) >= n:
+                break
+        return days
+
+    @staticmethod
+    def _start(state: dict[str, Any], now: datetime) -> datetime:
+        hh, mm = (int(x) for x in state["time"].split(":"))
+        return datetime.combine(date.fromisoformat(state["date"]), time(hh, mm), now.tzinfo)
+
+    @staticmethod
+    def _progress(state: dict[str, Any], today: date) -> str:
+        """What is known so far, so the customer sees the booking take shape."""
+        parts = []
+        if state.get("date"):
+            parts.append(format_date(date.fromisoformat(state["date"]), today))
+        if state.get("time"):
+            hh, mm = (int(x) for x in state["time"].split(":"))
+            parts.append(format_clock(hh * 60 + mm))
+        if state.get("party"):
+            parts.append(f"{state['party']}명")
+        return f"[{' · '.join(parts)}]" if parts else ""
+
+    @staticmethod
+    def _summary(state: dict[str, Any], start: datetime, today: date) -> str:
+        lines = [f"{_when(start, today)}", f"{state['party']}명 · {state['name']}"]
+        if state.get("phone"):
+            p = state["phone"]
+            lines.append(f"연락처 {p[:3]}-{p[3:-4]}-{p[-4:]}" if len(p) >= 9 else f"연락처 {p}")
+        if state.get("request"):
+            lines.append(f"요청: {state['request']}")
+        return "\n".join(lines)
+
+    async def _confirm(self, turn: Turn, ctx: Context, state: dict[str, Any]) -> Reply:
+        store, now = ctx.knowledge.store, ctx.now
+        if NO.search(ctx.text):
+            state["step"] = "edit"
+            quick = [QuickReply("날짜 바꾸기", "날짜를 바꿀게요"), QuickReply("시간 바꾸기", "시간을 바꿀게요"),
+                     QuickReply("인원 바꾸기", "인원을 바꿀게요"), QuickReply("예약 그만하기", "예약 그만할게요")]
+            return Reply("reservation", ["어떤 걸 바꿔 드릴까요? 바꿀 날짜, 시간, 인원을 그대로 말씀해 주셔도 돼요."], quick_replies=quick,
+                         awaiting=self.name, state=state)
+        if ctx.bookings is None:
+            return Reply("reservation", ["지금은 예약을 저장할 수 없어요. 매장으로 전화 부탁드려요."], quick_replies=[STAFF_QR])
+        start = self._start(state, now)
+        policy = store.reservation
+        for _ in range(3):  # another customer may take the table between the check and the write
+            booked = await ctx.bookings.booked_on(start.date())
+            verdict = check(store, booked, start, state["party"], now)
+            if not verdict.ok:
+                return await self._unavailable(ctx, state, start, Verdict(False, reason=f"그 사이에 {verdict.reason}", code=verdict.code), [])
+            table = free_table(store, booked, start, state["party"])
+            assert table is not None
+            try:
+                booking = await ctx.bookings.create(
+                    start=start, minutes=policy.duration_minutes, table_no=table, seats=policy.tables[table], party=state["party"],
+                    name=state["name"], phone=state.get("phone") or "", request=state.get("request") or "",
+                    channel=turn.channel, user_key=turn.user_key)
+                break
+            except TableTaken:
+                continue
+        else:
+            return await self._unavailable(ctx, state, start, Verdict(False, reason="그 사이에 자리가 찼어요.", code="full"), [])
+        return Reply("reservation", [self._confirmation(booking, store, now.date())], quick_replies=[QuickReply("예약 확인", "내 예약 확인해 주세요")])
+
+    @staticmethod
+    def _confirmation(b: Booking, store: Store, today: date) -> str:
+        lines = ["예약이 완료됐어요!", f"예약 코드: {b.code}", f"{_when(b.start, today)}, {b.party}명 ({b.name})"]
+        if b.request:
+            lines.append(f"요청: {b.request}")
+        lines.append(f"{store.name} · {store.address}" if store.address else store.name)
+        how = "취소나 변경은 이 채팅에서 '예약 취소' 또는 '예약 변경'이라고 보내 주세요."
+        if store.phone:
+            how += f" 매장 전화({store.phone})로 예약 코드를 알려 주셔도 돼요."
+        lines.append(how)
+        return "\n".join(lines)
+
+    # --- check, change, cancel -----------------------------------------------------------------
+
+    async def _mine(self, ctx: Context) -> list[Booking]:
+        """The customer's upcoming bookings: this chat's, or one named by code and phone."""
+        if ctx.bookings is None:
+            return []
+        code, phone = CODE.search(ctx.turn.text.upper()), PHONE.search(ctx.turn.text)
+        if code and phone:
+            found = await ctx.bookings.find(code[1], phone[0])
+            return [found] if found and found.status == "confirmed" else []
+        return await ctx.bookings.upcoming(ctx.turn.channel, ctx.turn.user_key, ctx.now)
+
+    def _not_found(self, mode: str, ctx: Context) -> Reply:
+        store = ctx.knowledge.store
+        text = ("예약 내역을 찾지 못했어요. 다른 채팅이나 전화로 예약하셨다면 예약 코드와 전화번호를 함께 보내 주세요. "
+                "(예: K7Q2XM 010-1234-5678)")
+        if store.phone:
+            text += f" 매장 전화({store.phone})로도 확인해 드려요."
+        return Reply("reservation", [text], quick_replies=[QuickReply("새로 예약하기", "예약하고 싶어요"), STAFF_QR],
+                     awaiting=self.name, state={"mode": mode})
+
+    async def _check(self, ctx: Context) -> Reply:
+        mine = await self._mine(ctx)
+        if not mine:
+            return self._not_found("check", ctx)
+        today = ctx.now.date()
+        lines = [f"• {_when(b.start, today)}, {b.party}명 ({b.name}) · 예약 코드 {b.code}" for b in mine]
+        return Reply("reservation", ["확인된 예약이에요.\n" + "\n".join(lines)],
+                     quick_replies=[QuickReply("예약 변경", "예약 변경할게요"), QuickReply("예약 취소", "예약 취소할게요")])
+
+    async def _pick(self, ctx: Context, mode: str) -> tuple[Booking | None, Reply | None]:
+        mine = await self._mine(ctx)
+        if not mine:
+            return None, self._not_found(mode, ctx)
+        code = CODE.search(ctx.turn.text.upper())
+        chosen = [b for b in mine if code and b.code == code[1]] or mine
+        if len(chosen) > 1:
+            today = ctx.now.date()
+            quick = [QuickReply(b.code, f"{b.code} 예약 {'취소' if mode == 'cancel' else '변경'}할게요") for b in chosen[:10]]
+            lines = [f"• {b.code}: {_when(b.start, today)}, {b.party}명" for b in chosen]
+            return None, Reply("reservation", ["어느 예약인지 골라 주세요.\n" + "\n".join(lines)], quick_replies=quick)
+        return chosen[0], None
+
+    async def _start_cancel(self, ctx: Context) -> Reply:
+        booking, reply = await self._pick(ctx, "cancel")
+        if reply:
+            return reply
+        assert booking is not None
+        text = f"{_when(booking.start, ctx.now.date())} {booking.party}명 예약(코드 {booking.code})을 취소할까요?"
+        return Reply("reservation", [text], quick_replies=[QuickReply("예", "예"), QuickReply("아니오", "아니오")], awaiting=self.name,
+                     state={"mode": "cancel", "code": booking.code, "step": "confirm"})
+
+    async def _start_change(self, ctx: Context) -> Reply:
+        booking, reply = await self._pick(ctx, "change")
+        if reply:
+            return reply
+        assert booking is not None
+        return await self._change(ctx, {"mode": "change", "code": booking.code})
+
+    async def _change(self, ctx: Context, state: dict[str, Any]) -> Reply:
+        store, now = ctx.knowledge.store, ctx.now
+        assert ctx.bookings is not None
+        booking = await ctx.bookings.find(state["code"])
+        if booking is None or booking.status != "confirmed":
+            return Reply("reservation", ["그 예약은 이미 취소되었거나 찾을 수 없어요."])
+        new = _after_change(ctx.text)
+        today = now.date()
+        mention = parse_date(new, today)
+        t = parse_time(new, self._opening(store, (mention.day if mention else booking.start.date())))
+        party = parse_party(new)
+        if not (mention or t or party):
+            return Reply("reservation", [f"{_when(booking.start, today)} {booking.party}명 예약을 어떻게 바꿔 드릴까요? 새 날짜, 시간, 인원을 알려 주세요."],
+                         awaiting=self.name, state={**state, "step": "ask"})
+        day = mention.day if mention else booking.start.date()
+        clock = time(t.at.hour, t.at.minute) if t else booking.start.time().replace(tzinfo=None)
+        start = datetime.combine(day, clock, now.tzinfo)
+        party = party or booking.party
+        booked = [b for b in await ctx.bookings.booked_on(day) if not (b.table == booking.table_no and b.start == booking.start)]
+        verdict = check(store, booked, start, party, now)
+        if not verdict.ok:
+            if verdict.code == "too_many":
+                return Reply("reservation", [verdict.reason + " 곧 연락드릴게요."], escalate=True)
+            options = alternatives(store, lambda d: [b for b in self._booked_sync(ctx)(d) if not (b.table == booking.table_no and b.start == booking.start)],
+                                   start, party, now)
+            listed = ", ".join(_when(o, today) for o in options)
+            text = verdict.reason + (f" 가능한 시간은 {listed}이에요." if options else "")
+            quick = [QuickReply(_short_when(o, today), f"{_when(o, today)}로 바꿔 주세요") for o in options]
+            return Reply("reservation", [text], quick_replies=quick, awaiting=self.name, state={**state, "step": "ask"})
+        table = free_table(store, booked, start, party)
+        text = f"{_when(booking.start, today)} {booking.party}명 → {_when(start, today)} {party}명으로 바꿀까요?"
+        return Reply("reservation", [text], quick_replies=[QuickReply("예", "예"), QuickReply("아니오", "아니오")], awaiting=self.name,
+                     state={**state, "step": "confirm", "start": _iso(start), "party": party, "table": table})
+
+    async def _apply(self, ctx: Context, state: dict[str, Any]) -> Reply:
+        store, now = ctx.knowledge.store, ctx.now
+        assert ctx.bookings is not None
+        today = now.date()
+        if state["mode"] == "cancel":
+            b = await ctx.bookings.set_status(state["code"], "cancelled")
+            if b is None:
+                return Reply("reservation", ["그 예약을 찾을 수 없어요."])
+            return Reply("reservation", [f"{_when(b.start, today)} {b.party}명 예약(코드 {b.code})을 취소했어요. 다음에 또 찾아 주세요."],
+                         quick_replies=[QuickReply("새로 예약하기", "예약하고 싶어요")])
+        start = datetime.fromisoformat(state["start"]).replace(tzinfo=now.tzinfo)
+        policy = store.reservation
+        try:
+            b = await ctx.bookings.change(state["code"], start=start, minutes=policy.duration_minutes, table_no=state["table"],
+                                          seats=policy.tables[state["table"]], party=state["party"])
+        except (TableTaken, LookupError):
+            return await self._change(ctx, {"mode": "change", "code": state["code"]})
+        return Reply("reservation", [f"예약을 {_when(b.start, today)} {b.party}명으로 바꿨어요. 예약 코드는 그대로 {b.code}예요."])
+

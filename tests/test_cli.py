@@ -97,3 +97,33 @@ def test_reindex(tmp_path: Path) -> None:
     second = danggol("reindex", "--knowledge", str(DEMO), tmp=tmp_path)
     assert first.returncode == second.returncode == 0
     assert "그대로 쓴 벡터 0개" in first.stdout and "새로 만든 벡터 0개" in second.stdout
+
+
+def test_staff_reservation_commands(tmp_path: Path) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.db import Storage, make_engine
+    from bot.reservations import Bookings
+
+    db = f"sqlite:///{tmp_path / 'staff.db'}"
+    bookings = Bookings(Storage(make_engine(db, tmp_path)), "Asia/Seoul")
+    booked = bookings.create_sync(start=datetime(2026, 11, 27, 19, 0, tzinfo=ZoneInfo("Asia/Seoul")), minutes=90, table_no=2, seats=4,
+                                  party=3, name="김민지", phone="010-1234-5678", request="창가 자리", channel="kakao", user_key="u")
+    env_db = {"DANGGOL_DATABASE__URL": db}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "DANGGOL_RETRIEVAL__INDEX_DIR": str(tmp_path / "index"), **env_db}
+        return subprocess.run([sys.executable, "-m", "bot", "reservations", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+
+    listed = run("list", "--date", "2026-11-27")
+    assert listed.returncode == 0 and f"{booked.code}  11-27 19:00  3명  4인석  김민지 01012345678 (창가 자리)  [확정]" in listed.stdout
+    as_json = json.loads(run("list", "--json").stdout.splitlines()[0])
+    assert as_json["code"] == booked.code and as_json["start"] == "2026-11-27T19:00:00+09:00" and as_json["status"] == "confirmed"
+    assert run("list", "--date", "2026-11-28").stdout.strip() == "예약이 없어요."
+    assert run("cancel", booked.code).returncode == 0
+    assert "[취소]" in run("list").stdout
+    assert bookings.events_sync(booked.code)[-1] == {"action": "cancelled", "actor": "staff:cli", "detail": {"from": "confirmed"}}
+    missing = run("cancel", "ZZZZZZ")
+    assert missing.returncode == 1 and "찾을 수 없어요" in missing.stderr
+    assert run("list", "--date", "27일").returncode == 2

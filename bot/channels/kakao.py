@@ -42,6 +42,7 @@ BASIC_CARD_DESC = 230
 COMMERCE_TITLE = 30
 COMMERCE_DESC = 40
 MAX_CARD_BUTTONS = 3
+PARTY_PARAM = re.compile(r"party|people|person|guest|인원|명수|사람", re.I)
 FALLBACK_TEXT = "죄송해요, 잠시 문제가 생겨서 답을 드리지 못했어요. 잠시 후 다시 말씀해 주세요."
 IMAGE_TEXT = "사진은 아직 확인하지 못해요. 궁금한 점을 글로 적어 주시겠어요?"
 
@@ -93,6 +94,8 @@ def structured_params(action: dict[str, Any]) -> dict[str, Any]:
                     out.setdefault("time", t[1])
             if isinstance(value.get("amount"), int | float) and not isinstance(value.get("amount"), bool):
                 out.setdefault("number", value["amount"])
+                if PARTY_PARAM.search(key):
+                    out.setdefault("party", int(value["amount"]))  # a block parameter named for the party size
         elif isinstance(value, str):
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                 out.setdefault("date", value)
@@ -203,6 +206,8 @@ def _button(b: Button, side_by_side: bool) -> dict[str, Any]:
 
 def _card(card: Card, kind: str, in_carousel: bool) -> dict[str, Any]:
     buttons = [_button(b, False) for b in card.buttons[:MAX_CARD_BUTTONS]]
+    if not card.title.strip():
+        card = Card("안내", card.description, card.price, card.image, card.buttons)  # Kakao needs a title or text
     if kind == "commerceCard":
         out: dict[str, Any] = {
             "title": _cut(card.title, COMMERCE_TITLE),

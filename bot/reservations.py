@@ -1,0 +1,213 @@
+"""Reservation storage: create, look up, change and cancel bookings, with an audit of each change.
+
+Every write is one transaction. Holding a table is inserting its 5-minute cells, whose primary
+key rejects an overlap; a caller that loses a race gets `TableTaken` and offers other times.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, insert, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
+
+from bot.booking import Booked, cells
+from bot.db import Reservation, ReservationCell, ReservationEvent, Storage, utcnow
+
+CODE_ALPHABET = "ACDEFGHJKLMNPRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B look-alikes
+
+
+class TableTaken(Exception):
+    """Another booking took the table between the check and the write."""
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A reservation as the bot and the console see it, in the store's local time."""
+
+    code: str
+    name: str
+    phone: str
+    party: int
+    request: str
+    start: datetime
+    end: datetime
+    table_no: int
+    seats: int
+    status: str
+    channel: str
+    user_key: str
+
+
+def digits(phone: str) -> str:
+    return re.sub(r"\D", "", phone)
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite returns stored datetimes without their zone; they were written in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _minutes(value: datetime) -> int:
+    return int(_aware(value).timestamp() // 60)
+
+
+class Bookings:
+    """Reservation operations for one store (its timezone and table list), on the storage's thread."""
+
+    def __init__(self, storage: Storage, timezone: str):
+        self.storage = storage
+        self.zone = ZoneInfo(timezone)
+
+    # --- conversions ------------------------------------------------------------------
+
+    def _booking(self, row: Any) -> Booking:
+        return Booking(row.code, row.name, row.phone, row.party, row.request, _aware(row.starts_at).astimezone(self.zone),
+                       _aware(row.ends_at).astimezone(self.zone), row.table_no, row.seats, row.status, row.channel, row.user_key)
+
+    # --- reads (sync) -----------------------------------------------------------------
+
+    def _rows(self, *conditions: Any) -> list[Booking]:
+        table = Reservation.__table__  # type: ignore[attr-defined]
+        with self.storage.engine.connect() as conn:
+            rows = conn.execute(sa_select(table).where(*conditions).order_by(table.c.starts_at)).all()
+        return [self._booking(r) for r in rows]
+
+    def booked_on_sync(self, day: date) -> list[Booked]:
+        table = Reservation.__table__  # type: ignore[attr-defined]
+        start = datetime.combine(day, datetime.min.time(), self.zone) - timedelta(days=1)
+        end = start + timedelta(days=3)
+        rows = self._rows(table.c.status == "confirmed", table.c.starts_at < end, table.c.ends_at > start)
+        return [Booked(b.table_no, b.start, b.end) for b in rows]
+
+    def list_sync(self, day: date | None = None, status: str | None = None) -> list[Booking]:
+        table = Reservation.__table__  # type: ignore[attr-defined]
+        conditions = []
+        if day is not None:
+            start = datetime.combine(day, datetime.min.time(), self.zone)
+            conditions += [table.c.starts_at >= start, table.c.starts_at < start + timedelta(days=1)]
+        if status:
+            conditions.append(table.c.status == status)
+        return self._rows(*conditions)
+
+    def upcoming_sync(self, channel: str, user_key: str, now: datetime) -> list[Booking]:
+        table = Reservation.__table__  # type: ignore[attr-defined]
+        return self._rows(table.c.channel == channel, table.c.user_key == user_key, table.c.status == "confirmed",
+                          table.c.ends_at > now)
+
+    def find_sync(self, code: str, phone: str | None = None) -> Booking | None:
+        table = Reservation.__table__  # type: ignore[attr-defined]
+        conditions = [table.c.code == code.upper()]
+        if phone is not None:
+            conditions.append(table.c.phone == digits(phone))
+        rows = self._rows(*conditions)
+        return rows[0] if rows else None
+
+    # --- writes (sync) ------------------------------------------------------------------
+
+    def create_sync(self, *, start: datetime, minutes: int, table_no: int, seats: int, party: int, name: str, phone: str,
+                    request: str, channel: str, user_key: str, actor: str = "customer") -> Booking:
+        """Book `table_no`; raises TableTaken when an overlapping booking holds it."""
+        reservations = Reservation.__table__  # type: ignore[attr-defined]
+        now = utcnow()
+        starts_at = start.astimezone(UTC)
+        values = {"channel": channel, "user_key": user_key, "name": name[:60], "phone": digits(phone)[:20], "party": party,
+                  "request": request[:200], "starts_at": starts_at, "ends_at": starts_at + timedelta(minutes=minutes),
+                  "table_no": table_no, "seats": seats, "status": "confirmed", "created_at": now, "updated_at": now}
+        for _ in range(5):
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+            try:
+                with self.storage.engine.begin() as conn:
+                    rid = conn.execute(insert(reservations).values(code=code, **values)).inserted_primary_key[0]  # type: ignore[index]
+                    self._hold(conn, rid, table_no, start, minutes)
+                    self._audit(conn, rid, "created", actor, {"start": start.isoformat(), "party": party, "table": table_no})
+                break
+            except IntegrityError as e:
+                if self.find_sync(code) is not None:
+                    continue  # the code was already taken (about one in 240 million): draw another
+                raise TableTaken from e
+        else:
+            raise RuntimeError("could not draw a unique reservation code")
+        booking = self.find_sync(code)
+        assert booking is not None
+        return booking
+
+    def change_sync(self, code: str, *, start: datetime, minutes: int, table_no: int, seats: int, party: int,
+                    actor: str = "customer") -> Booking:
+        """Move a booking; its old cells are released and the new ones held in one transaction."""
+        reservations = Reservation.__table__  # type: ignore[attr-defined]
+        old = self.find_sync(code)
+        if old is None or old.status != "confirmed":
+            raise LookupError(code)
+        starts_at = start.astimezone(UTC)
+        try:
+            with self.storage.engine.begin() as conn:
+                rid = conn.execute(sa_select(reservations.c.id).where(reservations.c.code == code)).scalar_one()
+                conn.execute(delete(ReservationCell.__table__).where(ReservationCell.__table__.c.reservation_id == rid))  # type: ignore[attr-defined]
+                self._hold(conn, rid, table_no, start, minutes)
+                conn.execute(update(reservations).where(reservations.c.id == rid).values(
+                    starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes), table_no=table_no, seats=seats,
+                    party=party, updated_at=utcnow()))
+                self._audit(conn, rid, "changed", actor, {"from": {"start": old.start.isoformat(), "party": old.party},
+                                                          "to": {"start": start.isoformat(), "party": party}})
+        except IntegrityError as e:
+            raise TableTaken from e
+        booking = self.find_sync(code)
+        assert booking is not None
+        return booking
+
+    def set_status_sync(self, code: str, status: str, actor: str = "customer") -> Booking | None:
+        """Cancel, or mark no-show or completed; a booking that no longer holds its table frees the cells."""
+        reservations = Reservation.__table__  # type: ignore[attr-defined]
+        with self.storage.engine.begin() as conn:
+            row = conn.execute(sa_select(reservations.c.id, reservations.c.status).where(reservations.c.code == code.upper())).first()
+            if row is None:
+                return None
+            conn.execute(update(reservations).where(reservations.c.id == row.id).values(status=status, updated_at=utcnow()))
+            if status in ("cancelled", "no_show"):
+                conn.execute(delete(ReservationCell.__table__).where(ReservationCell.__table__.c.reservation_id == row.id))  # type: ignore[attr-defined]
+            self._audit(conn, row.id, status, actor, {"from": row.status})
+        return self.find_sync(code)
+
+    def events_sync(self, code: str) -> list[dict[str, Any]]:
+        reservations, events = Reservation.__table__, ReservationEvent.__table__  # type: ignore[attr-defined]
+        with self.storage.engine.connect() as conn:
+            rows = conn.execute(sa_select(events).join(reservations, events.c.reservation_id == reservations.c.id)
+                                .where(reservations.c.code == code).order_by(events.c.id)).all()
+        return [{"action": r.action, "actor": r.actor, "detail": r.detail} for r in rows]
+
+    @staticmethod
+    def _hold(conn: Any, rid: int, table_no: int, start: datetime, minutes: int) -> None:
+        conn.execute(insert(ReservationCell.__table__), [  # type: ignore[attr-defined]
+            {"table_no": table_no, "cell": _minutes(c), "reservation_id": rid} for c in cells(start, minutes)])
+
+    @staticmethod
+    def _audit(conn: Any, rid: int, action: str, actor: str, detail: dict[str, Any]) -> None:
+        conn.execute(insert(ReservationEvent.__table__).values(  # type: ignore[attr-defined]
+            reservation_id=rid, action=action, actor=actor, detail=detail, created_at=utcnow()))
+
+    # --- async facade for skills ----------------------------------------------------------
+
+    async def booked_on(self, day: date) -> list[Booked]:
+        return await self.storage.call(self.booked_on_sync, day=day)
+
+    async def upcoming(self, channel: str, user_key: str, now: datetime) -> list[Booking]:
+        return await self.storage.call(self.upcoming_sync, channel=channel, user_key=user_key, now=now)
+
+    async def find(self, code: str, phone: str | None = None) -> Booking | None:
+        return await self.storage.call(self.find_sync, code=code, phone=phone)
+
+    async def create(self, **kwargs: Any) -> Booking:
+        return await self.storage.call(self.create_sync, **kwargs)
+
+    async def change(self, code: str, **kwargs: Any) -> Booking:
+        return await self.storage.call(self.change_sync, code=code, **kwargs)
+
+    async def set_status(self, code: str, status: str, actor: str = "customer") -> Booking | None:
+        return await self.storage.call(self.set_status_sync, code=code, status=status, actor=actor)
