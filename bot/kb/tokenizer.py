@@ -57,7 +57,7 @@ class KiwiTokenizer:
 
         # Kiwi's dictionaries of multi-word proper nouns (~190 MB resident) and of extra nouns
         # (~55 MB) changed no answer on three stores' question sets (bench/retrieval.py); off by default.
-        self._kiwi = Kiwi(load_default_dict=default_dict, load_multi_dict=multi_dict)
+        self._kiwi = Kiwi(num_workers=1, load_default_dict=default_dict, load_multi_dict=multi_dict)
         # Kiwi is not documented as thread-safe; reloads run in a worker thread.
         self._lock = threading.Lock()
 
