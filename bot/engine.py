@@ -104,8 +104,9 @@ class Engine:
                 break
         assert reply is not None, "the fallback skill always answers"
         waiting = next((s for s in self.skills if s.name == state.awaiting), None)
-        if reply.awaiting is None and waiting is not None and skill is not waiting and getattr(waiting, "resume", None):
-            # An unrelated question in the middle of a flow (a booking): answer it, keep the flow.
+        if waiting is not None and skill is not waiting and getattr(waiting, "resume", None) and not reply.escalate:
+            # An unrelated question in the middle of a flow (a booking): answer it, keep the flow
+            # (over whatever the other skill would have waited for, such as the offer of a person).
             reply.quick_replies = [waiting.resume, *reply.quick_replies]  # type: ignore[attr-defined]
             await self.states.save(turn, ConversationState(state.awaiting, {**data, "_at": now.isoformat()}, now))
             return reply

@@ -116,6 +116,12 @@ class ReservationSkill:
                 return Reply("reservation", ["예약 진행을 멈췄어요. 다른 궁금한 점이 있으면 편하게 물어봐 주세요."])
             if state.get("step") == "confirm" and (YES.search(ctx.text) or NO.search(ctx.text)):
                 return await self._confirm(turn, ctx, state)
+            redo = re.search(r"(날짜|시간|인원|이름|성함|전화\s*번호|연락처)\S*\s*(을|를)?\s*(바꿀|바꿔|변경|다시)", ctx.text)
+            if redo and not self._slots(turn, ctx, dict(state), dry_run=True):
+                field = {"날짜": "date", "시간": "time", "인원": "party", "이름": "name", "성함": "name"}.get(redo[1], "phone")
+                state.pop(field, None)
+                state.pop("phone_asked", None) if field == "phone" else None
+                return await self._book(turn, ctx, state)
             if ctx.has(r"예약\s*계속") or self._slots(turn, ctx, state, dry_run=True):
                 return await self._book(turn, ctx, state)
             return None  # an unrelated question: answered by another skill, the booking waits
@@ -228,7 +234,7 @@ class ReservationSkill:
                 notes.append(verdict.reason if not verdict.ok and verdict.code in ("closed", "holiday", "too_far") else
                              f"{josa(format_date(day, today), '은')} 예약을 받을 수 없는 날이에요.")
                 state.pop("date")
-                quick = [QuickReply(format_date(d), format_date(d)) for d in self._open_days(store, today, 4)]
+                quick = [QuickReply(format_date(d), format_date(d)) for d in self._open_days(store, now, 4)]
         if state.get("date") and state.get("time") and state.get("party"):
             start = self._start(state, now)
             booked = await ctx.bookings.booked_on(start.date()) if ctx.bookings else []
@@ -243,7 +249,7 @@ class ReservationSkill:
                 if step == "phone":
                     state["phone_asked"] = True
                 if step == "date" and not quick:
-                    quick = [QuickReply(format_date(d), format_date(d)) for d in self._open_days(store, today, 5)]
+                    quick = [QuickReply(format_date(d), format_date(d)) for d in self._open_days(store, now, 5)]
                 if step == "time" and not quick and state.get("date"):
                     quick = await self._free_times(ctx, state)
                 if step == "party":
@@ -300,11 +306,13 @@ class ReservationSkill:
         return [QuickReply(format_clock(t.hour * 60 + t.minute), format_clock(t.hour * 60 + t.minute)) for t in free]
 
     @staticmethod
-    def _open_days(store: Store, today: date, n: int) -> list[date]:
+    def _open_days(store: Store, now: datetime, n: int) -> list[date]:
+        """The next days with at least one time still bookable (today may be too late already)."""
         days = []
         for offset in range(0, store.reservation.max_days_ahead + 1):
-            d = today + timedelta(days=offset)
-            if serving_starts(store, d):
+            d = now.date() + timedelta(days=offset)
+            starts = [datetime.combine(d, time(0), now.tzinfo) + timedelta(minutes=m) for m in serving_starts(store, d)]
+            if any(check(store, [], t, 1, now).ok for t in starts):
                 days.append(d)
             if len(days) >= n:
                 break

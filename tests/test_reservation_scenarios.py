@@ -211,3 +211,21 @@ def test_an_abandoned_flow_expires(server: tuple[str, Path]) -> None:
     reply = chat.text("최지우")
     assert "예약" not in reply or "이대로 예약할까요?" not in reply
     assert "전화번호" not in reply
+
+
+def test_saying_no_then_changing_one_detail(chat: Chat) -> None:
+    chat.text("내일 저녁 7시에 4명 예약하고 싶어요")
+    chat.text("홍길동")
+    assert "이대로 예약할까요?" in chat.text("없음")
+    assert chat.text("아니오").startswith("어떤 걸 바꿔 드릴까요?")
+    assert chat.text("시간을 바꿀게요").startswith("[내일 11월 25일(수) · 4명] 몇 시로 예약해 드릴까요?")
+    confirm = chat.text("8시로요")
+    assert "이대로 예약할까요?" in confirm and "오후 8시" in confirm
+    assert "예약이 완료됐어요!" in chat.text("예")
+
+
+def test_a_question_the_bot_cannot_answer_keeps_the_booking(chat: Chat) -> None:
+    chat.text("내일 저녁 7시에 4명 예약하고 싶어요")
+    detour = chat.say("사장님 MBTI 뭐예요?")
+    assert "정확한 답을 드리기 어려워요" in reply_text(detour) and quick(detour)[0] == "예약 계속하기"
+    assert "전화번호" in chat.text("김철수")
