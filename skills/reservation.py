@@ -15,11 +15,11 @@ from typing import Any
 from bot.booking import Verdict, alternatives, check, free_table, serving_starts
 from bot.josa import josa
 from bot.kb.records import Store
-from bot.kb.schedule import hours_on
 from bot.korean_time import format_clock, format_date, parse_date, parse_party, parse_time
 from bot.messages import Card, QuickReply, Reply, Turn
-from bot.reservations import Booking, TableTaken, digits
+from bot.reservations import Booking, TableTaken
 from skills.base import STAFF_QR, YES, Context
+from skills.booking_words import CODE, NO, PHONE, STOP, after_change, opening, read_details
 from skills.menu import common_foods
 
 BOOKING = re.compile(
@@ -28,15 +28,7 @@ BOOKING = re.compile(
 CHECK = re.compile(r"확인|했는지|됐는지|잡혔|내역|조회|있는지\s*봐|한\s*거\s*있|예약\s*(한\s*거|했던\s*거)\s*(있|봐|알려)")
 CHANGE = re.compile(r"변경|바꾸|바꿀|바꿔|늘리|늘릴|줄이|줄일|미루|미룰|당기|당길|옮기|옮길|말고")
 CANCEL = re.compile(r"취소|못\s*갈|못\s*가|안\s*갈|캔슬")
-STOP = re.compile(r"그만|안\s*할래|안\s*할게|됐어요|됐습니다|취소할게|취소해\s*주세요|다음에\s*할게|나중에\s*할게|필요\s*없|관둘")
-NO = re.compile(r"^\s*(아니|아뇨|아니요|아니오|노|no|ㄴㄴ|잠깐|잠시만)", re.I)
-SKIP = re.compile(r"없어요|없음|건너|생략|안\s*(남길|알려|드릴)|괜찮아요|패스|skip", re.I)
 TABLE_WORDS = re.compile(r"자리|좌석|테이블|\d+\s*(명|인)|(두|세|네|다섯|여섯|일곱|여덟)\s*명|층|룸|단체석")
-PHONE = re.compile(r"(01[016789]|0\d{1,2})[-\s.]?\d{3,4}[-\s.]?\d{4}")
-CODE = re.compile(r"(?<![A-Za-z0-9])([ACDEFGHJKLMNPRTUVWXY34679]{6})(?![A-Za-z0-9])")
-REQUEST = re.compile(r"[^.,!?\n]{0,12}(창가|아기\s*의자|유아\s*의자|룸|방|조용한|구석|생일|기념일|휠체어|유모차|단체석|안쪽|바깥|테라스|2층|1층)[^.,!?\n]{0,12}")
-NAME_PREFIX = re.compile(r"(이름은|성함은|예약자는?|예약자\s*이름은?)\s*([가-힣A-Za-z]{2,10})")
-NAME_AS = re.compile(r"([가-힣]{2,5})\s*(으로|로|이름으로)\s*(예약|해\s*주|부탁|할게)")
 STEPS = ("date", "time", "party", "name", "phone")
 QUESTIONS = {
     "date": "어느 날짜로 예약해 드릴까요?",
@@ -62,12 +54,6 @@ def _short_when(d: datetime, today: date) -> str:
     return clock if d.date() == today else f"{d.month}/{d.day} {clock}"
 
 
-def _after_change(text: str) -> str:
-    """The new value in "7시 말고 8시로", "2명에서 4명으로": what follows 말고 or sits before 로."""
-    if "말고" in text:
-        return text.split("말고", 1)[1]
-    m = re.search(r"에서\s*(.+?)(으로|로)(?![가-힣]{2})", text)
-    return m[1] if m else text
 
 
 class ReservationSkill:
@@ -84,7 +70,7 @@ class ReservationSkill:
         picked = "date" in turn.params or "time" in turn.params  # a date or time picker: only bookings use them
         if not (ctx.has(BOOKING) or picked):
             # "7시 말고 8시로 바꿀 수 있어요?" from someone with a booking is about that booking.
-            moved = ctx.has(CHANGE) and (parse_time(_after_change(ctx.text)) or parse_date(_after_change(ctx.text), ctx.now.date()))
+            moved = ctx.has(CHANGE) and (parse_time(after_change(ctx.text)) or parse_date(after_change(ctx.text), ctx.now.date()))
             if moved and ctx.bookings and await ctx.bookings.upcoming(turn.channel, turn.user_key, ctx.now):
                 return await self._start_change(ctx)
             return None
@@ -117,12 +103,12 @@ class ReservationSkill:
             if state.get("step") == "confirm" and (YES.search(ctx.text) or NO.search(ctx.text)):
                 return await self._confirm(turn, ctx, state)
             redo = re.search(r"(날짜|시간|인원|이름|성함|전화\s*번호|연락처)\S*\s*(을|를)?\s*(바꿀|바꿔|변경|다시)", ctx.text)
-            if redo and not self._slots(turn, ctx, dict(state), dry_run=True):
+            if redo and not read_details(turn, ctx, dict(state), dry_run=True):
                 field = {"날짜": "date", "시간": "time", "인원": "party", "이름": "name", "성함": "name"}.get(redo[1], "phone")
                 state.pop(field, None)
                 state.pop("phone_asked", None) if field == "phone" else None
                 return await self._book(turn, ctx, state)
-            if ctx.has(r"예약\s*계속") or self._slots(turn, ctx, state, dry_run=True):
+            if ctx.has(r"예약\s*계속") or read_details(turn, ctx, state, dry_run=True):
                 return await self._book(turn, ctx, state)
             return None  # an unrelated question: answered by another skill, the booking waits
         if mode in ("cancel", "change") and state.get("code"):
@@ -139,85 +125,10 @@ class ReservationSkill:
             return await {"cancel": self._start_cancel, "change": self._start_change, "check": self._check}[mode](ctx)
         return None
 
-    def _slots(self, turn: Turn, ctx: Context, state: dict[str, Any], dry_run: bool = False) -> bool:
-        """Read every booking detail the message carries into `state`; True when it carried any."""
-        store, text = ctx.knowledge.store, ctx.text
-        today = ctx.now.date()
-        step = state.get("step")
-        found = False
-        new = _after_change(text) if "말고" in text or re.search(r"에서.+로", text) else text
-        day = turn.params.get("date")
-        if isinstance(day, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-            value: Any = day
-        else:
-            mention = parse_date(new, today)
-            value = mention.day.isoformat() if mention else None
-        if value:
-            found = True
-            if not dry_run:
-                state["date"] = value
-        clock = turn.params.get("time")
-        if isinstance(clock, str) and re.fullmatch(r"\d{2}:\d{2}", clock):
-            hhmm: str | None = clock
-        else:
-            opening = self._opening(store, date.fromisoformat(state["date"])) if state.get("date") else 600
-            t = parse_time(new, opening)
-            hhmm = f"{t.at.hour:02d}:{t.at.minute:02d}" if t else None
-        if hhmm:
-            found = True
-            if not dry_run:
-                state["time"] = hhmm
-        given = turn.params.get("party")
-        party = given if isinstance(given, int) and not isinstance(given, bool) else parse_party(new)
-        if party is None and step == "party":
-            m = re.fullmatch(r"\s*(\d{1,3})\s*(명|분|인)?\s*(이요|요)?\s*", text)
-            party = int(m[1]) if m else None
-        number = turn.params.get("number")
-        if party is None and step == "party" and isinstance(number, int | float) and not isinstance(number, bool):
-            party = int(number)  # Kakao's sys.number entity
-        if party is not None:
-            found = True
-            if not dry_run:
-                state["party"] = party
-        phone = PHONE.search(turn.text)
-        if phone:
-            found = True
-            if not dry_run:
-                state["phone"] = digits(phone[0])
-        elif step == "phone" and SKIP.search(text):
-            found = True
-            if not dry_run:
-                state["phone"] = ""
-        request = REQUEST.search(text)
-        if request and not dry_run:
-            state["request"] = request[0].strip()[:60]
-        name = self._name(turn.text, step)
-        if name:
-            found = True
-            if not dry_run:
-                state["name"] = name
-        return found
-
-    @staticmethod
-    def _name(text: str, step: str | None) -> str | None:
-        m = NAME_PREFIX.search(text) or NAME_AS.search(text)
-        if m:
-            return m[2] if m.re is NAME_PREFIX else m[1]
-        if step == "name":
-            candidate = re.sub(r"\s*(이에요|예요|입니다|이요|요|으로\s*해\s*주세요|로\s*해\s*주세요|으로요|로요)\s*[.!~]*$", "", text.strip())
-            if re.fullmatch(r"[가-힣A-Za-z]{2,10}( [가-힣A-Za-z]{1,10})?", candidate) and not re.search(r"예약|언제|몇|뭐|어디", candidate):
-                return candidate
-        return None
-
-    @staticmethod
-    def _opening(store: Store, day: date) -> int:
-        starts = hours_on(store, day)
-        return starts.span.start if starts.span else 600
-
     async def _book(self, turn: Turn, ctx: Context, state: dict[str, Any]) -> Reply:
         store, now = ctx.knowledge.store, ctx.now
         today = now.date()
-        self._slots(turn, ctx, state)
+        read_details(turn, ctx, state)
         policy = store.reservation
         if state.get("party") and state["party"] > policy.max_party:
             text = f"{state['party']}명 예약은 직원이 직접 도와드릴게요. 곧 연락드릴게요." + (f" 급하시면 매장 전화({store.phone})로 연락 주세요." if store.phone else "")
@@ -454,10 +365,10 @@ class ReservationSkill:
         booking = await ctx.bookings.find(state["code"])
         if booking is None or booking.status != "confirmed":
             return Reply("reservation", ["그 예약은 이미 취소되었거나 찾을 수 없어요."])
-        new = _after_change(ctx.text)
+        new = after_change(ctx.text)
         today = now.date()
         mention = parse_date(new, today)
-        t = parse_time(new, self._opening(store, (mention.day if mention else booking.start.date())))
+        t = parse_time(new, opening(store, (mention.day if mention else booking.start.date())))
         party = parse_party(new)
         if not (mention or t or party):
             return Reply("reservation", [f"{_when(booking.start, today)} {booking.party}명 예약을 어떻게 바꿔 드릴까요? 새 날짜, 시간, 인원을 알려 주세요."],
