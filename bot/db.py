@@ -43,13 +43,19 @@ class Conversation(SQLModel, table=True):
     awaiting: str | None = Field(default=None, max_length=40)
     state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
     state_expires_at: datetime | None = None
-    handoff: str = Field(default="bot", max_length=10)  # bot, waiting, human
+    handoff: str = Field(default="bot", max_length=10)  # bot, waiting (for staff), human (staff took it)
+    handoff_at: datetime | None = None
+    staff: str = Field(default="", max_length=60)  # who claimed it
+    misses: int = 0  # answers in a row the bot could not give
+    last_in_at: datetime | None = None  # the customer's last message
 
 
 class Message(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversation.id", index=True)
     direction: str = Field(max_length=3)  # "in" from the customer, "out" from the bot or staff
+    author: str = Field(default="customer", max_length=20)  # customer, bot, staff:<name>, system
+    delivered: bool = True  # False: a staff reply waiting for the customer's next message (Kakao)
     text: str = ""
     intent: str | None = Field(default=None, max_length=20)
     payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
@@ -62,8 +68,10 @@ class Handoff(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversation.id", index=True)
     reason: str = Field(default="", max_length=200)
-    status: str = Field(default="waiting", max_length=10)
+    status: str = Field(default="waiting", max_length=10)  # waiting, claimed, resolved
+    claimed_by: str = Field(default="", max_length=60)
     created_at: datetime = Field(default_factory=utcnow)
+    resolved_at: datetime | None = None
 
 
 class Reservation(SQLModel, table=True):
@@ -171,7 +179,7 @@ class Storage:
                     with conn.begin_nested():
                         now = utcnow()
                         conn.execute(insert(table).values(channel=channel, user_key=user_key, created_at=now, updated_at=now,
-                                                          state={}, handoff="bot"))
+                                                          state={}, handoff="bot", staff="", misses=0))
                 except IntegrityError:
                     pass  # another request created it first: use that one
                 row = conn.execute(sa_select(table.c.id).where(where)).one()
@@ -183,27 +191,37 @@ class Storage:
     def record_in(self, *, channel: str, user_key: str, text: str, payload: dict[str, Any] | None) -> int:
         """Store an inbound message; returns its conversation's id."""
         conversation_id = self.conversation_id(channel=channel, user_key=user_key)
-        with self.engine.begin() as conn:
-            conn.execute(insert(Message.__table__).values(  # type: ignore[attr-defined]
-                conversation_id=conversation_id, direction="in", text=text, payload=payload, created_at=utcnow()))
-        return conversation_id
-
-    def record_out(self, *, conversation_id: int, text: str, intent: str | None, payload: dict[str, Any] | None,
-                   handoff_reason: str | None = None) -> None:
-        """Store the bot's answer (before it leaves), and a handoff request when it escalates."""
         now = utcnow()
         conversations = Conversation.__table__  # type: ignore[attr-defined]
         with self.engine.begin() as conn:
             conn.execute(insert(Message.__table__).values(  # type: ignore[attr-defined]
-                conversation_id=conversation_id, direction="out", text=text, intent=intent, payload=payload, created_at=now))
+                conversation_id=conversation_id, direction="in", author="customer", delivered=True, text=text, payload=payload,
+                created_at=now))
+            conn.execute(update(conversations).where(conversations.c.id == conversation_id).values(last_in_at=now, updated_at=now))
+        return conversation_id
+
+    def record_out(self, *, conversation_id: int, text: str, intent: str | None, payload: dict[str, Any] | None,
+                   handoff_reason: str | None = None, author: str = "bot") -> bool:
+        """Store the bot's answer (before it leaves); with `handoff_reason`, hand the chat to staff.
+
+        True when this answer started a new handoff (the chat was with the bot until now).
+        """
+        now = utcnow()
+        conversations = Conversation.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            conn.execute(insert(Message.__table__).values(  # type: ignore[attr-defined]
+                conversation_id=conversation_id, direction="out", author=author, delivered=True, text=text, intent=intent,
+                payload=payload, created_at=now))
             changed = conn.execute(
                 update(conversations).where(conversations.c.id == conversation_id)
-                .values(updated_at=now, **({"handoff": "waiting"} if handoff_reason is not None else {}))
+                .values(updated_at=now, **({"handoff": "waiting", "handoff_at": now, "staff": "", "misses": 0}
+                                           if handoff_reason is not None else {}))
                 .where(conversations.c.handoff == "bot" if handoff_reason is not None else true())
             ).rowcount
             if handoff_reason is not None and changed:
                 conn.execute(insert(Handoff.__table__).values(  # type: ignore[attr-defined]
-                    conversation_id=conversation_id, reason=handoff_reason[:200], status="waiting", created_at=now))
+                    conversation_id=conversation_id, reason=handoff_reason[:200], status="waiting", claimed_by="", created_at=now))
+        return bool(handoff_reason is not None and changed)
 
     def load_state(self, *, channel: str, user_key: str) -> ConversationState:
         table = Conversation.__table__  # type: ignore[attr-defined]

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from bot.channels.kakao import KakaoChannel
 from bot.db import DbStates, Storage, make_engine
 from bot.engine import Engine
+from bot.handoff import Handoffs
 from bot.kb.base import KnowledgeBase
 from bot.messages import Turn
 from bot.reservations import Bookings
@@ -51,7 +52,8 @@ class AskResponse(BaseModel):
 def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Callable[[], datetime] | None = None) -> FastAPI:
     """The application; tests may replace `skills` (a deliberately slow one) and fix the `clock`."""
     storage = Storage(make_engine(settings.database.url, settings.config_dir))
-    kakao = KakaoChannel(settings.kakao, storage)
+    handoffs = Handoffs(storage, settings.handoff)
+    kakao = KakaoChannel(settings.kakao, storage, handoffs)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -78,9 +80,11 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
                 with contextlib.suppress(asyncio.CancelledError):
                     await watcher
             await kakao.close()
+            await handoffs.close()
 
     app = FastAPI(title="Danggol", version="0.1.0", lifespan=lifespan)
     app.state.storage = storage
+    app.state.handoffs = handoffs
     if settings.kakao.enabled:
         app.include_router(kakao.router())
 

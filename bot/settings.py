@@ -54,6 +54,12 @@ class ReloadSettings(BaseModel):
     debounce_ms: int = Field(default=300, ge=0, le=5000)
 
 
+class HandoffSettings(BaseModel):
+    idle_return_minutes: float = Field(default=30.0, gt=0)
+    misses_before_handoff: int = Field(default=2, ge=1)
+    webhook_url: str = ""
+
+
 class LLMSettings(BaseModel):
     provider: Literal["none", "openai"] = "none"
     model: str = ""
@@ -97,6 +103,7 @@ class Settings(BaseSettings):
     server: ServerSettings = ServerSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     reload: ReloadSettings = ReloadSettings()
+    handoff: HandoffSettings = HandoffSettings()
     llm: LLMSettings = LLMSettings()
     kakao: KakaoSettings = KakaoSettings()
     naver: NaverSettings = NaverSettings()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.messages import Reply, Turn
 from skills.base import HOURS_QR, MENU_QR, STAFF_QR, Context
+
+ALLERGY_SAFETY = re.compile(r"(알레르기|알러지|아나필락시스)[^.?!]*(괜찮|안전|먹어도|먹을\s*수|문제|될까|되나|돼요|위험|조심)")
 
 
 class FallbackSkill:
@@ -11,5 +15,9 @@ class FallbackSkill:
     description = "다른 기능으로 답할 수 없을 때, 모른다고 솔직하게 말하고 직원 연결을 제안해요."
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
+        if ctx.has(ALLERGY_SAFETY):
+            # A wrong guess about an allergy can hurt someone: a person answers what the files do not.
+            text = "알레르기는 정확하게 확인해야 해서 직원에게 연결해 드릴게요. 직원이 확인해서 바로 답변드릴게요."
+            return Reply("escalate", [text], escalate=True)
         text = "죄송해요, 그 질문에는 제가 정확한 답을 드리기 어려워요. 직원에게 연결해 드릴까요?"
         return Reply("unknown", [text], quick_replies=[STAFF_QR, MENU_QR, HOURS_QR], awaiting="escalate", state={"offered": True})

@@ -240,3 +240,16 @@ def test_odd_input_gets_a_polite_answer(ask, message: str) -> None:  # type: ign
 def test_other_places_are_not_recommended(ask) -> None:  # type: ignore[no-untyped-def]
     reply = ask("근처 맛집 추천해 주세요")
     assert reply.intent == "unknown" and not reply.sources and "다른 가게나 동네 정보" in reply.text
+
+
+def test_an_allergy_question_the_files_cannot_answer_goes_to_staff(make_knowledge, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from bot.engine import Engine
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+
+    kb = KnowledgeBase(make_knowledge(), tmp_path / "i", RetrievalSettings())  # no FAQ about allergies
+    kb.reload()
+    reply = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("우유 알레르기가 심한데 여기 음식 먹어도 안전할까요?")))
+    assert reply.intent == "escalate" and reply.escalate and "알레르기는 정확하게 확인해야 해서" in reply.text

@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse
 
 from bot.db import Storage
 from bot.engine import Engine
+from bot.handoff import Handoffs
 from bot.messages import Button, Card, Reply, Turn
 from bot.settings import KakaoSettings
 
@@ -285,6 +286,12 @@ def simple(text: str) -> dict[str, Any]:
     return {"version": "2.0", "template": {"outputs": [{"simpleText": {"text": text}}]}}
 
 
+def silent() -> dict[str, Any]:
+    """No bubble: the chat is with staff and the customer already knows. Kakao's guide asks for 1 to
+    3 outputs and does not say how it shows none; verify on a real channel (docs/kakao.md)."""
+    return {"version": "2.0", "template": {"outputs": []}}
+
+
 def callback_ack(text: str) -> dict[str, Any]:
     """The immediate answer that hands a slow reply over to the callback URL."""
     return {"version": "2.0", "useCallback": True, "data": {"text": text}}
@@ -314,9 +321,10 @@ class KakaoChannel:
 
     engine: Engine  # set when the knowledge is loaded, before the first request
 
-    def __init__(self, settings: KakaoSettings, storage: Storage):
+    def __init__(self, settings: KakaoSettings, storage: Storage, handoffs: Handoffs):
         self.settings = settings
         self.storage = storage
+        self.handoffs = handoffs
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(5.0), follow_redirects=False)
         self.pending: set[asyncio.Task[None]] = set()
 
@@ -367,18 +375,22 @@ class KakaoChannel:
 
     async def _answer(self, req: SkillRequest, payload: dict[str, Any], started: float) -> dict[str, Any]:
         turn = req.turn
-        conversation_id = await self.storage.call(
-            self.storage.record_in, channel="kakao", user_key=turn.user_key, text=turn.text, payload=payload
-        )
+        conversation_id = await self.storage.call(self.storage.conversation_id, channel="kakao", user_key=turn.user_key)
+        gate = await self.handoffs.gate(conversation_id)
+        await self.storage.call(self.storage.record_in, channel="kakao", user_key=turn.user_key, text=turn.text, payload=payload)
+        if gate.action == "silent":
+            return silent()  # staff have the chat and the customer was told so
+        if gate.action == "staff":
+            return render(Reply("escalate", [f"직원: {t}" for t in gate.texts]))
         if not turn.text.strip() and "image_url" in turn.params:
             response = simple(IMAGE_TEXT)
             await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=IMAGE_TEXT, intent="unknown", payload=response)
             return response
-        task = asyncio.create_task(self.engine.respond(turn))
+        task = asyncio.create_task(self._respond(turn, gate.notice))
         budget = max(0.1, self.settings.deadline_s - (time.monotonic() - started))
         done, _ = await asyncio.wait({task}, timeout=budget)
         if task in done:
-            return await self._finish(conversation_id, task.result())
+            return await self._finish(conversation_id, task.result(), turn)
         if req.callback_url and callback_allowed(req.callback_url, self.settings.allow_loopback_callback):
             ack = callback_ack(self.settings.waiting_text)
             await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=self.settings.waiting_text,
@@ -390,12 +402,22 @@ class KakaoChannel:
         if req.callback_url:
             log.warning("kakao: callback URL refused (not https under kakao.com): %s", urlsplit(req.callback_url).hostname)
         task.cancel()
-        return await self._finish(conversation_id, await self.engine.respond(turn, fast_only=True))
+        return await self._finish(conversation_id, await self._respond(turn, gate.notice, fast_only=True), turn)
 
-    async def _finish(self, conversation_id: int, reply: Reply) -> dict[str, Any]:
+    async def _respond(self, turn: Turn, notice: str, fast_only: bool = False) -> Reply:
+        reply = await self.engine.respond(turn, fast_only=fast_only)
+        if notice:
+            reply.texts = [notice, *reply.texts]
+        return reply
+
+    async def _finish(self, conversation_id: int, reply: Reply, turn: Turn | None = None) -> dict[str, Any]:
+        reply = await self.handoffs.after(conversation_id, reply, turn.text if turn else "")
         response = render(reply)
-        await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=reply.text, intent=reply.intent,
-                                payload=response, handoff_reason=reply.text[:200] if reply.escalate else None)
+        reason = (turn.text if turn else reply.text)[:200] if reply.escalate else None
+        started = await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=reply.text,
+                                          intent=reply.intent, payload=response, handoff_reason=reason)
+        if started:
+            self.handoffs.notify(channel="kakao", user_key=turn.user_key if turn else "", reason=reason or "")
         return response
 
     async def _deliver(self, task: asyncio.Task[Reply], turn: Turn, url: str, conversation_id: int, acked: float) -> None:
@@ -405,7 +427,7 @@ class KakaoChannel:
                 reply = await asyncio.wait_for(task, timeout=max(1.0, self.settings.callback_within_s - 5.0))
             except TimeoutError:
                 reply = await self.engine.respond(turn, fast_only=True)
-            response = await self._finish(conversation_id, reply)
+            response = await self._finish(conversation_id, reply, turn)
             await asyncio.sleep(max(0.0, acked + 1.0 - time.monotonic()))  # a POST racing the ack is rejected
             result = await self.client.post(url, json=response)
             log.info("kakao callback: HTTP %s %s", result.status_code, result.text[:200])

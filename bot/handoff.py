@@ -1,0 +1,163 @@
+"""Handing a chat to a person and back: bot → waiting → human → bot.
+
+While a chat is not with the bot, the bot does not answer on its own: the customer was told
+once (with the escalation answer) that staff will reply, and later messages wait for staff.
+Staff replies to a channel that cannot push (Kakao) are delivered with the customer's next
+message. A chat left idle returns to the bot with a note to the customer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+import httpx
+from sqlalchemy import func, insert, update
+from sqlalchemy import select as sa_select
+
+from bot.db import Conversation, Handoff, Message, Storage, utcnow
+from bot.messages import QuickReply, Reply
+from bot.settings import HandoffSettings
+
+log = logging.getLogger(__name__)
+IDLE_TEXT = "직원 상담이 한동안 없어서 다시 챗봇이 도와드릴게요."
+RETURN_TEXT = "직원 상담이 끝났어요. 이제 다시 챗봇이 도와드릴게요."
+MISSED_TEXT = "제가 계속 답을 드리지 못해 죄송해요. 직원에게 연결해 드릴게요."
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What to do with an inbound message, given the chat's handoff state."""
+
+    action: Literal["bot", "staff", "silent"]
+    texts: list[str] = field(default_factory=list)  # staff replies to deliver now ("staff")
+    notice: str = ""  # said before the bot's answer ("bot" after an idle return)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class Handoffs:
+    """The handoff state machine over the conversations table."""
+
+    def __init__(self, storage: Storage, settings: HandoffSettings):
+        self.storage = storage
+        self.settings = settings
+        self.client = httpx.AsyncClient(timeout=httpx.Timeout(5.0), follow_redirects=False)
+        self.pending: set[asyncio.Task[None]] = set()
+
+    # --- synchronous core -------------------------------------------------------------------
+
+    def state_sync(self, conversation_id: int) -> tuple[str, datetime | None]:
+        """(state, time of the last message) of a conversation."""
+        table = Conversation.__table__  # type: ignore[attr-defined]
+        messages = Message.__table__  # type: ignore[attr-defined]
+        with self.storage.engine.connect() as conn:
+            state = conn.execute(sa_select(table.c.handoff).where(table.c.id == conversation_id)).scalar_one_or_none()
+            last = conn.execute(sa_select(func.max(messages.c.created_at)).where(messages.c.conversation_id == conversation_id)).scalar()
+        return state or "bot", _aware(last)
+
+    def _move(self, conversation_id: int, to: str, *, staff: str = "", note: str | None = None, only_from: tuple[str, ...] = ()) -> bool:
+        table, handoffs = Conversation.__table__, Handoff.__table__  # type: ignore[attr-defined]
+        now = utcnow()
+        with self.storage.engine.begin() as conn:
+            where = table.c.id == conversation_id
+            if only_from:
+                where = where & table.c.handoff.in_(only_from)
+            values = {"handoff": to, "updated_at": now, "staff": staff}
+            if to == "bot":
+                values |= {"misses": 0, "awaiting": None, "state": {}}
+            if not conn.execute(update(table).where(where).values(**values)).rowcount:
+                return False
+            open_request = handoffs.c.conversation_id == conversation_id
+            if to == "human":
+                conn.execute(update(handoffs).where(open_request & (handoffs.c.status == "waiting")).values(status="claimed", claimed_by=staff))
+            if to == "bot":
+                conn.execute(update(handoffs).where(open_request & (handoffs.c.status != "resolved")).values(status="resolved", resolved_at=now))
+            if note:
+                conn.execute(insert(Message.__table__).values(  # type: ignore[attr-defined]
+                    conversation_id=conversation_id, direction="out", author="system", delivered=True, text=note, created_at=now))
+        return True
+
+    def claim_sync(self, conversation_id: int, staff: str) -> bool:
+        """waiting → human (or a colleague takes over a claimed chat)."""
+        return self._move(conversation_id, "human", staff=staff, only_from=("waiting", "human"))
+
+    def release_sync(self, conversation_id: int, staff: str = "", note: str = RETURN_TEXT) -> bool:
+        """Back to the bot (resolved or returned); the customer hears it with their next answer."""
+        return self._move(conversation_id, "bot", staff="", note=note, only_from=("waiting", "human"))
+
+    def staff_reply_sync(self, conversation_id: int, staff: str, text: str, delivered: bool = False) -> None:
+        """A staff reply; one to an unclaimed chat claims it. Undelivered replies wait for the customer."""
+        self.claim_sync(conversation_id, staff)
+        with self.storage.engine.begin() as conn:
+            conn.execute(insert(Message.__table__).values(  # type: ignore[attr-defined]
+                conversation_id=conversation_id, direction="out", author=f"staff:{staff}", delivered=delivered, text=text,
+                created_at=utcnow()))
+
+    def take_undelivered_sync(self, conversation_id: int) -> list[str]:
+        """Staff replies not yet delivered, oldest first, marked delivered in the same transaction."""
+        messages = Message.__table__  # type: ignore[attr-defined]
+        with self.storage.engine.begin() as conn:
+            rows = conn.execute(sa_select(messages.c.id, messages.c.text).where(
+                (messages.c.conversation_id == conversation_id) & (messages.c.delivered.is_(False))).order_by(messages.c.id)).all()
+            if rows:
+                conn.execute(update(messages).where(messages.c.id.in_([r.id for r in rows])).values(delivered=True))
+        return [r.text for r in rows]
+
+    def miss_sync(self, conversation_id: int, missed: bool) -> int:
+        """Count answers in a row the bot could not give; returns the new count."""
+        table = Conversation.__table__  # type: ignore[attr-defined]
+        with self.storage.engine.begin() as conn:
+            conn.execute(update(table).where(table.c.id == conversation_id).values(misses=(table.c.misses + 1) if missed else 0))
+            return int(conn.execute(sa_select(table.c.misses).where(table.c.id == conversation_id)).scalar_one())
+
+    # --- what channels call ---------------------------------------------------------------------
+
+    async def gate(self, conversation_id: int, now: datetime | None = None) -> Gate:
+        """Decide, before the message is stored, whether the bot may answer it."""
+        state, last = await self.storage.call(self.state_sync, conversation_id=conversation_id)
+        if state == "bot":
+            return Gate("bot")
+        now = now or datetime.now(UTC)
+        idle = timedelta(minutes=self.settings.idle_return_minutes)
+        if last is not None and now - last > idle:
+            await self.storage.call(self.release_sync, conversation_id=conversation_id, note=IDLE_TEXT)
+            return Gate("bot", notice=IDLE_TEXT)
+        texts = await self.storage.call(self.take_undelivered_sync, conversation_id=conversation_id)
+        return Gate("staff", texts) if texts else Gate("silent")
+
+    async def after(self, conversation_id: int, reply: Reply, question: str) -> Reply:
+        """Count misses; the Nth unknown answer in a row to a real question becomes a handoff."""
+        missed = reply.intent == "unknown" and not reply.escalate and bool(question.strip())
+        misses = await self.storage.call(self.miss_sync, conversation_id=conversation_id, missed=missed)
+        if missed and misses >= self.settings.misses_before_handoff:
+            return Reply("escalate", [MISSED_TEXT], escalate=True, quick_replies=[QuickReply("처음으로", "처음으로")])
+        return reply
+
+    def notify(self, *, channel: str, user_key: str, reason: str) -> None:
+        """Tell staff of a new handoff: a JSON POST that Slack (`text`) and Discord (`content`) both accept."""
+        url = self.settings.webhook_url
+        if not url:
+            return
+        message = f"[단골] 직원 연결 요청 ({channel}): {reason[:200]}"
+
+        async def post() -> None:
+            try:
+                r = await self.client.post(url, json={"text": message, "content": message, "channel": channel, "user": user_key[-6:]})
+                log.info("handoff webhook: HTTP %s", r.status_code)
+            except httpx.HTTPError:
+                log.exception("handoff webhook failed")
+
+        task = asyncio.get_running_loop().create_task(post())
+        self.pending.add(task)
+        task.add_done_callback(self.pending.discard)
+
+    async def close(self) -> None:
+        if self.pending:
+            await asyncio.wait(self.pending, timeout=5)
+        await self.client.aclose()
