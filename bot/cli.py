@@ -203,6 +203,29 @@ def cmd_reservations(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff(args: argparse.Namespace) -> int:
+    import getpass
+
+    from bot.db import Storage, make_engine
+    from bot.staff.auth import AccountError, add_staff
+
+    settings = _settings(args)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"{args.name}의 비밀번호: ")
+        if getpass.getpass("비밀번호 확인: ") != password:
+            print("두 비밀번호가 달라요. 다시 해 주세요.", file=sys.stderr)
+            return 1
+    try:
+        add_staff(Storage(make_engine(settings.database.url, settings.config_dir)), args.name, password)
+    except AccountError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    print(f"직원 '{args.name}' 계정을 만들었어요. /staff 에서 로그인하세요.")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.server import serve
 
@@ -243,6 +266,12 @@ def main(argv: list[str] | None = None) -> int:
     cancel = actions.add_parser("cancel", help="예약 취소")
     cancel.add_argument("code", help="예약 코드")
     p.set_defaults(func=cmd_reservations)
+    p = sub.add_parser("staff", help="직원 계정을 관리해요")
+    staff_actions = p.add_subparsers(dest="action", required=True)
+    add = staff_actions.add_parser("add", help="직원 계정 만들기 (비밀번호는 입력받아요)")
+    add.add_argument("name")
+    add.add_argument("--password-stdin", action="store_true", help="비밀번호를 표준 입력 한 줄로 받아요 (스크립트용)")
+    p.set_defaults(func=cmd_staff)
     p = with_knowledge(sub.add_parser("serve", help="서버를 시작해요"))
     p.add_argument("--host")
     p.add_argument("--port", type=int)

@@ -118,6 +118,26 @@ class ReservationEvent(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class StaffUser(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True, max_length=60)
+    password_hash: str = Field(max_length=300)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class StaffSession(SQLModel, table=True):
+    """A staff login. The cookie holds a random token; only its hash is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    staff_id: int = Field(foreign_key="staffuser.id", index=True)
+    csrf: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked: bool = False
+
+
 def make_engine(url: str, base_dir: Path) -> SqlEngine:
     """An engine for `url`; a relative SQLite path is relative to `base_dir` and its folder is made."""
     if url in ("sqlite://", "sqlite:///:memory:"):

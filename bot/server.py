@@ -28,6 +28,8 @@ from bot.kb.base import KnowledgeBase
 from bot.messages import Turn
 from bot.reservations import Bookings
 from bot.settings import Settings
+from bot.staff.routes import StaffConsole
+from bot.staff.routes import install as install_console
 from skills import SKILLS
 from skills.base import Skill
 
@@ -87,6 +89,7 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
     app.state.handoffs = handoffs
     if settings.kakao.enabled:
         app.include_router(kakao.router())
+    install_console(app, StaffConsole(storage, handoffs))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,0 +1,123 @@
+"""Staff accounts and sessions: argon2 password hashes, random session tokens stored only as
+hashes, a CSRF token per session, and a limit on failed logins.
+
+There is no default account or password: `danggol staff add NAME` creates each one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from pwdlib import PasswordHash
+from sqlmodel import Session, select
+
+from bot.db import StaffSession, StaffUser, Storage, utcnow
+
+HASHER = PasswordHash.recommended()  # argon2id
+SESSION_TTL = timedelta(hours=12)
+MIN_PASSWORD = 8
+
+
+class AccountError(ValueError):
+    """A staff account could not be made; the message says why, in Korean."""
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    staff_id: int
+    name: str
+    csrf: str
+    session_id: int
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_staff(storage: Storage, name: str, password: str) -> None:
+    name = name.strip()
+    if not name or len(name) > 60:
+        raise AccountError("직원 이름을 1~60자로 적어 주세요.")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"비밀번호는 {MIN_PASSWORD}자 이상이어야 해요.")
+    with Session(storage.engine) as s:
+        if s.exec(select(StaffUser).where(StaffUser.name == name)).first():
+            raise AccountError(f"'{name}' 직원은 이미 있어요.")
+        s.add(StaffUser(name=name, password_hash=HASHER.hash(password)))
+        s.commit()
+
+
+class LoginLimiter:
+    """At most `limit` failed logins per minute from one address or for one name; more are refused."""
+
+    def __init__(self, limit: int = 10, window_s: float = 60.0):
+        self.limit, self.window = limit, window_s
+        self.failures: defaultdict[str, deque[float]] = defaultdict(deque)
+
+    def _recent(self, key: str) -> deque[float]:
+        q = self.failures[key]
+        while q and time.monotonic() - q[0] > self.window:
+            q.popleft()
+        return q
+
+    def blocked(self, *keys: str) -> bool:
+        return any(len(self._recent(k)) >= self.limit for k in keys)
+
+    def failed(self, *keys: str) -> None:
+        for k in keys:
+            self._recent(k).append(time.monotonic())
+
+
+def login(storage: Storage, name: str, password: str) -> tuple[str, StaffLogin] | None:
+    """(cookie token, login) for right credentials; None otherwise (same work either way)."""
+    with Session(storage.engine) as s:
+        user = s.exec(select(StaffUser).where(StaffUser.name == name.strip(), StaffUser.active == True)).first()  # noqa: E712
+        ok = HASHER.verify(password, user.password_hash) if user else HASHER.verify(password, _DUMMY)
+        if not (user and ok):
+            return None
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        session = StaffSession(token_hash=_digest(token), staff_id=user.id, csrf=csrf, expires_at=utcnow() + SESSION_TTL)  # type: ignore[arg-type]
+        s.add(session)
+        s.commit()
+        assert user.id is not None and session.id is not None
+        return token, StaffLogin(user.id, user.name, csrf, session.id)
+
+
+def current(storage: Storage, token: str | None) -> StaffLogin | None:
+    """The staff member of a session cookie, if it is valid, unexpired and not logged out."""
+    if not token:
+        return None
+    with Session(storage.engine) as s:
+        session = s.exec(select(StaffSession).where(StaffSession.token_hash == _digest(token))).first()
+        if session is None or session.revoked:
+            return None
+        expires = session.expires_at if session.expires_at.tzinfo else session.expires_at.replace(tzinfo=UTC)
+        if expires < datetime.now(UTC):
+            return None
+        user = s.get(StaffUser, session.staff_id)
+        if user is None or not user.active:
+            return None
+        assert user.id is not None and session.id is not None
+        return StaffLogin(user.id, user.name, session.csrf, session.id)
+
+
+def logout(storage: Storage, session_id: int) -> None:
+    with Session(storage.engine) as s:
+        session = s.get(StaffSession, session_id)
+        if session is not None:
+            session.revoked = True
+            s.add(session)
+            s.commit()
+
+
+def csrf_ok(expected: str, given: str | None) -> bool:
+    return bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
+
+
+_DUMMY = HASHER.hash(secrets.token_urlsafe(16))  # verified against when the name is unknown: no timing hint

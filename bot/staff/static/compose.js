@@ -1,0 +1,15 @@
+// Enter sends, Shift+Enter breaks the line. While a Korean syllable is being composed (IME),
+// Enter only finishes the syllable: sending then would send the last syllable twice.
+(function () {
+  const form = document.getElementById("reply");
+  const text = document.getElementById("reply-text");
+  if (!form || !text) return;
+  let sending = false;
+  text.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.shiftKey) return;
+    if (event.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    if (!sending && text.value.trim()) { sending = true; form.requestSubmit(); }
+  });
+  form.addEventListener("submit", () => { sending = true; });
+})();

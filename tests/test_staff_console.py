@@ -1,0 +1,159 @@
+"""The staff console's security and its handoff loop (in-process; the browser tests drive the same pages)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from bot.db import StaffUser, Storage
+from bot.server import create_app
+from bot.settings import load_settings
+from bot.staff.auth import AccountError, add_staff
+from tests.conftest import ROOT
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app_client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setenv("DANGGOL_DATABASE__URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    monkeypatch.setenv("DANGGOL_RETRIEVAL__INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("DANGGOL_RELOAD__ENABLED", "false")
+    app = create_app(load_settings(), clock=lambda: datetime(2026, 11, 24, 14, 0))
+    add_staff(app.state.storage, "민지", PASSWORD)
+    with TestClient(app, base_url="https://testserver") as client:
+        yield client
+
+
+def login(client: TestClient, name: str = "민지", password: str = PASSWORD) -> int:
+    page = client.get("/staff/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)[1]  # type: ignore[index]
+    return client.post("/staff/login", data={"name": name, "password": password, "csrf": token}, follow_redirects=False).status_code
+
+
+def csrf_of(client: TestClient, path: str = "/staff") -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)[1]  # type: ignore[index]
+
+
+def kakao(client: TestClient, user: str, text: str) -> dict:  # type: ignore[type-arg]
+    body = {"userRequest": {"utterance": text, "user": {"id": user, "type": "botUserKey"}}, "bot": {"id": "b"}, "action": {}}
+    return client.post("/kakao/skill", json=body).json()  # type: ignore[no-any-return]
+
+
+def test_anonymous_requests_are_refused(app_client: TestClient) -> None:
+    kakao(app_client, "anon-check", "직원 불러주세요")
+    for path in ("/staff", "/staff/c/1"):
+        r = app_client.get(path, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/staff/login"
+    for path in ("/staff/api/queue", "/staff/events"):
+        r = app_client.get(path)
+        assert r.status_code == 401 and "anon-check" not in r.text
+    for action in ("claim", "reply", "resolve", "return"):
+        r = app_client.post(f"/staff/c/1/{action}", data={"text": "x"}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/staff/login"
+    assert app_client.post("/staff/logout", follow_redirects=False).headers["location"] == "/staff/login"
+
+
+def test_forms_need_the_csrf_token(app_client: TestClient) -> None:
+    assert app_client.post("/staff/login", data={"name": "민지", "password": PASSWORD, "csrf": "forged"}).status_code == 403
+    assert login(app_client) == 303
+    kakao(app_client, "csrf-check", "직원 불러주세요")
+    r = app_client.post("/staff/c/1/claim", data={"csrf": "forged"})
+    assert r.status_code == 403 and "보안 토큰" in r.text
+    assert app_client.post("/staff/c/1/claim", data={}).status_code == 403
+    assert app_client.post("/staff/c/1/claim", data={"csrf": csrf_of(app_client)}, follow_redirects=False).status_code == 303
+
+
+def test_passwords_are_stored_hashed_and_accounts_are_checked(app_client: TestClient) -> None:
+    storage: Storage = app_client.app.state.storage  # type: ignore[attr-defined]
+    with Session(storage.engine) as s:
+        user = s.exec(select(StaffUser).where(StaffUser.name == "민지")).one()
+    assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+    with pytest.raises(AccountError):
+        add_staff(storage, "민지", "another password")
+    with pytest.raises(AccountError):
+        add_staff(storage, "짧은", "short")
+
+
+def test_the_eleventh_wrong_login_in_a_minute_is_refused(app_client: TestClient) -> None:
+    for _ in range(10):
+        assert login(app_client, password="wrong password") == 303  # back to the form with an error
+    assert login(app_client, password="wrong password") == 429
+    assert login(app_client) == 429  # even the right password, until the minute has passed
+    assert app_client.get("/staff", follow_redirects=False).status_code == 303
+
+
+def test_a_session_is_dead_after_logout(app_client: TestClient) -> None:
+    assert login(app_client) == 303
+    cookie = app_client.cookies.get("danggol_staff")
+    assert app_client.get("/staff").status_code == 200
+    token = csrf_of(app_client)
+    assert app_client.post("/staff/logout", data={"csrf": token}, follow_redirects=False).status_code == 303
+    app_client.cookies.set("danggol_staff", cookie, path="/staff")  # replaying the old cookie does not work
+    assert app_client.get("/staff", follow_redirects=False).status_code == 303
+    assert app_client.get("/staff/api/queue").status_code == 401
+
+
+def test_cookies_are_httponly_and_samesite(app_client: TestClient) -> None:
+    page = app_client.get("/staff/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)[1]  # type: ignore[index]
+    r = app_client.post("/staff/login", data={"name": "민지", "password": PASSWORD, "csrf": token}, follow_redirects=False)
+    cookie = next(h for h in r.headers.get_list("set-cookie") if h.startswith("danggol_staff="))
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Secure" in cookie and "Path=/staff" in cookie
+
+
+def test_staff_take_over_reply_and_give_back(app_client: TestClient) -> None:
+    assert "상담직원 연결" in json.dumps(kakao(app_client, "loop", "사장님이랑 얘기하고 싶어요 <script>alert(1)</script>"), ensure_ascii=False)
+    assert login(app_client) == 303
+    queue = app_client.get("/staff/api/queue").json()["queue"]
+    assert [(c["state"], c["channel"]) for c in queue] == [("waiting", "kakao")]
+    cid = queue[0]["id"]
+    page = app_client.get(f"/staff/c/{cid}").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page  # customer text is escaped
+    token = csrf_of(app_client, f"/staff/c/{cid}")
+    app_client.post(f"/staff/c/{cid}/claim", data={"csrf": token})
+    assert app_client.get("/staff/api/queue").json()["queue"][0]["state"] == "human"
+    app_client.post(f"/staff/c/{cid}/reply", data={"csrf": token, "text": "안녕하세요, 직원 민지예요!"})
+    assert "손님의 다음 메시지와 함께 전달돼요" in app_client.get(f"/staff/c/{cid}").text
+    delivered = kakao(app_client, "loop", "네 기다릴게요")
+    assert delivered["template"]["outputs"][0]["simpleText"]["text"] == "직원: 안녕하세요, 직원 민지예요!"
+    app_client.post(f"/staff/c/{cid}/resolve", data={"csrf": token})
+    assert app_client.get("/staff/api/queue").json()["queue"] == []
+    assert "주차" in kakao(app_client, "loop", "주차 되나요?")["template"]["outputs"][0]["simpleText"]["text"]
+
+
+def test_the_queue_streams_as_server_sent_events(app_client: TestClient) -> None:
+    kakao(app_client, "sse", "상담원 연결해 주세요")
+    assert login(app_client) == 303
+    with app_client.stream("GET", "/staff/events") as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        lines = []
+        for line in stream.iter_lines():
+            lines.append(line)
+            if line.startswith("data: "):
+                break
+    event = json.loads(lines[-1].removeprefix("data: "))
+    assert lines[0] == "event: queue" and event[0]["state"] == "waiting"
+
+
+def test_staff_add_command(tmp_path: Path) -> None:
+    env = {**os.environ, "DANGGOL_DATABASE__URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+
+    def run(name: str, password: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", "staff", "add", name, "--password-stdin"], input=password + "\n",
+                              capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+
+    assert run("서연", "a long password").returncode == 0
+    short = run("도윤", "short")
+    assert short.returncode == 1 and "8자 이상" in short.stderr
+    assert "이미 있어요" in run("서연", "a long password").stderr
