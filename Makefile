@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: serve test lint bench eval clean lock postgres
+.PHONY: serve test lint bench eval clean lock postgres browser
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,12 @@ $(STAMP): pyproject.toml constraints.txt
 serve: $(STAMP)
 	$(BIN)/danggol serve
 
-test: lint postgres
+test: lint postgres browser
 	$(BIN)/python -m pytest
+
+# The console's browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null; } || true
 
 # The PostgreSQL tests use the server at 127.0.0.1:5432 (trust auth); start it when it is down.
 postgres:

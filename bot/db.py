@@ -59,6 +59,7 @@ class Message(SQLModel, table=True):
     text: str = ""
     intent: str | None = Field(default=None, max_length=20)
     payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    meta: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))  # what the bot knew: sources
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
@@ -221,7 +222,7 @@ class Storage:
         return conversation_id
 
     def record_out(self, *, conversation_id: int, text: str, intent: str | None, payload: dict[str, Any] | None,
-                   handoff_reason: str | None = None, author: str = "bot") -> bool:
+                   handoff_reason: str | None = None, author: str = "bot", meta: dict[str, Any] | None = None) -> bool:
         """Store the bot's answer (before it leaves); with `handoff_reason`, hand the chat to staff.
 
         True when this answer started a new handoff (the chat was with the bot until now).
@@ -231,7 +232,7 @@ class Storage:
         with self.engine.begin() as conn:
             conn.execute(insert(Message.__table__).values(  # type: ignore[attr-defined]
                 conversation_id=conversation_id, direction="out", author=author, delivered=True, text=text, intent=intent,
-                payload=payload, created_at=now))
+                payload=payload, meta=meta, created_at=now))
             changed = conn.execute(
                 update(conversations).where(conversations.c.id == conversation_id)
                 .values(updated_at=now, **({"handoff": "waiting", "handoff_at": now, "staff": "", "misses": 0}

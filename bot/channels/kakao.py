@@ -414,8 +414,9 @@ class KakaoChannel:
         reply = await self.handoffs.after(conversation_id, reply, turn.text if turn else "")
         response = render(reply)
         reason = (turn.text if turn else reply.text)[:200] if reply.escalate else None
+        meta = {"sources": [f"{s.kind}:{s.id}" for s in reply.sources]} if reply.sources else None
         started = await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=reply.text,
-                                          intent=reply.intent, payload=response, handoff_reason=reason)
+                                          intent=reply.intent, payload=response, handoff_reason=reason, meta=meta)
         if started:
             self.handoffs.notify(channel="kakao", user_key=turn.user_key if turn else "", reason=reason or "")
         return response

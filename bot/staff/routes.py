@@ -24,7 +24,9 @@ from sqlmodel import Session, select
 
 from bot.db import Conversation, Message, Storage
 from bot.handoff import Handoffs
+from bot.messages import Turn
 from bot.staff import auth
+from bot.staff.insights import unanswered
 
 COOKIE = "danggol_staff"
 LOGIN_CSRF = "danggol_login_csrf"
@@ -171,11 +173,44 @@ class StaffConsole:
 
             return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
 
+        @r.get("/knowledge", response_class=HTMLResponse)
+        async def knowledge_page(request: Request, staff: Page) -> Response:
+            kb = request.app.state.kb
+            k = kb.snapshot.knowledge
+            context = {"staff": staff, "store": k.store, "menu": len(k.menu), "faqs": len(k.faqs), "warnings": [str(w) for w in k.warnings],
+                       "errors": [str(e) for e in kb.errors], "loaded_at": kb.snapshot.loaded_at, "checked_at": kb.last_attempt}
+            return TEMPLATES.TemplateResponse(request, "knowledge.html", context)
+
+        @r.get("/unanswered", response_class=HTMLResponse)
+        async def unanswered_page(request: Request, staff: Page) -> Response:
+            index = request.app.state.kb.snapshot.index
+            groups = await self.storage.call(unanswered, storage=self.storage, terms=lambda t: set(index.analyse(t)[2]))
+            return TEMPLATES.TemplateResponse(request, "unanswered.html", {"staff": staff, "groups": groups})
+
+        @r.get("/simulator", response_class=HTMLResponse)
+        async def simulator_page(request: Request, staff: Page) -> Response:
+            return TEMPLATES.TemplateResponse(request, "simulator.html", {"staff": staff, "session": secrets.token_hex(4)})
+
+        @r.post("/simulator")
+        async def simulator_turn(request: Request, staff: Api) -> JSONResponse:
+            """One customer message to the bot, through the live engine and knowledge; nothing reaches customers."""
+            body = await request.json()
+            self._check_csrf(staff, request.headers.get("x-csrf-token"))
+            text = str(body.get("text", ""))[:1000]
+            session = str(body.get("session", ""))[:16]
+            engine = request.app.state.engine
+            reply = await engine.respond(Turn(text, user_key=f"{staff.name}-{session}", channel="simulator"))
+            return JSONResponse({"intent": reply.intent, "texts": reply.texts, "escalate": reply.escalate,
+                                 "sources": [f"{s.kind}:{s.id}" for s in reply.sources],
+                                 "quick_replies": [{"label": q.label, "text": q.message} for q in reply.quick_replies]})
+
         @r.get("/c/{conversation_id}", response_class=HTMLResponse)
         async def conversation_page(request: Request, conversation_id: int, staff: Page) -> Response:
             conv, messages = self.transcript(conversation_id)
+            bookings = request.app.state.bookings
+            upcoming = await bookings.upcoming(conv.channel, conv.user_key, datetime.now(UTC))
             context = {"staff": staff, "conv": conv, "messages": messages, "state_ko": STATE_KO.get(conv.handoff, conv.handoff),
-                       "pending": sum(1 for m in messages if not m.delivered), "push": conv.channel != "kakao"}
+                       "pending": sum(1 for m in messages if not m.delivered), "push": conv.channel != "kakao", "bookings": upcoming}
             return TEMPLATES.TemplateResponse(request, "conversation.html", context)
 
         @r.post("/c/{conversation_id}/{action}")

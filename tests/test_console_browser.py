@@ -1,0 +1,101 @@
+"""The staff console in a real browser (Debian's Chromium driven by Playwright) against a real
+server: log in, a Kakao customer asks for a person, the chat appears without a reload, staff
+claim and reply, the reply reaches the customer, resolve, the bot answers again; plus the
+simulator and the unanswered-questions page. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.db import Storage, make_engine
+from bot.staff.auth import add_staff
+from tests.conftest import DEMO, ROOT
+from tests.live_server import live_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+SECRET = "browser-secret"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("browser")
+    add_staff(Storage(make_engine(f"sqlite:///{tmp / 'danggol.db'}", tmp)), "민지", "correct horse battery")
+    with live_server(DEMO, tmp, DANGGOL_KAKAO__SECRET=SECRET, DANGGOL_RELOAD__ENABLED="false") as (base, _, _):
+        yield base
+
+
+@pytest.fixture(scope="module")
+def page(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--disable-quic"])
+        context = browser.new_context(viewport={"width": 420, "height": 860}, locale="ko-KR")  # a phone screen
+        yield context.new_page()
+        browser.close()
+
+
+def customer(base: str, user: str, text: str) -> dict:  # type: ignore[type-arg]
+    body = {"userRequest": {"utterance": text, "user": {"id": user, "type": "botUserKey"}}, "bot": {"id": "b"}, "action": {}}
+    r = httpx.post(f"{base}/kakao/skill", json=body, headers={"X-Danggol-Secret": SECRET}, timeout=10)
+    assert r.status_code == 200
+    return r.json()  # type: ignore[no-any-return]
+
+
+def test_handoff_loop_in_the_browser(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server}/staff")
+    assert page.url.endswith("/staff/login")
+    page.fill("input[name=name]", "민지")
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=상담 대기열")
+    page.wait_for_selector("text=지금은 직원을 기다리는 대화가 없어요.")
+
+    customer(server, "kakao-user-0042", "사장님이랑 직접 얘기하고 싶어요")
+    page.wait_for_selector("text=손님 0042", timeout=10_000)  # arrives through server-sent events, no reload
+    page.screenshot(path=str(ARTIFACTS / "queue.png"), full_page=True)
+
+    page.click("text=손님 0042")
+    page.wait_for_selector("text=사장님이랑 직접 얘기하고 싶어요")
+    page.click("text=내가 맡기")
+    page.wait_for_selector("text=상담 중")
+    page.fill("#reply-text", "안녕하세요, 직원 민지예요. 무엇을 도와드릴까요?")
+    page.press("#reply-text", "Enter")  # Enter sends (once)
+    page.wait_for_selector("text=손님의 다음 메시지와 함께 전달돼요")
+    page.screenshot(path=str(ARTIFACTS / "conversation.png"), full_page=True)
+    assert page.locator(".transcript li.staff").count() == 1
+
+    reached = customer(server, "kakao-user-0042", "네 기다리고 있어요")
+    assert reached["template"]["outputs"][0]["simpleText"]["text"] == "직원: 안녕하세요, 직원 민지예요. 무엇을 도와드릴까요?"
+
+    page.click("text=해결 완료")
+    page.goto(f"{server}/staff")
+    page.wait_for_selector("text=지금은 직원을 기다리는 대화가 없어요.")
+    again = customer(server, "kakao-user-0042", "주차 되나요?")
+    assert "주차" in again["template"]["outputs"][0]["simpleText"]["text"]
+
+
+def test_simulator_and_unanswered_questions(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server}/staff/simulator")
+    page.fill("#sim-text", "주차 되나여?")
+    page.press("#sim-text", "Enter")
+    page.wait_for_selector(".transcript li.bot >> text=주차")
+    assert page.locator(".transcript li.customer").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "simulator.png"), full_page=True)
+
+    customer(server, "curious-1", "영어 메뉴판 있어요?")
+    customer(server, "curious-2", "영어 메뉴판도 있나요?")
+    page.goto(f"{server}/staff/unanswered")
+    page.wait_for_selector("text=영어 메뉴판도 있나요?")
+    assert page.locator(".count").first.inner_text() == "2회"
+    page.screenshot(path=str(ARTIFACTS / "unanswered.png"), full_page=True)
