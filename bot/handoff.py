@@ -91,13 +91,18 @@ class Handoffs:
         """Back to the bot (resolved or returned); the customer hears it with their next answer."""
         return self._move(conversation_id, "bot", staff="", note=note, only_from=("waiting", "human"))
 
-    def staff_reply_sync(self, conversation_id: int, staff: str, text: str, delivered: bool = False) -> None:
+    def staff_reply_sync(self, conversation_id: int, staff: str, text: str, delivered: bool = False) -> int:
         """A staff reply; one to an unclaimed chat claims it. Undelivered replies wait for the customer."""
         self.claim_sync(conversation_id, staff)
         with self.storage.engine.begin() as conn:
-            conn.execute(insert(Message.__table__).values(  # type: ignore[attr-defined]
+            return int(conn.execute(insert(Message.__table__).values(  # type: ignore[attr-defined]
                 conversation_id=conversation_id, direction="out", author=f"staff:{staff}", delivered=delivered, text=text,
-                created_at=utcnow()))
+                created_at=utcnow())).inserted_primary_key[0])  # type: ignore[index]
+
+    def mark_delivered_sync(self, message_id: int) -> None:
+        messages = Message.__table__  # type: ignore[attr-defined]
+        with self.storage.engine.begin() as conn:
+            conn.execute(update(messages).where(messages.c.id == message_id).values(delivered=True))
 
     def take_undelivered_sync(self, conversation_id: int) -> list[str]:
         """Staff replies not yet delivered, oldest first, marked delivered in the same transaction."""

@@ -206,6 +206,9 @@ class Bookings:
     async def create(self, **kwargs: Any) -> Booking:
         return await self.storage.call(self.create_sync, **kwargs)
 
+    async def list_day(self, day: date) -> list[Booking]:
+        return await self.storage.call(self.list_sync, day=day)
+
     async def change(self, code: str, **kwargs: Any) -> Booking:
         return await self.storage.call(self.change_sync, code=code, **kwargs)
 

@@ -89,7 +89,7 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
     app.state.handoffs = handoffs
     if settings.kakao.enabled:
         app.include_router(kakao.router())
-    install_console(app, StaffConsole(storage, handoffs))
+    install_console(app, StaffConsole(storage, handoffs, channels={"kakao": kakao}))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

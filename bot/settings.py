@@ -83,6 +83,10 @@ class KakaoSettings(BaseModel):
     callback_within_s: float = Field(default=50.0, gt=5, le=55)
     max_body_bytes: int = Field(default=65536, ge=1024)
     allow_loopback_callback: bool = False
+    event_api_url: str = "https://bot-api.kakao.com/v2/bots/{bot_id}/talk"
+    event_bot_id: str = ""
+    event_name: str = ""
+    event_rest_key: SecretStr = SecretStr("")
 
 
 class NaverSettings(BaseModel):

@@ -43,12 +43,15 @@ class Receiver:
 
     def __init__(self) -> None:
         self.posts: list[tuple[float, str, dict]] = []  # type: ignore[type-arg]
+        self.headers: list[dict[str, str]] = []
         received = self.posts
+        receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 received.append((time.monotonic(), self.path, json.loads(body)))
+                receiver.headers.append(dict(self.headers))
                 reply = json.dumps({"taskId": "t-1", "status": "SUCCESS", "message": "", "timestamp": 0}).encode()
                 self.send_response(200)
                 self.send_header("content-type", "application/json")

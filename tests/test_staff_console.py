@@ -51,17 +51,19 @@ def kakao(client: TestClient, user: str, text: str) -> dict:  # type: ignore[typ
 
 
 def test_anonymous_requests_are_refused(app_client: TestClient) -> None:
+    """Every console route, found in the app itself so a new page cannot be forgotten here."""
     kakao(app_client, "anon-check", "직원 불러주세요")
-    for path in ("/staff", "/staff/c/1"):
-        r = app_client.get(path, follow_redirects=False)
-        assert r.status_code == 303 and r.headers["location"] == "/staff/login"
-    for path in ("/staff/api/queue", "/staff/events"):
-        r = app_client.get(path)
-        assert r.status_code == 401 and "anon-check" not in r.text
-    for action in ("claim", "reply", "resolve", "return"):
-        r = app_client.post(f"/staff/c/1/{action}", data={"text": "x"}, follow_redirects=False)
-        assert r.status_code == 303 and r.headers["location"] == "/staff/login"
-    assert app_client.post("/staff/logout", follow_redirects=False).headers["location"] == "/staff/login"
+    routes = [(m, r.path) for r in app_client.app.state.staff_routes  # type: ignore[attr-defined]
+              if r.path != "/staff/login" for m in r.methods]
+    assert len(routes) >= 13
+    for method, path in routes:
+        url = path.replace("{conversation_id}", "1").replace("{action}", "claim").replace("{code}", "ABCDEF")
+        r = app_client.request(method, url, data={"text": "x"} if method == "POST" else None, follow_redirects=False)
+        if "/api/" in url or url.endswith("/events") or (url.endswith("/simulator") and method == "POST"):
+            assert r.status_code == 401, (method, url)
+        else:
+            assert r.status_code == 303 and r.headers["location"] == "/staff/login", (method, url, r.status_code)
+        assert "anon-check" not in r.text and "소담" not in r.text
 
 
 def test_forms_need_the_csrf_token(app_client: TestClient) -> None:
@@ -157,3 +159,55 @@ def test_staff_add_command(tmp_path: Path) -> None:
     short = run("도윤", "short")
     assert short.returncode == 1 and "8자 이상" in short.stderr
     assert "이미 있어요" in run("서연", "a long password").stderr
+
+
+def test_reservations_for_a_day(app_client: TestClient) -> None:
+    assert login(app_client) == 303
+    token = csrf_of(app_client, "/staff/reservations?date=2026-11-27")
+    form = {"csrf": token, "day": "2026-11-27", "clock": "19:00", "party": "4", "name": "전화손님", "phone": "010-5555-6666", "note": "창가"}
+    r = app_client.post("/staff/reservations", data=form, follow_redirects=False)
+    assert r.status_code == 303 and "error" not in r.headers["location"]
+    page = app_client.get("/staff/reservations?date=2026-11-27").text
+    assert "19:00" in page and "전화손님" in page and "01055556666" in page and "4인석" in page and "확정" in page
+    code = re.search(r"<small>([A-Z0-9]{6})</small>", page)[1]  # type: ignore[index]
+    closed = app_client.post("/staff/reservations", data={**form, "day": "2026-11-30"}, follow_redirects=False)
+    assert "error=" in closed.headers["location"]  # a Monday: closed, even for staff
+    assert "정기 휴무일" in app_client.get(closed.headers["location"]).text
+    moved = app_client.post(f"/staff/reservations/{code}/change", data={"csrf": token, "day": "2026-11-27", "clock": "20:00", "party": "5"})
+    assert moved.status_code == 200 and "20:00" in moved.text and "5명" in moved.text
+    app_client.post(f"/staff/reservations/{code}/no_show", data={"csrf": token})
+    assert "노쇼" in app_client.get("/staff/reservations?date=2026-11-27").text
+    bookings = app_client.app.state.bookings  # type: ignore[attr-defined]
+    actions = [(e["action"], e["actor"]) for e in bookings.events_sync(code)]
+    assert actions == [("created", "staff:민지"), ("changed", "staff:민지"), ("no_show", "staff:민지")]
+    assert app_client.post("/staff/reservations", data={**form, "csrf": "forged"}).status_code == 403
+
+
+def test_kakao_event_api_delivers_staff_replies_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A local stand-in for Kakao's Event API, in its wire format, receives the staff reply."""
+    from tests.test_kakao_live import Receiver
+
+    api = Receiver()
+    monkeypatch.setenv("DANGGOL_DATABASE__URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    monkeypatch.setenv("DANGGOL_RETRIEVAL__INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("DANGGOL_RELOAD__ENABLED", "false")
+    monkeypatch.setenv("DANGGOL_KAKAO__EVENT_API_URL", f"http://127.0.0.1:{api.port}/v2/bots/{{bot_id}}/talk")
+    monkeypatch.setenv("DANGGOL_KAKAO__EVENT_BOT_ID", "bot-123")
+    monkeypatch.setenv("DANGGOL_KAKAO__EVENT_NAME", "staff_reply")
+    monkeypatch.setenv("DANGGOL_KAKAO__EVENT_REST_KEY", "rest-key-1")
+    app = create_app(load_settings())
+    add_staff(app.state.storage, "민지", PASSWORD)
+    with TestClient(app, base_url="https://testserver") as client:
+        kakao(client, "pushed", "직원 연결해 주세요")
+        assert login(client) == 303
+        cid = client.get("/staff/api/queue").json()["queue"][0]["id"]
+        token = csrf_of(client, f"/staff/c/{cid}")
+        client.post(f"/staff/c/{cid}/reply", data={"csrf": token, "text": "바로 확인해 드릴게요"})
+        assert "손님의 다음 메시지와 함께 전달돼요" not in client.get(f"/staff/c/{cid}").text
+        assert kakao(client, "pushed", "네") == {"version": "2.0", "template": {"outputs": []}}  # already delivered: not twice
+    assert len(api.posts) == 1
+    _, path, body = api.posts[0]
+    assert path == "/v2/bots/bot-123/talk"
+    assert body == {"event": {"name": "staff_reply", "data": {"text": "바로 확인해 드릴게요"}}, "user": [{"type": "botUserKey", "id": "pushed"}],
+                    "params": {"text": "바로 확인해 드릴게요"}}
+    assert api.headers[0]["Authorization"] == "KakaoAK rest-key-1"

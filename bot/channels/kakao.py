@@ -326,7 +326,12 @@ class KakaoChannel:
         self.storage = storage
         self.handoffs = handoffs
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(5.0), follow_redirects=False)
+        self.events = KakaoEventApi(settings, self.client)
         self.pending: set[asyncio.Task[None]] = set()
+
+    async def deliver(self, user_key: str, text: str) -> bool:
+        """Push a staff reply now if the channel can (Event API); False: it waits for the next message."""
+        return await self.events.deliver(user_key, text)
 
     async def close(self, grace_s: float = 10.0) -> None:
         """On shutdown, let callbacks under way finish (briefly), then close the HTTP client."""
@@ -434,3 +439,36 @@ class KakaoChannel:
             log.info("kakao callback: HTTP %s %s", result.status_code, result.text[:200])
         except Exception:
             log.exception("kakao callback failed for conversation %s", conversation_id)
+
+
+class KakaoEventApi:
+    """Staff replies pushed through Kakao's Event API, when the shop has set it up (it is paid).
+
+    Without it a reply waits for the customer's next message; with it the event block configured
+    in Open Builder shows `data.text`. Only an accepted request ("SUCCESS") counts as delivered.
+    """
+
+    def __init__(self, settings: KakaoSettings, client: httpx.AsyncClient):
+        self.settings = settings
+        self.client = client
+
+    @property
+    def enabled(self) -> bool:
+        s = self.settings
+        return bool(s.event_name and s.event_bot_id and s.event_rest_key.get_secret_value())
+
+    async def deliver(self, user_key: str, text: str) -> bool:
+        if not self.enabled:
+            return False
+        s = self.settings
+        url = s.event_api_url.format(bot_id=s.event_bot_id)
+        body = {"event": {"name": s.event_name, "data": {"text": text}}, "user": [{"type": "botUserKey", "id": user_key}],
+                "params": {"text": text}}
+        try:
+            r = await self.client.post(url, json=body, headers={"Authorization": f"KakaoAK {s.event_rest_key.get_secret_value()}"})
+            ok = r.status_code == 200 and r.json().get("status") == "SUCCESS"
+            log.info("kakao event api: HTTP %s %s", r.status_code, r.text[:200])
+            return bool(ok)
+        except (httpx.HTTPError, ValueError):
+            log.exception("kakao event api failed")
+            return False

@@ -12,9 +12,12 @@ import asyncio
 import json
 import secrets
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from datetime import date as date_type
+from datetime import time as time_type
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
@@ -22,9 +25,11 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bot.booking import check, free_table
 from bot.db import Conversation, Message, Storage
 from bot.handoff import Handoffs
 from bot.messages import Turn
+from bot.reservations import TableTaken, digits
 from bot.staff import auth
 from bot.staff.insights import unanswered
 
@@ -32,6 +37,10 @@ COOKIE = "danggol_staff"
 LOGIN_CSRF = "danggol_login_csrf"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 STATE_KO = {"waiting": "대기 중", "human": "상담 중", "bot": "챗봇"}
+STATUS_KO = {"confirmed": "확정", "cancelled": "취소", "no_show": "노쇼", "completed": "방문 완료"}
+# Staff taking a phone call may book sooner than the chat's lead time, further ahead, or off the grid;
+# never on a closed day, in the break, outside the hours, or on a taken table.
+STAFF_MAY_OVERRIDE = {"too_soon", "too_far", "grid", "too_many"}
 
 
 class LoginRequired(Exception):
@@ -72,10 +81,49 @@ Api = Annotated[auth.StaffLogin, Depends(api_staff)]
 
 
 class StaffConsole:
-    def __init__(self, storage: Storage, handoffs: Handoffs):
+    def __init__(self, storage: Storage, handoffs: Handoffs, channels: dict[str, Any] | None = None):
         self.storage = storage
         self.handoffs = handoffs
+        self.channels = channels or {}  # channel name -> object with `async deliver(user_key, text) -> bool`
         self.limiter = auth.LoginLimiter()
+
+    async def _free_table(self, request: Request, start: datetime, party: int, ignore: Any = None) -> tuple[int | None, str]:
+        store = request.app.state.kb.snapshot.knowledge.store
+        bookings = request.app.state.bookings
+        booked = [b for b in await bookings.booked_on(start.date()) if not (ignore and b.table == ignore.table_no and b.start == ignore.start)]
+        verdict = check(store, booked, start, party, datetime.now(start.tzinfo))
+        if not verdict.ok and verdict.code not in STAFF_MAY_OVERRIDE:
+            return None, verdict.reason
+        table = free_table(store, booked, start, party)
+        return table, ("" if table is not None else f"{party}명이 앉을 빈 테이블이 없어요.")
+
+    async def _book(self, request: Request, staff: auth.StaffLogin, start: datetime, party: int, name: str, phone: str, note: str) -> str:
+        store = request.app.state.kb.snapshot.knowledge.store
+        for _ in range(3):
+            table, error = await self._free_table(request, start, party)
+            if table is None:
+                return error
+            try:
+                await request.app.state.bookings.create(start=start, minutes=store.reservation.duration_minutes, table_no=table,
+                                                        seats=store.reservation.tables[table], party=party, name=name, phone=phone,
+                                                        request=note, channel="phone", user_key=f"phone:{digits(phone)}",
+                                                        actor=f"staff:{staff.name}")
+                return ""
+            except TableTaken:
+                continue
+        return "그 사이에 자리가 찼어요."
+
+    async def _move(self, request: Request, staff: auth.StaffLogin, booking: Any, start: datetime, party: int) -> str:
+        store = request.app.state.kb.snapshot.knowledge.store
+        table, error = await self._free_table(request, start, party, ignore=booking)
+        if table is None:
+            return error
+        try:
+            await request.app.state.bookings.change(booking.code, start=start, minutes=store.reservation.duration_minutes, table_no=table,
+                                                    seats=store.reservation.tables[table], party=party, actor=f"staff:{staff.name}")
+        except TableTaken:
+            return "그 사이에 자리가 찼어요."
+        return ""
 
     def _check_csrf(self, staff: auth.StaffLogin, token: str | None) -> None:
         if not auth.csrf_ok(staff.csrf, token):
@@ -204,13 +252,71 @@ class StaffConsole:
                                  "sources": [f"{s.kind}:{s.id}" for s in reply.sources],
                                  "quick_replies": [{"label": q.label, "text": q.message} for q in reply.quick_replies]})
 
+        @r.get("/reservations", response_class=HTMLResponse)
+        async def reservations_page(request: Request, staff: Page, date: str = "", error: str = "") -> Response:
+            store = request.app.state.kb.snapshot.knowledge.store
+            today = datetime.now(ZoneInfo(store.timezone)).date()
+            try:
+                day = date_type.fromisoformat(date) if date else today
+            except ValueError:
+                raise HTTPException(status_code=400, detail="날짜는 2026-11-27처럼 적어 주세요.") from None
+            rows = await request.app.state.bookings.list_day(day)
+            context = {"staff": staff, "day": day, "rows": rows, "error": error, "prev": day - timedelta(days=1),
+                       "next": day + timedelta(days=1), "status_ko": STATUS_KO, "tables": store.reservation.tables}
+            return TEMPLATES.TemplateResponse(request, "reservations.html", context)
+
+        @r.post("/reservations")
+        async def reservation_create(request: Request, staff: Page, csrf: Annotated[str, Form()] = "",
+                                     day: Annotated[str, Form()] = "", clock: Annotated[str, Form()] = "",
+                                     party: Annotated[int, Form(ge=1, le=500)] = 2, name: Annotated[str, Form(max_length=60)] = "",
+                                     phone: Annotated[str, Form(max_length=20)] = "", note: Annotated[str, Form(max_length=200)] = "") -> Response:
+            """A booking taken by phone: the same tables and rules as the chat, the lead time left to staff."""
+            self._check_csrf(staff, csrf)
+            store = request.app.state.kb.snapshot.knowledge.store
+            zone = ZoneInfo(store.timezone)
+            try:
+                start = datetime.combine(date_type.fromisoformat(day), time_type.fromisoformat(clock), zone)
+            except ValueError:
+                return RedirectResponse(f"/staff/reservations?date={day}&error=날짜와 시간을 확인해 주세요.", status_code=303)
+            error = await self._book(request, staff, start, party, name.strip() or "전화 예약", phone, note)
+            suffix = f"&error={error}" if error else ""
+            return RedirectResponse(f"/staff/reservations?date={start.date().isoformat()}{suffix}", status_code=303)
+
+        @r.post("/reservations/{code}/{action}")
+        async def reservation_action(request: Request, code: str, action: str, staff: Page, csrf: Annotated[str, Form()] = "",
+                                     day: Annotated[str, Form()] = "", clock: Annotated[str, Form()] = "",
+                                     party: Annotated[int, Form(ge=0, le=500)] = 0) -> Response:
+            self._check_csrf(staff, csrf)
+            bookings = request.app.state.bookings
+            booking = await bookings.find(code)
+            if booking is None:
+                raise HTTPException(status_code=404, detail="그 예약을 찾을 수 없어요.")
+            statuses = {"cancel": "cancelled", "no_show": "no_show", "complete": "completed"}
+            error = ""
+            if action in statuses:
+                await bookings.set_status(code, statuses[action], actor=f"staff:{staff.name}")
+            elif action == "change":
+                store = request.app.state.kb.snapshot.knowledge.store
+                zone = ZoneInfo(store.timezone)
+                try:
+                    start = datetime.combine(date_type.fromisoformat(day or booking.start.date().isoformat()),
+                                             time_type.fromisoformat(clock or booking.start.strftime("%H:%M")), zone)
+                except ValueError:
+                    start = booking.start
+                error = await self._move(request, staff, booking, start, party or booking.party)
+            else:
+                raise HTTPException(status_code=404, detail="알 수 없는 동작이에요.")
+            suffix = f"&error={error}" if error else ""
+            return RedirectResponse(f"/staff/reservations?date={booking.start.date().isoformat()}{suffix}", status_code=303)
+
         @r.get("/c/{conversation_id}", response_class=HTMLResponse)
         async def conversation_page(request: Request, conversation_id: int, staff: Page) -> Response:
             conv, messages = self.transcript(conversation_id)
             bookings = request.app.state.bookings
             upcoming = await bookings.upcoming(conv.channel, conv.user_key, datetime.now(UTC))
             context = {"staff": staff, "conv": conv, "messages": messages, "state_ko": STATE_KO.get(conv.handoff, conv.handoff),
-                       "pending": sum(1 for m in messages if not m.delivered), "push": conv.channel != "kakao", "bookings": upcoming}
+                       "pending": sum(1 for m in messages if not m.delivered), "bookings": upcoming,
+                       "push": bool(getattr(getattr(self.channels.get(conv.channel), "events", None), "enabled", False))}
             return TEMPLATES.TemplateResponse(request, "conversation.html", context)
 
         @r.post("/c/{conversation_id}/{action}")
@@ -224,7 +330,11 @@ class StaffConsole:
             elif action == "reply":
                 if not text.strip():
                     raise HTTPException(status_code=400, detail="보낼 내용을 적어 주세요.")
-                await call(self.handoffs.staff_reply_sync, conversation_id=conversation_id, staff=staff.name, text=text.strip())
+                message_id = await call(self.handoffs.staff_reply_sync, conversation_id=conversation_id, staff=staff.name, text=text.strip())
+                conv, _ = self.transcript(conversation_id)
+                channel = self.channels.get(conv.channel)
+                if channel is not None and await channel.deliver(conv.user_key, text.strip()):
+                    await call(self.handoffs.mark_delivered_sync, message_id=message_id)
             elif action in ("resolve", "return"):
                 await call(self.handoffs.release_sync, conversation_id=conversation_id, staff=staff.name)
             else:
@@ -240,7 +350,9 @@ def install(app: Any, console: StaffConsole) -> None:
     from fastapi.staticfiles import StaticFiles
 
     app.state.console = console
-    app.include_router(console.router())
+    router = console.router()
+    app.state.staff_routes = list(router.routes)  # for the test that every page refuses anonymous requests
+    app.include_router(router)
     app.mount("/staff/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="staff-static")
 
     @app.exception_handler(LoginRequired)
