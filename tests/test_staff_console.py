@@ -211,3 +211,26 @@ def test_kakao_event_api_delivers_staff_replies_at_once(tmp_path: Path, monkeypa
     assert body == {"event": {"name": "staff_reply", "data": {"text": "바로 확인해 드릴게요"}}, "user": [{"type": "botUserKey", "id": "pushed"}],
                     "params": {"text": "바로 확인해 드릴게요"}}
     assert api.headers[0]["Authorization"] == "KakaoAK rest-key-1"
+
+
+def test_knowledge_status_shows_located_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from tests.conftest import DEMO
+
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(DEMO, knowledge)
+    monkeypatch.setenv("DANGGOL_STORE__KNOWLEDGE_DIR", str(knowledge))
+    monkeypatch.setenv("DANGGOL_DATABASE__URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    monkeypatch.setenv("DANGGOL_RETRIEVAL__INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("DANGGOL_RELOAD__ENABLED", "false")
+    app = create_app(load_settings())
+    add_staff(app.state.storage, "민지", PASSWORD)
+    with TestClient(app, base_url="https://testserver") as client:
+        assert login(client) == 303
+        assert "오류 없이 최신 파일로 답하고 있어요." in client.get("/staff/knowledge").text
+        menu = knowledge / "menu.csv"
+        menu.write_text(menu.read_text(encoding="utf-8").replace('"9,000원"', "구천원"), encoding="utf-8")
+        app.state.kb.reload()
+        page = client.get("/staff/knowledge").text
+        assert "고칠 곳이 있어요" in page and "menu.csv:4: &#39;순두부찌개&#39;의 가격 &#39;구천원&#39;" in page
