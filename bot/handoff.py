@@ -58,8 +58,10 @@ class Handoffs:
         messages = Message.__table__  # type: ignore[attr-defined]
         with self.storage.engine.connect() as conn:
             state = conn.execute(sa_select(table.c.handoff).where(table.c.id == conversation_id)).scalar_one_or_none()
+            if state in (None, "bot"):
+                return "bot", None  # the usual case: one indexed read per message
             last = conn.execute(sa_select(func.max(messages.c.created_at)).where(messages.c.conversation_id == conversation_id)).scalar()
-        return state or "bot", _aware(last)
+        return state, _aware(last)
 
     def _move(self, conversation_id: int, to: str, *, staff: str = "", note: str | None = None, only_from: tuple[str, ...] = ()) -> bool:
         table, handoffs = Conversation.__table__, Handoff.__table__  # type: ignore[attr-defined]
