@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint, event, insert, text, true, update
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint, event, func, insert, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +30,13 @@ T = TypeVar("T")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    conversation_id: int
+    handoff: str  # who had the chat when the message came: bot, waiting or human
+    last_at: datetime | None  # the conversation's last message before this one (when not with the bot)
 
 
 class Conversation(SQLModel, table=True):
@@ -47,7 +55,6 @@ class Conversation(SQLModel, table=True):
     handoff_at: datetime | None = None
     staff: str = Field(default="", max_length=60)  # who claimed it
     misses: int = 0  # answers in a row the bot could not give
-    last_in_at: datetime | None = None  # the customer's last message
 
 
 class Message(SQLModel, table=True):
@@ -209,17 +216,21 @@ class Storage:
         self._ids[key] = int(row[0])
         return int(row[0])
 
-    def record_in(self, *, channel: str, user_key: str, text: str, payload: dict[str, Any] | None) -> int:
-        """Store an inbound message; returns its conversation's id."""
+    def record_in(self, *, channel: str, user_key: str, text: str, payload: dict[str, Any] | None) -> Inbound:
+        """Store an inbound message; returns its conversation and who has the chat (read first, in the
+        same transaction: one trip to the database per message on the way in)."""
         conversation_id = self.conversation_id(channel=channel, user_key=user_key)
         now = utcnow()
-        conversations = Conversation.__table__  # type: ignore[attr-defined]
+        conversations, messages = Conversation.__table__, Message.__table__  # type: ignore[attr-defined]
         with self.engine.begin() as conn:
-            conn.execute(insert(Message.__table__).values(  # type: ignore[attr-defined]
+            handoff = conn.execute(sa_select(conversations.c.handoff).where(conversations.c.id == conversation_id)).scalar() or "bot"
+            last = None
+            if handoff != "bot":
+                last = conn.execute(sa_select(func.max(messages.c.created_at)).where(messages.c.conversation_id == conversation_id)).scalar()
+            conn.execute(insert(messages).values(
                 conversation_id=conversation_id, direction="in", author="customer", delivered=True, text=text, payload=payload,
                 created_at=now))
-            conn.execute(update(conversations).where(conversations.c.id == conversation_id).values(last_in_at=now, updated_at=now))
-        return conversation_id
+        return Inbound(conversation_id, handoff, last if last is None or last.tzinfo else last.replace(tzinfo=UTC))
 
     def record_out(self, *, conversation_id: int, text: str, intent: str | None, payload: dict[str, Any] | None,
                    handoff_reason: str | None = None, author: str = "bot", meta: dict[str, Any] | None = None) -> bool:
@@ -233,16 +244,16 @@ class Storage:
             conn.execute(insert(Message.__table__).values(  # type: ignore[attr-defined]
                 conversation_id=conversation_id, direction="out", author=author, delivered=True, text=text, intent=intent,
                 payload=payload, meta=meta, created_at=now))
+            if handoff_reason is None:
+                return False
             changed = conn.execute(
-                update(conversations).where(conversations.c.id == conversation_id)
-                .values(updated_at=now, **({"handoff": "waiting", "handoff_at": now, "staff": "", "misses": 0}
-                                           if handoff_reason is not None else {}))
-                .where(conversations.c.handoff == "bot" if handoff_reason is not None else true())
+                update(conversations).where((conversations.c.id == conversation_id) & (conversations.c.handoff == "bot"))
+                .values(updated_at=now, handoff="waiting", handoff_at=now, staff="", misses=0)
             ).rowcount
-            if handoff_reason is not None and changed:
+            if changed:
                 conn.execute(insert(Handoff.__table__).values(  # type: ignore[attr-defined]
                     conversation_id=conversation_id, reason=handoff_reason[:200], status="waiting", claimed_by="", created_at=now))
-        return bool(handoff_reason is not None and changed)
+        return bool(changed)
 
     def load_state(self, *, channel: str, user_key: str) -> ConversationState:
         table = Conversation.__table__  # type: ignore[attr-defined]
@@ -288,8 +299,12 @@ class DbStates:
         self._empty: set[tuple[str, str]] = set()  # users known to have no pending state
 
     async def load(self, turn: Turn) -> ConversationState:
-        state = await self.storage.call(self.storage.load_state, channel=turn.channel, user_key=turn.user_key)
         key = (turn.channel, turn.user_key)
+        if key in self._empty:
+            # Known to have nothing pending: every state write for this chat goes through here, so
+            # the database cannot say otherwise (a second server process would; see docs/decisions.md).
+            return ConversationState()
+        state = await self.storage.call(self.storage.load_state, channel=turn.channel, user_key=turn.user_key)
         self._empty.add(key) if state.awaiting is None else self._empty.discard(key)
         return state
 

@@ -108,8 +108,7 @@ class Engine:
             # An unrelated question in the middle of a flow (a booking): answer it, keep the flow
             # (over whatever the other skill would have waited for, such as the offer of a person).
             reply.quick_replies = [waiting.resume, *reply.quick_replies]  # type: ignore[attr-defined]
-            await self.states.save(turn, ConversationState(state.awaiting, {**data, "_at": now.isoformat()}, now))
-            return reply
+            return reply  # the flow's state stays as it was, and so does its age: a detour does not keep it alive
         new_state = {**reply.state, "_at": now.isoformat()} if reply.awaiting else {}
         await self.states.save(turn, ConversationState(reply.awaiting, new_state, now))
         return reply

@@ -15,10 +15,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import httpx
-from sqlalchemy import func, insert, update
+from sqlalchemy import insert, update
 from sqlalchemy import select as sa_select
 
-from bot.db import Conversation, Handoff, Message, Storage, utcnow
+from bot.db import Conversation, Handoff, Inbound, Message, Storage, utcnow
 from bot.messages import QuickReply, Reply
 from bot.settings import HandoffSettings
 
@@ -49,19 +49,9 @@ class Handoffs:
         self.settings = settings
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(5.0), follow_redirects=False)
         self.pending: set[asyncio.Task[None]] = set()
+        self._missing: set[int] = set()  # conversations with a miss counted (most have none)
 
     # --- synchronous core -------------------------------------------------------------------
-
-    def state_sync(self, conversation_id: int) -> tuple[str, datetime | None]:
-        """(state, time of the last message) of a conversation."""
-        table = Conversation.__table__  # type: ignore[attr-defined]
-        messages = Message.__table__  # type: ignore[attr-defined]
-        with self.storage.engine.connect() as conn:
-            state = conn.execute(sa_select(table.c.handoff).where(table.c.id == conversation_id)).scalar_one_or_none()
-            if state in (None, "bot"):
-                return "bot", None  # the usual case: one indexed read per message
-            last = conn.execute(sa_select(func.max(messages.c.created_at)).where(messages.c.conversation_id == conversation_id)).scalar()
-        return state, _aware(last)
 
     def _move(self, conversation_id: int, to: str, *, staff: str = "", note: str | None = None, only_from: tuple[str, ...] = ()) -> bool:
         table, handoffs = Conversation.__table__, Handoff.__table__  # type: ignore[attr-defined]
@@ -125,23 +115,25 @@ class Handoffs:
 
     # --- what channels call ---------------------------------------------------------------------
 
-    async def gate(self, conversation_id: int, now: datetime | None = None) -> Gate:
-        """Decide, before the message is stored, whether the bot may answer it."""
-        state, last = await self.storage.call(self.state_sync, conversation_id=conversation_id)
-        if state == "bot":
+    async def gate(self, inbound: Inbound, now: datetime | None = None) -> Gate:
+        """Decide whether the bot may answer the message just stored (see Storage.record_in)."""
+        if inbound.handoff == "bot":
             return Gate("bot")
         now = now or datetime.now(UTC)
         idle = timedelta(minutes=self.settings.idle_return_minutes)
-        if last is not None and now - last > idle:
-            await self.storage.call(self.release_sync, conversation_id=conversation_id, note=IDLE_TEXT)
+        if inbound.last_at is not None and now - inbound.last_at > idle:
+            await self.storage.call(self.release_sync, conversation_id=inbound.conversation_id, note=IDLE_TEXT)
             return Gate("bot", notice=IDLE_TEXT)
-        texts = await self.storage.call(self.take_undelivered_sync, conversation_id=conversation_id)
+        texts = await self.storage.call(self.take_undelivered_sync, conversation_id=inbound.conversation_id)
         return Gate("staff", texts) if texts else Gate("silent")
 
     async def after(self, conversation_id: int, reply: Reply, question: str) -> Reply:
         """Count misses; the Nth unknown answer in a row to a real question becomes a handoff."""
         missed = reply.intent == "unknown" and not reply.escalate and bool(question.strip())
+        if not missed and conversation_id not in self._missing:
+            return reply  # the usual case: nothing to count, nothing to reset, no write
         misses = await self.storage.call(self.miss_sync, conversation_id=conversation_id, missed=missed)
+        self._missing.add(conversation_id) if misses else self._missing.discard(conversation_id)
         if missed and misses >= self.settings.misses_before_handoff:
             return Reply("escalate", [MISSED_TEXT], escalate=True, quick_replies=[QuickReply("처음으로", "처음으로")])
         return reply

@@ -380,9 +380,9 @@ class KakaoChannel:
 
     async def _answer(self, req: SkillRequest, payload: dict[str, Any], started: float) -> dict[str, Any]:
         turn = req.turn
-        conversation_id = await self.storage.call(self.storage.conversation_id, channel="kakao", user_key=turn.user_key)
-        gate = await self.handoffs.gate(conversation_id)
-        await self.storage.call(self.storage.record_in, channel="kakao", user_key=turn.user_key, text=turn.text, payload=payload)
+        inbound = await self.storage.call(self.storage.record_in, channel="kakao", user_key=turn.user_key, text=turn.text, payload=payload)
+        conversation_id = inbound.conversation_id
+        gate = await self.handoffs.gate(inbound)
         if gate.action == "silent":
             return silent()  # staff have the chat and the customer was told so
         if gate.action == "staff":

@@ -93,33 +93,31 @@ class _KindIndex:
             return np.zeros(len(self.docs), dtype=np.float32)
         return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
 
-    def weight(self, term: str, concepts: frozenset[str], oov: float = 0.0) -> float:
-        """A term's evidence: rarer is stronger; one syllable (비, 먹) is weak, a lexicon concept strong."""
+    def _base(self, term: str, oov: float = 0.0) -> float:
+        """A term's evidence before the message: rarer is stronger, one syllable (비, 먹) is weak."""
         w = self.idf.get(term, oov)
-        if len(term) == 1 and "가" <= term <= "힣":
-            w *= 0.5
-        if term in concepts:
-            w *= 1.5
-        return w
+        return w * 0.5 if len(term) == 1 and "가" <= term <= "힣" else w
 
-    def coverage(self, q: Query, i: int) -> tuple[float, tuple[str, ...]]:
+    def weights(self, q: Query) -> dict[str, float]:
+        """Each message term's weight; a lexicon concept (주차, 포장) counts half again. Computed once a search."""
+        return {t: self._base(t, self.oov_idf) * (1.5 if t in q.concepts else 1.0) for t in set(q.tokens)}
+
+    def coverage(self, q: Query, i: int, weights: dict[str, float]) -> tuple[float, tuple[str, ...]]:
         """How much of the message this entry explains."""
-        terms = set(q.tokens)
-        if not terms:
+        total = sum(weights.values())
+        if not total:
             return 0.0, ()
-        total = sum(self.weight(t, q.concepts, self.oov_idf) for t in terms)
-        matched = tuple(sorted(t for t in terms if t in self.term_sets[i]))
-        return sum(self.weight(t, q.concepts) for t in matched) / total, matched
+        matched = tuple(sorted(weights.keys() & self.term_sets[i]))
+        return sum(weights[t] for t in matched) / total, matched
 
-    def head(self, q: Query, i: int) -> float:
+    def head(self, q: Query, i: int, weights: dict[str, float]) -> float:
         """How much of the entry's own question (or its closest alias) the message says."""
-        terms = set(q.tokens)
         best = 0.0
         for phrase in self.phrasings[i]:
-            total = sum(self.weight(t, q.concepts) for t in phrase)
+            total = sum(self._base(t) * (1.5 if t in q.concepts else 1.0) for t in phrase)
             if total:
                 # The +1 keeps a one-word question (배달도 되나요?) from claiming any message with that word.
-                best = max(best, sum(self.weight(t, q.concepts) for t in phrase & terms) / (total + 1.0))
+                best = max(best, sum(weights[t] for t in phrase & weights.keys()) / (total + 1.0))
         return best
 
 
@@ -301,10 +299,11 @@ class KnowledgeIndex:
             for r, i in enumerate(ranking):
                 fused[int(i)] = fused.get(int(i), 0.0) + 1.0 / (self.rrf_k + r + 1)
         hits = []
+        weights = idx.weights(q)
         for i in sorted(fused, key=lambda i: -fused[i])[: k * 2]:
-            coverage, matched = idx.coverage(q, i)
+            coverage, matched = idx.coverage(q, i, weights)
             hits.append(
-                Hit(kind, idx.docs[i].id, fused[i], float(bm[i]), cos.get(i, 0.0), coverage, idx.head(q, i), matched)
+                Hit(kind, idx.docs[i].id, fused[i], float(bm[i]), cos.get(i, 0.0), coverage, idx.head(q, i, weights), matched)
             )
         # Fusion picks the candidates; confidence orders them, since it also sees what is unexplained.
         hits.sort(key=lambda h: (-round(h.confidence, 3), -h.fused))

@@ -32,10 +32,12 @@ def _near(word: str, text: str) -> str | None:
     n = len(word)
     if n < 4:
         return None
-    for i in range(len(text) - n + 1):
+    i = text.find(word[0])
+    while 0 <= i <= len(text) - n:  # only windows that start like the word (it is the hot path)
         window = text[i : i + n]
-        if sum(a != b for a, b in zip(window, word)) <= 1 and window[0] == word[0]:
+        if sum(a != b for a, b in zip(window, word)) <= 1:
             return window
+        i = text.find(word[0], i + 1)
     return None
 
 
