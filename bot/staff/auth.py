@@ -13,13 +13,12 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
-from pwdlib import PasswordHash
 from sqlmodel import Session, select
 
 from bot.db import StaffSession, StaffUser, Storage, utcnow
 
-HASHER = PasswordHash.recommended()  # argon2id
 SESSION_TTL = timedelta(hours=12)
 MIN_PASSWORD = 8
 
@@ -36,6 +35,21 @@ class StaffLogin:
     session_id: int
 
 
+@lru_cache(maxsize=1)
+def hasher():  # type: ignore[no-untyped-def]
+    """argon2id, made on first use: each hash briefly takes 64 MB, which a bot that never sees a
+    login should not pay for at start-up."""
+    from pwdlib import PasswordHash
+
+    return PasswordHash.recommended()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so a wrong name takes as long as a wrong password."""
+    return hasher().hash(secrets.token_urlsafe(16))  # type: ignore[no-any-return]
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -49,7 +63,7 @@ def add_staff(storage: Storage, name: str, password: str) -> None:
     with Session(storage.engine) as s:
         if s.exec(select(StaffUser).where(StaffUser.name == name)).first():
             raise AccountError(f"'{name}' 직원은 이미 있어요.")
-        s.add(StaffUser(name=name, password_hash=HASHER.hash(password)))
+        s.add(StaffUser(name=name, password_hash=hasher().hash(password)))
         s.commit()
 
 
@@ -78,7 +92,7 @@ def login(storage: Storage, name: str, password: str) -> tuple[str, StaffLogin] 
     """(cookie token, login) for right credentials; None otherwise (same work either way)."""
     with Session(storage.engine) as s:
         user = s.exec(select(StaffUser).where(StaffUser.name == name.strip(), StaffUser.active == True)).first()  # noqa: E712
-        ok = HASHER.verify(password, user.password_hash) if user else HASHER.verify(password, _DUMMY)
+        ok = hasher().verify(password, user.password_hash) if user else hasher().verify(password, _dummy_hash())
         if not (user and ok):
             return None
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
@@ -119,5 +133,3 @@ def logout(storage: Storage, session_id: int) -> None:
 def csrf_ok(expected: str, given: str | None) -> bool:
     return bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
 
-
-_DUMMY = HASHER.hash(secrets.token_urlsafe(16))  # verified against when the name is unknown: no timing hint
