@@ -37,6 +37,7 @@ class Inbound:
     conversation_id: int
     handoff: str  # who had the chat when the message came: bot, waiting or human
     last_at: datetime | None  # the conversation's last message before this one (when not with the bot)
+    state: ConversationState  # the multi-turn memory as it was when the message came
 
 
 class Conversation(SQLModel, table=True):
@@ -223,14 +224,22 @@ class Storage:
         now = utcnow()
         conversations, messages = Conversation.__table__, Message.__table__  # type: ignore[attr-defined]
         with self.engine.begin() as conn:
-            handoff = conn.execute(sa_select(conversations.c.handoff).where(conversations.c.id == conversation_id)).scalar() or "bot"
+            row = conn.execute(sa_select(conversations.c.handoff, conversations.c.awaiting, conversations.c.state,
+                                         conversations.c.state_expires_at).where(conversations.c.id == conversation_id)).first()
+            handoff = (row.handoff if row else None) or "bot"
             last = None
             if handoff != "bot":
                 last = conn.execute(sa_select(func.max(messages.c.created_at)).where(messages.c.conversation_id == conversation_id)).scalar()
             conn.execute(insert(messages).values(
                 conversation_id=conversation_id, direction="in", author="customer", delivered=True, text=text, payload=payload,
                 created_at=now))
-        return Inbound(conversation_id, handoff, last if last is None or last.tzinfo else last.replace(tzinfo=UTC))
+        state = ConversationState()
+        if row is not None and row.awaiting:
+            expires = row.state_expires_at
+            expires = expires if expires is None or expires.tzinfo else expires.replace(tzinfo=UTC)
+            if expires is None or expires >= now:
+                state = ConversationState(row.awaiting, dict(row.state or {}), None)
+        return Inbound(conversation_id, handoff, last if last is None or last.tzinfo else last.replace(tzinfo=UTC), state)
 
     def record_out(self, *, conversation_id: int, text: str, intent: str | None, payload: dict[str, Any] | None,
                    handoff_reason: str | None = None, author: str = "bot", meta: dict[str, Any] | None = None) -> bool:
@@ -297,9 +306,20 @@ class DbStates:
     def __init__(self, storage: Storage):
         self.storage = storage
         self._empty: set[tuple[str, str]] = set()  # users known to have no pending state
+        self._primed: dict[int, tuple[int, ConversationState]] = {}
+        self._version: dict[tuple[str, str], int] = {}  # state writes per user, to spot a stale primed state
+
+    def prime(self, turn: Turn, state: ConversationState) -> None:
+        """A state read with the inbound message (one database trip instead of two); used by this
+        turn's `load` unless a state was saved for the user in between."""
+        self._primed[id(turn)] = (self._version.get((turn.channel, turn.user_key), 0), state)
 
     async def load(self, turn: Turn) -> ConversationState:
         key = (turn.channel, turn.user_key)
+        primed = self._primed.pop(id(turn), None)
+        if primed is not None and primed[0] == self._version.get(key, 0):
+            self._empty.add(key) if primed[1].awaiting is None else self._empty.discard(key)
+            return primed[1]
         if key in self._empty:
             # Known to have nothing pending: every state write for this chat goes through here, so
             # the database cannot say otherwise (a second server process would; see docs/decisions.md).
@@ -312,5 +332,9 @@ class DbStates:
         key = (turn.channel, turn.user_key)
         if state.awaiting is None and key in self._empty:
             return  # nothing pending before or after: most turns need no write
+        self._version[key] = self._version.get(key, 0) + 1
+        if len(self._version) > 100_000:
+            self._version.clear()
+            self._primed.clear()
         await self.storage.call(self.storage.save_state, channel=turn.channel, user_key=turn.user_key, state=state)
         self._empty.discard(key)

@@ -210,8 +210,10 @@ class ReservationSkill:
         day = date.fromisoformat(state["date"])
         booked = await ctx.bookings.booked_on(day) if ctx.bookings else []
         party = state.get("party") or 1
+        earliest = now + timedelta(minutes=store.reservation.min_lead_minutes)
         times = [datetime.combine(day, time(0), now.tzinfo) + timedelta(minutes=m) for m in serving_starts(store, day)]
-        free = [t for t in times if check(store, booked, t, party, now).ok]
+        # The day is open and within reach (checked before); what is left per time is lead and a free table.
+        free = [t for t in times if t >= earliest and free_table(store, booked, t, party) is not None]
         if len(free) > 8:  # a spread over the day: evening times first, they are what most people book
             free = [free[i] for i in sorted({round(i * (len(free) - 1) / 7) for i in range(8)})]
         return [QuickReply(format_clock(t.hour * 60 + t.minute), format_clock(t.hour * 60 + t.minute)) for t in free]
@@ -220,10 +222,11 @@ class ReservationSkill:
     def _open_days(store: Store, now: datetime, n: int) -> list[date]:
         """The next days with at least one time still bookable (today may be too late already)."""
         days = []
+        earliest = now + timedelta(minutes=store.reservation.min_lead_minutes)
         for offset in range(0, store.reservation.max_days_ahead + 1):
             d = now.date() + timedelta(days=offset)
-            starts = [datetime.combine(d, time(0), now.tzinfo) + timedelta(minutes=m) for m in serving_starts(store, d)]
-            if any(check(store, [], t, 1, now).ok for t in starts):
+            starts = serving_starts(store, d)
+            if starts and datetime.combine(d, time(0), now.tzinfo) + timedelta(minutes=starts[-1]) >= earliest:
                 days.append(d)
             if len(days) >= n:
                 break

@@ -391,6 +391,9 @@ class KakaoChannel:
             response = simple(IMAGE_TEXT)
             await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=IMAGE_TEXT, intent="unknown", payload=response)
             return response
+        prime = getattr(self.engine.states, "prime", None)
+        if prime is not None:
+            prime(turn, inbound.state)  # the state came with the inbound read: no second trip
         task = asyncio.create_task(self._respond(turn, gate.notice))
         budget = max(0.1, self.settings.deadline_s - (time.monotonic() - started))
         done, _ = await asyncio.wait({task}, timeout=budget)
