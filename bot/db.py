@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint, event, func, insert, text, update
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint, event, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.exc import IntegrityError
@@ -293,11 +293,6 @@ class Storage:
             if conv is None:
                 return []
             return list(session.exec(select(Message).where(Message.conversation_id == conv.id).order_by(Message.id)))  # type: ignore[arg-type]
-
-    def ping(self) -> bool:
-        with self.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        return True
 
 
 class DbStates:

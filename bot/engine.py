@@ -119,6 +119,3 @@ class Engine:
         first = [s for s in self.skills if s.name == awaiting]
         return first + [s for s in self.skills if s.name != awaiting]
 
-
-def build_engine(kb: KnowledgeBase, retrieval: RetrievalSettings, states: StateStore | None = None) -> Engine:
-    return Engine(kb, retrieval, states=states)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,7 +45,6 @@ class KnowledgeBase:
         self._snapshot: Snapshot | None = None
         self.errors: list[Problem] = []
         self.last_attempt: datetime | None = None
-        self.listeners: list[Callable[[Snapshot], None]] = []
 
     @property
     def snapshot(self) -> Snapshot:
@@ -81,8 +79,6 @@ class KnowledgeBase:
             "knowledge loaded: %d menu items, %d FAQs in %.0f ms (%d vectors added, %d reused)",
             len(knowledge.menu), len(knowledge.faqs), (time.perf_counter() - t0) * 1000, index.added, index.kept,
         )
-        for listener in self.listeners:
-            listener(snapshot)
         return True
 
     async def watch(self, debounce_ms: int = 300, stop: asyncio.Event | None = None) -> None:
