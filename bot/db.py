@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -51,7 +51,6 @@ class Conversation(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, index=True)
     awaiting: str | None = Field(default=None, max_length=40)
     state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
-    state_expires_at: datetime | None = None
     handoff: str = Field(default="bot", max_length=10)  # bot, waiting (for staff), human (staff took it)
     handoff_at: datetime | None = None
     staff: str = Field(default="", max_length=60)  # who claimed it
@@ -173,12 +172,18 @@ def make_engine(url: str, base_dir: Path) -> SqlEngine:
     return engine
 
 
+def _pending(row: Any) -> ConversationState:
+    """A conversation row's multi-turn memory; its age is the engine's to judge (on its own clock)."""
+    if row is None or not row.awaiting:
+        return ConversationState()
+    return ConversationState(row.awaiting, dict(row.state or {}))
+
+
 class Storage:
     """Keyword-only operations on the database, each one short transaction."""
 
-    def __init__(self, engine: SqlEngine, state_ttl: timedelta = timedelta(minutes=30)):
+    def __init__(self, engine: SqlEngine):
         self.engine = engine
-        self.state_ttl = state_ttl
         self._ids: dict[tuple[str, str], int] = {}
         # SQLite takes one writer at a time and makes the others sleep and retry (up to 100 ms a
         # try): one database thread keeps them in a queue instead. PostgreSQL gets a small pool.
@@ -224,8 +229,8 @@ class Storage:
         now = utcnow()
         conversations, messages = Conversation.__table__, Message.__table__  # type: ignore[attr-defined]
         with self.engine.begin() as conn:
-            row = conn.execute(sa_select(conversations.c.handoff, conversations.c.awaiting, conversations.c.state,
-                                         conversations.c.state_expires_at).where(conversations.c.id == conversation_id)).first()
+            row = conn.execute(sa_select(conversations.c.handoff, conversations.c.awaiting, conversations.c.state)
+                               .where(conversations.c.id == conversation_id)).first()
             handoff = (row.handoff if row else None) or "bot"
             last = None
             if handoff != "bot":
@@ -233,13 +238,7 @@ class Storage:
             conn.execute(insert(messages).values(
                 conversation_id=conversation_id, direction="in", author="customer", delivered=True, text=text, payload=payload,
                 created_at=now))
-        state = ConversationState()
-        if row is not None and row.awaiting:
-            expires = row.state_expires_at
-            expires = expires if expires is None or expires.tzinfo else expires.replace(tzinfo=UTC)
-            if expires is None or expires >= now:
-                state = ConversationState(row.awaiting, dict(row.state or {}), None)
-        return Inbound(conversation_id, handoff, last if last is None or last.tzinfo else last.replace(tzinfo=UTC), state)
+        return Inbound(conversation_id, handoff, last if last is None or last.tzinfo else last.replace(tzinfo=UTC), _pending(row))
 
     def record_out(self, *, conversation_id: int, text: str, intent: str | None, payload: dict[str, Any] | None,
                    handoff_reason: str | None = None, author: str = "bot", meta: dict[str, Any] | None = None) -> bool:
@@ -268,24 +267,14 @@ class Storage:
         table = Conversation.__table__  # type: ignore[attr-defined]
         conversation_id = self.conversation_id(channel=channel, user_key=user_key)
         with self.engine.connect() as conn:
-            row = conn.execute(sa_select(table.c.awaiting, table.c.state, table.c.state_expires_at)
-                               .where(table.c.id == conversation_id)).first()
-        if row is None or row.awaiting is None:
-            return ConversationState()
-        expires = row.state_expires_at
-        if expires is not None and expires.tzinfo is None:
-            expires = expires.replace(tzinfo=UTC)  # SQLite hands datetimes back without their zone
-        if expires is not None and expires < utcnow():
-            return ConversationState()
-        return ConversationState(row.awaiting, dict(row.state or {}), None)
+            return _pending(conn.execute(sa_select(table.c.awaiting, table.c.state).where(table.c.id == conversation_id)).first())
 
     def save_state(self, *, channel: str, user_key: str, state: ConversationState) -> None:
         table = Conversation.__table__  # type: ignore[attr-defined]
         conversation_id = self.conversation_id(channel=channel, user_key=user_key)
-        values = {"awaiting": state.awaiting, "state": state.data if state.awaiting else {},
-                  "state_expires_at": utcnow() + self.state_ttl if state.awaiting else None}
         with self.engine.begin() as conn:
-            conn.execute(update(table).where(table.c.id == conversation_id).values(**values))
+            conn.execute(update(table).where(table.c.id == conversation_id).values(
+                awaiting=state.awaiting, state=state.data if state.awaiting else {}))
 
     def messages(self, *, channel: str, user_key: str) -> list[Message]:
         with Session(self.engine) as session:

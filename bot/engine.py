@@ -110,7 +110,7 @@ class Engine:
             reply.quick_replies = [waiting.resume, *reply.quick_replies]  # type: ignore[attr-defined]
             return reply  # the flow's state stays as it was, and so does its age: a detour does not keep it alive
         new_state = {**reply.state, "_at": now.isoformat()} if reply.awaiting else {}
-        await self.states.save(turn, ConversationState(reply.awaiting, new_state, now))
+        await self.states.save(turn, ConversationState(reply.awaiting, new_state))
         return reply
 
     def _order(self, awaiting: str | None) -> list[Skill]:

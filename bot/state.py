@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Protocol
 
 from bot.messages import Turn
@@ -11,9 +10,10 @@ from bot.messages import Turn
 
 @dataclass
 class ConversationState:
+    """`awaiting` names the skill that asked something; `data` is what it gathered (with `_at`, when)."""
+
     awaiting: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
-    updated: datetime | None = None
 
 
 class StateStore(Protocol):
