@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import defaultdict
+import weakref
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -55,7 +55,8 @@ class Engine:
         self.retrieval = retrieval
         self.skills = skills
         self.states = states or MemoryStates()
-        self._locks: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
+        # One lock per user while any of their turns is running or waiting; gone with the last one.
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def respond(self, turn: Turn, fast_only: bool = False) -> Reply:
         """Answer one turn; turns of the same user are answered one at a time, in order.
@@ -64,7 +65,10 @@ class Engine:
         this way for the best offline answer.
         """
         key = (turn.channel, turn.user_key)
-        async with self._locks[key]:
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        async with lock:
             try:
                 return await self._respond(turn, fast_only)
             except Exception:
@@ -74,10 +78,6 @@ class Engine:
                     ["죄송해요, 잠시 문제가 생겨서 답을 드리지 못했어요. 잠시 후 다시 물어봐 주시거나 직원 연결을 눌러 주세요."],
                     quick_replies=[QuickReply("직원 연결", "직원 연결해 주세요")],
                 )
-            finally:
-                lock = self._locks.get(key)
-                if lock is not None and not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
-                    self._locks.pop(key, None)
 
     async def _respond(self, turn: Turn, fast_only: bool) -> Reply:
         t0 = time.perf_counter()
