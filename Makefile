@@ -9,14 +9,17 @@ STAMP := $(VENV)/.installed-stamp
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,llm]'
 	touch $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/danggol serve
 
+# Twice: on SQLite, then on PostgreSQL (a fresh database per test; tests/conftest.py leaves out
+# the tests that never open a database or already cover both).
 test: lint postgres browser
 	$(BIN)/python -m pytest
+	DANGGOL_TEST_DB=postgres $(BIN)/python -m pytest
 
 # The console's browser tests drive Debian's Chromium (Playwright never downloads a browser here).
 browser:
@@ -44,6 +47,6 @@ clean:
 
 lock:
 	rm -rf /tmp/danggol-lock && $(PYTHON) -m venv /tmp/danggol-lock
-	/tmp/danggol-lock/bin/pip install --quiet -e '.[dev]'
-	{ echo '# Pinned versions for `pip install -c constraints.txt -e ".[dev]"` (Python 3.11). Regenerate with `make lock`.'; \
+	/tmp/danggol-lock/bin/pip install --quiet -e '.[dev,llm]'
+	{ echo '# Pinned versions for `pip install -c constraints.txt -e ".[dev,llm]"` (Python 3.11). Regenerate with `make lock`.'; \
 	  /tmp/danggol-lock/bin/pip freeze --exclude-editable; } > constraints.txt

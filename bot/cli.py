@@ -8,7 +8,7 @@ import json
 import logging
 import signal
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.settings import Settings, load_settings
@@ -41,15 +41,28 @@ def _knowledge_base(settings: Settings):  # type: ignore[no-untyped-def]
     return kb
 
 
-def _trial_engine(settings: Settings, kb):  # type: ignore[no-untyped-def]
-    """An engine for trying the bot in the terminal: bookings go to a throwaway in-memory database."""
+def _trial_engine(settings: Settings, kb, llm: bool = False, history=None):  # type: ignore[no-untyped-def]
+    """An engine for trying the bot in the terminal: bookings go to a throwaway in-memory database.
+
+    `llm`: answer with the configured model (`[llm]`), as the server would; offline otherwise.
+    """
     from bot.db import DbStates, Storage, make_engine
     from bot.engine import Engine
     from bot.reservations import Bookings
+    from skills import SKILLS
 
+    skills = SKILLS
+    if llm:
+        from bot.llm import with_model
+        from bot.llm.model import configuration_problem
+
+        problem = configuration_problem(settings.llm)
+        if problem:
+            raise SystemExit(f"--llm을 쓰려면 config.toml의 [llm]을 설정해 주세요: {problem} (docs/llm.md)")
+        skills, _ = with_model(SKILLS, settings.llm, **({"history": history} if history else {}))
     storage = Storage(make_engine("sqlite://", settings.config_dir))
     bookings = Bookings(storage, kb.snapshot.knowledge.store.timezone)
-    return Engine(kb, settings.retrieval, states=DbStates(storage), bookings=bookings)
+    return Engine(kb, settings.retrieval, skills, states=DbStates(storage), bookings=bookings)
 
 
 def _print_problems(problems) -> None:  # type: ignore[no-untyped-def]
@@ -98,7 +111,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print("질문을 적어 주세요. 예: danggol ask \"주차 되나요?\"", file=sys.stderr)
         return 2
     kb = _knowledge_base(settings)
-    engine = _trial_engine(settings, kb)
+    engine = _trial_engine(settings, kb, llm=args.llm)
 
     async def run() -> None:
         for n, q in enumerate(questions):
@@ -123,7 +136,12 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     kb = _knowledge_base(settings)
-    engine = _trial_engine(settings, kb)
+    said: list[tuple[str, str]] = []  # the conversation so far, for the model's memory
+
+    async def history(turn: Turn, limit: int) -> list[tuple[str, str]]:
+        return said[-limit:]
+
+    engine = _trial_engine(settings, kb, llm=args.llm, history=history)
     now = _now(args.now)
     store = kb.snapshot.knowledge.store
     print(f"{store.name} 챗봇과 대화해요. 끝내려면 '끝' 또는 Ctrl+D를 눌러 주세요.\n")
@@ -141,6 +159,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if line.strip() in ("끝", "exit", "quit"):
                 return
             reply = await engine.respond(Turn(line, user_key="chat", channel="cli", now=now))
+            said.extend([("user", line), ("assistant", reply.text)])
             print(f"봇> {reply.text}")
             if reply.quick_replies:
                 print("    [" + "] [".join(q.label for q in reply.quick_replies) + "]")
@@ -166,7 +185,7 @@ def _bookings(settings: Settings):  # type: ignore[no-untyped-def]
     from bot.reservations import Bookings
 
     timezone = load_knowledge(settings.knowledge_dir).store.timezone
-    return Bookings(Storage(make_engine(settings.database.url, settings.config_dir)), timezone)
+    return Bookings(Storage(make_engine(settings.database.url, settings.config_dir, migrate=settings.database.auto_migrate)), timezone)
 
 
 def cmd_reservations(args: argparse.Namespace) -> int:
@@ -218,12 +237,196 @@ def cmd_staff(args: argparse.Namespace) -> int:
             print("두 비밀번호가 달라요. 다시 해 주세요.", file=sys.stderr)
             return 1
     try:
-        add_staff(Storage(make_engine(settings.database.url, settings.config_dir)), args.name, password)
+        add_staff(Storage(make_engine(settings.database.url, settings.config_dir, migrate=settings.database.auto_migrate)), args.name, password)
     except AccountError as e:
         print(str(e), file=sys.stderr)
         return 1
     print(f"직원 '{args.name}' 계정을 만들었어요. /staff 에서 로그인하세요.")
     return 0
+
+
+def cmd_naver(args: argparse.Namespace) -> int:
+    """The TalkTalk persistent menu: set (the four usual entries), delete, or print without sending."""
+    import asyncio
+    import json
+
+    from bot.channels.naver import MENU, SendApi, persistent_menu
+
+    settings = _settings(args)
+    event = {"event": "persistentMenu", "menuContent": []} if args.delete else persistent_menu()
+    if args.print:
+        print(json.dumps(event, ensure_ascii=False, indent=2))
+        return 0
+    if not settings.naver.send_token.get_secret_value():
+        print("보내기 API 토큰이 없어요. DANGGOL_NAVER__SEND_TOKEN을 설정해 주세요 (docs/naver.md).", file=sys.stderr)
+        return 1
+
+    async def send() -> bool:
+        api = SendApi(settings.naver)
+        try:
+            result = await api.post(event)
+        finally:
+            await api.close()
+        if not result.ok:
+            print(f"네이버가 거절했어요: {result.code} {result.message}", file=sys.stderr)
+        return result.ok
+
+    if not asyncio.run(send()):
+        return 1
+    print("고정 메뉴를 지웠어요." if args.delete else "고정 메뉴를 설정했어요: " + ", ".join(label for label, _ in MENU))
+    return 0
+
+
+def _storage(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot.db import Storage, make_engine
+
+    return Storage(make_engine(settings.database.url, settings.config_dir, migrate=settings.database.auto_migrate))
+
+
+def _customer(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from bot.datacare import Customer
+
+    if args.conversation is not None:
+        return Customer(conversation_id=args.conversation)
+    if args.phone:
+        return Customer(phone=args.phone)
+    channel, _, key = args.user.partition(":")
+    if not channel or not key:
+        raise SystemExit(f"--user 값 '{args.user}'을(를) 읽을 수 없어요. kakao:사용자키처럼 채널과 키를 콜론으로 이어 적어 주세요.")
+    return Customer(channel=channel, user_key=key)
+
+
+def _found(data: dict) -> str:  # type: ignore[type-arg]
+    n_messages = sum(len(c["messages"]) for c in data["conversations"])
+    return f"대화 {len(data['conversations'])}개(메시지 {n_messages}개), 예약 {len(data['reservations'])}건, 프로필 {len(data['profiles'])}개"
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from bot.datacare import export_customer
+
+    data = export_customer(_storage(_settings(args)), customer=_customer(args))
+    if not (data["conversations"] or data["reservations"] or data["profiles"]):
+        print("이 손님의 데이터가 없어요.", file=sys.stderr)
+        return 1
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    if not args.output:
+        print(body)
+        return 0
+    try:
+        Path(args.output).write_text(body + "\n", encoding="utf-8")
+    except OSError as e:
+        print(f"'{args.output}'에 쓸 수 없어요: {e}", file=sys.stderr)
+        return 1
+    print(f"내보냈어요: {args.output} ({_found(data)})")
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from bot.datacare import export_customer, forget_customer
+
+    storage = _storage(_settings(args))
+    customer = _customer(args)
+    data = export_customer(storage, customer=customer)
+    if not (data["conversations"] or data["reservations"] or data["profiles"]):
+        print("이 손님의 데이터가 없어요.", file=sys.stderr)
+        return 1
+    now = datetime.now(UTC)
+    upcoming = sum(r["status"] == "confirmed" and datetime.fromisoformat(r["starts_at"]) > now for r in data["reservations"])
+    print(f"찾았어요: {_found(data)}")
+    print("대화·메시지·프로필은 지우고, 예약은 이름·전화번호·요청 사항을 지운 기록으로 남겨요.")
+    if upcoming:
+        print(f"아직 오지 않은 확정 예약 {upcoming}건은 취소돼요.")
+    if not args.yes:
+        try:
+            answer = input("정말 지울까요? 되돌릴 수 없어요. [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes", "예", "네", "ㅇ"):
+            print("지우지 않았어요.")
+            return 1
+    counts = forget_customer(storage, customer=customer)
+    print(f"지웠어요: 대화 {counts.conversations}개, 메시지 {counts.messages}개, 직원 연결 기록 {counts.handoffs}개, "
+          f"프로필 {counts.profiles}개, 예약 {counts.reservations}건 익명화 (그중 {counts.cancelled}건 취소)")
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from bot.datacare import run_retention
+
+    settings = _settings(args)
+    counts = run_retention(_storage(settings), settings=settings.retention)
+    keep = settings.retention
+
+    def days(n: int) -> str:
+        return f"{n}일" if n else "무기한"
+
+    print(f"보관 기간 정리를 마쳤어요 (메시지 {days(keep.message_days)}, 예약 {days(keep.reservation_days)} 보관).")
+    print(f"  메시지 {counts.messages}개 삭제, 끝난 직원 연결 기록 {counts.handoffs}개 삭제, 빈 대화 {counts.conversations}개 삭제, "
+          f"오래된 프로필 {counts.profiles}개 삭제, 예약 {counts.reservations}건 익명화, 지난 예약 칸 {counts.cells}개 정리, "
+          f"끝난 직원 세션 {counts.sessions}개 삭제")
+    return 0
+
+
+def cmd_db_copy(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.datacare import DataCareError, copy_database
+    from bot.db import make_engine
+    from bot.migrate import SchemaError
+
+    settings = _settings(args)
+    if args.source == args.target:
+        print("--from과 --to가 같아요. 다른 데이터베이스로 옮겨 주세요.", file=sys.stderr)
+        return 2
+    migrate = settings.database.auto_migrate
+    try:
+        counts = copy_database(source=make_engine(args.source, settings.config_dir, migrate=migrate),
+                               target=make_engine(args.target, settings.config_dir, migrate=migrate))
+    except (DataCareError, SchemaError) as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    except SQLAlchemyError as e:
+        print(f"데이터베이스 작업이 실패했어요 (옮길 곳은 그대로예요): {e.__class__.__name__}: {str(e).splitlines()[0]}", file=sys.stderr)
+        return 1
+    print("옮겼어요: " + ", ".join(f"{name} {n}줄" for name, n in counts.items()))
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.db import connect
+    from bot.migrate import SchemaError, current, head, is_legacy, upgrade
+
+    settings = _settings(args)
+    engine = connect(settings.database.url, settings.config_dir)
+    print(f"데이터베이스: {engine.url.render_as_string(hide_password=True)}")
+    try:
+        if args.action == "upgrade":
+            done = upgrade(engine)
+            if done.before == done.after:
+                print(f"이미 최신이에요: 리비전 {done.after}")
+                return 0
+            before = f"{done.stamped} (마이그레이션 전에 만든 데이터베이스로 보고 표시했어요)" if done.stamped else done.before or "없음 (빈 데이터베이스)"
+            print(f"이전 리비전: {before}")
+            print(f"지금 리비전: {done.after} (최신)")
+            return 0
+        found, newest = current(engine), head()
+        if found == newest:
+            print(f"지금 리비전: {found} (최신)")
+        elif found is None and is_legacy(engine):
+            print(f"지금 리비전: 없음 (마이그레이션 전에 만든 데이터베이스). 최신은 {newest}: `danggol db upgrade`로 올려 주세요.")
+        else:
+            print(f"지금 리비전: {found or '없음'}. 최신은 {newest}: `danggol db upgrade`로 올려 주세요.")
+        return 0
+    except SchemaError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    except SQLAlchemyError as e:
+        print(f"데이터베이스를 열 수 없어요: {e.__class__.__name__}: {str(e).splitlines()[0]}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -252,9 +455,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--now", help="이 시각에 물어본 것처럼 답해요 (예: 2026-11-24T14:00, 매장 시간대)")
     p.add_argument("--json", action="store_true", help="JSON 한 줄로 출력해요")
     p.add_argument("--batch", metavar="FILE", help="한 줄에 질문 하나씩 적은 파일")
+    p.add_argument("--llm", action="store_true", help="설정한 언어 모델로 답해요 (config.toml [llm])")
     p.set_defaults(func=cmd_ask)
     p = with_knowledge(sub.add_parser("chat", help="터미널에서 봇과 대화해요"))
     p.add_argument("--now")
+    p.add_argument("--llm", action="store_true", help="설정한 언어 모델로 답해요 (config.toml [llm])")
     p.set_defaults(func=cmd_chat)
     p = with_knowledge(sub.add_parser("reindex", help="검색 색인을 다시 만들어요 (바뀐 것만)"))
     p.set_defaults(func=cmd_reindex)
@@ -272,6 +477,35 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("name")
     add.add_argument("--password-stdin", action="store_true", help="비밀번호를 표준 입력 한 줄로 받아요 (스크립트용)")
     p.set_defaults(func=cmd_staff)
+    p = sub.add_parser("naver", help="네이버 톡톡 설정 (고정 메뉴)")
+    naver_actions = p.add_subparsers(dest="action", required=True)
+    menu = naver_actions.add_parser("menu", help="채팅창 아래 고정 메뉴를 설정해요 (메뉴 보기, 예약하기, 영업시간, 직원 연결)")
+    menu.add_argument("--delete", action="store_true", help="고정 메뉴를 지워요")
+    menu.add_argument("--print", action="store_true", help="보내지 않고 JSON만 보여 줘요")
+    p.set_defaults(func=cmd_naver)
+    for name, help_text in (("export", "손님 한 명의 데이터를 JSON으로 내보내요 (열람 요청)"),
+                            ("forget", "손님 한 명의 데이터를 지워요 (삭제 요청)")):
+        p = sub.add_parser(name, help=help_text)
+        who = p.add_mutually_exclusive_group(required=True)
+        who.add_argument("--conversation", type=int, metavar="ID", help="대화 번호 (직원 화면의 대화)")
+        who.add_argument("--user", metavar="CHANNEL:KEY", help="채널과 사용자 키 (예: kakao:abc123)")
+        who.add_argument("--phone", metavar="010-...", help="예약할 때 남긴 전화번호")
+        if name == "export":
+            p.add_argument("-o", "--output", metavar="FILE", help="화면 대신 이 파일에 써요")
+            p.set_defaults(func=cmd_export)
+        else:
+            p.add_argument("--yes", action="store_true", help="확인 질문 없이 지워요")
+            p.set_defaults(func=cmd_forget)
+    p = sub.add_parser("retention", help="보관 기간이 지난 데이터를 지금 정리해요 (서버는 하루 한 번 스스로 해요)")
+    p.set_defaults(func=cmd_retention)
+    p = sub.add_parser("db", help="데이터베이스 관리")
+    db_actions = p.add_subparsers(dest="action", required=True)
+    copy = db_actions.add_parser("copy", help="모든 데이터를 다른 데이터베이스로 옮겨요 (예: SQLite → PostgreSQL)")
+    copy.add_argument("--from", dest="source", required=True, metavar="URL", help="원래 데이터베이스 (예: sqlite:///var/danggol.db)")
+    copy.add_argument("--to", dest="target", required=True, metavar="URL", help="빈 새 데이터베이스 (예: postgresql+psycopg://danggol@localhost/danggol)")
+    copy.set_defaults(func=cmd_db_copy)
+    db_actions.add_parser("upgrade", help="스키마를 최신 리비전으로 올려요 (데이터는 그대로 둬요)").set_defaults(func=cmd_db)
+    db_actions.add_parser("current", help="데이터베이스의 지금 리비전을 보여 줘요").set_defaults(func=cmd_db)
     p = with_knowledge(sub.add_parser("serve", help="서버를 시작해요"))
     p.add_argument("--host")
     p.add_argument("--port", type=int)
@@ -280,8 +514,8 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `danggol ask ... | head` ends quietly
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.command != "serve" else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if args.command != "serve":  # serve sets up its own logging (JSON by default) once its settings are read: bot/logs.py
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     for noisy in ("chromadb", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return int(args.func(args) or 0)

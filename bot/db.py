@@ -7,7 +7,11 @@ short; the async channel code runs them in a worker thread so the event loop nev
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+import hashlib
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint, event, func, insert, update
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint, delete, event, func, insert, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +27,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from bot.messages import Turn
+from bot.migrate import check, upgrade
 from bot.state import ConversationState
 
 T = TypeVar("T")
@@ -30,6 +35,29 @@ T = TypeVar("T")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Outbound:
+    message_id: int
+    handoff_started: bool  # this answer handed a chat that was with the bot to staff
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An Outbox row a restart takes over."""
+
+    id: int
+    conversation_id: int
+    channel: str
+    user_key: str
+    question: str
+    target: str
+    payload: dict[str, Any] | None
+    status: str
+    attempts: int
+    error: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -126,6 +154,46 @@ class ReservationEvent(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class CustomerProfile(SQLModel, table=True):
+    """What a customer agreed to share through a channel (TalkTalk's profile API); deleted when they withdraw."""
+
+    __table_args__ = (UniqueConstraint("channel", "user_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    user_key: str = Field(index=True, max_length=200)
+    nickname: str | None = Field(default=None, max_length=100)
+    cellphone: str | None = Field(default=None, max_length=20)
+    address: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class LlmUsage(SQLModel, table=True):
+    """Model use per calendar month (store time), shared by every server process: the token budget."""
+
+    month: str = Field(primary_key=True, max_length=7)  # 2026-11
+    tokens: int = 0
+    calls: int = 0
+    fallbacks: int = 0  # answers where the offline answer went out instead of the model's
+
+
+class Outbox(SQLModel, table=True):
+    """An answer promised to a customer and not yet handed to the channel (a Kakao callback, TalkTalk
+    sends). Written before the promise is made, so a crash leaves a row that the next start retries
+    or marks failed: a customer is never left waiting in silence."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    channel: str = Field(max_length=20)
+    user_key: str = Field(max_length=200)
+    question: str = ""  # what the customer asked, to answer again after a crash
+    target: str = Field(default="", max_length=1000)  # the Kakao callback URL
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))  # the answer, once made
+    status: str = Field(default="pending", index=True, max_length=10)  # pending, sent, failed
+    attempts: int = 0
+    error: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class StaffUser(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True, unique=True, max_length=60)
@@ -146,8 +214,18 @@ class StaffSession(SQLModel, table=True):
     revoked: bool = False
 
 
-def make_engine(url: str, base_dir: Path) -> SqlEngine:
-    """An engine for `url`; a relative SQLite path is relative to `base_dir` and its folder is made."""
+def make_engine(url: str, base_dir: Path, *, migrate: bool = True) -> SqlEngine:
+    """An engine for `url` on the newest schema: upgraded now (`migrate`), or checked (SchemaError if behind)."""
+    engine = connect(url, base_dir)
+    if migrate or url in ("sqlite://", "sqlite:///:memory:"):  # a new in-memory database has nothing to keep
+        upgrade(engine)
+    else:
+        check(engine)
+    return engine
+
+
+def connect(url: str, base_dir: Path) -> SqlEngine:
+    """An engine for `url`, schema untouched; a relative SQLite path is relative to `base_dir` and its folder is made."""
     if url in ("sqlite://", "sqlite:///:memory:"):
         # One shared in-memory database: the terminal's ask and chat try bookings without keeping them.
         engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
@@ -162,14 +240,41 @@ def make_engine(url: str, base_dir: Path) -> SqlEngine:
         def _pragmas(conn, _record):  # type: ignore[no-untyped-def]
             # WAL lets readers (the console) run while the bot writes; NORMAL sync is safe with WAL.
             cur = conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
+            _wal(cur)
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    SQLModel.metadata.create_all(engine)
+        # Times without a zone (messages, handoffs, sessions) are UTC: the session must say so, or a
+        # server whose default zone is Asia/Seoul would read them back nine hours off.
+        options = {"options": "-c timezone=UTC"} if url.startswith("postgresql") else {}
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=options)
     return engine
+
+
+def _wal(cur: Any) -> None:
+    """Switch a new SQLite file to WAL. Two processes starting on a new file race here, and SQLite
+    answers "database is locked" at once (no busy wait) to the one that loses: retry for a while."""
+    for attempt in range(100):
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or attempt == 99:
+                raise
+            time.sleep(0.05)
+
+
+TURN_SLOTS = 10  # turns per process holding a PostgreSQL lock connection (pool: 10 + 20 overflow)
+
+
+def _try_lock(*, conn: Any, key: int) -> bool:
+    return bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
+
+
+def _unlock(*, conn: Any, key: int) -> None:
+    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
 
 
 def _pending(row: Any) -> ConversationState:
@@ -189,10 +294,41 @@ class Storage:
         # try): one database thread keeps them in a queue instead. PostgreSQL gets a small pool.
         workers = 1 if engine.dialect.name == "sqlite" else 8
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="danggol-db")
+        self._turn_slots = asyncio.Semaphore(TURN_SLOTS)
 
     async def call(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         """Run one storage operation off the event loop, on the database thread(s)."""
         return await asyncio.get_running_loop().run_in_executor(self._pool, partial(fn, **kwargs))
+
+    @property
+    def shared(self) -> bool:
+        """Whether other server processes may use this database too (PostgreSQL): then nothing
+        read from it may be cached, and one customer's turns are serialized in the database."""
+        return self.engine.dialect.name != "sqlite"
+
+    @contextlib.asynccontextmanager
+    async def user_lock(self, channel: str, user_key: str) -> AsyncIterator[None]:
+        """Hold one customer's turn against every other server process (a PostgreSQL advisory lock).
+
+        SQLite serves one process, whose engine already serializes a customer's turns. Waiting
+        polls `pg_try_advisory_lock` so no database thread ever blocks; at most `TURN_SLOTS` turns
+        per process hold a connection for their lock, so the pool always has room for their work.
+        """
+        if not self.shared:
+            yield
+            return
+        key = int.from_bytes(hashlib.blake2b(f"{channel}\x00{user_key}".encode(), digest_size=8).digest(), "big", signed=True)
+        async with self._turn_slots:
+            conn = await self.call(self.engine.connect)
+            try:
+                while not await self.call(_try_lock, conn=conn, key=key):
+                    await asyncio.sleep(0.005)
+                try:
+                    yield
+                finally:
+                    await self.call(_unlock, conn=conn, key=key)
+            finally:
+                await self.call(conn.close)
 
     # --- synchronous core --------------------------------------------------------------
     # The per-message paths use SQLAlchemy Core statements: the ORM's unit of work costs more
@@ -231,6 +367,9 @@ class Storage:
         with self.engine.begin() as conn:
             row = conn.execute(sa_select(conversations.c.handoff, conversations.c.awaiting, conversations.c.state)
                                .where(conversations.c.id == conversation_id)).first()
+            if row is None and self._ids.pop((channel, user_key), None) is not None:
+                # Deleted since its id was cached (bot/datacare.py: retention, `danggol forget`): start it anew.
+                return self.record_in(channel=channel, user_key=user_key, text=text, payload=payload)
             handoff = (row.handoff if row else None) or "bot"
             last = None
             if handoff != "bot":
@@ -241,19 +380,21 @@ class Storage:
         return Inbound(conversation_id, handoff, last if last is None or last.tzinfo else last.replace(tzinfo=UTC), _pending(row))
 
     def record_out(self, *, conversation_id: int, text: str, intent: str | None, payload: dict[str, Any] | None,
-                   handoff_reason: str | None = None, author: str = "bot", meta: dict[str, Any] | None = None) -> bool:
+                   handoff_reason: str | None = None, author: str = "bot", meta: dict[str, Any] | None = None,
+                   delivered: bool = True) -> Outbound:
         """Store the bot's answer (before it leaves); with `handoff_reason`, hand the chat to staff.
 
-        True when this answer started a new handoff (the chat was with the bot until now).
+        `delivered=False` for an answer that leaves later through a channel's push API: it is
+        marked delivered once the channel confirms, so a crash in between leaves a trace.
         """
         now = utcnow()
         conversations = Conversation.__table__  # type: ignore[attr-defined]
         with self.engine.begin() as conn:
-            conn.execute(insert(Message.__table__).values(  # type: ignore[attr-defined]
-                conversation_id=conversation_id, direction="out", author=author, delivered=True, text=text, intent=intent,
-                payload=payload, meta=meta, created_at=now))
+            message_id = int(conn.execute(insert(Message.__table__).values(  # type: ignore[attr-defined]
+                conversation_id=conversation_id, direction="out", author=author, delivered=delivered, text=text, intent=intent,
+                payload=payload, meta=meta, created_at=now)).inserted_primary_key[0])  # type: ignore[index]
             if handoff_reason is None:
-                return False
+                return Outbound(message_id, False)
             changed = conn.execute(
                 update(conversations).where((conversations.c.id == conversation_id) & (conversations.c.handoff == "bot"))
                 .values(updated_at=now, handoff="waiting", handoff_at=now, staff="", misses=0)
@@ -261,7 +402,42 @@ class Storage:
             if changed:
                 conn.execute(insert(Handoff.__table__).values(  # type: ignore[attr-defined]
                     conversation_id=conversation_id, reason=handoff_reason[:200], status="waiting", claimed_by="", created_at=now))
-        return bool(changed)
+        return Outbound(message_id, bool(changed))
+
+    def mark_delivered(self, *, message_id: int) -> None:
+        messages = Message.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            conn.execute(update(messages).where(messages.c.id == message_id).values(delivered=True))
+
+    def save_profile(self, *, channel: str, user_key: str, fields: dict[str, Any]) -> None:
+        """Merge what the customer agreed to share (only the fields given) into their profile."""
+        table = CustomerProfile.__table__  # type: ignore[attr-defined]
+        where = (table.c.channel == channel) & (table.c.user_key == user_key)
+        values = {k: v for k, v in fields.items() if k in ("nickname", "cellphone", "address")}
+        with self.engine.begin() as conn:
+            if conn.execute(update(table).where(where).values(**values, updated_at=utcnow())).rowcount == 0:
+                conn.execute(insert(table).values(channel=channel, user_key=user_key, updated_at=utcnow(), **values))
+
+    def withdraw_profile(self, *, channel: str, user_key: str, fields: list[str] | None = None) -> None:
+        """Forget what a customer no longer consents to share: the fields named, or everything."""
+        table = CustomerProfile.__table__  # type: ignore[attr-defined]
+        where = (table.c.channel == channel) & (table.c.user_key == user_key)
+        known = ("nickname", "cellphone", "address")
+        with self.engine.begin() as conn:
+            named = [f for f in (fields or []) if f in known]
+            if named and set(named) != set(known):
+                conn.execute(update(table).where(where).values(**{f: None for f in named}, updated_at=utcnow()))
+                row = conn.execute(sa_select(table.c.nickname, table.c.cellphone, table.c.address).where(where)).first()
+                if row is not None and any(v is not None for v in row):
+                    return
+            conn.execute(delete(table).where(where))
+
+    def profile(self, *, channel: str, user_key: str) -> dict[str, Any] | None:
+        table = CustomerProfile.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
+            row = conn.execute(sa_select(table.c.nickname, table.c.cellphone, table.c.address)
+                               .where((table.c.channel == channel) & (table.c.user_key == user_key))).first()
+        return None if row is None else {"nickname": row.nickname, "cellphone": row.cellphone, "address": row.address}
 
     def load_state(self, *, channel: str, user_key: str) -> ConversationState:
         table = Conversation.__table__  # type: ignore[attr-defined]
@@ -275,6 +451,64 @@ class Storage:
         with self.engine.begin() as conn:
             conn.execute(update(table).where(table.c.id == conversation_id).values(
                 awaiting=state.awaiting, state=state.data if state.awaiting else {}))
+
+    def outbox_open(self, *, conversation_id: int, channel: str, user_key: str, question: str, target: str = "") -> int:
+        table = Outbox.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            return int(conn.execute(insert(table).values(
+                conversation_id=conversation_id, channel=channel, user_key=user_key, question=question[:1000], target=target[:1000],
+                payload=None, status="pending", attempts=0, error="", created_at=utcnow())).inserted_primary_key[0])  # type: ignore[index]
+
+    def outbox_fill(self, *, outbox_id: int, payload: dict[str, Any]) -> None:
+        table = Outbox.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            conn.execute(update(table).where(table.c.id == outbox_id).values(payload=payload))
+
+    def outbox_close(self, *, outbox_id: int, ok: bool, error: str = "") -> None:
+        table = Outbox.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            conn.execute(update(table).where(table.c.id == outbox_id).values(
+                status="sent" if ok else "failed", error=error[:200], attempts=table.c.attempts + 1))
+
+    def outbox_pending(self, *, channel: str) -> list[Any]:
+        """Promises a crash interrupted, oldest first; taken over by the caller (marked as one more attempt)."""
+        table = Outbox.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            rows = conn.execute(sa_select(table).where((table.c.channel == channel) & (table.c.status == "pending"))
+                                .order_by(table.c.id)).all()
+            if rows:
+                conn.execute(update(table).where(table.c.id.in_([r.id for r in rows])).values(attempts=table.c.attempts + 1))
+        return [Pending(**{**r._mapping, "created_at": r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=UTC)})
+                for r in rows]
+
+    def llm_spent(self, *, month: str) -> int:
+        table = LlmUsage.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa_select(table.c.tokens).where(table.c.month == month)).scalar() or 0)
+
+    def llm_add(self, *, month: str, tokens: int, fallback: bool) -> None:
+        """Count one model call (or one fallback); an increment in SQL, so processes never lose each other's counts."""
+        table = LlmUsage.__table__  # type: ignore[attr-defined]
+        values = {"tokens": table.c.tokens + tokens, "calls": table.c.calls + (0 if fallback else 1),
+                  "fallbacks": table.c.fallbacks + (1 if fallback else 0)}
+        with self.engine.begin() as conn:
+            if conn.execute(update(table).where(table.c.month == month).values(**values)).rowcount:
+                return
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(table).values(month=month, tokens=tokens, calls=0 if fallback else 1, fallbacks=1 if fallback else 0))
+            except IntegrityError:
+                conn.execute(update(table).where(table.c.month == month).values(**values))
+
+    def recent(self, *, channel: str, user_key: str, limit: int) -> list[tuple[str, str, str]]:
+        """The last `limit` messages of a chat as (direction, author, text), oldest first."""
+        conversations, messages = Conversation.__table__, Message.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa_select(messages.c.direction, messages.c.author, messages.c.text)
+                                .join(conversations, conversations.c.id == messages.c.conversation_id)
+                                .where((conversations.c.channel == channel) & (conversations.c.user_key == user_key))
+                                .order_by(messages.c.id.desc()).limit(limit)).all()
+        return [(r.direction, r.author, r.text) for r in reversed(rows)]
 
     def messages(self, *, channel: str, user_key: str) -> list[Message]:
         with Session(self.engine) as session:
@@ -295,7 +529,10 @@ class DbStates:
 
     def prime(self, turn: Turn, state: ConversationState) -> None:
         """A state read with the inbound message (one database trip instead of two); used by this
-        turn's `load` unless a state was saved for the user in between."""
+        turn's `load` unless a state was saved for the user in between. Not on a shared database:
+        another process may change it before this turn holds the customer's lock."""
+        if self.storage.shared:
+            return
         self._primed[id(turn)] = (self._version.get((turn.channel, turn.user_key), 0), state)
 
     async def load(self, turn: Turn) -> ConversationState:
@@ -304,7 +541,7 @@ class DbStates:
         if primed is not None and primed[0] == self._version.get(key, 0):
             self._empty.add(key) if primed[1].awaiting is None else self._empty.discard(key)
             return primed[1]
-        if key in self._empty:
+        if key in self._empty and not self.storage.shared:
             # Known to have nothing pending: every state write for this chat goes through here, so
             # the database cannot say otherwise (a second server process would; see docs/decisions.md).
             return ConversationState()
@@ -314,7 +551,7 @@ class DbStates:
 
     async def save(self, turn: Turn, state: ConversationState) -> None:
         key = (turn.channel, turn.user_key)
-        if state.awaiting is None and key in self._empty:
+        if state.awaiting is None and key in self._empty and not self.storage.shared:
             return  # nothing pending before or after: most turns need no write
         self._version[key] = self._version.get(key, 0) + 1
         if len(self._version) > 100_000:

@@ -8,12 +8,16 @@ channel: a failure becomes a polite Korean answer and a log line.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 
+from bot import metrics
+from bot.josa import josa
 from bot.kb.base import KnowledgeBase
 from bot.kb.schedule import local_now
 from bot.messages import QuickReply, Reply, Turn
@@ -21,11 +25,16 @@ from bot.reservations import Bookings
 from bot.settings import RetrievalSettings
 from bot.state import ConversationState, StateStore
 from skills import SKILLS
-from skills.base import Context, Skill
+from skills.base import BOOK_QR, HOURS_QR, MENU_QR, RECOMMEND_QR, Context, Skill
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 1000  # longer messages are cut before analysis; nobody asks a question in 5 pages
 STATE_TTL = timedelta(minutes=30)
+
+
+@contextlib.asynccontextmanager
+async def _no_lock(channel: str, user_key: str) -> AsyncIterator[None]:
+    yield
 
 
 class MemoryStates:
@@ -48,6 +57,7 @@ class Engine:
         states: StateStore | None = None,
         clock: Callable[[], datetime] | None = None,
         bookings: Bookings | None = None,
+        turn_lock: Callable[[str, str], AbstractAsyncContextManager[None]] | None = None,
     ):
         self.kb = kb
         self.bookings = bookings
@@ -55,6 +65,7 @@ class Engine:
         self.retrieval = retrieval
         self.skills = skills
         self.states = states or MemoryStates()
+        self.turn_lock = turn_lock or _no_lock  # across processes: Storage.user_lock
         # One lock per user while any of their turns is running or waiting; gone with the last one.
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -68,11 +79,12 @@ class Engine:
         lock = self._locks.get(key)
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
-        async with lock:
+        async with lock, self.turn_lock(turn.channel, turn.user_key):
             try:
                 return await self._respond(turn, fast_only)
             except Exception:
                 log.exception("engine failed on a turn from %s/%s", turn.channel, turn.user_key)
+                metrics.ENGINE_ERRORS.inc()
                 return Reply(
                     "unknown",
                     ["죄송해요, 잠시 문제가 생겨서 답을 드리지 못했어요. 잠시 후 다시 물어봐 주시거나 직원 연결을 눌러 주세요."],
@@ -103,6 +115,7 @@ class Engine:
                 log.debug("%s answered in %.1f ms", skill.name, (time.perf_counter() - t0) * 1000)
                 break
         assert reply is not None, "the fallback skill always answers"
+        metrics.answered(turn.channel, reply.intent)
         waiting = next((s for s in self.skills if s.name == state.awaiting), None)
         if waiting is not None and skill is not waiting and getattr(waiting, "resume", None) and not reply.escalate:
             # An unrelated question in the middle of a flow (a booking): answer it, keep the flow
@@ -112,6 +125,13 @@ class Engine:
         new_state = {**reply.state, "_at": now.isoformat()} if reply.awaiting else {}
         await self.states.save(turn, ConversationState(reply.awaiting, new_state))
         return reply
+
+    def welcome(self) -> Reply:
+        """The first words when a customer opens the chat: the owner's greeting and the usual next steps."""
+        store = self.kb.snapshot.knowledge.store
+        greeting = store.greeting or f"안녕하세요, {josa(store.name, '이에요')}!"
+        return Reply("smalltalk", [f"{greeting} 메뉴, 영업시간, 예약 등 궁금한 걸 편하게 물어봐 주세요."],
+                     quick_replies=[MENU_QR, RECOMMEND_QR, HOURS_QR, BOOK_QR])
 
     def _order(self, awaiting: str | None) -> list[Skill]:
         if awaiting is None:

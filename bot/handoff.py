@@ -18,6 +18,7 @@ import httpx
 from sqlalchemy import insert, update
 from sqlalchemy import select as sa_select
 
+from bot import metrics
 from bot.db import Conversation, Handoff, Inbound, Message, Storage, utcnow
 from bot.messages import QuickReply, Reply
 from bot.settings import HandoffSettings
@@ -79,6 +80,18 @@ class Handoffs:
         """waiting → human (or a colleague takes over a claimed chat)."""
         return self._move(conversation_id, "human", staff=staff, only_from=("waiting", "human"))
 
+    def taken_elsewhere_sync(self, conversation_id: int, staff: str, reason: str) -> bool:
+        """A person took the chat outside Danggol (TalkTalk's Partner Center): bot → human, shown in the queue."""
+        table, handoffs = Conversation.__table__, Handoff.__table__  # type: ignore[attr-defined]
+        now = utcnow()
+        with self.storage.engine.begin() as conn:
+            moved = conn.execute(update(table).where((table.c.id == conversation_id) & (table.c.handoff == "bot"))
+                                 .values(handoff="human", handoff_at=now, staff=staff[:60], updated_at=now, misses=0)).rowcount
+            if moved:
+                conn.execute(insert(handoffs).values(conversation_id=conversation_id, reason=reason[:200], status="claimed",
+                                                     claimed_by=staff[:60], created_at=now))
+        return bool(moved)
+
     def release_sync(self, conversation_id: int, staff: str = "", note: str = RETURN_TEXT) -> bool:
         """Back to the bot (resolved or returned); the customer hears it with their next answer."""
         return self._move(conversation_id, "bot", staff="", note=note, only_from=("waiting", "human"))
@@ -101,7 +114,8 @@ class Handoffs:
         messages = Message.__table__  # type: ignore[attr-defined]
         with self.storage.engine.begin() as conn:
             rows = conn.execute(sa_select(messages.c.id, messages.c.text).where(
-                (messages.c.conversation_id == conversation_id) & (messages.c.delivered.is_(False))).order_by(messages.c.id)).all()
+                (messages.c.conversation_id == conversation_id) & (messages.c.delivered.is_(False))
+                & messages.c.author.like("staff:%")).order_by(messages.c.id)).all()
             if rows:
                 conn.execute(update(messages).where(messages.c.id.in_([r.id for r in rows])).values(delivered=True))
         return [r.text for r in rows]
@@ -130,8 +144,8 @@ class Handoffs:
     async def after(self, conversation_id: int, reply: Reply, question: str) -> Reply:
         """Count misses; the Nth unknown answer in a row to a real question becomes a handoff."""
         missed = reply.intent == "unknown" and not reply.escalate and bool(question.strip())
-        if not missed and conversation_id not in self._missing:
-            return reply  # the usual case: nothing to count, nothing to reset, no write
+        if not missed and conversation_id not in self._missing and not self.storage.shared:
+            return reply  # the usual case: nothing to count, nothing to reset, no write (one process only)
         misses = await self.storage.call(self.miss_sync, conversation_id=conversation_id, missed=missed)
         self._missing.add(conversation_id) if misses else self._missing.discard(conversation_id)
         if missed and misses >= self.settings.misses_before_handoff:
@@ -140,6 +154,7 @@ class Handoffs:
 
     def notify(self, *, channel: str, user_key: str, reason: str) -> None:
         """Tell staff of a new handoff: a JSON POST that Slack (`text`) and Discord (`content`) both accept."""
+        metrics.HANDOFFS.labels(channel).inc()  # channels call this exactly when a handoff starts
         url = self.settings.webhook_url
         if not url:
             return

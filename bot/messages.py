@@ -72,6 +72,7 @@ class Reply:
     card_texts: list[str] | None = None  # shorter texts for channels that show the cards (the cards carry the rest)
     awaiting: str | None = None  # the skill that expects the next message, if any
     state: dict[str, Any] = field(default_factory=dict)  # that skill's memory for the next turn
+    ask: Literal["date", "time"] | None = None  # the answer asks for a date or time: channels with pickers offer one
 
     @property
     def text(self) -> str:

@@ -17,15 +17,20 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from bot.channels.kakao import KakaoChannel
+from bot.channels.naver import NaverChannel
+from bot.datacare import retention_loop
 from bot.db import DbStates, Storage, make_engine
 from bot.engine import Engine
 from bot.handoff import Handoffs
+from bot.health import Readiness
 from bot.kb.base import KnowledgeBase
+from bot.llm import StoredHistory, StoredUsage, with_model
 from bot.messages import Turn
+from bot.metrics import CONTENT_TYPE, RequestMetrics, exposition
 from bot.reservations import Bookings
 from bot.settings import Settings
 from bot.staff.routes import StaffConsole
@@ -53,9 +58,10 @@ class AskResponse(BaseModel):
 
 def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Callable[[], datetime] | None = None) -> FastAPI:
     """The application; tests may replace `skills` (a deliberately slow one) and fix the `clock`."""
-    storage = Storage(make_engine(settings.database.url, settings.config_dir))
+    storage = Storage(make_engine(settings.database.url, settings.config_dir, migrate=settings.database.auto_migrate))
     handoffs = Handoffs(storage, settings.handoff)
     kakao = KakaoChannel(settings.kakao, storage, handoffs)
+    naver = NaverChannel(settings.naver, storage, handoffs)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -68,28 +74,41 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
         app.state.kb = kb
         bookings = Bookings(storage, kb.snapshot.knowledge.store.timezone)
         app.state.bookings = bookings
-        app.state.engine = kakao.engine = Engine(kb, settings.retrieval, skills, states=DbStates(storage), clock=clock,
-                                                 bookings=bookings)
+        used, app.state.llm = with_model(skills, settings.llm, history=StoredHistory(storage), usage=StoredUsage(storage))
+        app.state.engine = kakao.engine = naver.engine = Engine(kb, settings.retrieval, used, states=DbStates(storage), clock=clock,
+                                                                bookings=bookings, turn_lock=storage.user_lock)
         stop = asyncio.Event()
         watcher = asyncio.create_task(_watch(kb, settings, stop)) if settings.reload.enabled else None
+        retention = asyncio.create_task(retention_loop(storage, settings, stop))
+        recovery = asyncio.create_task(_recover(kakao, naver))  # answers a crash interrupted
         log.info("ready: %s", kb.snapshot.knowledge.store.name)
         try:
             yield
         finally:
             stop.set()
+            retention.cancel()
+            recovery.cancel()
             if watcher:
                 watcher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await watcher
             await kakao.close()
+            await naver.close()
             await handoffs.close()
 
     app = FastAPI(title="Danggol", version="0.1.0", lifespan=lifespan)
+    app.add_middleware(RequestMetrics, kakao_path=settings.kakao.path)
+    readiness = Readiness(storage)
     app.state.storage = storage
     app.state.handoffs = handoffs
+    app.state.channels = {"kakao": kakao, "naver": naver}
     if settings.kakao.enabled:
         app.include_router(kakao.router())
-    install_console(app, StaffConsole(storage, handoffs, channels={"kakao": kakao}))
+    if settings.naver.enabled:
+        if not settings.naver.path_secret.get_secret_value():
+            log.error("naver.enabled is true but naver.path_secret is empty: the TalkTalk webhook stays off")
+        app.include_router(naver.router())
+    install_console(app, StaffConsole(storage, handoffs, channels={"kakao": kakao, "naver": naver}))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -111,6 +130,16 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
             },
         }
 
+    @app.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        """Readiness (for a load balancer): 503 names the failing check; /healthz stays liveness only."""
+        ready, checks = await readiness.check(getattr(request.app.state, "kb", None))
+        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(exposition(), media_type=CONTENT_TYPE)
+
     @app.post("/api/ask", response_model=AskResponse)
     async def ask(body: AskRequest, engine: Annotated[Engine, Depends(_engine)]) -> AskResponse:
         turn = Turn(body.question, user_key=body.user or f"web-{uuid.uuid4().hex}", channel="web", now=body.now)
@@ -122,6 +151,14 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
 
 def _engine(request: Request) -> Engine:
     return request.app.state.engine  # type: ignore[no-any-return]
+
+
+async def _recover(*channels: Any) -> None:
+    for channel in channels:
+        try:
+            await channel.recover()
+        except Exception:
+            log.exception("recovering undelivered answers failed for %s", type(channel).__name__)
 
 
 async def _watch(kb: KnowledgeBase, settings: Settings, stop: asyncio.Event) -> None:
@@ -145,6 +182,8 @@ def insecure_exposure(settings: Settings) -> str | None:
         return None
     if settings.kakao.enabled and not settings.kakao.secret.get_secret_value():
         return "카카오 스킬 비밀값(kakao.secret)이 없어요"
+    if settings.naver.enabled and len(settings.naver.path_secret.get_secret_value()) < 16:
+        return "톡톡 웹훅 비밀 경로(naver.path_secret)가 없거나 16자보다 짧아요"
     return None
 
 
@@ -173,6 +212,10 @@ def serve(settings: Settings) -> int:
         print(f"{settings.server.host}에서 서버를 열 수 없어요: {problem}. DANGGOL_KAKAO__SECRET을 설정하거나, "
               "정말 괜찮다면 server.allow_insecure = true로 시작해 주세요.", file=sys.stderr)
         return 2
+    from bot.logs import install
+
+    install(settings.server.log_format, settings.server.log_level, secrets=(settings.naver.path_secret.get_secret_value(),))
     app = create_app(settings)
-    uvicorn.run(app, host=settings.server.host, port=settings.server.port, log_level=settings.server.log_level)
+    # log_config=None: uvicorn adds no handlers of its own; its loggers (access log included) reach ours.
+    uvicorn.run(app, host=settings.server.host, port=settings.server.port, log_level=settings.server.log_level, log_config=None)
     return 0

@@ -28,12 +28,14 @@ class StoreSettings(BaseModel):
 
 class DatabaseSettings(BaseModel):
     url: str = "sqlite:///var/danggol.db"
+    auto_migrate: bool = True
 
 
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "info"
+    log_format: Literal["json", "text"] = "json"
     allow_insecure: bool = False
 
 
@@ -65,11 +67,15 @@ class LLMSettings(BaseModel):
     model: str = ""
     base_url: str = ""
     api_key_env: str = "DANGGOL_LLM_API_KEY"
-    embeddings: str = ""
-    timeout_s: float = Field(default=3.0, gt=0)
+    timeout_s: float = Field(default=10.0, gt=0, le=50)
     max_retries: int = Field(default=0, ge=0, le=3)
     temperature: float = Field(default=0.3, ge=0.0, le=2.0)
     max_tokens: int = Field(default=400, ge=16)
+    max_tool_rounds: int = Field(default=3, ge=1, le=6)
+    memory_turns: int = Field(default=6, ge=0, le=30)
+    breaker_failures: int = Field(default=3, ge=1)
+    breaker_cooldown_s: float = Field(default=60.0, gt=0)
+    monthly_token_budget: int = Field(default=0, ge=0)
 
 
 class KakaoSettings(BaseModel):
@@ -89,10 +95,29 @@ class KakaoSettings(BaseModel):
     event_rest_key: SecretStr = SecretStr("")
 
 
+NAVER_NETWORKS = ["211.249.40.0/27", "211.249.68.0/27", "220.230.168.0/27"]
+
+
 class NaverSettings(BaseModel):
     enabled: bool = False
     path_secret: SecretStr = SecretStr("")
     send_token: SecretStr = SecretStr("")
+    api_url: str = "https://gw.talk.naver.com/chatbot/v1/event"
+    reply_within_s: float = Field(default=2.0, gt=0, le=4.0)
+    send_timeout_s: float = Field(default=10.0, gt=0, le=30)
+    send_retries: int = Field(default=2, ge=0, le=5)
+    max_sends_per_3s: int = Field(default=25, ge=1, le=29)
+    handover: bool = True
+    check_source_ip: bool = False
+    source_networks: list[str] = NAVER_NETWORKS
+    client_ip_header: str = ""
+    max_body_bytes: int = Field(default=65536, ge=1024)
+
+
+class RetentionSettings(BaseModel):
+    message_days: int = Field(default=365, ge=0, le=36500)
+    reservation_days: int = Field(default=90, ge=0, le=36500)
+    interval_hours: float = Field(default=24.0, ge=0.1, le=24 * 30)
 
 
 class Settings(BaseSettings):
@@ -111,6 +136,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     kakao: KakaoSettings = KakaoSettings()
     naver: NaverSettings = NaverSettings()
+    retention: RetentionSettings = RetentionSettings()
 
     config_dir: Path = ROOT
 

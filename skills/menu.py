@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from pathlib import Path
 
 from bot.josa import josa
+from bot.kb.menu_match import Kind, Mention, common_foods
 from bot.kb.records import MenuItem
-from bot.kb.text import compact
+from bot.kb.text import clean, compact
 from bot.messages import Card, QuickReply, Reply, Source, Turn, won
-from skills.base import RECOMMEND_QR, STAFF_QR, Context
+from skills.base import MENU_QR, RECOMMEND_QR, STAFF_QR, Context
 
-FOODS_FILE = Path(__file__).resolve().parent.parent / "bot" / "kb" / "foods.txt"
 PRICE = re.compile(r"얼마|가격|금액|몇\s*원|값|비싸|싸요")
 SPICY = re.compile(r"맵|매워|매운|매콤|얼큰|맵기")
 INGREDIENT = re.compile(r"들어가|들어있|들어 있|들었|성분|재료|알레르기|알러지|넣|함유|포함")
@@ -33,15 +31,41 @@ PROPERTY_WORDS = frozenset(
     ["얼마", "가격", "금액", "값", "원", "성분", "재료", "알레르기", "들어가", "들어오", "들", "넣", "맛", "구성", "나오", "팔", "판매", "있", "되", "맵", "맵기", "달", "어떻", "메뉴", "하나", "한", "개", "잔", "조각", "지금", "아직", "주문", "먹", "마시", "크", "작", "양", "많", "종류", "안", "뭐", "오늘", "내일", "정말", "진짜", "들어있", "함유", "포함", "맞", "알러지", "어떻게", "혹시", "궁금", "그릇", "인분", "접시", "병", "컵", "판", "개", "잔", "조각", "땜", "때문"]
 )
 NUT_ALLERGENS = {"땅콩", "호두", "잣", "아몬드", "피스타치오", "캐슈넛", "헤이즐넛", "마카다미아"}
+# Asking what there is of a kind: "찌개 종류 뭐 있어요?", "국수는 어떤 거 있어요?", "라떼 메뉴 알려 주세요".
+# A bare 있어요 is not one: "찌개 포장 돼요?" and "라면 있어요?" ask about something else.
+LIST_KIND = re.compile(
+    r"뭐\s*뭐|뭐\s*(가\s*)?있|뭐\s*(팔|파)|무엇이\s*있|무슨\s*[가-힣]*\s*(있|팔|파)|어떤\s*[가-힣]*\s*(있|팔|파)|어떤\s*(거|게|것|메뉴|종류)|"
+    r"종류\s*(가|는|도|좀)?\s*(뭐|뭣|무엇|어떻|어떤|몇|다|알려|보여|있|궁금|많)|몇\s*가지|(메뉴|목록|리스트|가격표?|메뉴판)\s*(좀\s*)?(다\s*)?(보여|알려|궁금)"
+)
+# What is left of "찌개 있어요?", "커피 알려 주세요" or "국수 가격 얼마예요?" once the kind is taken
+# out: the message is the request.
+BARE_KIND_ASK = re.compile(
+    r"^(혹시|여기)?\s*(가격표?|값|금액)?\s*(은|이|도)?\s*(좀|다|전부)?\s*(있어요|있나요|있어|있죠|있을까요|있으세요|있습니까|"
+    r"팔아요|파나요|파세요|판매하나요|판매해요|얼마\S*|어떻게\s*(돼|되)\S*|(보여|알려)\s*(주세요|줘요|줘|주실래요|주실\s*수\s*있나요))\s*[?!.]*$"
+)
+# Wishes that pick some items of a kind (the spicy ones, the ones without milk): a recommendation,
+# or an FAQ, not the kind's whole list.
+PICKY = re.compile(r"비건|채식|카페인|달달|달콤|단\s*거|안\s*단|상큼|새콤|시원한|따뜻|따끈|담백|든든|가벼운|저렴|싼\s*거|인기|잘\s*나가|시그니처|대표|추천|신메뉴|새로|계절|한정|\d+\s*(원|천|만)|이하|미만|넘지")
+# Tags by which owners mark what they are proud of: a recommendation with nothing else to go on
+# leads with these. Each group counts once (인기 and 베스트 on one item are one mark).
+FAME_TAGS = (
+    re.compile(r"시그니(처|쳐)|대표|간판|signature", re.I),
+    re.compile(r"인기|베스트|best|hit|히트|잘\s*나가|스테디", re.I),
+    re.compile(r"추천|강추|pick", re.I),
+)
+# Items made for children (a "아이 메뉴" category, "어린이 돈가스"), unlike items merely tagged 아이
+# as fine for children; 아이스 is iced.
+FOR_CHILDREN = re.compile(r"(?<![가-힣])(아이(?!스)|어린이|키즈|유아|아기|애기|kids?|child)", re.I)
 
 
-@lru_cache(maxsize=1)
-def common_foods() -> frozenset[str]:
-    words = []
-    for line in FOODS_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            words += line.split()
-    return frozenset(words)
+def fame(item: MenuItem) -> int:
+    """How many kinds of pride (signature, popular, recommended) the owner's tags mark the item with."""
+    return sum(any(p.search(t) for t in item.tags) for p in FAME_TAGS)
+
+
+def for_children(item: MenuItem) -> bool:
+    """The item is a children's dish by its category or name, not just suitable for children."""
+    return bool(FOR_CHILDREN.search(item.category) or FOR_CHILDREN.search(item.name))
 
 
 def normalize_allergen(name: str) -> str:
@@ -113,6 +137,9 @@ class MenuSkill:
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         mentions = [m for m in ctx.mentions if m.score >= 0.5]
+        kinds = self._kinds_asked(ctx, mentions)
+        if kinds:
+            return None if self._faq_lists(ctx, kinds) else self._kind_menu(ctx, kinds)
         if not mentions:
             if ctx.has(LIST_MENU) and len(ctx.query.tokens) <= 4:
                 return self._whole_menu(ctx)
@@ -172,6 +199,68 @@ class MenuSkill:
         text = "저희 메뉴를 알려 드릴게요.\n" + "\n".join(lines)
         return Reply("menu", [text], [], quick_replies=[RECOMMEND_QR, STAFF_QR])
 
+    def _kinds_asked(self, ctx: Context, mentions: list[Mention]) -> list[Kind]:
+        """The kinds of item (찌개, 라떼) whose list the message asks for; [] when it asks something else."""
+        kinds = ctx.kb.menu.find_kinds(ctx.turn.text)
+        if not kinds:
+            return []
+        words = {k.word for k in kinds}
+        if any(m.span not in words for m in mentions):
+            return []  # "바닐라라떼 있어요?" names an item; "라면 종류 뭐 있어요?" names a kind
+        negated = [k for k in kinds if re.search(rf"{re.escape(k.word)}\S*\s*(말고|빼고|말구|외에|외엔|제외|아닌|아니고)", ctx.text)]
+        if negated:  # "커피 말고 뭐 있어요?" asks for everything else; "커피 말고 빵" for the 빵s
+            kinds = [k for k in kinds if k not in negated]
+            if not kinds:
+                hidden = {i for k in negated for i in k.items}
+                others = tuple(i for i in ctx.knowledge.menu if i not in hidden)
+                kinds = [Kind(", ".join(k.word for k in negated) + " 말고", "", others)] if others else []
+        rest = clean(ctx.text)
+        for word in sorted(words, key=len, reverse=True):
+            rest = re.sub(rf"{re.escape(word)}\s*(종류|메뉴|류)?\s*((은|는|이|가|도|요|랑|이랑|하고|과|와)(?![가-힣]))?", " ", rest)
+        # "라면 있어요?" and "순대 있어요?" ask about the item the name stands for (라면, 찹쌀순대);
+        # "라면 종류 뭐 있어요?" asks about the 라면s.
+        bare = not mentions and BARE_KIND_ASK.match(rest.strip())
+        if not (ctx.has(LIST_KIND) or bare):
+            return []
+        if ctx.has(PICKY) or ctx.has(SPICY) or asked_allergens(ctx.text):
+            return []  # "찌개 중에 안 매운 거 뭐 있어요?" wants some of them, not the list
+        return kinds
+
+    def _faq_lists(self, ctx: Context, kinds: list[Kind]) -> bool:
+        """True when the owner wrote the answer: an FAQ asking for this very list ("튀김은 어떤 종류가
+        있나요?"), not one that merely names the kind ("술 가져가도 되나요?")."""
+        faq = ctx.best_faq()
+        if faq is None:
+            return False
+        entry = next(f for f in ctx.knowledge.faqs if f.id == faq.id)
+        for question in (entry.id, *entry.aliases):
+            q = clean(question)
+            if re.search(r"종류|뭐|무엇|어떤|무슨|메뉴|가지", q) and any(re.search(rf"(?<![가-힣]){re.escape(k.word)}", q) for k in kinds):
+                return True
+        return False
+
+    def _kind_menu(self, ctx: Context, kinds: list[Kind]) -> Reply:
+        """The items of the kinds asked for, with prices, grouped by the menu's categories."""
+        items = list(dict.fromkeys(i for k in kinds for i in k.items))
+        sold = [i for i in items if i.available]
+        out = [i for i in items if not i.available]
+        what = ", ".join(k.label if k.label.startswith(k.word) and k.label.endswith("메뉴") else k.word for k in kinds)
+        lines = []
+        for category in dict.fromkeys(i.category for i in sold):
+            shown = ", ".join(f"{i.name} {won(i.price)}" if i.price is not None else i.name for i in sold if i.category == category)
+            lines.append(f"[{category or '메뉴'}] {shown}")
+        if sold:
+            intro = f"{josa(what, '은')} 이렇게 있어요." if what.endswith("메뉴") else f"{josa(what, '은')} 이런 메뉴가 있어요."
+        else:
+            intro = f"죄송해요, {josa(what, '은')} 지금 판매하는 메뉴가 없어요."
+        notes = [f"{josa(', '.join(i.name for i in out), '은')} 지금은 판매하지 않아요."] if out else []
+        text = "\n".join([intro, *lines, *notes])
+        quick = [RECOMMEND_QR, MENU_QR, STAFF_QR]
+        cards = [item_card(i) for i in sold]
+        # Channels that show cards get the short text only when every item fits in one carousel.
+        card_texts = [" ".join([intro, *notes])] if 0 < len(cards) <= 10 else None
+        return Reply("menu", [text], [Source("menu", i.name) for i in sold], cards=cards, quick_replies=quick, card_texts=card_texts)
+
     def _not_on_menu(self, ctx: Context) -> Reply | None:
         """"짜장면 팔아요?" in a cafe: say it is not on the menu, never pretend it is."""
         if not (ctx.has(SOLD) or ctx.has(PRICE)):
@@ -184,8 +273,8 @@ class MenuSkill:
         faq = ctx.best_faq()
         if faq is not None and set(faq.matched) - PROPERTY_WORDS:
             return None  # an FAQ explains more than "팔아요" (원두 판매, 오트 변경): not an unknown item
-        popular = [i for i in ctx.knowledge.menu if i.available and "인기" in i.tags][:3]
+        popular = sorted((i for i in ctx.knowledge.menu if i.available and fame(i) and not for_children(i)), key=lambda i: -fame(i))[:3]
         text = f"죄송해요, {josa(asked, '은')} 저희 메뉴에 없어요."
         if popular:
             text += " 대신 인기 메뉴로 " + josa(", ".join(i.name for i in popular), "이") + " 있어요."
-        return Reply("unknown", [text], quick_replies=[QuickReply("메뉴 보기", "메뉴 보여 주세요"), RECOMMEND_QR])
+        return Reply("unknown", [text], quick_replies=[MENU_QR, RECOMMEND_QR])

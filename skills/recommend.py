@@ -2,19 +2,24 @@
 
 Allergens, caffeine, vegan, spiciness, budget and kids are hard filters read from the menu's
 own columns and descriptions. Taste, category and tags narrow the list further when they
-leave something to recommend; otherwise the bot says honestly that nothing fits.
+leave something to recommend; otherwise the bot says honestly that nothing fits. What is left
+is ranked the way a server would: main dishes before sides and drinks, then what the owner's
+tags mark as signature or popular, spread over the menu's categories; children's dishes only
+for children.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.kb.menu_match import category_parts
 from bot.kb.records import MenuItem
 from bot.korean_time import parse_won
 from bot.messages import Card, QuickReply, Reply, Source, Turn, won
 from skills.base import STAFF_QR, Context
-from skills.menu import NUT_ALLERGENS, asked_allergens, normalize_allergen
+from skills.menu import FAME_TAGS, NUT_ALLERGENS, asked_allergens, fame, for_children, normalize_allergen
 
 # Asking what to order. Weak forms (마실 거, 먹을 수 있는 메뉴) only count when no item is named:
 # "미숫가루 카페인 없죠? 밤에 마실 거라" is a question about 미숫가루.
@@ -46,6 +51,13 @@ DISH_TYPES = (
     (r"안주|술\s*(이랑|하고|에)\s*(먹|곁들|어울)", r"전|무침|말이|김치|튀김|구이|안주|두부"),
     (r"샌드위치|토스트", r"샌드위치|토스트|파니니"),
 )
+# Categories of extras ordered with a dish (공기밥, 사리, 토핑), never a dish to recommend first.
+SIDE_CATEGORY = re.compile(r"사이드|추가|토핑|곁들|반찬|사리|side|extra|add", re.I)
+# The tags a wished-for tag goes by on different menus: 대표 메뉴 is a 시그니처, 베스트 is 인기.
+WANTED_TAGS = {
+    "시그니처": FAME_TAGS[0], "인기": FAME_TAGS[1],
+    "신메뉴": re.compile(r"신메뉴|신상|새\s*메뉴|new", re.I), "계절": re.compile(r"계절|시즌|한정|season", re.I),
+}
 HOT = re.compile(r"hot|따뜻|뜨거", re.I)
 ICE_ONLY = re.compile(r"ice\s*전용|\(ice\)|아이스\s*전용", re.I)
 
@@ -86,7 +98,7 @@ def read_wants(ctx: Context) -> Wants:
         w.spicy = False
     elif re.search(r"매운|매콤|맵게|얼큰|칼칼", t):
         w.spicy = True
-    if re.search(r"\d+\s*살|아이|애기|아기|어린이|애들|유아|키즈|꼬마|초등", t):
+    if re.search(r"\d+\s*살|아이(?!스)|애기|아기|어린이|애들|유아|키즈|꼬마|초등", t):  # 아이스 is iced
         w.kids = True
     budget = parse_won(t)
     if budget and re.search(r"이하|안\s*넘|넘지|까지|이내|미만|아래|밑|정도|내로|로\s*(먹|마실|살)|선에서|예산", t):
@@ -116,7 +128,8 @@ def read_wants(ctx: Context) -> Wants:
         if re.search(pattern, t):
             w.tags.append(tag)
     for category in ctx.knowledge.categories:
-        parts = [p for p in re.split(r"[·/,&\s]+", category) if len(p) >= 2]
+        # Only telling words: "메뉴 추천해 주세요" does not name the category "아이 메뉴".
+        parts = [p for p in category_parts(category) if len(p) >= 2]
         if any(p in t for p in parts):
             w.named_categories.append(category)
     for said, pattern in DISH_TYPES:
@@ -154,10 +167,17 @@ def is_vegan(item: MenuItem) -> bool:
     return "비건" in item.tags or "비건" in item.name or "vegan" in item.name.lower()
 
 
+def has_tag(item: MenuItem, tag: str) -> bool:
+    """The item carries a wished-for tag under any of its names (대표 for 시그니처)."""
+    return any(WANTED_TAGS[tag].search(t) for t in item.tags)
+
+
 def passes(item: MenuItem, w: Wants) -> bool:
     """Hard constraints: never recommend an item that breaks one."""
     if not item.available or item.name in w.avoid_items:
         return False
+    if for_children(item) and not w.kids:
+        return False  # 어린이 돈가스 is for a child, whoever asks
     allergens = {normalize_allergen(a) for a in item.allergens}
     if allergens & w.avoid_allergens:
         return False
@@ -172,7 +192,7 @@ def passes(item: MenuItem, w: Wants) -> bool:
     return not (w.budget is not None and (item.price is None or item.price > w.budget))
 
 
-def _narrow(items: list[MenuItem], keep) -> list[MenuItem]:  # type: ignore[no-untyped-def]
+def _narrow(items: list[MenuItem], keep: Callable[[MenuItem], bool]) -> list[MenuItem]:
     """Apply a preference only when something is left, so taste never empties the list."""
     narrowed = [i for i in items if keep(i)]
     return narrowed or items
@@ -198,19 +218,50 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
     if w.warm:
         items = [i for i in items if HOT.search(i.description) and not ICE_ONLY.search(i.description)]
     for tag in w.tags:
-        if any(tag in i.tags for i in menu):
-            items = [i for i in items if tag in i.tags]
+        if any(has_tag(i, tag) for i in menu):
+            items = [i for i in items if has_tag(i, tag)]
     if w.kids:
-        items = _narrow(items, lambda i: "아이" in i.tags)
+        items = _narrow(items, lambda i: "아이" in i.tags or for_children(i))
     if w.spicy and w.spiciest and items:
         hottest = max(i.spicy for i in items)
         items = [i for i in items if i.spicy == hottest]
+    minor = minor_items(menu)
 
-    def rank(i: MenuItem) -> tuple[int, int]:
-        fame = -("시그니처" in i.tags) - ("인기" in i.tags) - 2 * ("아이" in i.tags and w.kids)
-        return (-i.spicy, fame) if w.spicy else (fame, 0)
+    def rank(i: MenuItem) -> tuple[int, int, int, int]:
+        # For a child: children's dishes, then dishes the owner tagged as fine for children.
+        for_child = (2 * for_children(i) or int("아이" in i.tags)) if w.kids else 0
+        return (-i.spicy if w.spicy else 0, -for_child, i.name in minor, -fame(i))
 
-    return sorted(items, key=rank)
+    return spread(sorted(items, key=rank), rank)
+
+
+def minor_items(menu: tuple[MenuItem, ...]) -> set[str]:
+    """Names of what goes with a meal rather than being one: drinks where food is most of the
+    menu (not in a cafe), extras (a side category, or a price far below the usual dish)."""
+    sold = [i for i in menu if i.available]
+    drinks = {i.name for i in sold if _drink(i)}
+    food = [i for i in sold if i.name not in drinks]
+    prices = sorted(i.price for i in food if i.price)
+    usual = prices[len(prices) // 2] if prices else 0
+    # 공기밥 at 1,000원 on a menu of 9,000원 찌개: an extra, wherever the owner filed it.
+    extras = {i.name for i in food if SIDE_CATEGORY.search(i.category) or (i.price is not None and i.price < 0.4 * usual)}
+    return extras | (drinks if len(food) > len(drinks) else set())
+
+
+def spread(items: list[MenuItem], rank: Callable[[MenuItem], tuple[int, ...]]) -> list[MenuItem]:
+    """Among equally good items, take each from the category used least so far, so three picks
+    are a 찌개, a 전 and a 덮밥 rather than three 찌개."""
+    used: dict[str, int] = {}
+    out: list[MenuItem] = []
+    rest = list(items)
+    while rest:
+        best = rank(rest[0])
+        tied = [i for i in rest if rank(i) == best]
+        pick = min(tied, key=lambda i: used.get(i.category, 0))  # min keeps the first of equals
+        used[pick.category] = used.get(pick.category, 0) + 1
+        out.append(pick)
+        rest.remove(pick)
+    return out
 
 
 def why(item: MenuItem, w: Wants) -> str:
@@ -224,9 +275,11 @@ def why(item: MenuItem, w: Wants) -> str:
         parts.append("비건")
     if w.spicy and item.spicy:
         parts.append(f"맵기 {item.spicy}단계")
-    for tag in ("시그니처", "인기", "신메뉴", "계절", "아이"):
-        if tag in item.tags and (tag in w.tags or tag in ("시그니처", "인기")):
-            parts.append({"아이": "아이 추천"}.get(tag, tag))
+    for tag in ("시그니처", "인기", "신메뉴", "계절"):
+        # The owner's own word for it (대표, 베스트); 신메뉴 and 계절 only when asked for.
+        owned = next((t for t in item.tags if WANTED_TAGS[tag].search(t)), None)
+        if owned and (tag in w.tags or tag in ("시그니처", "인기")):
+            parts.append(owned)
     return ", ".join(dict.fromkeys(parts))
 
 

@@ -169,7 +169,7 @@ class ReservationSkill:
                     quick = [QuickReply("없음", "없음")]
                 text = " ".join(p for p in (*notes, self._progress(state, today), QUESTIONS[step]) if p)
                 return Reply("reservation", [text], quick_replies=[*quick, QuickReply("예약 그만하기", "예약 그만할게요")],
-                             awaiting=self.name, state=state)
+                             awaiting=self.name, state=state, ask="date" if step == "date" else "time" if step == "time" else None)
         state["step"] = "confirm"
         start = self._start(state, now)
         summary = self._summary(state, start, today)

@@ -1,14 +1,19 @@
-"""Shared test fixtures: knowledge folders written on the fly, a loaded knowledge base, an engine."""
+"""Shared test fixtures: knowledge folders written on the fly, a loaded knowledge base, an engine,
+and the test databases (SQLite files, or PostgreSQL with DANGGOL_TEST_DB=postgres)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from bot.engine import Engine
 from bot.kb.base import KnowledgeBase
@@ -83,3 +88,98 @@ def ask(demo_kb: KnowledgeBase) -> Callable[[str], Reply]:
         return asyncio.run(engine.respond(Turn(text, user_key=f"t{next(counter)}", now=now)))
 
     return run
+
+
+# --- databases -------------------------------------------------------------------------------
+# `make test` runs the suite twice: on SQLite files, then with DANGGOL_TEST_DB=postgres, where every
+# test that asks `database_url` gets a fresh PostgreSQL database. The second pass leaves out the
+# tests below: they never open a database, or they already run on both databases themselves.
+
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+ON_POSTGRES = os.environ.get("DANGGOL_TEST_DB", "sqlite") == "postgres"
+# Entries are test files, or "file::name" prefixes for part of a file (`ask` and `chat` keep
+# bookings in a throwaway in-memory SQLite database whatever the settings say).
+NO_DATABASE = ("test_answer_quality.py", "test_fake_llm.py", "test_kakao_render.py", "test_knowledge_properties.py",
+               "test_korean.py", "test_korean_time_table.py", "test_loader.py", "test_meta.py", "test_retrieval.py",
+               "test_skills.py", "test_cli.py::test_check", "test_cli.py::test_ask", "test_cli.py::test_chat",
+               "test_cli.py::test_reindex")
+BOTH_DATABASES = ("test_migrations.py", "test_reservation_concurrency.py", "test_datacare.py")
+_databases: dict[Path, str] = {}  # test folder -> its PostgreSQL database, dropped when the session ends
+_running: list[pytest.Item] = []
+
+
+def postgres_or_skip() -> None:
+    """Skip unless PostgreSQL answers at 127.0.0.1:5432; in CI (CI=true) it must."""
+    try:
+        with create_engine(PG_ADMIN, poolclass=NullPool).connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as e:  # noqa: BLE001 - any failure to connect means "no PostgreSQL here"
+        if os.environ.get("CI"):
+            raise AssertionError(f"PostgreSQL at 127.0.0.1:5432 is required in CI: {e}") from e
+        pytest.skip(f"no PostgreSQL at 127.0.0.1:5432 ({e.__class__.__name__})")
+
+
+def create_postgres_database(prefix: str = "danggol_test") -> str:
+    """A new, empty PostgreSQL database with a random name; its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT", poolclass=NullPool).connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def drop_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    with create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT", poolclass=NullPool).connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def database_url(tmp: Path) -> str:
+    """The database of a test working in folder `tmp` (same folder, same database): a SQLite file in it,
+    or with DANGGOL_TEST_DB=postgres a fresh PostgreSQL database, dropped when the session ends."""
+    if _running and _running[0].get_closest_marker("nodb"):
+        raise AssertionError(f"{_running[0].nodeid} opens a database: take its file out of NO_DATABASE in tests/conftest.py")
+    if not ON_POSTGRES:
+        return f"sqlite:///{tmp / 'danggol.db'}"
+    if tmp not in _databases:
+        _databases[tmp] = create_postgres_database()
+    return _databases[tmp]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "nodb: never opens a database (left out of the PostgreSQL pass)")
+    config.addinivalue_line("markers", "both_databases: runs on SQLite and PostgreSQL itself (left out of the PostgreSQL pass)")
+    config.addinivalue_line("markers", "sqlite_only: about SQLite itself (left out of the PostgreSQL pass)")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if ON_POSTGRES:
+        try:
+            postgres_or_skip()
+        except pytest.skip.Exception as e:
+            pytest.exit(f"DANGGOL_TEST_DB=postgres: {e.msg}; the PostgreSQL pass is skipped", returncode=0)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        node = f"{item.path.name}::{item.name}"
+        if any(node.startswith(f"{entry}::" if entry.endswith(".py") else entry) for entry in NO_DATABASE):
+            item.add_marker(pytest.mark.nodb)
+        elif any(node.startswith(f"{entry}::") for entry in BOTH_DATABASES):
+            item.add_marker(pytest.mark.both_databases)
+    if ON_POSTGRES:
+        skip = {"nodb", "both_databases", "sqlite_only"}
+        kept = [i for i in items if not any(i.get_closest_marker(m) for m in skip)]
+        if len(kept) < len(items):
+            keep = set(kept)
+            config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+            items[:] = kept
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _running[:] = [item]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    for url in _databases.values():
+        drop_postgres_database(url)
+    _databases.clear()

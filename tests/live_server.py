@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, database_url
 
 
 def free_port() -> int:
@@ -30,7 +30,7 @@ def live_server(knowledge: Path, tmp: Path, app: str | None = None, **env: str) 
         **os.environ,
         "DANGGOL_STORE__KNOWLEDGE_DIR": str(knowledge),
         "DANGGOL_RETRIEVAL__INDEX_DIR": str(tmp / "index"),
-        "DANGGOL_DATABASE__URL": f"sqlite:///{tmp / 'danggol.db'}",
+        "DANGGOL_DATABASE__URL": database_url(tmp),  # read it back with database_url(tmp)
         "DANGGOL_SERVER__PORT": str(port),
         **env,
     }

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, database_url
 
 INTENTS = {"faq", "menu", "store_info", "recommend", "reservation", "escalate", "smalltalk", "unknown"}
 
@@ -106,7 +106,7 @@ def test_staff_reservation_commands(tmp_path: Path) -> None:
     from bot.db import Storage, make_engine
     from bot.reservations import Bookings
 
-    db = f"sqlite:///{tmp_path / 'staff.db'}"
+    db = database_url(tmp_path)
     bookings = Bookings(Storage(make_engine(db, tmp_path)), "Asia/Seoul")
     booked = bookings.create_sync(start=datetime(2026, 11, 27, 19, 0, tzinfo=ZoneInfo("Asia/Seoul")), minutes=90, table_no=2, seats=4,
                                   party=3, name="김민지", phone="010-1234-5678", request="창가 자리", channel="kakao", user_key="u")

@@ -14,20 +14,31 @@ import pytest
 
 from bot.db import Storage, make_engine
 from bot.staff.auth import add_staff
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, database_url
+from tests.fake_talktalk import FakeTalkTalk
 from tests.live_server import live_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 SECRET = "browser-secret"
+NAVER_SECRET = "browser-naver-secret-0123456789"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def talktalk() -> Iterator[FakeTalkTalk]:
+    fake = FakeTalkTalk()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, talktalk: FakeTalkTalk) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("browser")
-    add_staff(Storage(make_engine(f"sqlite:///{tmp / 'danggol.db'}", tmp)), "민지", "correct horse battery")
-    with live_server(DEMO, tmp, DANGGOL_KAKAO__SECRET=SECRET, DANGGOL_RELOAD__ENABLED="false") as (base, _, _):
+    add_staff(Storage(make_engine(database_url(tmp), tmp)), "민지", "correct horse battery")
+    with live_server(DEMO, tmp, DANGGOL_KAKAO__SECRET=SECRET, DANGGOL_RELOAD__ENABLED="false", DANGGOL_NAVER__ENABLED="true",
+                     DANGGOL_NAVER__PATH_SECRET=NAVER_SECRET, DANGGOL_NAVER__SEND_TOKEN=talktalk.token,
+                     DANGGOL_NAVER__API_URL=talktalk.url) as (base, _, _):
         yield base
 
 
@@ -83,6 +94,45 @@ def test_handoff_loop_in_the_browser(server: str, page) -> None:  # type: ignore
     page.wait_for_selector("text=지금은 직원을 기다리는 대화가 없어요.")
     again = customer(server, "kakao-user-0042", "주차 되나요?")
     assert "주차" in again["template"]["outputs"][0]["simpleText"]["text"]
+
+
+def talktalk_customer(base: str, user: str, text: str) -> dict:  # type: ignore[type-arg]
+    event = {"event": "send", "user": user, "textContent": {"text": text, "inputType": "typing"}, "options": {"mobile": True}}
+    r = httpx.post(f"{base}/naver/{NAVER_SECRET}", json=event, timeout=10)
+    assert r.status_code == 200
+    return r.json()  # type: ignore[no-any-return]
+
+
+def test_handoff_loop_for_a_talktalk_customer(server: str, page, talktalk: FakeTalkTalk) -> None:  # type: ignore[no-untyped-def]
+    """The same loop for a TalkTalk customer: the handover goes to Naver, the reply through the send API at once."""
+    who = "tt-AbCdEfGhIjKlMnOp7788"
+    page.goto(f"{server}/staff")
+    if page.url.endswith("/staff/login"):
+        page.fill("input[name=name]", "민지")
+        page.fill("input[name=password]", "correct horse battery")
+        page.click("button[type=submit]")
+    page.wait_for_selector("text=상담 대기열")
+
+    assert talktalk_customer(server, who, "사장님이랑 직접 얘기하고 싶어요") == {}
+    assert talktalk.wait(2, who)[-1]["options"] == {"control": "passThread", "targetId": 1}
+    page.wait_for_selector("text=손님 7788", timeout=10_000)
+    page.click("text=손님 7788")
+    page.wait_for_selector("text=사장님이랑 직접 얘기하고 싶어요")
+    page.click("text=내가 맡기")
+    page.wait_for_selector("text=상담 중")
+    assert talktalk_customer(server, who, "여보세요?") == {}  # staff have the chat: the bot stays silent
+    page.fill("#reply-text", "안녕하세요, 직원 민지예요.")
+    page.press("#reply-text", "Enter")
+    page.wait_for_selector(".transcript li.staff >> text=안녕하세요, 직원 민지예요.")
+    sent = talktalk.wait(3, who)
+    assert sent[2] == {"event": "send", "textContent": {"text": "안녕하세요, 직원 민지예요."}, "user": who}  # no waiting for the customer
+    assert page.locator("text=손님의 다음 메시지와 함께 전달돼요").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "conversation-talktalk.png"), full_page=True)
+
+    page.click("text=챗봇에게 돌려주기")
+    back = talktalk.wait(5, who)
+    assert back[3]["options"]["control"] == "takeThread"
+    assert "주차" in talktalk_customer(server, who, "주차 되나요?")["textContent"]["text"]
 
 
 def test_simulator_and_unanswered_questions(server: str, page) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from sqlmodel import Session, create_engine, select
 from bot.db import Conversation, Handoff, Storage
 from bot.handoff import IDLE_TEXT, MISSED_TEXT, Handoffs
 from bot.settings import HandoffSettings
-from tests.conftest import DEMO
+from tests.conftest import DEMO, database_url
 from tests.live_server import live_server
 from tests.test_kakao_live import HEADERS, Receiver, payload
 from tests.test_reservation_scenarios import reply_text
@@ -39,7 +39,7 @@ def say(base: str, user: str, text: str) -> dict:  # type: ignore[type-arg]
 
 
 def conversation(tmp: Path, user: str) -> tuple[Conversation, list[Handoff], Handoffs]:
-    engine = create_engine(f"sqlite:///{tmp / 'danggol.db'}")
+    engine = create_engine(database_url(tmp))
     with Session(engine) as s:
         conv = s.exec(select(Conversation).where(Conversation.user_key == user)).one()
         requests = list(s.exec(select(Handoff).where(Handoff.conversation_id == conv.id)))
@@ -90,7 +90,7 @@ def test_silence_staff_reply_and_return(server: tuple[str, Path, Receiver]) -> N
     assert "주차" in reply_text(back)
     conv_after, requests, _ = conversation(tmp, "staffed")
     assert conv_after.handoff == "bot" and [r.status for r in requests] == ["resolved"]
-    storage = Storage(create_engine(f"sqlite:///{tmp / 'danggol.db'}"))
+    storage = Storage(create_engine(database_url(tmp)))
     authors = [(m.direction, m.author) for m in storage.messages(channel="kakao", user_key="staffed")]
     assert authors.count(("in", "customer")) == 6  # every customer message kept
     assert ("out", "staff:민지") in authors and ("out", "system") in authors

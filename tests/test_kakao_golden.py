@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from bot.channels.kakao import parse
 from bot.server import create_app
 from bot.settings import load_settings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, database_url
 from tests.kakao_validator import problems
 
 FIXTURES = sorted((ROOT / "tests" / "fixtures" / "kakao").glob("*.json"))
@@ -25,7 +25,7 @@ SECRET = "golden-secret"
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     tmp = tmp_path_factory.mktemp("kakao")
-    env = {"DANGGOL_DATABASE__URL": f"sqlite:///{tmp}/db.sqlite", "DANGGOL_RETRIEVAL__INDEX_DIR": str(tmp / "index"),
+    env = {"DANGGOL_DATABASE__URL": database_url(tmp), "DANGGOL_RETRIEVAL__INDEX_DIR": str(tmp / "index"),
            "DANGGOL_KAKAO__SECRET": SECRET, "DANGGOL_KAKAO__BOT_IDS": json.dumps([BOT]), "DANGGOL_RELOAD__ENABLED": "false"}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)

@@ -20,7 +20,7 @@ import pytest
 from sqlmodel import create_engine
 
 from bot.db import Storage
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, database_url
 from tests.kakao_validator import problems
 from tests.live_server import free_port, live_server
 
@@ -98,7 +98,7 @@ def test_multi_turn_conversation_is_stored_in_order(demo: tuple[str, Path]) -> N
     third = post(base, payload("주차 되나요?", "multi")).json()
     assert third == {"version": "2.0", "template": {"outputs": []}}  # staff have the chat now: the bot stays quiet
     assert all(problems(r) == [] for r in (first, second))
-    storage = Storage(create_engine(f"sqlite:///{tmp / 'danggol.db'}"))
+    storage = Storage(create_engine(database_url(tmp)))
     messages = storage.messages(channel="kakao", user_key="multi")
     assert [(m.direction, m.text) for m in messages][::2] == [("in", "삼성전자 주가 어때요?"), ("in", "네"), ("in", "주차 되나요?")]
     assert [m.direction for m in messages] == ["in", "out", "in", "out", "in"]  # no message lost, none answered twice

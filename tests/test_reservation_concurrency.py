@@ -4,8 +4,6 @@ on SQLite and on PostgreSQL: exactly one gets it, the others are offered other t
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,22 +11,11 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import DEMO
+from tests.conftest import DEMO, create_postgres_database, drop_postgres_database, postgres_or_skip
 from tests.live_server import live_server
 from tests.test_reservation_scenarios import SECRET, reply_text
 
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 ATTEMPTS = 50
-
-
-def _postgres_or_skip() -> None:
-    try:
-        with create_engine(PG_ADMIN).connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as e:  # noqa: BLE001 - any failure to connect means "no PostgreSQL here"
-        if os.environ.get("CI"):
-            raise AssertionError(f"PostgreSQL at 127.0.0.1:5432 is required in CI: {e}") from e
-        pytest.skip(f"no PostgreSQL at 127.0.0.1:5432 ({e.__class__.__name__})")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -36,17 +23,12 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'race.db'}"
         return
-    _postgres_or_skip()
-    name = f"danggol_race_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    postgres_or_skip()
+    url = create_postgres_database("danggol_race")
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_postgres_database(url)
 
 
 def payload(user: str, utterance: str) -> dict:  # type: ignore[type-arg]

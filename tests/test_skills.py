@@ -123,6 +123,44 @@ def test_whole_menu(ask) -> None:  # type: ignore[no-untyped-def]
     assert "[찌개] 돼지김치찌개 9,000원" in text and "콩국수" not in text
 
 
+JJIGAE = [n for n, i in MENU.items() if i.category == "찌개" and i.available]
+
+
+@pytest.mark.parametrize("message", ["찌개 종류 뭐 있어요?", "찌개 메뉴 보여주세요", "어떤 찌개 있어요?", "찌개는 뭐뭐 있나요", "찌개종류 알려줘"])
+def test_a_named_category_lists_that_category(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.intent == "menu" and sources(reply) == JJIGAE
+    assert "돼지김치찌개 9,000원" in reply.text and "부대찌개 11,000원" in reply.text
+    assert "제육덮밥" not in reply.text and "[덮밥" not in reply.text
+    assert [c.title for c in reply.cards] == JJIGAE and all(c.price == MENU[c.title].price for c in reply.cards)
+
+
+def test_a_kind_in_a_mixed_category_lists_the_items_named_so(ask) -> None:  # type: ignore[no-untyped-def]
+    deopbap = ask("덮밥 메뉴 알려 주세요")
+    assert deopbap.intent == "menu" and sources(deopbap) == ["제육덮밥", "불고기덮밥", "오징어덮밥", "참치마요덮밥"]
+    jeon = ask("전 종류 알려 주세요")  # a one-syllable kind: 전 of 해물파전, 김치전, 감자전
+    assert sources(jeon) == ["해물파전", "김치전", "감자전"] and "한우육전은 지금은 판매하지 않아요." in jeon.text
+    noodles = ask("국수 뭐 있어요?")
+    assert sources(noodles) == ["잔치국수", "비빔국수", "바지락칼국수", "들기름 메밀국수"] and "콩국수는 지금은 판매하지 않아요." in noodles.text
+
+
+def test_words_inside_other_words_are_not_kinds(demo_kb: KnowledgeBase) -> None:
+    menu = demo_kb.snapshot.menu
+    assert [k.word for k in menu.find_kinds("국수랑 덮밥 뭐있어요")] == ["국수", "덮밥"]
+    assert menu.find_kinds("먹을 수 있는 거 뭐 있어요") == []  # 수 ends 국수, but is not a kind
+    assert menu.find_kinds("전에 먹었던 거 뭐였죠") == [] and menu.find_kinds("술안주로 좋은 거") == []
+
+
+@pytest.mark.parametrize(
+    "message,intent,source",
+    [("아이 메뉴 뭐 있어요?", "faq", "아이가 먹을 만한 메뉴가 있나요?"),  # the owner wrote that list
+     ("찌개 포장 돼요?", "faq", "포장 되나요?"), ("찌개 중에 안 매운 거 뭐 있어요?", "faq", "맵기 조절 되나요?")],
+)
+def test_a_kind_named_in_another_question_is_not_listed(ask, message: str, intent: str, source: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.intent == intent and sources(reply)[0] == source
+
+
 # --- recommend --------------------------------------------------------------------------------
 
 ALLERGENS = ["새우", "우유", "달걀", "대두", "밀", "돼지고기", "쇠고기"]
@@ -176,6 +214,61 @@ def test_spicy_lovers_get_the_spiciest_first(ask) -> None:  # type: ignore[no-un
 def test_vegan(ask) -> None:  # type: ignore[no-untyped-def]
     picked = sources(ask("비건인데 뭐 먹을 수 있어요? 추천해 주세요"))
     assert picked and all("비건" in MENU[n].tags for n in picked)
+
+
+@pytest.mark.parametrize("message", ["메뉴 추천해 주세요", "추천 메뉴 있어요?", "뭐가 제일 맛있어요?"])
+def test_recommend_without_constraints_leads_with_the_owners_pride(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    picked = sources(ask(message))
+    assert picked == ["돼지김치찌개", "해물파전", "제육덮밥"]  # 시그니처+인기 twice, then 인기 from a third category
+    assert not any(MENU[n].category in ("아이 메뉴", "음료·주류") for n in picked)
+
+
+def test_childrens_dishes_only_for_children(ask) -> None:  # type: ignore[no-untyped-def]
+    kids = [n for n, i in MENU.items() if i.category == "아이 메뉴"]
+    assert not set(kids) & set(sources(ask("9천원 이하로 추천해 주세요")))
+    assert set(sources(ask("6살 아이랑 가요. 추천해 주세요"))) <= set(kids) | {n for n, i in MENU.items() if "아이" in i.tags}
+    assert sources(ask("어린이 메뉴 추천해 주세요"))[0] in kids
+
+
+CAFE_MENU = """이름,분류,가격,설명,태그,알레르기,맵기,판매
+아메리카노,커피,4500,기본 커피 (HOT/ICE),베스트,,0,Y
+카페라떼,커피,5000,우유를 더한 라떼,,우유,0,Y
+바닐라라떼,커피,5500,바닐라 시럽을 넣은 달콤한 라떼,,우유,0,Y
+딸기라떼,논커피,6500,"생딸기청 라떼, 카페인 없음",계절,우유,0,Y
+자몽에이드,논커피,6000,"자몽청 에이드, 카페인 없음",,,0,Y
+고구마라떼,논커피,5800,"고구마 라떼, 카페인 없음",,우유,0,N
+소금빵,베이커리,3500,버터 소금빵,대표,"밀,우유",0,Y
+앙버터 소금빵,베이커리,4800,팥앙금과 버터를 채운 소금빵,,"밀,우유",0,Y
+크루아상,베이커리,4300,버터 크루아상,,"밀,우유,달걀",0,Y
+키즈 쿠키,키즈,2500,아이용 작은 쿠키,,"밀,우유",0,Y
+"""
+
+
+def test_kinds_and_pride_are_read_from_any_menu(make_knowledge, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A cafe with other categories, head nouns and tag words: nothing in the code names them."""
+    import asyncio
+
+    from bot.engine import Engine
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+
+    kb = KnowledgeBase(make_knowledge(menu=CAFE_MENU), tmp_path / "i", RetrievalSettings())
+    kb.reload()
+    engine = Engine(kb, RetrievalSettings())
+
+    def ask_cafe(text: str):  # type: ignore[no-untyped-def]
+        return asyncio.run(engine.respond(Turn(text, now=datetime(2026, 11, 24, 14))))
+
+    lattes = ask_cafe("라떼 종류 뭐 있어요?")  # a head noun across two categories
+    assert lattes.intent == "menu" and sources(lattes) == ["카페라떼", "바닐라라떼", "딸기라떼"]
+    assert "[커피] 카페라떼 5,000원, 바닐라라떼 5,500원" in lattes.text and "[논커피] 딸기라떼 6,500원" in lattes.text
+    assert "고구마라떼는 지금은 판매하지 않아요." in lattes.text and len(lattes.cards) == 3
+    assert sources(ask_cafe("커피 메뉴 보여주세요")) == ["아메리카노", "카페라떼", "바닐라라떼"]
+    assert sources(ask_cafe("빵 뭐 있어요?")) == ["소금빵", "앙버터 소금빵", "크루아상"]  # the 베이커리 category
+    assert sources(ask_cafe("커피 말고 뭐 있어요?"))[:2] == ["딸기라떼", "자몽에이드"]
+    picked = sources(ask_cafe("메뉴 추천해 주세요"))
+    assert picked[:2] == ["아메리카노", "소금빵"] and "키즈 쿠키" not in picked  # 베스트 and 대표 count as pride
+    assert sources(ask_cafe("대표 메뉴 추천해 주세요")) == ["소금빵"]
 
 
 # --- reservation, escalate, smalltalk, fallback -------------------------------------------------

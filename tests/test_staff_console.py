@@ -19,14 +19,14 @@ from bot.db import StaffUser, Storage
 from bot.server import create_app
 from bot.settings import load_settings
 from bot.staff.auth import AccountError, add_staff
-from tests.conftest import ROOT
+from tests.conftest import ROOT, database_url
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
 def app_client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setenv("DANGGOL_DATABASE__URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    monkeypatch.setenv("DANGGOL_DATABASE__URL", database_url(tmp_path))
     monkeypatch.setenv("DANGGOL_RETRIEVAL__INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("DANGGOL_RELOAD__ENABLED", "false")
     app = create_app(load_settings(), clock=lambda: datetime(2026, 11, 24, 14, 0))
@@ -118,7 +118,7 @@ def test_staff_take_over_reply_and_give_back(app_client: TestClient) -> None:
     assert "상담직원 연결" in json.dumps(kakao(app_client, "loop", "사장님이랑 얘기하고 싶어요 <script>alert(1)</script>"), ensure_ascii=False)
     assert login(app_client) == 303
     queue = app_client.get("/staff/api/queue").json()["queue"]
-    assert [(c["state"], c["channel"]) for c in queue] == [("waiting", "kakao")]
+    assert [(c["state"], c["channel"]) for c in queue] == [("waiting", "카카오톡")]
     cid = queue[0]["id"]
     page = app_client.get(f"/staff/c/{cid}").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page  # customer text is escaped
@@ -149,7 +149,7 @@ def test_the_queue_streams_as_server_sent_events(app_client: TestClient) -> None
 
 
 def test_staff_add_command(tmp_path: Path) -> None:
-    env = {**os.environ, "DANGGOL_DATABASE__URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    env = {**os.environ, "DANGGOL_DATABASE__URL": database_url(tmp_path)}
 
     def run(name: str, password: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "bot", "staff", "add", name, "--password-stdin"], input=password + "\n",
@@ -188,7 +188,7 @@ def test_kakao_event_api_delivers_staff_replies_at_once(tmp_path: Path, monkeypa
     from tests.test_kakao_live import Receiver
 
     api = Receiver()
-    monkeypatch.setenv("DANGGOL_DATABASE__URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    monkeypatch.setenv("DANGGOL_DATABASE__URL", database_url(tmp_path))
     monkeypatch.setenv("DANGGOL_RETRIEVAL__INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("DANGGOL_RELOAD__ENABLED", "false")
     monkeypatch.setenv("DANGGOL_KAKAO__EVENT_API_URL", f"http://127.0.0.1:{api.port}/v2/bots/{{bot_id}}/talk")
@@ -221,7 +221,7 @@ def test_knowledge_status_shows_located_errors(tmp_path: Path, monkeypatch: pyte
     knowledge = tmp_path / "knowledge"
     shutil.copytree(DEMO, knowledge)
     monkeypatch.setenv("DANGGOL_STORE__KNOWLEDGE_DIR", str(knowledge))
-    monkeypatch.setenv("DANGGOL_DATABASE__URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    monkeypatch.setenv("DANGGOL_DATABASE__URL", database_url(tmp_path))
     monkeypatch.setenv("DANGGOL_RETRIEVAL__INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("DANGGOL_RELOAD__ENABLED", "false")
     app = create_app(load_settings())

@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -329,6 +330,11 @@ class KakaoChannel:
         self.events = KakaoEventApi(settings, self.client)
         self.pending: set[asyncio.Task[None]] = set()
 
+    @property
+    def pushes(self) -> bool:
+        """Whether staff replies reach the customer at once (the Event API is set up)."""
+        return self.events.enabled
+
     async def deliver(self, user_key: str, text: str) -> bool:
         """Push a staff reply now if the channel can (Event API); False: it waits for the next message."""
         return await self.events.deliver(user_key, text)
@@ -401,9 +407,11 @@ class KakaoChannel:
             return await self._finish(conversation_id, task.result(), turn)
         if req.callback_url and callback_allowed(req.callback_url, self.settings.allow_loopback_callback):
             ack = callback_ack(self.settings.waiting_text)
+            outbox_id = await self.storage.call(self.storage.outbox_open, conversation_id=conversation_id, channel="kakao",
+                                                user_key=turn.user_key, question=turn.text, target=req.callback_url)
             await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=self.settings.waiting_text,
                                     intent=None, payload=ack)
-            delivery = asyncio.create_task(self._deliver(task, turn, req.callback_url, conversation_id, time.monotonic()))
+            delivery = asyncio.create_task(self._deliver(task, turn, req.callback_url, conversation_id, time.monotonic(), outbox_id))
             self.pending.add(delivery)
             delivery.add_done_callback(self.pending.discard)
             return ack
@@ -423,13 +431,14 @@ class KakaoChannel:
         response = render(reply)
         reason = (turn.text if turn else reply.text)[:200] if reply.escalate else None
         meta = {"sources": [f"{s.kind}:{s.id}" for s in reply.sources]} if reply.sources else None
-        started = await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=reply.text,
+        recorded = await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=reply.text,
                                           intent=reply.intent, payload=response, handoff_reason=reason, meta=meta)
-        if started:
+        if recorded.handoff_started:
             self.handoffs.notify(channel="kakao", user_key=turn.user_key if turn else "", reason=reason or "")
         return response
 
-    async def _deliver(self, task: asyncio.Task[Reply], turn: Turn, url: str, conversation_id: int, acked: float) -> None:
+    async def _deliver(self, task: asyncio.Task[Reply], turn: Turn, url: str, conversation_id: int, acked: float,
+                       outbox_id: int) -> None:
         """POST the final answer to the callback URL once, at least 1 s after the ack and within 50 s."""
         try:
             try:
@@ -437,11 +446,38 @@ class KakaoChannel:
             except TimeoutError:
                 reply = await self.engine.respond(turn, fast_only=True)
             response = await self._finish(conversation_id, reply, turn)
+            await self.storage.call(self.storage.outbox_fill, outbox_id=outbox_id, payload=response)
             await asyncio.sleep(max(0.0, acked + 1.0 - time.monotonic()))  # a POST racing the ack is rejected
-            result = await self.client.post(url, json=response)
-            log.info("kakao callback: HTTP %s %s", result.status_code, result.text[:200])
+            await self._post_callback(outbox_id, url, response)
         except Exception:
             log.exception("kakao callback failed for conversation %s", conversation_id)
+
+    async def _post_callback(self, outbox_id: int, url: str, response: dict[str, Any]) -> None:
+        try:
+            result = await self.client.post(url, json=response)
+            ok = result.status_code == 200
+            log.info("kakao callback: HTTP %s %s", result.status_code, result.text[:200])
+            await self.storage.call(self.storage.outbox_close, outbox_id=outbox_id, ok=ok, error="" if ok else f"HTTP {result.status_code}")
+        except httpx.HTTPError as e:
+            log.error("kakao callback unreachable: %s", e)
+            await self.storage.call(self.storage.outbox_close, outbox_id=outbox_id, ok=False, error=type(e).__name__)
+
+    async def recover(self) -> None:
+        """After a restart: callbacks a crash interrupted are answered while Kakao still takes them
+        (a callback URL lives about a minute), the others are recorded as failed."""
+        for row in await self.storage.call(self.storage.outbox_pending, channel="kakao"):
+            age = (datetime.now(UTC) - row.created_at).total_seconds()
+            if age > self.settings.callback_within_s + 5:
+                log.error("kakao: a callback for conversation %s expired during a restart (%.0f s old); recorded as failed",
+                          row.conversation_id, age)
+                await self.storage.call(self.storage.outbox_close, outbox_id=row.id, ok=False, error="expired during restart")
+                continue
+            response = row.payload
+            if response is None:  # the answer was still being made: make the offline one now
+                turn = Turn(text=row.question, user_key=row.user_key, channel="kakao")
+                response = await self._finish(row.conversation_id, await self.engine.respond(turn, fast_only=True), turn)
+            log.warning("kakao: delivering a callback interrupted by a restart (conversation %s)", row.conversation_id)
+            await self._post_callback(row.id, row.target, response)
 
 
 class KakaoEventApi:

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import numpy as np
@@ -121,6 +122,35 @@ class _KindIndex:
         return best
 
 
+_claimed: dict[Path, Any] = {}  # index folders this process holds, with their open lock files
+
+
+def claim_index_dir(path: Path) -> Path:
+    """A folder of the vector index that no other running process writes to.
+
+    Chroma's persistent store is one process's: two server processes on one folder would lock
+    each other out. The first process gets `path`; another gets `path-2` (and so on), each kept
+    across restarts so indexes stay incremental. The claim is an OS file lock, released when the
+    process ends however it ends.
+    """
+    import fcntl
+
+    for n in range(1, 65):
+        candidate = path if n == 1 else path.with_name(f"{path.name}-{n}")
+        if candidate in _claimed:
+            return candidate
+        candidate.mkdir(parents=True, exist_ok=True)
+        handle = open(candidate / ".danggol.lock", "a")  # noqa: SIM115 - held open for the life of the process
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        _claimed[candidate] = handle
+        return candidate
+    raise RuntimeError(f"no free index folder next to {path}")
+
+
 class VectorStore:
     """One persistent Chroma collection per knowledge folder; entries keyed by content hash."""
 
@@ -128,7 +158,8 @@ class VectorStore:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        path.mkdir(parents=True, exist_ok=True)
+        path = claim_index_dir(path)
+        self.path = path
         self.embed = HashedNgramEmbedding(dim)
         self.client = chromadb.PersistentClient(
             path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)

@@ -3,6 +3,10 @@
 Customers write 카라멜마끼아또 for 카라멜 마키아토, 무화과 타르트 for 무화과 크림치즈 타르트,
 and 아아 for 아이스 아메리카노. Names are compared without spaces, after the lexicon has added
 canonical spellings, by whole name first and by their most telling words second.
+
+They also name kinds of item: a category (찌개, 커피) or the head noun several names end with
+(라떼 of 바닐라라떼 and 딸기라떼, 빵 of 소금빵). Both are read from the menu file, never listed
+by hand, so a cafe, a 분식집 and a bakery each get their own.
 """
 
 from __future__ import annotations
@@ -11,11 +15,57 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from bot.kb.records import MenuItem
 from bot.kb.text import Lexicon, clean, compact
 
+FOODS_FILE = Path(__file__).with_name("foods.txt")
 PARTICLE = re.compile(r"(이랑|하고|에서|으로|은|는|이|가|을|를|도|만|랑|에|로|요|이요)$")
+# Words in category names that say nothing about the kind ("아이 메뉴" is about 아이, not 메뉴).
+GENERIC_CATEGORY_WORDS = frozenset({"메뉴", "종류", "기타", "그외", "음식", "모음", "코너"})
+# Words customers use for a kind of item whatever the shop calls it, with the category names that
+# kind goes by: in a cafe-bakery 빵 is the 베이커리 category and 음료 is 커피, 논커피 and 티.
+GENERAL_KINDS = {
+    "빵": r"빵|베이커리|브레드|bakery|bread",
+    "음료": r"음료|커피|티|차|주스|에이드|스무디|라떼|드링크|drink|beverage|coffee|tea",
+    "디저트": r"디저트|케이크|과자|dessert|cake",
+    "차": r"티|차|tea",
+    "술": r"술|주류|맥주|와인|막걸리|하이볼|beer|wine",
+}
+# What may follow a kind's name in a word: "찌개는", "국수 종류", "라떼류", "빵이랑", "커피 중에".
+# A one-syllable kind takes no 에: "전에" is "before", not "in the 전s".
+_KIND_PARTICLES = "은|는|이|가|을|를|도|만|요|랑|이랑|하고|과|와|으로|로|이요|은요|는요|중에|중"
+KIND_TAIL_SHORT = rf"(?:종류|류|메뉴|쪽|들)?(?:{_KIND_PARTICLES})?"
+KIND_TAIL = rf"(?:종류|류|메뉴|쪽|들)?(?:{_KIND_PARTICLES}|에는|에서|에)?"
+# Glued chat ("찌개종류뭐있어요") starts with the kind and goes straight on to the question.
+KIND_GLUED = r"(?:종류|메뉴|뭐|뭣|어떤|무슨|는|은|도)"
+
+
+@lru_cache(maxsize=1)
+def common_foods() -> frozenset[str]:
+    """Common Korean names of dishes, drinks and baked goods (bot/kb/foods.txt)."""
+    words = []
+    for line in FOODS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words += line.split()
+    return frozenset(words)
+
+
+def category_parts(category: str) -> list[str]:
+    """The words a customer may call a category by: "전·안주" → 전, 안주; "아이 메뉴" → 아이."""
+    parts = (compact(clean(p)) for p in re.split(r"[\s·ㆍ・/,&+()\[\]|-]+", category))
+    return [p for p in parts if p and p not in GENERIC_CATEGORY_WORDS]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Items a message names together: a category, or the head noun of several names."""
+
+    word: str  # the word the customer used (compact): 찌개, 라떼
+    label: str  # what the menu calls it: the category as the owner wrote it, or the head noun
+    items: tuple[MenuItem, ...]  # in menu order, sold out ones included
 
 
 @dataclass(frozen=True)
@@ -53,6 +103,77 @@ class MenuMatcher:
         df = Counter(w for words in self.words.values() for w in set(words))
         n = max(len(menu), 1)
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
+        self.kinds = self._kinds(menu)
+
+    def _kinds(self, menu: tuple[MenuItem, ...]) -> dict[str, Kind]:
+        """Every word that names a kind of item on this menu, with its items.
+
+        A category's own words come first (the owner's grouping: 국수 lists the 국수 category);
+        in a category of several kinds (덮밥·정식, 순대·만두·꼬치) a word means the items whose
+        names say so (덮밥 → the 덮밥s), or the whole category when none do (안주). Otherwise a
+        head noun that ends at least two names (라떼 of 카페라떼 and 딸기라떼); one syllable only
+        when it is a food word on its own (빵, 전), not a name's tail (떼, 개, 수).
+        """
+        kinds: dict[str, Kind] = {}
+        categories = list(dict.fromkeys(i.category for i in menu if i.category))
+        for category in categories:
+            parts = category_parts(category)
+            for part in parts:
+                members = tuple(i for i in menu if i.category == category)
+                if len(parts) > 1:
+                    members = tuple(i for i in members if self._names_kind(i, part)) or members
+                if part in kinds:  # "음료·주류" and "음료·디저트" both answer 음료
+                    old = kinds[part]
+                    kinds[part] = Kind(part, f"{old.label}, {category}", old.items + members)
+                else:
+                    kinds[part] = Kind(part, category, members)
+        last = {i.name: (self.words[i.name] or [self.names[i.name]])[-1] for i in menu}
+        heads: dict[str, list[MenuItem]] = {}
+        for item in menu:
+            for k in range(1, len(last[item.name]) + 1):
+                heads.setdefault(last[item.name][-k:], []).append(item)
+        foods = common_foods()
+        for head, items in heads.items():
+            if head in kinds or head in GENERIC_CATEGORY_WORDS or len(items) < 2 or not re.fullmatch(r"[가-힣]+", head):
+                continue
+            # A name's tail (떼, 볶이 of 떡볶이) is not a word customers type: too short, or always
+            # the end of one longer head, unless it is a food word or a whole word of some name.
+            longer = {last[i.name][-len(head) - 1 :] for i in items}
+            tail = len(head) == 1 or (len(longer) == 1 and heads[next(iter(longer))] == items)
+            if tail and head not in foods and all(last[i.name] != head for i in items):
+                continue
+            kinds[head] = Kind(head, head, tuple(items))
+        for word, pattern in GENERAL_KINDS.items():
+            if word in kinds and kinds[word].label in categories:
+                continue  # the owner's own category of that name
+            named = [c for c in categories if re.search(pattern, c, re.I)]
+            members = tuple(i for i in menu if i.category in named)
+            if named and word in kinds:  # 빵: the 베이커리 category and the 소금빵s
+                members += tuple(i for i in kinds[word].items if i not in members)
+            if members:
+                kinds[word] = Kind(word, ", ".join(named), members)
+        return kinds
+
+    def _names_kind(self, item: MenuItem, word: str) -> bool:
+        """The item's name says it is a `word` (김치군만두 is a 만두; a one-syllable word must end it)."""
+        name = self.names[item.name]
+        return word in name if len(word) > 1 else name.endswith(word)
+
+    def find_kinds(self, text: str) -> list[Kind]:
+        """Kinds of item the message names as words of their own, in the order it names them."""
+        found: list[Kind] = []
+        c = clean(text)
+        # Canonical words too: 어린이 and 키즈 are the lexicon's 아이 (a category "아이 메뉴").
+        tokens = re.findall(r"[가-힣a-z0-9]+", c) + [w for w in self.lexicon.expand(c) if " " not in w]
+        for token in tokens:
+            for word, kind in self.kinds.items():
+                if kind in found or not token.startswith(word):
+                    continue
+                tail = KIND_TAIL if len(word) > 1 else KIND_TAIL_SHORT
+                if re.fullmatch(re.escape(word) + tail, token) or re.match(re.escape(word) + KIND_GLUED, token):
+                    found.append(kind)
+        # "논커피 음료": the customer narrows 음료 down to 논커피, not asking for both.
+        return [k for k in found if not any(o is not k and set(o.items) < set(k.items) for o in found)]
 
     def _abbreviations(self, text: str) -> list[Mention]:
         """Korean shortenings of one-word names: the head noun (순대 → 찹쌀순대) or the opening

@@ -37,10 +37,23 @@ COOKIE = "danggol_staff"
 LOGIN_CSRF = "danggol_login_csrf"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 STATE_KO = {"waiting": "대기 중", "human": "상담 중", "bot": "챗봇"}
+CHANNEL_KO = {"kakao": "카카오톡", "naver": "네이버 톡톡", "web": "웹", "simulator": "시뮬레이터"}
 STATUS_KO = {"confirmed": "확정", "cancelled": "취소", "no_show": "노쇼", "completed": "방문 완료"}
 # Staff taking a phone call may book sooner than the chat's lead time, further ahead, or off the grid;
 # never on a closed day, in the break, outside the hours, or on a taken table.
 STAFF_MAY_OVERRIDE = {"too_soon", "too_far", "grid", "too_many"}
+
+
+async def _llm_status(request: Request, timezone: str) -> dict[str, Any] | None:
+    """The model's mode and this month's tokens, for the line in the console (None: offline only)."""
+    skill = getattr(request.app.state, "llm", None)
+    if skill is None:
+        return None
+    month = datetime.now(ZoneInfo(timezone)).strftime("%Y-%m")
+    spent = await skill.usage.spent(month)
+    budget = skill.settings.monthly_token_budget
+    mode = "budget-spent" if budget and spent >= budget else skill.mode
+    return {"mode": mode, "spent": spent, "budget": budget, "model": skill.settings.model}
 
 
 class LoginRequired(Exception):
@@ -84,7 +97,9 @@ class StaffConsole:
     def __init__(self, storage: Storage, handoffs: Handoffs, channels: dict[str, Any] | None = None):
         self.storage = storage
         self.handoffs = handoffs
-        self.channels = channels or {}  # channel name -> object with `async deliver(user_key, text) -> bool`
+        # channel name -> object with `async deliver(user_key, text) -> bool`, `pushes: bool` and
+        # optionally `async returned(user_key)` (told when staff give a chat back to the bot)
+        self.channels = channels or {}
         self.limiter = auth.LoginLimiter()
 
     async def _free_table(self, request: Request, start: datetime, party: int, ignore: Any = None) -> tuple[int | None, str]:
@@ -139,7 +154,7 @@ class StaffConsole:
             for c in convs:
                 last = s.exec(select(Message).where(Message.conversation_id == c.id, Message.direction == "in")
                               .order_by(Message.id.desc())).first()  # type: ignore[union-attr]
-                out.append({"id": c.id, "channel": c.channel, "customer": f"손님 {c.user_key[-4:]}", "state": c.handoff,
+                out.append({"id": c.id, "channel": CHANNEL_KO.get(c.channel, c.channel), "customer": f"손님 {c.user_key[-4:]}", "state": c.handoff,
                             "state_ko": STATE_KO.get(c.handoff, c.handoff), "staff": c.staff, "waiting": _elapsed(c.handoff_at),
                             "last": (last.text[:80] if last else "")})
         return out
@@ -226,7 +241,8 @@ class StaffConsole:
             kb = request.app.state.kb
             k = kb.snapshot.knowledge
             context = {"staff": staff, "store": k.store, "menu": len(k.menu), "faqs": len(k.faqs), "warnings": [str(w) for w in k.warnings],
-                       "errors": [str(e) for e in kb.errors], "loaded_at": kb.snapshot.loaded_at, "checked_at": kb.last_attempt}
+                       "errors": [str(e) for e in kb.errors], "loaded_at": kb.snapshot.loaded_at, "checked_at": kb.last_attempt,
+                       "llm": await _llm_status(request, k.store.timezone)}
             return TEMPLATES.TemplateResponse(request, "knowledge.html", context)
 
         @r.get("/unanswered", response_class=HTMLResponse)
@@ -315,8 +331,9 @@ class StaffConsole:
             bookings = request.app.state.bookings
             upcoming = await bookings.upcoming(conv.channel, conv.user_key, datetime.now(UTC))
             context = {"staff": staff, "conv": conv, "messages": messages, "state_ko": STATE_KO.get(conv.handoff, conv.handoff),
-                       "pending": sum(1 for m in messages if not m.delivered), "bookings": upcoming,
-                       "push": bool(getattr(getattr(self.channels.get(conv.channel), "events", None), "enabled", False))}
+                       "channel_ko": CHANNEL_KO.get(conv.channel, conv.channel),
+                       "pending": sum(1 for m in messages if not m.delivered and m.author.startswith("staff:")), "bookings": upcoming,
+                       "push": bool(getattr(self.channels.get(conv.channel), "pushes", False))}
             return TEMPLATES.TemplateResponse(request, "conversation.html", context)
 
         @r.post("/c/{conversation_id}/{action}")
@@ -336,7 +353,11 @@ class StaffConsole:
                 if channel is not None and await channel.deliver(conv.user_key, text.strip()):
                     await call(self.handoffs.mark_delivered_sync, message_id=message_id)
             elif action in ("resolve", "return"):
-                await call(self.handoffs.release_sync, conversation_id=conversation_id, staff=staff.name)
+                if await call(self.handoffs.release_sync, conversation_id=conversation_id, staff=staff.name):
+                    conv, _ = self.transcript(conversation_id)
+                    returned = getattr(self.channels.get(conv.channel), "returned", None)
+                    if returned is not None:
+                        await returned(conv.user_key)  # a channel that owns threads (TalkTalk) takes it back
             else:
                 raise HTTPException(status_code=404, detail="알 수 없는 동작이에요.")
             return RedirectResponse(f"/staff/c/{conversation_id}", status_code=303)

@@ -1,0 +1,1 @@
+"""Alembic's migration environment, shipped inside the package; run it through `bot.migrate`."""
