@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
+from bot import safe
 from bot.messages import Turn
 from bot.migrate import check, upgrade
 from bot.state import ConversationState
@@ -249,7 +250,24 @@ def connect(url: str, base_dir: Path) -> SqlEngine:
         # server whose default zone is Asia/Seoul would read them back nine hours off.
         options = {"options": "-c timezone=UTC"} if url.startswith("postgresql") else {}
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=options)
+    event.listen(engine, "before_cursor_execute", _storable, retval=True)
     return engine
+
+
+def _storable(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> tuple[str, Any]:
+    """Every string bound to a statement made storable (bot/safe.py): NUL and lone surrogates from a
+    customer, a staff form or a login name never fail a write or a lookup, on either database."""
+    return statement, _clean(parameters)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return safe.text(value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_clean(v) for v in value)
+    return value
 
 
 def _wal(cur: Any) -> None:
@@ -375,7 +393,7 @@ class Storage:
             if handoff != "bot":
                 last = conn.execute(sa_select(func.max(messages.c.created_at)).where(messages.c.conversation_id == conversation_id)).scalar()
             conn.execute(insert(messages).values(
-                conversation_id=conversation_id, direction="in", author="customer", delivered=True, text=text, payload=payload,
+                conversation_id=conversation_id, direction="in", author="customer", delivered=True, text=text, payload=safe.tree(payload),
                 created_at=now))
         return Inbound(conversation_id, handoff, last if last is None or last.tzinfo else last.replace(tzinfo=UTC), _pending(row))
 

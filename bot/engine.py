@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 
-from bot import metrics
+from bot import metrics, safe
 from bot.josa import josa
 from bot.kb.base import KnowledgeBase
 from bot.kb.schedule import local_now
@@ -93,6 +93,8 @@ class Engine:
 
     async def _respond(self, turn: Turn, fast_only: bool) -> Reply:
         t0 = time.perf_counter()
+        if turn.text != safe.text(turn.text):
+            turn = Turn(safe.text(turn.text), turn.user_key, turn.channel, turn.params, turn.now)
         if not turn.text.strip():
             return Reply("unknown", ["메시지를 잘 받지 못했어요. 궁금한 점을 글로 적어 주시겠어요?"])
         if len(turn.text) > MAX_TEXT:

@@ -92,3 +92,16 @@ class Reply:
 def won(price: int) -> str:
     """4500 -> '4,500원', the way Korean shops write prices."""
     return f"{price:,}원"
+
+
+def cut(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary with an ellipsis, never mid-word:
+    every channel has length limits, and a sentence cut in half reads as a bug."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = max(head.rfind(" "), head.rfind("\n"))
+    if space >= limit // 2:
+        head = head[:space]
+    return head.rstrip(" ,.·") + "…"

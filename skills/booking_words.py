@@ -41,6 +41,14 @@ def opening(store: Store, day: date) -> int:
     return starts.span.start if starts.span else 600
 
 
+def _exists(day: str) -> bool:
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
+
+
 def read_details(turn: Turn, ctx: Context, state: dict[str, Any], dry_run: bool = False) -> bool:
     """Read every booking detail the message carries into `state`; True when it carried any.
 
@@ -52,7 +60,7 @@ def read_details(turn: Turn, ctx: Context, state: dict[str, Any], dry_run: bool 
     found = False
     new = after_change(text) if "말고" in text or re.search(r"에서.+로", text) else text
     day = turn.params.get("date")
-    if isinstance(day, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+    if isinstance(day, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day, re.ASCII) and _exists(day):
         value: Any = day
     else:
         mention = parse_date(new, today)
@@ -62,7 +70,7 @@ def read_details(turn: Turn, ctx: Context, state: dict[str, Any], dry_run: bool 
         if not dry_run:
             state["date"] = value
     clock = turn.params.get("time")
-    if isinstance(clock, str) and re.fullmatch(r"\d{2}:\d{2}", clock):
+    if isinstance(clock, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", clock, re.ASCII):
         hhmm: str | None = clock
     else:
         first = opening(store, date.fromisoformat(state["date"])) if state.get("date") else 600

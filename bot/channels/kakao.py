@@ -15,6 +15,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from datetime import date as date_type
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,10 +23,11 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from bot import safe
 from bot.db import Storage
 from bot.engine import Engine
 from bot.handoff import Handoffs
-from bot.messages import Button, Card, Reply, Turn
+from bot.messages import Button, Card, Reply, Turn, cut
 from bot.settings import KakaoSettings
 
 log = logging.getLogger(__name__)
@@ -67,7 +69,7 @@ def _maybe_json(value: Any) -> Any:
     """Structured entity values arrive as JSON strings in some payloads and as objects in others."""
     if isinstance(value, str) and value.strip().startswith(("{", "[")):
         try:
-            return json.loads(value)
+            return safe.loads(value)
         except ValueError:
             return value
     return value
@@ -75,6 +77,19 @@ def _maybe_json(value: Any) -> Any:
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _real_date(value: str) -> bool:
+    """A picker's date that exists (2026-02-30 from a hand-made payload does not)."""
+    try:
+        date_type.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _real_time(value: str) -> bool:
+    return int(value[:2]) < 24 and int(value[3:5]) < 60
 
 
 def structured_params(action: dict[str, Any]) -> dict[str, Any]:
@@ -86,22 +101,22 @@ def structured_params(action: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, dict):
             raw = value.get("value") if "value" in value else value.get("date")
             if isinstance(raw, str):
-                m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::\d{2})?)?", raw)
-                t = re.fullmatch(r"(\d{2}:\d{2})(?::\d{2})?", raw)
-                if m:
+                m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::\d{2})?)?", raw, re.ASCII)
+                t = re.fullmatch(r"(\d{2}:\d{2})(?::\d{2})?", raw, re.ASCII)
+                if m and _real_date(m[1]):
                     out.setdefault("date", m[1])
-                    if m[2]:
+                    if m[2] and _real_time(m[2]):
                         out.setdefault("time", m[2])
-                elif t:
+                elif t and _real_time(t[1]):
                     out.setdefault("time", t[1])
             if isinstance(value.get("amount"), int | float) and not isinstance(value.get("amount"), bool):
                 out.setdefault("number", value["amount"])
                 if PARTY_PARAM.search(key):
                     out.setdefault("party", int(value["amount"]))  # a block parameter named for the party size
         elif isinstance(value, str):
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII) and _real_date(value):
                 out.setdefault("date", value)
-            elif re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", value):
+            elif re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", value, re.ASCII) and _real_time(value[:5]):
                 out.setdefault("time", value[:5])
     extra = action.get("clientExtra")
     if isinstance(extra, dict) and extra:
@@ -135,18 +150,6 @@ def parse(payload: dict[str, Any]) -> SkillRequest:
 
 
 # --- response ----------------------------------------------------------------------------
-
-
-def _cut(text: str, limit: int) -> str:
-    """At most `limit` characters, cut at a word boundary with an ellipsis, never mid-word."""
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    space = max(head.rfind(" "), head.rfind("\n"))
-    if space >= limit // 2:
-        head = head[:space]
-    return head.rstrip(" ,.·") + "…"
 
 
 def _label(text: str, limit: int = MAX_LABEL) -> str:
@@ -191,7 +194,7 @@ def _bubbles(texts: list[str], room: int) -> list[str]:
     while len(bubbles) > room:
         last, before = bubbles.pop(), bubbles.pop()
         merged = f"{before}\n\n{last}"
-        bubbles.append(merged if len(merged) <= MAX_SIMPLE_TEXT else _cut(merged, MAX_SIMPLE_TEXT))
+        bubbles.append(merged if len(merged) <= MAX_SIMPLE_TEXT else cut(merged, MAX_SIMPLE_TEXT))
     return bubbles
 
 
@@ -212,21 +215,21 @@ def _card(card: Card, kind: str, in_carousel: bool) -> dict[str, Any]:
         card = Card("안내", card.description, card.price, card.image, card.buttons)  # Kakao needs a title or text
     if kind == "commerceCard":
         out: dict[str, Any] = {
-            "title": _cut(card.title, COMMERCE_TITLE),
-            "description": _cut(card.description, COMMERCE_DESC),
+            "title": cut(card.title, COMMERCE_TITLE),
+            "description": cut(card.description, COMMERCE_DESC),
             "price": int(card.price or 0),
             "currency": "won",
             "thumbnails": [{"imageUrl": card.image}],
         }
     elif kind == "basicCard":
-        out = {"title": _cut(card.title, TEXT_CARD_TITLE), "description": _cut(card.description, BASIC_CARD_DESC),
+        out = {"title": cut(card.title, TEXT_CARD_TITLE), "description": cut(card.description, BASIC_CARD_DESC),
                "thumbnail": {"imageUrl": card.image}}
     else:
         title = card.title if card.price is None else f"{card.title} · {card.price:,}원"
         limit = TEXT_CARD_DESC_IN_CAROUSEL if in_carousel else TEXT_CARD_DESC
-        out = {"title": _cut(title, TEXT_CARD_TITLE)}
+        out = {"title": cut(title, TEXT_CARD_TITLE)}
         if card.description:
-            out["description"] = _cut(card.description, limit)
+            out["description"] = cut(card.description, limit)
     if buttons:
         out["buttons"] = buttons
         out["buttonLayout"] = "vertical"
@@ -279,7 +282,7 @@ def _fit(response: dict[str, Any]) -> dict[str, Any]:
         if longest is None or len(longest["simpleText"]["text"]) < 50:
             response["template"].pop("quickReplies", None)
             break
-        longest["simpleText"]["text"] = _cut(longest["simpleText"]["text"], len(longest["simpleText"]["text"]) // 2)
+        longest["simpleText"]["text"] = cut(longest["simpleText"]["text"], len(longest["simpleText"]["text"]) // 2)
     return response
 
 
@@ -369,7 +372,7 @@ class KakaoChannel:
         if len(body) > self.settings.max_body_bytes:
             return JSONResponse({"error": "too_large", "message": "요청이 너무 커요."}, status_code=400)
         try:
-            payload = json.loads(body)
+            payload = safe.loads(body)
         except ValueError:
             return JSONResponse({"error": "invalid_json", "message": "JSON 형식이 아니에요."}, status_code=400)
         if not isinstance(payload, dict):

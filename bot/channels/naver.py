@@ -29,13 +29,14 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from bot import safe
 from bot.booking import serving_starts
 from bot.db import Storage
 from bot.engine import Engine
 from bot.handoff import RETURN_TEXT, Handoffs
 from bot.kb.records import Store
 from bot.kb.schedule import local_now
-from bot.messages import Button, Card, Reply, Turn
+from bot.messages import Button, Card, Reply, Turn, cut
 from bot.settings import NaverSettings
 
 log = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ def _code_data(code: str) -> dict[str, Any]:
     if not code.startswith("{"):
         return {}
     try:
-        data = json.loads(code)
+        data = safe.loads(code)
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
@@ -155,17 +156,6 @@ def turn_of(event: Event) -> Turn:
 
 
 # --- events out ----------------------------------------------------------------------------
-
-
-def _cut(text: str, limit: int) -> str:
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    space = max(head.rfind(" "), head.rfind("\n"))
-    if space >= limit // 2:
-        head = head[:space]
-    return head.rstrip(" ,.·") + "…"
 
 
 def _title(text: str, limit: int) -> str:
@@ -204,13 +194,13 @@ def _composite(card: Card) -> dict[str, Any]:
     title = card.title.strip() or "안내"
     if card.price is not None:
         title = f"{title} · {card.price:,}원"
-    out: dict[str, Any] = {"title": _cut(title, COMPOSITE_TITLE)}
+    out: dict[str, Any] = {"title": cut(title, COMPOSITE_TITLE)}
     description = card.description.strip()
     phones = [b.value for b in card.buttons if b.kind == "phone" and b.value.strip()]
     if phones:
         description = "\n".join(p for p in (description, f"전화: {phones[0]}") if p)
     if description:
-        out["description"] = _cut(description, COMPOSITE_DESC)
+        out["description"] = cut(description, COMPOSITE_DESC)
     if card.image.startswith("https://"):
         out["image"] = {"imageUrl": card.image}
     buttons = [b for b in (_button(b) for b in card.buttons) if b is not None][:MAX_BUTTONS]
@@ -223,7 +213,7 @@ def _composite(card: Card) -> dict[str, Any]:
 
 def elements(items: list[tuple[str, str]]) -> dict[str, Any]:
     """An element list (at most three rows of title and description) for a composite."""
-    return {"type": "LIST", "data": [{"title": _cut(t, ELEMENT_TEXT), **({"description": _cut(d, ELEMENT_TEXT)} if d else {})}
+    return {"type": "LIST", "data": [{"title": cut(t, ELEMENT_TEXT), **({"description": cut(d, ELEMENT_TEXT)} if d else {})}
                                      for t, d in items[:MAX_ELEMENTS]]}
 
 
@@ -273,7 +263,7 @@ def render(reply: Reply, store: Store | None = None, today: date | None = None) 
     texts = [t.strip() for t in (reply.card_texts if cards and reply.card_texts else reply.texts) if t and t.strip()]
     events: list[dict[str, Any]] = []
     if texts or not cards:
-        events.append({"event": "send", "textContent": {"text": _cut("\n\n".join(texts) or "...", MAX_TEXT)}})
+        events.append({"event": "send", "textContent": {"text": cut("\n\n".join(texts) or "...", MAX_TEXT)}})
     if cards:
         events.append({"event": "send", "compositeContent": {"compositeList": [_composite(c) for c in cards[:MAX_COMPOSITES]]}})
     quick = _quick(reply, store, today)
@@ -423,7 +413,7 @@ class NaverChannel:
     async def deliver(self, user_key: str, text: str) -> bool:
         """A staff reply, sent at once."""
         async with self._lock(user_key):
-            result = await self.api.post({"event": "send", "textContent": {"text": _cut(text, MAX_TEXT)}}, user_key)
+            result = await self.api.post({"event": "send", "textContent": {"text": cut(text, MAX_TEXT)}}, user_key)
         return result.ok
 
     async def returned(self, user_key: str) -> None:
@@ -468,7 +458,7 @@ class NaverChannel:
             log.warning("naver: a %d-byte webhook body ignored", len(body))
             return _ok()
         try:
-            payload = json.loads(body)
+            payload = safe.loads(body)
         except ValueError:
             return JSONResponse({"error": "invalid_json", "message": "JSON 형식이 아니에요."}, status_code=400)
         event = parse(payload)
@@ -677,7 +667,7 @@ class NaverChannel:
         metadata = event.options.get("metadata")
         if isinstance(metadata, str) and metadata.strip():
             try:
-                metadata = json.loads(metadata)
+                metadata = safe.loads(metadata)
             except ValueError:
                 metadata = {"raw": metadata[:200]}  # older examples used single quotes
         log.info("naver: thread returned to the bot (%s)", json.dumps(metadata, ensure_ascii=False)[:200])

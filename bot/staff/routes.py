@@ -25,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bot import safe
 from bot.booking import check, free_table
 from bot.db import Conversation, Message, Storage
 from bot.handoff import Handoffs
@@ -41,6 +42,7 @@ CHANNEL_KO = {"kakao": "카카오톡", "naver": "네이버 톡톡", "web": "웹"
 STATUS_KO = {"confirmed": "확정", "cancelled": "취소", "no_show": "노쇼", "completed": "방문 완료"}
 # Staff taking a phone call may book sooner than the chat's lead time, further ahead, or off the grid;
 # never on a closed day, in the break, outside the hours, or on a taken table.
+MAX_DAYS_AWAY = 3650  # the reservations pages: ten years either way (and never past the calendar's ends)
 STAFF_MAY_OVERRIDE = {"too_soon", "too_far", "grid", "too_many"}
 
 
@@ -160,6 +162,8 @@ class StaffConsole:
         return out
 
     def transcript(self, conversation_id: int) -> tuple[Conversation, list[Message]]:
+        if not 0 < conversation_id < 2**63:
+            raise HTTPException(status_code=404, detail="그 대화를 찾을 수 없어요.")
         with Session(self.storage.engine) as s:
             conv = s.get(Conversation, conversation_id)
             if conv is None:
@@ -258,8 +262,13 @@ class StaffConsole:
         @r.post("/simulator")
         async def simulator_turn(request: Request, staff: Api) -> JSONResponse:
             """One customer message to the bot, through the live engine and knowledge; nothing reaches customers."""
-            body = await request.json()
             self._check_csrf(staff, request.headers.get("x-csrf-token"))
+            try:
+                body = safe.loads(await request.body())
+            except ValueError:
+                body = None
+            if not isinstance(body, dict):
+                raise HTTPException(status_code=400, detail="요청 형식이 올바르지 않아요.")
             text = str(body.get("text", ""))[:1000]
             session = str(body.get("session", ""))[:16]
             engine = request.app.state.engine
@@ -276,6 +285,8 @@ class StaffConsole:
                 day = date_type.fromisoformat(date) if date else today
             except ValueError:
                 raise HTTPException(status_code=400, detail="날짜는 2026-11-27처럼 적어 주세요.") from None
+            if abs((day - today).days) > MAX_DAYS_AWAY:
+                raise HTTPException(status_code=400, detail="10년 안쪽의 날짜를 골라 주세요.")
             rows = await request.app.state.bookings.list_day(day)
             context = {"staff": staff, "day": day, "rows": rows, "error": error, "prev": day - timedelta(days=1),
                        "next": day + timedelta(days=1), "status_ko": STATUS_KO, "tables": store.reservation.tables}
@@ -292,8 +303,10 @@ class StaffConsole:
             zone = ZoneInfo(store.timezone)
             try:
                 start = datetime.combine(date_type.fromisoformat(day), time_type.fromisoformat(clock), zone)
+                if abs((start.date() - datetime.now(zone).date()).days) > MAX_DAYS_AWAY:
+                    raise ValueError(day)
             except ValueError:
-                return RedirectResponse(f"/staff/reservations?date={day}&error=날짜와 시간을 확인해 주세요.", status_code=303)
+                return RedirectResponse("/staff/reservations?error=날짜와 시간을 확인해 주세요.", status_code=303)
             error = await self._book(request, staff, start, party, name.strip() or "전화 예약", phone, note)
             suffix = f"&error={error}" if error else ""
             return RedirectResponse(f"/staff/reservations?date={start.date().isoformat()}{suffix}", status_code=303)
@@ -319,7 +332,12 @@ class StaffConsole:
                                              time_type.fromisoformat(clock or booking.start.strftime("%H:%M")), zone)
                 except ValueError:
                     start = booking.start
-                error = await self._move(request, staff, booking, start, party or booking.party)
+                if abs((start.date() - datetime.now(zone).date()).days) > MAX_DAYS_AWAY:
+                    start = booking.start
+                try:
+                    error = await self._move(request, staff, booking, start, party or booking.party)
+                except LookupError:
+                    error = "취소되었거나 끝난 예약은 바꿀 수 없어요."
             else:
                 raise HTTPException(status_code=404, detail="알 수 없는 동작이에요.")
             suffix = f"&error={error}" if error else ""
