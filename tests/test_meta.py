@@ -59,3 +59,10 @@ def test_readme_commands_are_the_ci_commands() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make serve" in readme and "make test" in readme
     assert re.search(r"^make test$", ci, re.M)
+
+
+def test_the_schema_head_constant_is_the_newest_migration() -> None:
+    from bot.db import SCHEMA_HEAD
+    from bot.migrate import head
+
+    assert head() == SCHEMA_HEAD
