@@ -46,6 +46,7 @@ BASIC_CARD_DESC = 230
 COMMERCE_TITLE = 30
 COMMERCE_DESC = 40
 MAX_CARD_BUTTONS = 3
+MAX_AMOUNT = 100_000  # a sys.number beyond this is no party size or quantity anyone means
 PARTY_PARAM = re.compile(r"party|people|person|guest|인원|명수|사람", re.I)
 FALLBACK_TEXT = "죄송해요, 잠시 문제가 생겨서 답을 드리지 못했어요. 잠시 후 다시 말씀해 주세요."
 IMAGE_TEXT = "사진은 아직 확인하지 못해요. 궁금한 점을 글로 적어 주시겠어요?"
@@ -109,7 +110,8 @@ def structured_params(action: dict[str, Any]) -> dict[str, Any]:
                         out.setdefault("time", m[2])
                 elif t and _real_time(t[1]):
                     out.setdefault("time", t[1])
-            if isinstance(value.get("amount"), int | float) and not isinstance(value.get("amount"), bool):
+            amount = value.get("amount")
+            if isinstance(amount, int | float) and not isinstance(amount, bool) and 0 <= amount <= MAX_AMOUNT:
                 out.setdefault("number", value["amount"])
                 if PARTY_PARAM.search(key):
                     out.setdefault("party", int(value["amount"]))  # a block parameter named for the party size

@@ -678,7 +678,8 @@ class NaverChannel:
         options = event.options
         result = _str(options.get("result")).upper()
         if result == "SUCCESS":
-            fields = {k: options[k] for k in ("nickname", "cellphone") if isinstance(options.get(k), str)}
+            fields: dict[str, Any] = {k: options[k][:limit] for k, limit in (("nickname", 100), ("cellphone", 20))
+                                      if isinstance(options.get(k), str)}
             if isinstance(options.get("address"), dict):
                 fields["address"] = options["address"]
             if fields:
