@@ -17,9 +17,10 @@ serve: $(STAMP)
 
 # Twice: on SQLite, then on PostgreSQL (a fresh database per test; tests/conftest.py leaves out
 # the tests that never open a database or already cover both).
+# Two workers (whole files each): most tests wait on a real server, so this halves the time on two cores.
 test: lint postgres browser
-	$(BIN)/python -m pytest
-	DANGGOL_TEST_DB=postgres $(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+	DANGGOL_TEST_DB=postgres $(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The console's browser tests drive Debian's Chromium (Playwright never downloads a browser here).
 browser:
