@@ -132,7 +132,9 @@ class Engine:
         """The first words when a customer opens the chat: the owner's greeting and the usual next steps."""
         store = self.kb.snapshot.knowledge.store
         greeting = store.greeting or f"안녕하세요, {josa(store.name, '이에요')}!"
-        return Reply("smalltalk", [f"{greeting} 메뉴, 영업시간, 예약 등 궁금한 걸 편하게 물어봐 주세요."],
+        if "물어" not in greeting:  # the owner's greeting may already invite questions: say it once
+            greeting += " 메뉴, 영업시간, 예약 등 궁금한 걸 편하게 물어봐 주세요."
+        return Reply("smalltalk", [greeting],
                      quick_replies=[MENU_QR, RECOMMEND_QR, HOURS_QR, BOOK_QR])
 
     def _order(self, awaiting: str | None) -> list[Skill]:

@@ -34,7 +34,8 @@ class SmalltalkSkill:
             answer = "맛있게 드셨다니 정말 기뻐요! 감사합니다. 또 들러 주세요 😊"
         elif GREETING.search(text) or GREETING.search(raw):
             answer = store.greeting or f"안녕하세요, {josa(store.name, '이에요')}!"
-            answer += " 메뉴, 영업시간, 예약 등 궁금한 걸 편하게 물어봐 주세요."
+            if "물어" not in answer:  # the owner's greeting may already invite questions: say it once
+                answer += " 메뉴, 영업시간, 예약 등 궁금한 걸 편하게 물어봐 주세요."
         elif ACK.search(raw) and len(ctx.query.tokens) <= 1:
             answer = "네, 더 도와드릴 일이 있으면 말씀해 주세요!"
         else:
