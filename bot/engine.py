@@ -17,7 +17,6 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 
 from bot import metrics, safe
-from bot.josa import josa
 from bot.kb.base import KnowledgeBase
 from bot.kb.schedule import local_now
 from bot.messages import QuickReply, Reply, Turn
@@ -26,6 +25,7 @@ from bot.settings import RetrievalSettings
 from bot.state import ConversationState, StateStore
 from skills import SKILLS
 from skills.base import BOOK_QR, HOURS_QR, MENU_QR, RECOMMEND_QR, Context, Skill
+from skills.smalltalk import greeting
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 1000  # longer messages are cut before analysis; nobody asks a question in 5 pages
@@ -130,12 +130,7 @@ class Engine:
 
     def welcome(self) -> Reply:
         """The first words when a customer opens the chat: the owner's greeting and the usual next steps."""
-        store = self.kb.snapshot.knowledge.store
-        greeting = store.greeting or f"안녕하세요, {josa(store.name, '이에요')}!"
-        if "물어" not in greeting:  # the owner's greeting may already invite questions: say it once
-            greeting += " 메뉴, 영업시간, 예약 등 궁금한 걸 편하게 물어봐 주세요."
-        return Reply("smalltalk", [greeting],
-                     quick_replies=[MENU_QR, RECOMMEND_QR, HOURS_QR, BOOK_QR])
+        return Reply("smalltalk", [greeting(self.kb.snapshot.knowledge.store)], quick_replies=[MENU_QR, RECOMMEND_QR, HOURS_QR, BOOK_QR])
 
     def _order(self, awaiting: str | None) -> list[Skill]:
         if awaiting is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.josa import josa
+from bot.kb.records import Store
 from bot.kb.text import compact
 from bot.messages import Reply, Turn
 from skills.base import BOOK_QR, HOURS_QR, MENU_QR, RECOMMEND_QR, Context
@@ -33,11 +34,17 @@ class SmalltalkSkill:
         elif COMPLIMENT.search(text):
             answer = "맛있게 드셨다니 정말 기뻐요! 감사합니다. 또 들러 주세요 😊"
         elif GREETING.search(text) or GREETING.search(raw):
-            answer = store.greeting or f"안녕하세요, {josa(store.name, '이에요')}!"
-            if "물어" not in answer:  # the owner's greeting may already invite questions: say it once
-                answer += " 메뉴, 영업시간, 예약 등 궁금한 걸 편하게 물어봐 주세요."
+            answer = greeting(store)
         elif ACK.search(raw) and len(ctx.query.tokens) <= 1:
             answer = "네, 더 도와드릴 일이 있으면 말씀해 주세요!"
         else:
             return None
         return Reply("smalltalk", [answer], quick_replies=[MENU_QR, RECOMMEND_QR, HOURS_QR, BOOK_QR])
+
+
+def greeting(store: Store) -> str:
+    """The owner's greeting (or a plain one) with an invitation to ask, said once."""
+    text = store.greeting or f"안녕하세요, {josa(store.name, '이에요')}!"
+    if "물어" not in text:  # the owner's greeting may already invite questions
+        text += " 메뉴, 영업시간, 예약 등 궁금한 걸 편하게 물어봐 주세요."
+    return text
