@@ -14,7 +14,6 @@ import math
 from typing import Any
 
 MAX_DEPTH = 32  # deeper parts of a stored payload are replaced by a marker
-MAX_PARSE_BYTES = 1 << 20
 
 
 def text(value: str) -> str:

@@ -50,8 +50,6 @@ MAX_BUTTONS = 10
 BUTTON_TITLE = 18
 MAX_QUICK_REPLIES = 10
 QUICK_TITLE = 10
-MAX_ELEMENTS = 3
-ELEMENT_TEXT = 100
 MAX_CODE = 1_000
 MENU_TITLE = 20
 PARTNER_AGENTS = 1  # targetId of the partner's human agents in Partner Center
@@ -209,12 +207,6 @@ def _composite(card: Card) -> dict[str, Any]:
     if len(out) < 2:  # TalkTalk needs two of title, description, elements, image and buttons
         out["buttonList"] = [text_button("자세히 보기", f"{card.title} 알려 주세요", BUTTON_TITLE)]
     return out
-
-
-def elements(items: list[tuple[str, str]]) -> dict[str, Any]:
-    """An element list (at most three rows of title and description) for a composite."""
-    return {"type": "LIST", "data": [{"title": cut(t, ELEMENT_TEXT), **({"description": cut(d, ELEMENT_TEXT)} if d else {})}
-                                     for t, d in items[:MAX_ELEMENTS]]}
 
 
 def calendar_button(store: Store, today: date) -> dict[str, Any]:
