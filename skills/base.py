@@ -20,6 +20,7 @@ from bot.kb.text import clean, compact
 from bot.messages import QuickReply, Reply, Turn
 from bot.reservations import Bookings
 from bot.settings import RetrievalSettings
+from bot.understand import allergens
 
 # Interrogative endings and question words; a bare 있어요 is not one (맛있어요 is a compliment).
 QUESTION = re.compile(
@@ -47,6 +48,11 @@ class Context:
     def text(self) -> str:
         """The message cleaned of emoji, laughter and chat spellings."""
         return clean(self.turn.text)
+
+    @cached_property
+    def allergies(self) -> list[str]:
+        """The allergies the message names (bot.understand.allergens), read once for every skill."""
+        return allergens.read(self.turn.text)
 
     @cached_property
     def compact(self) -> str:

@@ -9,6 +9,7 @@ from bot.kb.menu_match import Kind, Mention, common_foods
 from bot.kb.records import MenuItem
 from bot.kb.text import clean, compact
 from bot.messages import Card, QuickReply, Reply, Source, Turn, won
+from bot.understand import allergens
 from skills.base import MENU_QR, RECOMMEND_QR, STAFF_QR, Context
 
 PRICE = re.compile(r"얼마|가격|금액|몇\s*원|값|비싸|싸요")
@@ -16,21 +17,14 @@ SPICY = re.compile(r"맵|매워|매운|매콤|얼큰|맵기")
 INGREDIENT = re.compile(r"들어가|들어있|들어 있|들었|성분|재료|알레르기|알러지|넣|함유|포함")
 SOLD = re.compile(r"팔아|파나|파세|판매|있어요|있나요|있죠|있을까|있어\?|되나요|돼요|하나요|해요\?|나와요|나오나|먹을 수|주문\s*(되|가능)|아직")
 LIST_MENU = re.compile(r"메뉴\s*(판|표)?\s*(좀\s*)?(보여|알려|뭐\s*있|뭐\s*팔|뭐\s*있어|종류|리스트|목록|전체|다\s*알려|사진)|뭐\s*팔아|뭐\s*파세|메뉴\s*뭐")
-ALLERGEN_WORDS = {
-    "우유": ("우유", "유제품", "밀크"), "달걀": ("달걀", "계란", "난류", "에그"), "밀": ("밀", "밀가루", "글루텐"),
-    "대두": ("대두", "콩"), "땅콩": ("땅콩",), "호두": ("호두",), "새우": ("새우",), "게": ("게",),
-    "돼지고기": ("돼지고기", "돼지"), "쇠고기": ("쇠고기", "소고기"), "닭고기": ("닭고기", "닭"), "토마토": ("토마토",),
-    "복숭아": ("복숭아",), "고등어": ("고등어",), "오징어": ("오징어",), "조개류": ("조개", "조개류"), "메밀": ("메밀",),
-    "잣": ("잣",), "아황산류": ("아황산",),
-}
-NUTS = ("견과", "견과류", "너트")
+# "먹어도 돼요?", "괜찮을까요?": whether it is safe for them, the question allergens.md guards.
+SAFE_TO_EAT = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전|문제\s*(없|있)|될까|되나|돼요|되죠|위험|조심")
 CHANGE_REQUEST = re.compile(r"(해|빼|바꿔|넣어|줄여|늘려|덜어|담아|데워|맵게|싱겁게|달게)\s*(도\s*)?(주실|주세요|줄\s*수|줘|주시|주나|줄래|주면|돼|되나|가능)|게\s*(도\s*)?해\s*(주|줄)|넣으면|빼면|추가하면|추가\s*(요금|금|비용|에요|예요|돼요|되나)|곱빼기|사리\s*(추가|넣)|변경|덜\s*(맵|달|짜)|더\s*(맵|달)|추가\s*(돼|되|가능|할\s*수)")
 # Words that ask about an item's own facts (price, contents, taste, whether it is sold):
 # the menu record answers these, whatever FAQ shares them.
 PROPERTY_WORDS = frozenset(
     ["얼마", "가격", "금액", "값", "원", "성분", "재료", "알레르기", "들어가", "들어오", "들", "넣", "맛", "구성", "나오", "팔", "판매", "있", "되", "맵", "맵기", "달", "어떻", "메뉴", "하나", "한", "개", "잔", "조각", "지금", "아직", "주문", "먹", "마시", "크", "작", "양", "많", "종류", "안", "뭐", "오늘", "내일", "정말", "진짜", "들어있", "함유", "포함", "맞", "알러지", "어떻게", "혹시", "궁금", "그릇", "인분", "접시", "병", "컵", "판", "개", "잔", "조각", "땜", "때문"]
 )
-NUT_ALLERGENS = {"땅콩", "호두", "잣", "아몬드", "피스타치오", "캐슈넛", "헤이즐넛", "마카다미아"}
 # Asking what there is of a kind: "찌개 종류 뭐 있어요?", "국수는 어떤 거 있어요?", "라떼 메뉴 알려 주세요".
 # A bare 있어요 is not one: "찌개 포장 돼요?" and "라면 있어요?" ask about something else.
 LIST_KIND = re.compile(
@@ -68,32 +62,40 @@ def for_children(item: MenuItem) -> bool:
     return bool(FOR_CHILDREN.search(item.category) or FOR_CHILDREN.search(item.name))
 
 
-def normalize_allergen(name: str) -> str:
-    for canon, words in ALLERGEN_WORDS.items():
-        if name in words:
-            return canon
-    return name
-
-
-def asked_allergens(text: str) -> set[str]:
-    """Allergens a message names (우유, 계란 → 달걀, 견과류 → every nut)."""
-    found = set()
-    squeezed = compact(text)
-    for canon, words in ALLERGEN_WORDS.items():
-        for w in words:
-            if len(w) == 1:
-                if re.search(rf"(?<![가-힣]){w}(?=[\s이가을를은는도에]|$)", text):
-                    found.add(canon)
-            elif w in squeezed:
-                found.add(canon)
-    if any(n in squeezed for n in NUTS):
-        found |= NUT_ALLERGENS
-    return found
-
-
 def item_card(item: MenuItem) -> Card:
     desc = item.description if item.available else "지금은 판매하지 않아요."
     return Card(item.name, desc, item.price if item.available else None, item.image)
+
+
+def allergy_answer(item: MenuItem, ctx: Context) -> str:
+    """Whether `item` holds the allergens the customer named, as allergens.md allows it to be said.
+
+    Never an affirmative opening when it does; never a guarantee when it does not, since the
+    kitchen's cross-contact is for staff to confirm.
+    """
+    found = {a: allergens.contains(item, a) for a in ctx.allergies}
+    held = {a: ev for a, ev in found.items() if ev}
+    if held:
+        words = list(dict.fromkeys(e.word for ev in held.values() for e in ev))
+        named = ", ".join(allergens.label(a) for a in held)
+        return (f"주의해 주세요. {item.name}에는 {josa(', '.join(words), '이')} 들어가서 "
+                f"{named} 알레르기가 있으시면 드시지 않는 게 좋아요.")
+    named = ", ".join(allergens.label(a) for a in found)
+    return (f"메뉴 정보에는 {item.name}에 {named} 표시가 없어요. 다만 같은 주방에서 조리해서 "
+            "교차 오염 여부는 주문 전에 직원에게 꼭 확인해 주세요.")
+
+
+def unknown_allergies(ctx: Context) -> list[str]:
+    """Allergies the owner's files never mention: the bot cannot know which dish holds them."""
+    return [a for a in ctx.allergies if not allergens.mentioned(ctx.knowledge, a)]
+
+
+def allergy_unknown_reply(names: list[str], items: list[MenuItem]) -> Reply:
+    """Hand an allergy the files say nothing about to staff, with why (allergens.md)."""
+    what = ", ".join(names)
+    text = (f"{josa(what, '은')} 메뉴 정보에 적혀 있지 않아서 어떤 메뉴에 들어가는지 제가 확인해 드리기 어려워요. "
+            "정확하게 확인할 수 있도록 직원에게 연결해 드릴게요.")
+    return Reply("escalate", [text], [Source("menu", i.name) for i in items], escalate=True)
 
 
 def describe(item: MenuItem, ctx: Context) -> str:
@@ -102,16 +104,9 @@ def describe(item: MenuItem, ctx: Context) -> str:
     if not item.available:
         return f"죄송해요, {josa(name, '은')} 지금은 판매하지 않아요."
     price = won(item.price) if item.price is not None else None
-    allergens = [normalize_allergen(a) for a in item.allergens]
-    asked = asked_allergens(ctx.text)
     lead = ""
-    if asked and (ctx.has(INGREDIENT) or ctx.has(r"안\s*들어|없|빠")):
-        contained = sorted(a for a in asked if a in allergens)
-        absent = sorted(a for a in asked if a not in allergens)
-        if contained:
-            lead = f"네, {name}에는 {josa(', '.join(contained), '이')} 들어가요."
-        elif absent:
-            lead = f"{name}의 알레르기 성분 표시에 {josa(', '.join(absent), '은')} 없어요."
+    if ctx.allergies and (ctx.has(INGREDIENT) or ctx.has(SAFE_TO_EAT) or ctx.has(r"안\s*들어|없|빠")):
+        lead = allergy_answer(item, ctx)
     elif ctx.has(SPICY):
         level = ["맵지 않아요", "살짝 매콤해요", "꽤 매운 편이에요", "아주 매워요"][item.spicy]
         lead = f"{josa(name, '은')} 맵기 {item.spicy}단계로 {level}."
@@ -145,6 +140,8 @@ class MenuSkill:
                 return self._whole_menu(ctx)
             return self._not_on_menu(ctx)
         items = [m.item for m in mentions[:3]]
+        if ctx.allergies and (ctx.has(INGREDIENT) or ctx.has(SAFE_TO_EAT)) and unknown_allergies(ctx):
+            return allergy_unknown_reply(unknown_allergies(ctx), items)
         if self._faq_owns(ctx, items[0]):
             return None  # "바닐라라떼 디카페인으로 돼요?" is the decaf FAQ, not the item
         texts = [describe(item, ctx) for item in items]
@@ -164,12 +161,11 @@ class MenuSkill:
             return False
         if ctx.has(CHANGE_REQUEST):
             return True  # "순대볶음 아주 맵게도 해 주세요?": a request the owner's FAQ answers
-        if asked_allergens(ctx.text) and ctx.has(INGREDIENT):
+        if ctx.allergies and (ctx.has(INGREDIENT) or ctx.has(SAFE_TO_EAT)):
             return False  # "X에 우유 들어가요?": the allergen column answers it
         if ctx.has(PRICE) or ctx.has(SPICY) or re.search(rf"{re.escape(compact(item.name))}\S{{0,2}}(뭐|뭔|무엇|어떤|무슨)", ctx.compact):
             return False  # price, spiciness, "X가 뭐예요?": the item's own record answers
-        allergen_words = {w for words in ALLERGEN_WORDS.values() for w in words} | set(NUTS)
-        rest = set(ctx.query_without_items.tokens) - PROPERTY_WORDS - allergen_words
+        rest = {t for t in set(ctx.query_without_items.tokens) - PROPERTY_WORDS if not allergens.canonical(t)}
         if not rest:
             return False  # only the item and what its record answers (price, contents, spiciness)
         entry = next(f for f in ctx.knowledge.faqs if f.id == full.id)
@@ -222,7 +218,7 @@ class MenuSkill:
         bare = not mentions and BARE_KIND_ASK.match(rest.strip())
         if not (ctx.has(LIST_KIND) or bare):
             return []
-        if ctx.has(PICKY) or ctx.has(SPICY) or asked_allergens(ctx.text):
+        if ctx.has(PICKY) or ctx.has(SPICY) or ctx.allergies:
             return []  # "찌개 중에 안 매운 거 뭐 있어요?" wants some of them, not the list
         return kinds
 

@@ -14,12 +14,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.josa import josa
 from bot.kb.menu_match import category_parts
 from bot.kb.records import MenuItem
 from bot.korean_time import parse_won
 from bot.messages import Card, QuickReply, Reply, Source, Turn, won
+from bot.understand import allergens
 from skills.base import STAFF_QR, Context
-from skills.menu import FAME_TAGS, NUT_ALLERGENS, asked_allergens, fame, for_children, normalize_allergen
+from skills.menu import FAME_TAGS, allergy_unknown_reply, fame, for_children, unknown_allergies
 
 # Asking what to order. Weak forms (마실 거, 먹을 수 있는 메뉴) only count when no item is named:
 # "미숫가루 카페인 없죠? 밤에 마실 거라" is a question about 미숫가루.
@@ -66,7 +68,7 @@ ICE_ONLY = re.compile(r"ice\s*전용|\(ice\)|아이스\s*전용", re.I)
 class Wants:
     """Constraints read from one message: `hard` filters must hold, `soft` ones rank."""
 
-    avoid_allergens: set[str] = field(default_factory=set)
+    avoid_allergens: list[str] = field(default_factory=list)
     no_caffeine: bool = False
     vegan: bool = False
     spicy: bool | None = None
@@ -87,8 +89,9 @@ class Wants:
 def read_wants(ctx: Context) -> Wants:
     t = ctx.text
     w = Wants()
-    if re.search(r"알레르기|알러지|못\s*먹|안\s*먹|빼고|없는\s*걸|없는\s*거|안\s*들어간|민감|못\s*마셔|체질", t):
-        w.avoid_allergens = {normalize_allergen(a) for a in asked_allergens(t)}
+    # "새우 들어간 거 추천" wishes for it; with any word of avoiding, every allergen named is kept away.
+    if re.search(r"알레르기|알러지|알르레기|못\s*먹|안\s*먹|빼고|빼서|없는|안\s*들어|민감|못\s*마셔|체질|피해|조심|두드러기|allerg", t):
+        w.avoid_allergens = list(ctx.allergies)
     if re.search(r"비건|채식|vegan|식물성", t, re.I):
         w.vegan = True
     if re.search(r"카페인\s*(은|는|이)?\s*(못|안|피|빼|없|적|민감|x|X)|디카페인|임신|임산부|수유|카페인\s*없는|논카페인|잠\s*(못|안)", t):
@@ -178,8 +181,7 @@ def passes(item: MenuItem, w: Wants) -> bool:
         return False
     if for_children(item) and not w.kids:
         return False  # 어린이 돈가스 is for a child, whoever asks
-    allergens = {normalize_allergen(a) for a in item.allergens}
-    if allergens & w.avoid_allergens:
+    if any(allergens.contains(item, a) for a in w.avoid_allergens):
         return False
     if w.vegan and not is_vegan(item):
         return False
@@ -267,8 +269,7 @@ def spread(items: list[MenuItem], rank: Callable[[MenuItem], tuple[int, ...]]) -
 def why(item: MenuItem, w: Wants) -> str:
     parts = []
     if w.avoid_allergens:
-        named = sorted(w.avoid_allergens - NUT_ALLERGENS) + (["견과류"] if w.avoid_allergens & NUT_ALLERGENS else [])
-        parts.append(f"{'·'.join(named)} 없음")
+        parts.append(f"메뉴 정보에 {'·'.join(allergens.label(a) for a in w.avoid_allergens)} 표시 없음")
     if w.no_caffeine or (w.kids and _drink(item)):
         parts.append("디카페인" if "디카페인" in item.tags else "카페인 없음")
     if w.vegan:
@@ -294,6 +295,9 @@ class RecommendSkill:
             text = "죄송해요, 다른 가게나 동네 정보는 제가 안내해 드리기 어려워요. 저희 가게 메뉴나 이용 안내라면 무엇이든 물어봐 주세요!"
             return Reply("unknown", [text], quick_replies=[QuickReply("메뉴 추천", "메뉴 추천해 주세요"), STAFF_QR])
         w = read_wants(ctx)
+        unknown = unknown_allergies(ctx)
+        if unknown:
+            return allergy_unknown_reply(unknown, [])
         picks = choose(ctx.knowledge.menu, w)[:3]
         if not picks:
             text = "말씀하신 조건에 맞는 메뉴를 찾지 못했어요. 직원에게 한 번 더 확인해 드릴까요?"
@@ -303,7 +307,11 @@ class RecommendSkill:
             price = f" {won(item.price)}" if item.price is not None else ""
             reason = why(item, w)
             lines.append(f"• {item.name}{price}: {item.description}" + (f" ({reason})" if reason else ""))
-        caution = "같은 주방에서 조리해서 교차오염 가능성이 있으니, 알레르기가 심하시면 주문할 때 꼭 말씀해 주세요." if w.avoid_allergens else ""
+        caution = ""
+        if w.avoid_allergens:
+            named = ", ".join(allergens.label(a) for a in w.avoid_allergens)
+            caution = (f"{josa(named, '이')} 들어간 메뉴는 메뉴 정보 기준으로 뺐어요. 같은 주방에서 조리해서 교차 오염 가능성이 있으니, "
+                       "알레르기가 심하시면 주문할 때 꼭 직원에게 말씀해 주세요.")
         text = "\n".join(["이런 메뉴는 어떠세요?", *lines, *([caution] if caution else [])])
         cards = [Card(i.name, " ".join(p for p in (i.description, f"({why(i, w)})" if why(i, w) else "") if p), i.price, i.image) for i in picks]
         quick = [QuickReply("다른 메뉴 추천", "다른 메뉴도 추천해 주세요"), QuickReply("예약하기", "예약하고 싶어요"), STAFF_QR]

@@ -109,7 +109,9 @@ def test_sold_out_item(ask) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_allergen_and_spiciness_questions(ask) -> None:  # type: ignore[no-untyped-def]
-    assert ask("계란말이에 뭐 들어가요? 계란 알레르기 있어요").texts[0].startswith("네, 계란말이에는 달걀이 들어가요.")
+    # allergens.md: when the item holds the allergen, say so plainly and never open with a yes.
+    answer = ask("계란말이에 뭐 들어가요? 계란 알레르기 있어요").texts[0]
+    assert answer.startswith("주의해 주세요. 계란말이에는 달걀") and "드시지 않는 게 좋아요" in answer
     assert ask("제육 많이 매워요?").texts[0].startswith("제육덮밥은 맵기 2단계로 꽤 매운 편이에요.")
 
 
@@ -203,7 +205,7 @@ def test_recommendations_never_break_a_constraint(ask, allergen, mild: bool, bud
 def test_recommend_explains_why(ask) -> None:  # type: ignore[no-untyped-def]
     reply = ask("새우 알러지 있는데 찌개 중에 뭐 먹을 수 있어요?")
     assert sources(reply) and all("찌개" in MENU[n].category and "새우" not in MENU[n].allergens for n in sources(reply))
-    assert "새우 없음" in reply.text and "교차오염" in reply.text
+    assert "새우 표시 없음" in reply.text and "교차 오염" in reply.text  # never "새우 없음" as a guarantee (allergens.md)
 
 
 def test_spicy_lovers_get_the_spiciest_first(ask) -> None:  # type: ignore[no-untyped-def]

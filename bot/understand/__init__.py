@@ -1,0 +1,1 @@
+"""What a Korean customer means, before any skill decides: allergens, chat spelling, concepts."""

@@ -1,0 +1,287 @@
+"""Allergens as `shared/spec/allergens.md` defines them: groups and members in both directions.
+
+A customer who names an allergy trusts the bot with their health, so every reading here errs
+towards "contains": an item whose column names the group (갑각류) is kept from a customer who
+names a member (새우), an item whose description says 새우젓 counts though its column is empty,
+and an allergen the owner's files never mention is something the bot does not know.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.kb.records import Knowledge, MenuItem
+from bot.kb.text import clean
+
+# Group word -> members (a member may itself be a group: 해산물 holds 갑각류).
+GROUPS: dict[str, tuple[str, ...]] = {
+    "갑각류": ("새우", "게", "가재", "랍스터", "크랩", "대게", "킹크랩", "꽃게"),
+    "조개류": ("굴", "전복", "홍합", "바지락", "조개", "가리비", "꼬막", "재첩", "소라"),
+    "견과류": ("호두", "잣", "아몬드", "캐슈넛", "피스타치오", "마카다미아", "헤이즐넛", "피칸", "브라질너트"),
+    "유제품": ("우유", "치즈", "버터", "크림", "생크림", "요거트", "연유", "분유"),
+    "해산물": ("갑각류", "조개류", "오징어", "문어", "낙지", "생선", "고등어"),
+    "생선": ("고등어", "연어", "참치", "멸치", "명태", "대구", "갈치", "삼치", "꽁치", "광어", "우럭", "장어", "가자미", "조기", "민어"),
+    "글루텐": ("밀", "보리", "호밀"),
+    "알류": ("달걀", "메추리알"),
+}
+# Other spellings of one allergen, as owners write columns and customers write messages.
+# Cuts and dishes that are the allergen (삼겹살, 새우젓) are spellings too: they contain it.
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "갑각류": ("갑각류", "갑각류 해산물", "갑각"),
+    "조개류": ("조개류", "패류", "조개"),
+    "견과류": ("견과류", "견과", "너트", "nuts", "nut"),
+    "유제품": ("유제품", "우유 성분", "유성분", "유청", "dairy"),
+    "해산물": ("해산물", "해물", "수산물", "seafood"),
+    "생선": ("생선", "어류", "fish", "생선살", "어묵", "피시"),
+    "글루텐": ("글루텐", "gluten"),
+    "알류": ("알류", "난류"),
+    "우유": ("우유", "밀크", "milk", "라떼우유"),
+    "치즈": ("치즈", "cheese", "모짜렐라", "모차렐라", "크림치즈", "파마산", "마스카포네", "리코타"),
+    "버터": ("버터", "butter"),
+    "크림": ("크림", "생크림", "휘핑", "cream"),
+    "요거트": ("요거트", "요구르트", "yogurt"),
+    "연유": ("연유",),
+    "분유": ("분유",),
+    "생크림": ("생크림",),
+    "달걀": ("달걀", "계란", "egg", "에그", "마요네즈", "마요", "머랭", "커스터드", "지단"),
+    "메추리알": ("메추리알",),
+    "메밀": ("메밀", "소바", "buckwheat"),
+    "땅콩": ("땅콩", "피넛", "peanut", "땅콩버터"),
+    "대두": ("대두", "콩", "두부", "두유", "된장", "간장", "청국장", "유부", "비지", "낫또", "soy", "콩가루", "콩국"),
+    "밀": ("밀", "밀가루", "통밀", "소맥", "wheat", "빵가루", "밀떡", "밀면"),
+    "보리": ("보리",),
+    "호밀": ("호밀",),
+    "고등어": ("고등어",),
+    "게": ("게", "게살", "게장", "꽃게", "대게", "킹크랩", "크랩", "crab"),
+    "새우": ("새우", "새우젓", "쉬림프", "shrimp", "대하", "감바스", "칵테일새우"),
+    "가재": ("가재",),
+    "랍스터": ("랍스터", "바닷가재", "lobster"),
+    "크랩": ("크랩",),
+    "대게": ("대게",),
+    "킹크랩": ("킹크랩",),
+    "꽃게": ("꽃게",),
+    "돼지고기": ("돼지고기", "돼지", "돈육", "삼겹살", "목살", "항정살", "제육", "족발", "보쌈", "베이컨", "햄", "소시지", "돈가스",
+                 "돈까스", "차슈", "pork", "순대"),
+    "복숭아": ("복숭아", "피치", "peach", "황도", "백도"),
+    "토마토": ("토마토", "tomato", "케첩", "케찹"),
+    "아황산류": ("아황산류", "아황산", "이산화황"),
+    "호두": ("호두", "월넛", "walnut"),
+    "닭고기": ("닭고기", "닭", "치킨", "chicken", "계육"),
+    "쇠고기": ("쇠고기", "소고기", "한우", "육우", "beef", "차돌", "우삼겹", "소갈비", "소불고기", "우육"),
+    "오징어": ("오징어", "squid", "한치"),
+    "굴": ("굴", "굴소스", "생굴", "석굴", "굴젓", "oyster"),
+    "전복": ("전복",),
+    "홍합": ("홍합", "mussel"),
+    "바지락": ("바지락",),
+    "조개": ("조개", "clam"),
+    "가리비": ("가리비", "scallop"),
+    "꼬막": ("꼬막",),
+    "재첩": ("재첩",),
+    "소라": ("소라",),
+    "잣": ("잣", "pine nut"),
+    "아몬드": ("아몬드", "almond"),
+    "캐슈넛": ("캐슈넛", "캐슈너트", "캐슈"),
+    "피스타치오": ("피스타치오", "pistachio"),
+    "마카다미아": ("마카다미아",),
+    "헤이즐넛": ("헤이즐넛", "hazelnut"),
+    "피칸": ("피칸", "pecan"),
+    "브라질너트": ("브라질너트",),
+    "문어": ("문어", "octopus"),
+    "낙지": ("낙지", "쭈꾸미", "주꾸미"),
+    "연어": ("연어", "salmon"),
+    "참치": ("참치", "tuna"),
+    "멸치": ("멸치", "멸치액젓", "anchovy"),
+    "명태": ("명태", "황태", "북어", "동태", "코다리", "명란", "노가리"),
+    "대구": ("대구", "대구살"),
+    "갈치": ("갈치",),
+    "삼치": ("삼치",),
+    "꽁치": ("꽁치",),
+    "광어": ("광어",),
+    "우럭": ("우럭",),
+    "장어": ("장어",),
+    "가자미": ("가자미",),
+    "조기": ("조기", "굴비"),
+    "민어": ("민어",),
+}
+# 땅콩 is a legume, but a customer who says 견과류 usually means it too (allergens.md).
+# Milk in any form is what a milk allergy avoids (버터, 치즈), and eggs of any bird an egg allergy.
+ALSO_MEANT = {"견과류": ("땅콩",), "우유": GROUPS["유제품"], "달걀": GROUPS["알류"]}
+# Short words that occur inside unrelated words (맛있게, 동굴, 홍콩, 소스): where they may stand.
+ONE_SYLLABLE_AFTER = {
+    "게": r"(?=살|장|다리|딱지|$|[^가-힣])",
+    "굴": r"(?=전|국|밥|무침|보쌈|튀김|$|[^가-힣])",
+    "밀": r"(?=가루|떡|면|빵|$|[^가-힣])",
+    "잣": r"",
+    "콩": r"",
+    "닭": r"",
+    "햄": r"(?!스터)",
+}
+ONE_SYLLABLE_BEFORE = {"콩": r"(?<!홍)", "닭": r"", "잣": r"(?<![가-힣])", "햄": r""}
+ALLERGY_WORD = r"(알레르기|알러지|알레르|알르레기|알러쥐|allerg)"
+# A one-syllable allergen in a message counts only next to allergy words or other allergens:
+# "좋은 게 뭐예요" has no crab in it.
+SHORT_CUE = r"(?=\s*(이랑|랑|하고|이나|나|과|와|,|·|/|\s)?\s*(알레르기|알러지|못\s*먹|안\s*먹|빼|들어|성분|없는|있어서|있는데|[가-힣]{2,}\s*(알레르기|알러지)))"
+# "복숭아 알레르기", "키위 알러지": an allergy to something the table may not know.
+NAMED_ALLERGY = re.compile(rf"([가-힣a-z]{{1,10}}?)\s*(?:이나|나|랑|이랑|과|와|에|하고)?\s*{ALLERGY_WORD}")
+NOT_A_NAME = re.compile(r"^(무슨|어떤|음식|식품|혹시|제가|저|애가|아이가|딸|아들|저희|좀|심한|심해|있|있는|있어서|조금|약간|살짝|많이|\d+|그|이|그런|이런|메뉴|성분|재료|표시)$")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why an item counts as containing an allergen: the word, and where the owner wrote it."""
+
+    word: str
+    place: str  # "allergens" (the column), "name" or "description"
+
+
+def _parents() -> dict[str, set[str]]:
+    up: dict[str, set[str]] = {}
+    for group, members in GROUPS.items():
+        for m in members:
+            up.setdefault(m, set()).add(group)
+    return up
+
+
+PARENTS = _parents()
+
+
+def canonical(word: str) -> str | None:
+    """The allergen a spelling stands for (계란 → 달걀, 패류 → 조개류), None if unknown."""
+    w = clean(word).replace(" ", "")
+    for name, spellings in SPELLINGS.items():
+        if w == name or w in (s.replace(" ", "") for s in spellings):
+            return name
+    return None
+
+
+@lru_cache(maxsize=512)
+def closure(name: str) -> frozenset[str]:
+    """Every allergen an allergy to `name` must keep away: itself, all members below it, the
+    groups above it (an item marked 갑각류 may hold the 새우), and what customers also mean."""
+    out = {name}
+    stack = [name, *ALSO_MEANT.get(name, ())]
+    while stack:
+        n = stack.pop()
+        out.add(n)
+        stack += [m for m in GROUPS.get(n, ()) if m not in out]
+    up = [name]
+    while up:
+        n = up.pop()
+        for p in PARENTS.get(n, ()):
+            if p not in out:
+                out.add(p)
+                up.append(p)
+    return frozenset(out)
+
+
+def _spelling_pattern(word: str) -> str:
+    w = re.escape(word.lower())
+    if len(word) == 1:
+        return ONE_SYLLABLE_BEFORE.get(word, r"(?<![가-힣])") + w + ONE_SYLLABLE_AFTER.get(word, r"(?=$|[^가-힣])")
+    if word.isascii():
+        return rf"(?<![a-z]){w}"
+    return w
+
+
+@lru_cache(maxsize=512)
+def _item_pattern(name: str) -> re.Pattern[str]:
+    """Any spelling of any allergen in `name`'s closure, as it may appear in an item's text."""
+    words = {s for n in closure(name) for s in (n, *SPELLINGS.get(n, ()))}
+    return re.compile("|".join(_spelling_pattern(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def evidence(item: MenuItem, name: str) -> list[Evidence]:
+    """Where the item says it holds `name` (or its group or members); empty when it says nothing."""
+    pattern = _item_pattern(name)
+    found: list[Evidence] = []
+    for col in item.allergens:
+        c = clean(col)
+        if canonical(c) in closure(name) or pattern.search(c):
+            found.append(Evidence(col.strip(), "allergens"))
+    for place, text in (("name", item.name), ("description", item.description)):
+        for m in pattern.finditer(clean(text)):
+            # From the name, the allergen as written (새우 in 새우볶음밥); from the description, its
+            # whole word (새우젓), which tells the customer what the owner meant.
+            word = m.group(0) if place == "name" else _word_around(clean(text), m.start(), m.end())
+            if all(e.word != word and canonical(e.word) != canonical(word) for e in found):
+                found.append(Evidence(word, place))
+    return found
+
+
+def _word_around(text: str, start: int, end: int) -> str:
+    """The whole word a match sits in ("새우젓" for 새우), so the customer sees what the owner wrote."""
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    word = text[start:end]
+    return re.sub(r"(을|를|이|가|은|는|도|에|와|과|로|으로|랑|이랑)$", "", word) if len(word) > 2 else word
+
+
+def read(text: str) -> list[str]:
+    """The allergies a message names, as table names or, for words the table lacks, as written.
+
+    "새우랑 게 알레르기" → [새우, 게]; "키위 알러지 있어요" → [키위]; "좋은 게 뭐예요" → [].
+    """
+    t = clean(text)
+    found: dict[str, None] = {}
+    for name, spellings in SPELLINGS.items():
+        for s in (name, *spellings):
+            s = s.lower()
+            if len(s) == 1:
+                pattern = r"(?<![가-힣])" + re.escape(s) + SHORT_CUE
+            elif s.isascii():
+                pattern = rf"(?<![a-z]){re.escape(s)}(?![a-z])"
+            else:
+                pattern = re.escape(s).replace(r"\ ", r"\s?")
+            if re.search(pattern, t):
+                found[name] = None
+                break
+    # A spelling inside a longer one (새우 in 새우젓, 크림 in 생크림) is the same mention.
+    names = list(found)
+    for m in NAMED_ALLERGY.finditer(t):
+        word = m.group(1)
+        if NOT_A_NAME.match(word) or canonical(word) or any(word in s for n in names for s in (n, *SPELLINGS.get(n, ()))):
+            continue
+        if len(word) >= 2:
+            names.append(word)
+    return _drop_contained(names)
+
+
+def _drop_contained(names: list[str]) -> list[str]:
+    """새우 and 새우젓 both read from "새우젓 알레르기": keep the broader allergen once."""
+    out = []
+    for n in names:
+        if any(n != o and n in closure(o) and o not in closure(n) for o in names if o in SPELLINGS):
+            # A member read alongside its own group (갑각류, 새우): the group already covers it.
+            continue
+        out.append(n)
+    return out
+
+
+def contains(item: MenuItem, name: str) -> list[Evidence]:
+    """`evidence` for table allergens; a word the table lacks is searched for as written."""
+    if name in SPELLINGS:
+        return evidence(item, name)
+    found = [Evidence(a, "allergens") for a in item.allergens if name in clean(a)]
+    found += [Evidence(_word_around(clean(t), m.start(), m.end()), p)
+              for p, t in (("name", item.name), ("description", item.description)) for m in re.finditer(re.escape(name), clean(t))]
+    return found
+
+
+def mentioned(knowledge: Knowledge, name: str) -> bool:
+    """Whether the owner's files say anything about this allergen (any item or FAQ entry).
+
+    When they do not, the bot cannot tell whether any dish holds it, so it must not say so.
+    """
+    if any(contains(item, name) for item in knowledge.menu):
+        return True
+    pattern = _item_pattern(name) if name in SPELLINGS else re.compile(re.escape(name))
+    return any(pattern.search(clean(f"{f.id} {' '.join(f.aliases)} {f.answer}")) for f in knowledge.faqs)
+
+
+def label(name: str) -> str:
+    """How to name an allergy back to the customer: 견과류 also says 땅콩, a group says its kind."""
+    return "견과류·땅콩" if name == "견과류" else name

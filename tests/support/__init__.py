@@ -1,0 +1,1 @@
+"""Test helpers shared by many test files: stores written on the fly, fakes, validators."""

@@ -1,0 +1,119 @@
+"""Allergy safety per shared/spec/allergens.md: groups and members both ways, names and
+descriptions counted, no affirmative opening, no claim about an allergen the files never name."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot.kb.records import MenuItem, Origin
+from bot.understand import allergens
+from tests.support.stores import ask_in, write_store
+
+MENU = """이름,분류,가격,설명,태그,알레르기,맵기,판매
+김치전,전,12000,새우젓으로 간을 한 바삭한 김치전,인기,밀,1,Y
+해물파전,전,15000,오징어와 홍합을 듬뿍 넣은 파전,,"밀,갑각류",0,Y
+감자전,전,11000,강원도 감자만 갈아 부친 전,,,0,Y
+버터 소금빵,빵,3500,버터를 넣고 구운 소금빵,,밀,0,Y
+호두 파이,디저트,6000,고소한 파이,,견과류,0,Y
+땅콩 쿠키,디저트,3000,땅콩을 듬뿍,,땅콩,0,Y
+녹두전,전,12000,녹두를 갈아 부친 전,,,0,Y
+"""
+
+
+def item(name: str, description: str = "", column: tuple[str, ...] = ()) -> MenuItem:
+    return MenuItem(name, "", 1000, description, (), column, 0, True, "", Origin("menu.csv", 2))
+
+
+@pytest.mark.parametrize(
+    ("customer", "column", "description", "held"),
+    [
+        ("새우", ("갑각류",), "", True),  # member named, group in the column
+        ("갑각류", ("새우",), "", True),  # group named, member in the column
+        ("갑각류", (), "새우젓으로 간을 한", True),  # description only
+        ("해산물", ("꽃게",), "", True),  # a group of groups
+        ("견과류", ("땅콩",), "", True),  # 견과류 also keeps 땅콩 away
+        ("땅콩", ("호두",), "", False),  # but 땅콩 does not imply tree nuts
+        ("우유", (), "버터를 넣고", True),  # milk in any form
+        ("달걀", ("계란",), "", True),  # spellings
+        ("게", (), "맛있게 구운", False),  # 게 inside another word
+        ("굴", (), "동굴에서 숙성", False),
+        ("대두", (), "홍콩식", False),
+        ("새우", ("게",), "", False),  # a sibling is not the allergy
+    ],
+)
+def test_groups_and_members_both_ways(customer: str, column: tuple[str, ...], description: str, held: bool) -> None:
+    assert bool(allergens.contains(item("메뉴", description, column), customer)) is held
+
+
+def test_the_group_table_is_what_keeps_members_away(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the table a customer allergic to 새우 would be offered a dish marked 갑각류."""
+    dish = item("해물파전", "", ("갑각류",))
+    assert allergens.contains(dish, "새우")
+    monkeypatch.setattr(allergens, "GROUPS", {})
+    monkeypatch.setattr(allergens, "PARENTS", {})
+    allergens.closure.cache_clear()
+    allergens._item_pattern.cache_clear()
+    try:
+        assert not allergens.contains(dish, "새우")
+    finally:
+        allergens.closure.cache_clear()
+        allergens._item_pattern.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("새우 알레르기 있는데 김치전 먹어도 돼요?", ["새우"]),
+        ("게랑 새우 알러지 있어요", ["게", "새우"]),
+        ("좋은 게 뭐예요?", []),
+        ("땅콩 알레르기요", ["땅콩"]),
+        ("계란 못 먹어요", ["달걀"]),
+        ("키위 알레르기 있는데요", ["키위"]),
+        ("알레르기 있는 사람도 먹을 수 있는 거 있어요?", []),
+    ],
+)
+def test_reading_a_customers_allergies(text: str, expected: list[str]) -> None:
+    assert allergens.read(text) == expected
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_store(tmp_path_factory.mktemp("allergy"), menu=MENU)
+
+
+def test_recommendation_never_offers_what_the_files_say_contains_it(shop: Path) -> None:
+    reply = asyncio.run(ask_in(shop, "새우 알레르기 있는데 전 종류 뭐 먹을 수 있어요?"))
+    picked = [s.id for s in reply.sources]
+    assert reply.intent == "recommend" and picked
+    assert "김치전" not in picked and "해물파전" not in picked
+    assert "새우 없음" not in reply.text and "교차 오염" in reply.text
+
+
+def test_nuts_keep_peanuts_away_and_butter_is_milk(shop: Path) -> None:
+    nuts = [s.id for s in asyncio.run(ask_in(shop, "견과류 알레르기 있어요 디저트 추천해 주세요")).sources]
+    assert "호두 파이" not in nuts and "땅콩 쿠키" not in nuts
+    milk = [s.id for s in asyncio.run(ask_in(shop, "우유 알레르기인데 빵 추천해 주세요")).sources]
+    assert "버터 소금빵" not in milk
+
+
+def test_yes_no_never_opens_with_yes_when_it_contains(shop: Path) -> None:
+    reply = asyncio.run(ask_in(shop, "새우 알레르기 있는데 김치전 먹어도 돼요?"))
+    text = reply.text
+    assert not text.lstrip().startswith(("네", "예", "괜찮", "드셔도"))
+    assert "새우젓" in text and "드시지 않는 게 좋아요" in text
+
+
+def test_not_listed_is_no_guarantee(shop: Path) -> None:
+    text = asyncio.run(ask_in(shop, "새우 알레르기 있는데 감자전은 괜찮아요?")).text
+    assert "표시가 없어요" in text and "직원" in text
+    assert "전혀" not in text and "안 들어가요" not in text
+
+
+@pytest.mark.parametrize("question", ["복숭아 알레르기 있는데 감자전 먹어도 돼요?", "복숭아 알레르기 있어요 뭐 먹으면 좋을까요?"])
+def test_an_allergen_the_files_never_name_goes_to_staff(shop: Path, question: str) -> None:
+    reply = asyncio.run(ask_in(shop, question))
+    assert reply.escalate and reply.intent == "escalate"
+    assert "확인해 드리기 어려워요" in reply.text and "없음" not in reply.text
