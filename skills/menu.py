@@ -62,6 +62,21 @@ def for_children(item: MenuItem) -> bool:
     return bool(FOR_CHILDREN.search(item.category) or FOR_CHILDREN.search(item.name))
 
 
+def price_label(item: MenuItem) -> str | None:
+    """The price as the menu states it: "4,500원", "시가" for a market price, None when unstated."""
+    if item.market_price:
+        return "시가"
+    return won(item.price) if item.price is not None else None
+
+
+def priced(item: MenuItem, sep: str = " ") -> str:
+    """"김치전 12,000원" (or with `sep="("`: "김치전(12,000원)"); the bare name when no price is written."""
+    label = price_label(item)
+    if label is None:
+        return item.name
+    return f"{item.name}({label})" if sep == "(" else f"{item.name}{sep}{label}"
+
+
 def item_card(item: MenuItem) -> Card:
     desc = item.description if item.available else "지금은 판매하지 않아요."
     return Card(item.name, desc, item.price if item.available else None, item.image)
@@ -104,12 +119,17 @@ def describe(item: MenuItem, ctx: Context) -> str:
     if not item.available:
         return f"죄송해요, {josa(name, '은')} 지금은 판매하지 않아요."
     price = won(item.price) if item.price is not None else None
+    if item.market_price:
+        phone = ctx.knowledge.store.phone
+        market = "시가로 받아요. 그날 들어온 물건에 따라 값이 달라서" + (f" 매장 전화({phone})로 확인해 주세요." if phone else " 매장에 확인해 주세요.")
     lead = ""
     if ctx.allergies and (ctx.has(INGREDIENT) or ctx.has(SAFE_TO_EAT) or ctx.has(r"안\s*들어|없|빠")):
         lead = allergy_answer(item, ctx)
     elif ctx.has(SPICY):
         level = ["맵지 않아요", "살짝 매콤해요", "꽤 매운 편이에요", "아주 매워요"][item.spicy]
         lead = f"{josa(name, '은')} 맵기 {item.spicy}단계로 {level}."
+    elif ctx.has(PRICE) and item.market_price:
+        lead = f"{josa(name, '은')} {market}"
     elif ctx.has(PRICE) and price:
         lead = f"{josa(name, '은')} {josa(price, '이에요')}."
     elif ctx.has(SOLD) and not ctx.has(INGREDIENT):
@@ -119,6 +139,8 @@ def describe(item: MenuItem, ctx: Context) -> str:
         sentences.append(item.description if item.description.rstrip().endswith((".", "!", "요")) else item.description.rstrip() + ".")
     if price and price not in lead:
         sentences.append(f"가격은 {josa(price, '이에요')}.")
+    elif item.market_price and market not in lead:
+        sentences.append(f"가격은 {market}")
     if item.allergens:
         sentences.append(f"알레르기 성분은 {josa(', '.join(item.allergens), '이에요')}.")
     if item.spicy and not ctx.has(SPICY):
@@ -150,7 +172,7 @@ class MenuSkill:
         if not first.available:
             similar = self._similar(ctx, first)
             if similar:
-                texts.append("대신 이런 메뉴는 어떠세요? " + ", ".join(f"{i.name}({won(i.price)})" if i.price else i.name for i in similar))
+                texts.append("대신 이런 메뉴는 어떠세요? " + ", ".join(priced(i, "(") for i in similar))
         return Reply("menu", texts, [Source("menu", i.name) for i in items], cards=[item_card(i) for i in items], quick_replies=quick)
 
     def _faq_owns(self, ctx: Context, item: MenuItem) -> bool:
@@ -190,7 +212,7 @@ class MenuSkill:
         for category in ctx.knowledge.categories or [""]:
             items = [i for i in ctx.knowledge.menu if i.category == category and i.available]
             if items:
-                shown = ", ".join(f"{i.name} {won(i.price)}" if i.price else i.name for i in items)
+                shown = ", ".join(priced(i) for i in items)
                 lines.append(f"[{category or '메뉴'}] {shown}")
         text = "저희 메뉴를 알려 드릴게요.\n" + "\n".join(lines)
         return Reply("menu", [text], [], quick_replies=[RECOMMEND_QR, STAFF_QR])
@@ -243,7 +265,7 @@ class MenuSkill:
         what = ", ".join(k.label if k.label.startswith(k.word) and k.label.endswith("메뉴") else k.word for k in kinds)
         lines = []
         for category in dict.fromkeys(i.category for i in sold):
-            shown = ", ".join(f"{i.name} {won(i.price)}" if i.price is not None else i.name for i in sold if i.category == category)
+            shown = ", ".join(priced(i) for i in sold if i.category == category)
             lines.append(f"[{category or '메뉴'}] {shown}")
         if sold:
             intro = f"{josa(what, '은')} 이렇게 있어요." if what.endswith("메뉴") else f"{josa(what, '은')} 이런 메뉴가 있어요."

@@ -18,10 +18,10 @@ from bot.josa import josa
 from bot.kb.menu_match import category_parts
 from bot.kb.records import MenuItem
 from bot.korean_time import parse_won
-from bot.messages import Card, QuickReply, Reply, Source, Turn, won
+from bot.messages import Card, QuickReply, Reply, Source, Turn
 from bot.understand import allergens
 from skills.base import STAFF_QR, Context
-from skills.menu import FAME_TAGS, allergy_unknown_reply, fame, for_children, unknown_allergies
+from skills.menu import FAME_TAGS, allergy_unknown_reply, fame, for_children, price_label, unknown_allergies
 
 # Asking what to order. Weak forms (마실 거, 먹을 수 있는 메뉴) only count when no item is named:
 # "미숫가루 카페인 없죠? 밤에 마실 거라" is a question about 미숫가루.
@@ -304,7 +304,7 @@ class RecommendSkill:
             return Reply("recommend", [text], quick_replies=[STAFF_QR, QuickReply("메뉴 보기", "메뉴 보여 주세요")])
         lines = []
         for item in picks:
-            price = f" {won(item.price)}" if item.price is not None else ""
+            price = f" {price_label(item)}" if price_label(item) else ""
             reason = why(item, w)
             lines.append(f"• {item.name}{price}: {item.description}" + (f" ({reason})" if reason else ""))
         caution = ""

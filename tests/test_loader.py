@@ -155,3 +155,99 @@ def test_missing_files(make_knowledge, tmp_path) -> None:  # type: ignore[no-unt
 
 def test_menu_csv_default_fixture_is_valid(make_knowledge) -> None:  # type: ignore[no-untyped-def]
     assert load_knowledge(make_knowledge(menu=MENU_CSV)).menu[0].price == 4500
+
+
+# --- every clause of shared/spec/knowledge-format.md that the tests above do not cover ----------
+
+
+def test_store_optional_fields_default(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    k = load_knowledge(make_knowledge())
+    assert k.store.timezone == "Asia/Seoul" and k.store.reservation.enabled is False
+    assert k.store.hours["mon"] is None  # "휴무"
+
+
+def test_reservation_disabled_alone_loads(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    """`[reservation]` holding only `enabled = false` is how a shop without bookings says so."""
+    k = load_knowledge(make_knowledge(store=STORE_TOML + "\n[reservation]\nenabled = false\n"))
+    assert k.store.reservation.enabled is False
+
+
+def test_reservation_enabled_with_every_key(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    extra = ("\n[reservation]\nenabled = true\nslot_minutes = 30\nduration_minutes = 90\ntables = [2, 2, 4, 4, 6]\n"
+             "max_party = 6\nmin_lead_minutes = 60\nmax_days_ahead = 30\n")
+    r = load_knowledge(make_knowledge(store=STORE_TOML + extra)).store.reservation
+    assert (r.enabled, r.slot_minutes, r.duration_minutes, r.tables, r.max_party, r.min_lead_minutes, r.max_days_ahead) == (
+        True, 30, 90, (2, 2, 4, 4, 6), 6, 60, 30)
+    # max_party left out: the largest table
+    assert load_knowledge(make_knowledge(store=STORE_TOML + "\n[reservation]\nenabled = true\ntables = [2, 8]\n")).store.reservation.max_party == 8
+
+
+def test_enabled_reservation_needs_tables(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    assert any("tables" in p for p in errors_of(make_knowledge(store=STORE_TOML + "\n[reservation]\nenabled = true\n")))
+
+
+@pytest.mark.parametrize("raw", ["시가", "싯가", "변동", "시가(전화 문의)"])
+def test_market_price(make_knowledge, raw: str) -> None:  # type: ignore[no-untyped-def]
+    item = load_knowledge(make_knowledge(menu=HEADER_KO + f"모둠회,회,{raw},,,,0,Y,\n")).menu[0]
+    assert item.market_price and item.price is None
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp949", "euc-kr"])
+def test_every_menu_encoding(make_knowledge, encoding: str) -> None:  # type: ignore[no-untyped-def]
+    data = (HEADER_KO + "김치찌개,찌개,\"9,000\",돼지고기 듬뿍,인기|매운,돼지고기,2,예,\n").encode(encoding)
+    item = load_knowledge(make_knowledge(menu=data)).menu[0]
+    assert (item.name, item.price, item.tags, item.allergens, item.spicy, item.available) == (
+        "김치찌개", 9000, ("인기", "매운"), ("돼지고기",), 2, True)
+
+
+def test_available_defaults_to_yes(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    assert load_knowledge(make_knowledge(menu="이름,가격\n라떼,5000\n")).menu[0].available is True
+
+
+def _xlsx(path, rows) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def test_menu_xlsx_with_numbers_as_numbers(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    root = make_knowledge(menu=None)
+    _xlsx(root / "menu.xlsx", [["이름", "분류", "가격", "맵기", "판매"], ["아메리카노", "커피", 4500, 0, "Y"],
+                               ["라떼", "커피", 5000.0, None, "N"], [None, None, None, None, None]])
+    menu = load_knowledge(root).menu
+    assert [(i.name, i.price, i.available) for i in menu] == [("아메리카노", 4500, True), ("라떼", 5000, False)]
+    assert menu[0].origin.file == "menu.xlsx" and menu[1].origin.line == 3
+
+
+def test_menu_csv_and_xlsx_together_is_reported(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    root = make_knowledge()
+    _xlsx(root / "menu.xlsx", [["이름"], ["라떼"]])
+    assert "menu.csv와 menu.xlsx가 함께 있어요" in errors_of(root)[0]
+
+
+@pytest.mark.parametrize("name", ["menu (1).csv", "메뉴.xlsx", "menu_2.csv"])
+def test_look_alike_menu_file_is_reported(make_knowledge, name: str) -> None:  # type: ignore[no-untyped-def]
+    root = make_knowledge(menu=None)
+    (root / name).write_text("이름\n라떼\n", encoding="utf-8")
+    problem = errors_of(root)[0]
+    assert problem.startswith(f"{name}: ") and "파일 이름을 menu.csv" in problem
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("Q:", "A:"), ("질문:", "답변:"), ("문:", "답:"), ("q:", "a:")],
+)
+def test_faq_pairs(make_knowledge, question: str, answer: str) -> None:  # type: ignore[no-untyped-def]
+    md = f"# 결제\n\n{question} 카드 되나요?\n{answer} 모든 카드를 받아요.\n삼성페이도 돼요.\n\n{question} 주차는요?\n{answer} 두 대 돼요.\n"
+    k = load_knowledge(make_knowledge(faqs={"a.md": md}))
+    assert [(f.id, f.category, f.answer, f.origin.line) for f in k.faqs] == [
+        ("카드 되나요?", "결제", "모든 카드를 받아요.\n삼성페이도 돼요.", 3), ("주차는요?", "결제", "두 대 돼요.", 7)]
+
+
+def test_faq_pair_without_answer_is_located(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    problems = errors_of(make_knowledge(faqs={"a.md": "Q: 카드 되나요?\n\nQ: 주차는요?\nA: 두 대 돼요.\n"}))
+    assert any(p.startswith("faq/a.md:1: ") and "답변이 없어요" in p for p in problems), problems

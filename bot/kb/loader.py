@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.josa import josa
 from bot.kb.errors import KnowledgeError, Problem, display_name
 from bot.kb.records import (
     WEEKDAYS,
@@ -51,6 +52,9 @@ COLUMN_OF = {alias.lower(): key for key, aliases in MENU_COLUMNS.items() for ali
 YES = {"y", "yes", "o", "예", "네", "true", "1", "판매", "판매중"}
 NO = {"n", "no", "x", "아니오", "아니요", "false", "0", "품절", "판매중지", "중지"}
 CLOSED = {"휴무", "휴일", "closed", "off", "쉼", "정기휴무"}
+# FAQs written as pairs (knowledge-format.md): "Q: …" / "A: …", "질문:" / "답변:", "문:" / "답:".
+PAIR_QUESTION = re.compile(r"^\s*(?:\*\*)?\s*(?:Q|질문|문)\s*\d*\s*[:：]\s*(?:\*\*)?\s*(\S.*?)\s*(?:\*\*)?\s*$", re.IGNORECASE)
+PAIR_ANSWER = re.compile(r"^\s*(?:\*\*)?\s*(?:A|답변|답)\s*\d*\s*[:：]\s*(?:\*\*)?\s*(.*)$", re.IGNORECASE)
 ALIAS_PREFIX = re.compile(r"^\s*(다른\s*표현|aliases)\s*[:：]\s*", re.IGNORECASE)
 # Markdown emphasis, most specific first. `*` may touch Korean particles (*카드*를), but a
 # single `_` only counts at word edges, so wifi_pass_1 keeps its underscores.
@@ -268,6 +272,9 @@ def _load_reservation(raw: Any, text: str, bad: Any) -> ReservationPolicy:
               "min_lead_minutes": (0, 10080), "max_days_ahead": (0, 366)}
     for key, (lo, hi) in limits.items():
         value = raw.get(key, getattr(defaults, key))
+        if key not in raw:
+            values[key] = value  # unset: the default (max_party follows the tables below)
+            continue
         if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
             bad(f"[reservation]의 {key}는 {lo}에서 {hi} 사이의 숫자로 적어 주세요.", key, "reservation")
             value = getattr(defaults, key)
@@ -299,6 +306,15 @@ def _decode(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# A market price (회, 제철 생선): no number to state; "시가로 받아요" and the shop's phone instead.
+MARKET_PRICE = re.compile(r"(시가|싯가|변동|시세)(\s*\(.*\))?")
+
+
+def repr_ko(value: str) -> str:
+    """A value quoted for an owner's message: '시가 (오늘)'."""
+    return f"'{value}'"
+
+
 def parse_price(raw: str) -> int | None:
     """`"4,500"`, `"4500"`, `"4,500원"`, `"₩4,500"` all mean 4500; None when it is not a price."""
     cleaned = re.sub(r"[\s,₩]", "", raw).removesuffix("원")
@@ -309,80 +325,141 @@ def _split_list(raw: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.strip() for p in re.split(r"[,|/]", raw) if p.strip()))
 
 
-def _load_menu(root: Path, problems: list[Problem], warnings: list[Problem]) -> list[MenuItem]:
-    path = root / MENU_FILE
-    if not path.is_file():
-        warnings.append(Problem(MENU_FILE, None, "menu.csv가 없어요. 메뉴와 가격을 물어보면 답할 수 없어요."))
-        return []
+MENU_XLSX = "menu.xlsx"
+# Files an owner may have meant as the menu: "menu (1).csv" from a download, "메뉴.xlsx".
+MENU_LOOKALIKE = re.compile(r"^(menu|메뉴|메뉴판)[\s_\-()0-9복사본]*\.(csv|xlsx|xls)$", re.IGNORECASE)
+
+
+def _menu_rows(root: Path, problems: list[Problem], warnings: list[Problem]) -> tuple[str, list[tuple[int, list[str]]]] | None:
+    """The menu's rows with their line numbers, from menu.csv or menu.xlsx (the spec allows both)."""
+    csv_path, xlsx_path = root / MENU_FILE, root / MENU_XLSX
+    if csv_path.is_file() and xlsx_path.is_file():
+        problems.append(Problem(MENU_FILE, None, "menu.csv와 menu.xlsx가 함께 있어요. 어느 쪽이 진짜 메뉴인지 알 수 없으니 하나만 남겨 주세요."))
+        return None
+    if xlsx_path.is_file():
+        return MENU_XLSX, _xlsx_rows(xlsx_path, problems)
+    if not csv_path.is_file():
+        near = sorted(p.name for p in root.iterdir() if p.is_file() and MENU_LOOKALIKE.match(p.name)) if root.is_dir() else []
+        if near:
+            problems.append(Problem(near[0], None, f"메뉴 파일 이름이 '{near[0]}'이라서 읽지 않았어요. "
+                                    "파일 이름을 menu.csv(엑셀 파일이면 menu.xlsx)로 바꿔 주세요."))
+        else:
+            warnings.append(Problem(MENU_FILE, None, "menu.csv가 없어요. 메뉴와 가격을 물어보면 답할 수 없어요."))
+        return None
     try:
-        text = _decode(path.read_bytes())
+        text = _decode(csv_path.read_bytes())
     except UnicodeDecodeError:
         problems.append(Problem(MENU_FILE, None, "글자 인코딩을 읽을 수 없어요. 엑셀에서 'CSV UTF-8' 형식으로 다시 저장해 주세요."))
-        return []
+        return None
     reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        problems.append(Problem(MENU_FILE, 1, "첫 줄에 이름,분류,가격 같은 제목 줄이 있어야 해요."))
-        return []
-    columns: list[str | None] = []
-    for raw in header:
-        key = COLUMN_OF.get(unicodedata.normalize("NFC", raw).strip().lower())
-        if key is None and raw.strip():
-            warnings.append(Problem(MENU_FILE, 1, f"'{raw.strip()}' 열은 알 수 없어서 읽지 않았어요."))
-        columns.append(key)
-    if "name" not in columns:
-        problems.append(Problem(MENU_FILE, 1, "제목 줄에 '이름'(또는 name) 열이 있어야 해요. 예: 이름,분류,가격,설명"))
-        return []
-
-    items: list[MenuItem] = []
-    seen: dict[str, int] = {}
-    line = 1
+    rows: list[tuple[int, list[str]]] = []
     while True:
         start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
             break
-        except csv.Error as e:
-            problems.append(Problem(MENU_FILE, start, f"줄을 읽을 수 없어요 ({e}). 큰따옴표가 짝이 맞는지 확인해 주세요."))
+        except csv.Error:
+            problems.append(Problem(MENU_FILE, start, "줄을 읽을 수 없어요. 큰따옴표가 짝이 맞는지 확인해 주세요."))
             break
-        line = start
+        rows.append((start, row))
+    return MENU_FILE, rows
+
+
+def _xlsx_rows(path: Path, problems: list[Problem]) -> list[tuple[int, list[str]]]:
+    """The first sheet as text cells; numbers stored as numbers read as Excel shows them."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # a broken or non-xlsx file: openpyxl raises many kinds
+        problems.append(Problem(MENU_XLSX, None, "엑셀 파일을 열 수 없어요. 엑셀에서 'Excel 통합 문서(.xlsx)'로 다시 저장해 주세요."))
+        return []
+    try:
+        sheet = book.worksheets[0]
+        rows = []
+        for no, values in enumerate(sheet.iter_rows(values_only=True), 1):
+            cells = [_cell_text(v) for v in values]
+            while cells and not cells[-1].strip():
+                cells.pop()  # Excel's used range reaches past the data
+            rows.append((no, cells))
+        return rows
+    finally:
+        book.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _load_menu(root: Path, problems: list[Problem], warnings: list[Problem]) -> list[MenuItem]:
+    source = _menu_rows(root, problems, warnings)
+    if source is None:
+        return []
+    file, rows = source
+    while rows and not any(cell.strip() for cell in rows[0][1]):
+        rows = rows[1:]  # blank rows above the header, as Excel sheets often have
+    if not rows:
+        problems.append(Problem(file, 1, "첫 줄에 이름,분류,가격 같은 제목 줄이 있어야 해요."))
+        return []
+    header_line, header = rows[0]
+    columns: list[str | None] = []
+    for raw in header:
+        key = COLUMN_OF.get(unicodedata.normalize("NFC", raw).strip().lower())
+        if key is None and raw.strip():
+            warnings.append(Problem(file, header_line, f"'{raw.strip()}' 열은 알 수 없어서 읽지 않았어요."))
+        columns.append(key)
+    if "name" not in columns:
+        problems.append(Problem(file, header_line, "제목 줄에 '이름'(또는 name) 열이 있어야 해요. 예: 이름,분류,가격,설명"))
+        return []
+    while columns and columns[-1] is None and not header[len(columns) - 1].strip():
+        columns.pop()  # empty trailing header cells (Excel's used range)
+
+    items: list[MenuItem] = []
+    seen: dict[str, int] = {}
+    for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(columns):
-            problems.append(Problem(MENU_FILE, line, f"칸이 {len(row)}개로 제목 줄({len(columns)}칸)보다 많아요. "
+            problems.append(Problem(file, line, f"칸이 {len(row)}개로 제목 줄({len(columns)}칸)보다 많아요. "
                                     "쉼표가 들어간 값(예: \"4,500\")은 큰따옴표로 감싸 주세요."))
             continue
         cells = {key: cell.strip() for key, cell in zip(columns, row) if key}
-        item = _menu_item(cells, line, problems, warnings)
+        item = _menu_item(cells, line, problems, warnings, file)
         if item is None:
             continue
         if item.name in seen:
-            problems.append(Problem(MENU_FILE, line, f"'{item.name}' 메뉴가 {seen[item.name]}번째 줄에도 있어요. 메뉴 이름은 한 번씩만 적어 주세요."))
+            problems.append(Problem(file, line, f"'{item.name}' 메뉴가 {seen[item.name]}번째 줄에도 있어요. 메뉴 이름은 한 번씩만 적어 주세요."))
             continue
         seen[item.name] = line
         items.append(item)
     if not items and not problems:
-        warnings.append(Problem(MENU_FILE, None, "메뉴가 하나도 없어요."))
+        warnings.append(Problem(file, None, "메뉴가 하나도 없어요."))
     return items
 
 
-def _menu_item(cells: dict[str, str], line: int, problems: list[Problem], warnings: list[Problem]) -> MenuItem | None:
+def _menu_item(cells: dict[str, str], line: int, problems: list[Problem], warnings: list[Problem],
+               file: str = MENU_FILE) -> MenuItem | None:
     def bad(message: str) -> None:
-        problems.append(Problem(MENU_FILE, line, message))
+        problems.append(Problem(file, line, message))
 
     name = unicodedata.normalize("NFC", cells.get("name", ""))
     if not name:
         bad("메뉴 이름이 비어 있어요. 이름 칸을 채우거나 그 줄을 지워 주세요.")
         return None
     price = None
-    if cells.get("price"):
+    market = bool(cells.get("price")) and MARKET_PRICE.fullmatch(cells["price"].strip()) is not None
+    if cells.get("price") and not market:
         price = parse_price(cells["price"])
         if price is None:
-            bad(f"'{name}'의 가격 '{cells['price']}'을(를) 숫자로 읽을 수 없어요. 4500 또는 4,500원처럼 적어 주세요.")
-    else:
-        warnings.append(Problem(MENU_FILE, line, f"'{name}'에 가격이 없어요. 가격을 물어보면 매장에 문의하라고 안내해요."))
+            bad(f"'{name}'의 가격 {josa(repr_ko(cells['price']), '을')} 숫자로 읽을 수 없어요. "
+                "4500 또는 4,500원처럼 적고, 그날 값으로 받는 메뉴는 '시가'라고 적어 주세요.")
+    elif not market:
+        warnings.append(Problem(file, line, f"'{name}'에 가격이 없어요. 가격을 물어보면 매장에 문의하라고 안내해요."))
     spicy = 0
     if cells.get("spicy"):
         raw = cells["spicy"]
@@ -405,7 +482,7 @@ def _menu_item(cells: dict[str, str], line: int, problems: list[Problem], warnin
     return MenuItem(
         name=name, category=cells.get("category", ""), price=price, description=cells.get("description", ""),
         tags=_split_list(cells.get("tags", "")), allergens=_split_list(cells.get("allergens", "")),
-        spicy=spicy, available=available, image=image, origin=Origin(MENU_FILE, line),
+        spicy=spicy, available=available, image=image, origin=Origin(file, line), market_price=market,
     )
 
 
@@ -458,6 +535,9 @@ def _parse_faq_file(name: str, text: str, problems: list[Problem], warnings: lis
         if current is None:
             return
         answer = "\n".join(current["answer"]).strip()
+        if current.get("pair") and not current.get("answered"):
+            problems.append(Problem(name, current["line"], f"질문 '{current['id']}'에 답변이 없어요. 다음 줄에 'A: 답변'처럼 적어 주세요."))
+            return
         if not answer:
             problems.append(Problem(name, current["line"], f"질문 '{current['id']}'에 답변이 없어요. 질문 아래 줄에 답변을 적어 주세요."))
             return
@@ -479,10 +559,25 @@ def _parse_faq_file(name: str, text: str, problems: list[Problem], warnings: lis
                 continue
             current = {"id": title, "category": category, "aliases": [], "answer": [], "line": no}
             continue
+        question = PAIR_QUESTION.match(line)
+        if question:
+            finish()
+            current = {"id": strip_emphasis(question[1].strip()), "category": category, "aliases": [], "answer": [],
+                       "line": no, "pair": True}
+            continue
+        answer = PAIR_ANSWER.match(line)
+        if answer and current is not None and current.get("pair") and not current.get("answered"):
+            current["answered"] = True
+            if answer[1].strip():
+                current["answer"].append(strip_emphasis(answer[1].strip()))
+            continue
         if current is None:
             if line.strip():
                 warnings.append(Problem(name, no, "질문('## ')보다 먼저 적힌 내용이라 읽지 않았어요. 질문 아래로 옮겨 주세요."))
             continue
+        if current.get("pair") and not current.get("answered") and line.strip() and not ALIAS_PREFIX.match(line):
+            problems.append(Problem(name, no, f"질문 '{current['id']}' 다음 줄에 'A:'(또는 '답변:')로 시작하는 답변이 있어야 해요."))
+            current["answered"] = True  # reported once; the rest is read as its answer
         alias = ALIAS_PREFIX.match(line)
         if alias and not any(current["answer"]):
             current["aliases"] += [strip_emphasis(a.strip()) for a in line[alias.end():].split("|") if a.strip()]

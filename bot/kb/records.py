@@ -75,6 +75,7 @@ class MenuItem:
     available: bool
     image: str
     origin: Origin
+    market_price: bool = False  # 시가: charged at the day's price, which the bot never states
 
 
 @dataclass(frozen=True)
