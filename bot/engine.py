@@ -95,8 +95,8 @@ class Engine:
         t0 = time.perf_counter()
         if turn.text != safe.text(turn.text):
             turn = Turn(safe.text(turn.text), turn.user_key, turn.channel, turn.params, turn.now)
-        if not turn.text.strip():
-            return Reply("unknown", ["메시지를 잘 받지 못했어요. 궁금한 점을 글로 적어 주시겠어요?"])
+        if not turn.text.strip() and not turn.params:
+            return Reply("smalltalk", ["메시지를 잘 받지 못했어요. 궁금한 점을 글로 적어 주시겠어요?"])
         if len(turn.text) > MAX_TEXT:
             turn = Turn(turn.text[:MAX_TEXT], turn.user_key, turn.channel, turn.params, turn.now)
         snapshot = self.kb.snapshot

@@ -1,7 +1,8 @@
 """The skills, in the order the engine asks them; the first that answers wins.
 
-A literal list, so the routing order is read here and nowhere else. Escalation comes first
-(an angry customer is never answered with an FAQ), the fallback last.
+A literal list, so the routing order is read here and nowhere else. What is not text comes first
+(a photo is never a failed question), then escalation (an angry customer is never answered
+with an FAQ); the fallback last.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from skills.base import Skill
 from skills.escalate import EscalateSkill
 from skills.fallback import FallbackSkill
 from skills.faq import FaqSkill
+from skills.media import MediaSkill
 from skills.menu import MenuSkill
 from skills.recommend import RecommendSkill
 from skills.reservation import ReservationSkill
@@ -17,6 +19,7 @@ from skills.smalltalk import SmalltalkSkill
 from skills.store_info import StoreInfoSkill
 
 SKILLS: tuple[Skill, ...] = (
+    MediaSkill(),
     EscalateSkill(),
     SmalltalkSkill(),
     StoreInfoSkill(),

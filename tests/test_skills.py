@@ -23,7 +23,7 @@ def sources(reply) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_registry_is_a_literal_ordered_list_ending_with_fallback() -> None:
     names = [s.name for s in SKILLS]
-    assert names == ["escalate", "smalltalk", "store_info", "reservation", "recommend", "menu", "faq", "fallback"]
+    assert names == ["media", "escalate", "smalltalk", "store_info", "reservation", "recommend", "menu", "faq", "fallback"]
     assert all(s.description for s in SKILLS)
 
 
@@ -348,3 +348,39 @@ def test_an_allergy_question_the_files_cannot_answer_goes_to_staff(make_knowledg
     kb.reload()
     reply = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("우유 알레르기가 심한데 여기 음식 먹어도 안전할까요?")))
     assert reply.intent == "escalate" and reply.escalate and "알레르기는 정확하게 확인해야 해서" in reply.text
+
+
+# --- media --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "params", "starts"),
+    [
+        ("", {"image_url": "https://talk.kakaocdn.net/dn/abc/photo.jpg"}, "사진은"),
+        ("https://talk.kakaocdn.net/dn/bXyZ/btsAbc/img_xl.jpg", {}, "사진은"),  # Kakao's utterance may be the photo's link
+        ("https://blog.example.com/post/1", {}, "보내 주신 링크는"),
+        ("", {"sticker": True}, "무엇을 도와드릴까요?"),
+        ("😊😊", {}, "무엇을 도와드릴까요?"),
+        ("(이모티콘)", {}, "무엇을 도와드릴까요?"),
+        ("없는상품", {"product": "없는상품"}, "보내 주신 상품(없는상품)은"),
+    ],
+)
+def test_media_turns_are_never_misses(demo_kb, text: str, params: dict, starts: str) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from bot.engine import Engine
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+
+    reply = asyncio.run(Engine(demo_kb, RetrievalSettings()).respond(Turn(text, user_key="media", params=params)))
+    assert reply.intent == "smalltalk" and not reply.escalate and reply.texts[0].startswith(starts)
+
+
+def test_a_shared_product_on_the_menu_is_answered_from_it(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from bot.engine import Engine
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+
+    reply = asyncio.run(Engine(demo_kb, RetrievalSettings()).respond(Turn("김치전", user_key="product", params={"product": "김치전"})))
+    assert reply.intent == "menu" and sources(reply) == ["김치전"]

@@ -49,7 +49,6 @@ MAX_CARD_BUTTONS = 3
 MAX_AMOUNT = 100_000  # a sys.number beyond this is no party size or quantity anyone means
 PARTY_PARAM = re.compile(r"party|people|person|guest|인원|명수|사람", re.I)
 FALLBACK_TEXT = "죄송해요, 잠시 문제가 생겨서 답을 드리지 못했어요. 잠시 후 다시 말씀해 주세요."
-IMAGE_TEXT = "사진은 아직 확인하지 못해요. 궁금한 점을 글로 적어 주시겠어요?"
 
 
 # --- request -----------------------------------------------------------------------------
@@ -398,10 +397,6 @@ class KakaoChannel:
             return silent()  # staff have the chat and the customer was told so
         if gate.action == "staff":
             return render(Reply("escalate", [f"직원: {t}" for t in gate.texts]))
-        if not turn.text.strip() and "image_url" in turn.params:
-            response = simple(IMAGE_TEXT)
-            await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=IMAGE_TEXT, intent="unknown", payload=response)
-            return response
         prime = getattr(self.engine.states, "prime", None)
         if prime is not None:
             prime(turn, inbound.state)  # the state came with the inbound read: no second trip

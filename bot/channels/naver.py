@@ -58,7 +58,6 @@ TYPING_REFRESH_S = 8.0
 RECOVER_WITHIN_S = 600.0  # after a restart, answers younger than this are still sent  # Naver shows "typing…" for 10 s per typingOn
 USER_KEY = re.compile(r"[A-Za-z0-9_-]{22}|[0-9a-f]{32}")
 FALLBACK_TEXT = "죄송해요, 잠시 문제가 생겨서 답을 드리지 못했어요. 잠시 후 다시 말씀해 주세요."
-IMAGE_TEXT = "사진은 아직 확인하지 못해요. 궁금한 점을 글로 적어 주시겠어요?"
 EMPTY_TEXT = "무엇을 도와드릴까요? 메뉴, 영업시간, 예약 등 편하게 물어봐 주세요."
 PARTNER_CENTER = "톡톡 파트너센터"
 RESULT_MEANING = {
@@ -150,6 +149,12 @@ def turn_of(event: Event) -> Turn:
         text = f"{int(clock[1])}시" + (f" {int(clock[2])}분" if int(clock[2]) else "")
     if event.image_url:
         params["image_url"] = event.image_url
+    if event.input_type == "sticker":
+        params["sticker"] = True
+    product = _dict(event.options.get("product"))
+    if event.input_type == "product" and _str(product.get("name")).strip():
+        params["product"] = _str(product.get("name")).strip()[:200]
+        text = text or params["product"]
     return Turn(text=text, user_key=event.user, channel=CHANNEL, params=params)
 
 
@@ -512,9 +517,9 @@ class NaverChannel:
         if gate.action == "staff":  # staff replies that could not be sent earlier
             self._spawn(self._send_all(event.user, [{"event": "send", "textContent": {"text": t}} for t in gate.texts]))
             return _ok()
-        if not turn.text.strip():
-            text = IMAGE_TEXT if event.image_url else EMPTY_TEXT
-            reply = Reply("unknown" if event.image_url else "smalltalk", [text])
+        if not turn.text.strip() and not turn.params:
+            text = EMPTY_TEXT
+            reply = Reply("smalltalk", [text])
             await self.storage.call(self.storage.record_out, conversation_id=inbound.conversation_id, text=text, intent=reply.intent,
                                     payload=None)
             return _ok(self._single(reply))
