@@ -101,7 +101,7 @@ class Context:
         top = hits[0]
         # A message that touches only an answer's words (연남동 in a parking answer), never the
         # question or its aliases, is about something else, unless the answer covers all of it.
-        if top.head == 0 and top.coverage < 0.9:
+        if top.head == 0 and (top.coverage < 0.7 or sum(len(t) > 1 for t in top.matched) < 2):
             return None
         # One plain word in common (대구 in "내일 대구 비 와요?" and a 대구로페이 FAQ) is not
         # enough unless it explains most of the message; a lexicon concept (주차, 포장) is.

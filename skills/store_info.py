@@ -26,6 +26,7 @@ BOOKING_POLICY = re.compile(
     r"예약[^.?!]*(최대|몇\s*명\s*까지|몇\s*명이?\s*(까지|되|가능|받)|며칠|몇\s*일\s*(뒤|후|전|까지)|언제까지|몇\s*시간|몇\s*분|얼마\s*동안|동안|이용\s*시간|시간\s*제한)"
 )
 NOW = re.compile(r"지금|현재|아직|이제")
+TIME_TERM = re.compile(r"타임|시간|시각|오픈|영업|운영|휴무|휴일|쉬|날|일$|시$")
 VISIT = re.compile(r"가도\s*(돼|되|괜찮)|열어|여나|열려|영업|문\s*(열|닫|여)|주문\s*(받|돼|되|가능)")
 TIME_WORDS = re.compile(r"몇\s*시|\d+\s*시|오늘|내일|모레|주말|평일|[월화수목금토일]요일|아침|저녁|밤|점심|오전|오후|반")
 
@@ -104,11 +105,13 @@ class StoreInfoSkill:
         for pattern in (HOURS, CLOSED_DAY, HOLIDAY, NOW, TIME_WORDS):
             rest = pattern.sub(" ", rest)
         hit = ctx.best_faq(ctx.kb.index.search(ctx.kb.index.query(rest), "faq", 3))
-        if hit is None or hit.confidence < 0.35:
+        if hit is None or hit.confidence < 0.3:
             return False
         # An owner's FAQ about hours (브레이크타임이 있나요?) is not another topic: store.toml,
-        # the one source of opening times, answers it.
-        return not any(p.search(hit.id) for p in (HOURS, CLOSED_DAY, HOLIDAY))
+        # the one source of opening times, answers it, unless the message shares more with that
+        # entry than its time words (마감 할인, 추석 음식 주문 마감).
+        other = [t for t in hit.matched if not any(p.search(t) for p in (HOURS, CLOSED_DAY, HOLIDAY, NOW, TIME_WORDS, TIME_TERM))]
+        return bool(other) or not any(p.search(hit.id) for p in (HOURS, CLOSED_DAY, HOLIDAY))
 
     def _hours(self, ctx: Context, holiday_words: bool) -> Reply:
         store, now = ctx.knowledge.store, ctx.now

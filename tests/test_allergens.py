@@ -41,7 +41,8 @@ def item(name: str, description: str = "", column: tuple[str, ...] = ()) -> Menu
         ("게", (), "맛있게 구운", False),  # 게 inside another word
         ("굴", (), "동굴에서 숙성", False),
         ("대두", (), "홍콩식", False),
-        ("새우", ("게",), "", False),  # a sibling is not the allergy
+        ("새우", ("게",), "", True),  # the same group is the same allergy (allergens.md)
+        ("새우", ("고등어",), "", False),  # but a wide group (해산물) does not make fish a shellfish
     ],
 )
 def test_groups_and_members_both_ways(customer: str, column: tuple[str, ...], description: str, held: bool) -> None:

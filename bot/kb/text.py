@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.kb.records import Synonym
+from bot.understand.normalize import gloss, standardize
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.txt")
 
@@ -57,6 +58,7 @@ def clean(text: str) -> str:
     text = SYMBOLS.sub(" ", text)
     for pattern, repl in CHAT_SPELLINGS:
         text = pattern.sub(repl, text)
+    text = gloss(standardize(text))
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -105,6 +105,8 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "조기": ("조기", "굴비"),
     "민어": ("민어",),
 }
+# Groups too wide to stand for one allergy: a 새우 allergy is not a fish allergy.
+BROAD = frozenset({"해산물"})
 # 땅콩 is a legume, but a customer who says 견과류 usually means it too (allergens.md).
 # Milk in any form is what a milk allergy avoids (버터, 치즈), and eggs of any bird an egg allergy.
 ALSO_MEANT = {"견과류": ("땅콩",), "우유": GROUPS["유제품"], "달걀": GROUPS["알류"]}
@@ -173,6 +175,14 @@ def closure(name: str) -> frozenset[str]:
             if p not in out:
                 out.add(p)
                 up.append(p)
+                if p not in BROAD:
+                    # "Treat a group and its members as the same allergy": 새우 keeps 게 away too.
+                    stack = [*GROUPS[p]]
+                    while stack:
+                        m = stack.pop()
+                        if m not in out:
+                            out.add(m)
+                            stack += GROUPS.get(m, ())
     return frozenset(out)
 
 

@@ -1,0 +1,138 @@
+"""Regional dialect, chat spelling and foreign shop words, rewritten into standard Korean before
+any analysis, so retrieval, slots and every skill read one language.
+
+Owners write their FAQ in standard Korean; customers write 묵어도 되나예, 데꼬 가도 되는교,
+있당가, 괜찮어유, 장사하우, 하나욤 or "What time do you close?". Kiwi reads dialect endings as
+unknown words and the skills' patterns expect standard endings, so the rules below map each
+form to its standard counterpart. They are general knowledge of the dialects (경상, 전라, 충청,
+강원) and of chat spelling, written from grammar, never from a question set. Each rule needs a
+word boundary or a verb-stem context, because the same syllables occur inside ordinary words
+(주소 is not 주요, 묵은지 is not 먹은지).
+"""
+
+from __future__ import annotations
+
+import re
+
+END = r"(?=$|[\s?!.,~^;)])"  # the end of a word
+START = r"(?<![가-힣])"  # the start of a word
+
+# Whole words: dialect or chat spelling -> standard word (matched at word starts).
+WORDS: dict[str, str] = {
+    # 경상
+    "데꼬": "데리고", "델꼬": "데리고", "댈꼬": "데리고", "데꼬가": "데리고 가", "알라": "아이", "얼라": "아이",
+    "마이": "많이", "억수로": "아주", "억수": "아주", "디게": "아주", "엄청시리": "아주", "단디": "잘",
+    "우예": "어떻게", "우째": "어떻게", "우얘": "어떻게", "우야": "어떻게", "머꼬": "뭐야", "뭐꼬": "뭐야", "먼데": "뭔데",
+    "그라믄": "그러면", "그라모": "그러면", "그람": "그럼", "그라몬": "그러면", "하모": "네", "맨치로": "처럼", "맹키로": "처럼",
+    "쫌": "좀", "쪼매": "조금", "쪼매만": "조금만", "데파": "데워", "뎁혀": "데워", "뎁혀서": "데워서", "데파서": "데워서",
+    "아이가": "아니야", "아이다": "아니다", "머하노": "뭐해", "가이소": "가세요", "주이소": "주세요", "하이소": "하세요",
+    # 전라
+    "거시기": "", "워메": "", "오메": "", "아따": "", "허벌나게": "아주", "징하게": "아주", "겁나": "아주", "솔찬히": "꽤",
+    "쪼까": "조금", "쬐깐": "조금", "쪼깐": "조금", "그란디": "그런데", "그런디": "그런데", "근디": "그런데", "긍께": "그러니까",
+    "그랑께": "그러니까", "거그": "거기", "여그": "여기", "저그": "저기", "머시": "뭐", "뭣": "뭐", "맛나게": "맛있게",
+    "포도시": "겨우", "싸게싸게": "빨리", "욕봤소": "수고했어요",
+    # 충청
+    "워디": "어디", "워디여": "어디예요", "뭐여": "뭐예요", "그려": "그래", "그류": "그래요", "했슈": "했어요", "괜찮어유": "괜찮아요",
+    "괜찮어": "괜찮아", "혀": "해", "겨": "거예요", "몰러": "몰라",
+    # 강원
+    "마커": "모두", "마카": "모두", "우터": "어떻게", "우터케": "어떻게", "우떠": "어떻게", "정구지": "부추",
+    # 표준어권 채팅 말투
+    "넘": "너무", "어케": "어떻게", "어캐": "어떻게", "어뜨케": "어떻게", "걍": "그냥", "글구": "그리고", "젤": "제일",
+    "울": "우리", "봉다리": "봉지", "봉다리값": "봉지값", "꺼정": "까지", "까정": "까지", "시꺼정": "시까지",
+    "갈께요": "갈게요", "할께요": "할게요", "할께": "할게", "갈께": "갈게", "넹": "네", "넵": "네", "웅": "응",
+    "ㄱㄱ": "", "나중에봐요": "나중에 봐요", "암튼": "아무튼", "근데": "그런데", "담에": "다음에", "증말": "정말", "겁네": "아주",
+}
+# Nouns that also take particles (봉다리도, 알라랑, 여그서).
+NOUNS: dict[str, str] = {
+    "봉다리": "봉지", "알라": "아이", "얼라": "아이", "정구지": "부추", "거그": "거기", "여그": "여기", "저그": "저기",
+    "워디": "어디", "꼬맹이": "아이", "아그": "아이", "아덜": "아이들", "가시나": "여자아이", "머스마": "남자아이",
+}
+# Verb stems and endings: (pattern, replacement), applied in order.
+RULES: tuple[tuple[str, str], ...] = (
+    # 묵다 (먹다): 묵어도, 묵고, 묵을, 묵었는데, 묵나; not 묵은지, 묵밥, 도토리묵
+    (START + r"묵(?=[어고을었는나노자기게겠지으니어])(?!은지)", "먹"),
+    (START + r"뭇(?=[다나노더고는])", "먹었"),
+    # -노/-나 questions and -꼬 (경상): 있노 -> 있나요, 되노 -> 되나요, 할꼬 -> 할까요
+    (r"(?<=[가-힣])라카", "려고 하"), (r"(?<=[가-힣])카는데", "하는데"),
+    (r"(?<=[있없하되가오먹했됐겠는])노" + END, "나요"),
+    (r"(?<=[할갈볼줄될먹])꼬" + END, "까요"),
+    (r"는교" + END, "나요"), (r"능교" + END, "나요"), (r"(?<=[되하가있])교" + END, "나요"),
+    (r"(?<=[나까요죠데가지네세])예" + END, "요"),
+    (r"심더" + END, "습니다"), (r"니더" + END, "니다"), (r"니꺼" + END, "니까"), (r"니꺼예" + END, "니까"),
+    # 전라: 있당가, 된당가, 좋을랑가, 해 줄 수 있으까, 하요, 했어라, -잉
+    (r"(?<=[있없])당가" + END, "나요"), (r"(?<=[가-힣])랑가" + END, "까요"),
+    (r"(?<=[있없했됐겠])으까" + END, "을까요"), (r"(?<=[가-힣])으까" + END, "을까요"),
+    (r"(?<=[있없했됐겠])소" + END, "어요"), (r"(?<=[가-힣])쇼" + END, "세요"),
+    (r"(?<=[었았했])어라" + END, "어요"), (r"(?<=[가-힣])당께" + END, "다니까요"), (r"(?<=[가-힣])응께", "으니까"),
+    (r"(?<=[가-힣])잉" + END, ""), (r"(?<=[가-힣])랑께" + END, "라니까요"),
+    # 충청: 괜찮어유, 돼유, 했슈, 하슈, 되는겨, 뭐여, 언제여
+    (r"(?<=[있없했됐겠갔왔])슈" + END, "어요"), (r"(?<=[하가오보주드시쉬사])슈" + END, "세요"),
+    (r"(?<=[어아해돼봐줘워와까나지네세게래])유" + END, "요"),
+    (r"(?<=[는은던])겨" + END, " 거예요"), (r"(?<=[뭐디제])여" + END, "예요"),
+    # 강원: 있드래요, 장사하우, 있수, 되우
+    (r"(?<=[가-힣])드래요?" + END, "어요"), (r"(?<![노])하우" + END, "해요"), (r"(?<=[있없])[수우]" + END, "어요"), (r"[되돼]우" + END, "돼요"),
+    # Chat endings: 하나용, 되나욤, 있어염, 해여
+    (r"(?<=[나까세죠예해돼어아지네])[용욤염]" + END, "요"),
+    (r"(?<=[가-힣])(?:께|게)여" + END, "게요"), (r"(?<=[하사나되가오보주먹])믄" + END, "면"),
+)
+# Foreign shop words: glossed in Korean after the message (the original stays, for names).
+GLOSSES: tuple[tuple[str, str], ...] = (
+    (r"what time|opening hours|business hours|\bhours\b|\bopen\b|\bopening\b", "영업시간 몇 시"),
+    (r"\bclose\b|\bclosing\b|\bclosed\b", "몇 시까지 마감"),
+    (r"day off|holiday|\bclosed on\b", "휴무"),
+    (r"\btoday\b|\btonight\b", "오늘"), (r"\btomorrow\b", "내일"),
+    (r"\bpark\b|parking", "주차"), (r"deliver|delivery", "배달"),
+    (r"reserve|reservation|\bbook\b|booking|\btable for\b", "예약"),
+    (r"how much|\bprice\b|\bcost\b", "얼마 가격"), (r"\bmenu\b", "메뉴"),
+    (r"recommend|suggest|what should i|what's good|best seller|popular", "추천"),
+    (r"\bvegan\b", "비건"), (r"vegetarian", "채식"), (r"allerg", "알레르기"), (r"\bhalal\b", "할랄"),
+    (r"\bnuts?\b", "견과류"), (r"\bdairy\b|\bmilk\b", "우유"), (r"gluten", "글루텐"), (r"\bshrimp\b", "새우"), (r"\begg", "달걀"),
+    (r"toilet|restroom|bathroom", "화장실"), (r"\bdogs?\b|\bpets?\b|\bcats?\b", "반려동물"),
+    (r"\bkids?\b|child|children|\bbaby\b|stroller", "아이"), (r"high ?chair", "유아 의자"),
+    (r"credit card|\bcards?\b", "카드"), (r"\bcash\b", "현금"), (r"alipay|wechat pay|apple pay|samsung pay", "페이 결제"),
+    (r"take ?out|take ?away|to go", "포장"), (r"\bcakes?\b", "케이크"), (r"birthday", "생일"),
+    (r"lettering|write .{0,20}on|message on", "문구 레터링"), (r"address|where is|where are you|location|how do i get", "주소 위치"),
+    (r"phone number|call you|\bphone\b", "전화번호"), (r"refund", "환불"), (r"\bspicy\b", "매운"),
+    (r"\bwifi\b|wi-fi|password", "와이파이 비밀번호"), (r"\bseats?\b|\bgroup\b|\bparty of\b", "자리 단체"),
+    (r"\bwait\b|waiting|\bqueue\b|\bline up\b", "웨이팅"), (r"rooftop|terrace", "루프탑 테라스"),
+    (r"\btour\b|\bbus\b", "단체"), (r"\bcoffee\b", "커피"), (r"\bbread\b", "빵"), (r"pre-?order|order in advance", "미리 주문"),
+    (r"\bsouvenirs?\b|\bgifts?\b", "선물"), (r"駐車|停车|停車", "주차"), (r"予約|预约|預約|预订", "예약"),
+    (r"営業|营业|營業|何時|几点|幾點", "영업시간 몇 시"), (r"支付宝|支付寶|微信支付|カード", "결제 페이 카드"),
+    (r"メニュー|菜单|菜單", "메뉴"), (r"おすすめ|推荐|推薦", "추천"), (r"いくら|多少钱|多少錢", "얼마"),
+    (r"トイレ|厕所|洗手间", "화장실"), (r"ペット|宠物|寵物|犬|狗", "반려동물"), (r"子供|子ども|孩子|小孩", "아이"),
+)
+
+_WORDS = re.compile(START + "(" + "|".join(re.escape(w) for w in sorted(WORDS, key=len, reverse=True)) + ")" + END)
+_NOUNS = re.compile(START + "(" + "|".join(re.escape(w) for w in sorted(NOUNS, key=len, reverse=True)) + ")"
+                    + r"(?=$|[\s?!.,~^;)]|[은는이가을를도만랑에와과로서들])")
+_RULES = tuple((re.compile(p), r) for p, r in RULES)
+_GLOSSES = tuple((re.compile(p, re.I), g) for p, g in GLOSSES)
+_FOREIGN = re.compile(r"[a-z]{3,}|[\u3040-\u30ff\u4e00-\u9fff]", re.I)
+
+
+_DANGA = re.compile(r"([가-힣])당가" + END)
+
+
+def _danga(m: re.Match[str]) -> str:
+    """된당가 -> 되나요, 한당가 -> 하나요: the ㄴ of the stem belongs to the ending."""
+    code = ord(m.group(1)) - 0xAC00
+    if code % 28 == 4:  # final ㄴ
+        return chr(0xAC00 + code - 4) + "나요"
+    return m.group(1) + "나요"
+
+
+def standardize(text: str) -> str:
+    """Dialect and chat forms rewritten as standard Korean (lower-cased text, emoji already gone)."""
+    text = _WORDS.sub(lambda m: WORDS[m.group(1)], text)
+    text = _NOUNS.sub(lambda m: NOUNS[m.group(1)], text)
+    for pattern, repl in _RULES:
+        text = pattern.sub(repl, text)
+    return _DANGA.sub(_danga, text)
+
+
+def gloss(text: str) -> str:
+    """Korean words for the shop words of an English, Japanese or Chinese message, appended."""
+    if not _FOREIGN.search(text):
+        return text
+    found = [g for pattern, g in _GLOSSES if pattern.search(text)]
+    return f"{text} {' '.join(dict.fromkeys(found))}" if found else text
