@@ -16,7 +16,7 @@ from bot.booking import Verdict, alternatives, check, free_table, serving_starts
 from bot.josa import josa
 from bot.kb.records import Store
 from bot.korean_time import format_clock, format_date, parse_date, parse_party, parse_time
-from bot.messages import Card, QuickReply, Reply, Turn
+from bot.messages import Card, QuickReply, Reply, Source, Turn
 from bot.reservations import Booking, TableTaken
 from skills.base import STAFF_QR, YES, Context
 from skills.booking_words import CODE, NO, PHONE, STOP, after_change, opening, read_details
@@ -80,7 +80,11 @@ class ReservationSkill:
         store = ctx.knowledge.store
         if not store.reservation.enabled:
             phone = f" 궁금한 점은 매장 전화({store.phone})로 문의해 주세요." if store.phone else ""
-            return Reply("reservation", [f"죄송해요, 지금은 예약을 받지 않고 있어요.{phone}"], quick_replies=[STAFF_QR])
+            text = f"죄송해요, 지금은 예약을 받지 않고 있어요.{phone}"
+            if not (parse_date(ctx.text, ctx.now.date()) or parse_time(ctx.text) or parse_party(ctx.text)):
+                # "예약 받으세요?": a question about the shop's policy, which store.toml answers.
+                return Reply("store_info", [text], [Source("store", "reservation")], quick_replies=[STAFF_QR])
+            return Reply("reservation", [text], quick_replies=[STAFF_QR])
         wants_facts = ctx.has(TABLE_WORDS) or parse_date(ctx.text, ctx.now.date()) or parse_party(ctx.text)
         hit = ctx.best_faq()
         if not (wants_facts or ctx.has(CHECK) or ctx.has(CHANGE) or ctx.has(CANCEL)) and hit is not None and set(hit.matched) - {"예약", "하"}:

@@ -14,19 +14,26 @@ from skills.base import BOOK_QR, Context
 
 HOURS = re.compile(
     r"영업|장사|오픈|open|(월|화|수|목|금|토|일)요일\s*(에|에도|도|은|엔)?\s*(하세요|해요|하나요|하시나요|여세요|하죠)|문\s*(을\s*)?(열|닫|여)|열어|여나|여는|열려|열었|닫아|닫나|닫는|마감|몇\s*시\s*(까지|부터)|\d+\s*시\s*까지\s*(하|해|영업|열)|"
-    r"라스트\s*오더|마지막\s*주문|주문\s*마감|브레이크|브타|쉬는\s*시간|운영\s*시간|하는\s*시간|끝나"
+    r"라스트\s*오더|마지막\s*주문|주문\s*마감|브레이크|브타|쉬는\s*시간|운영\s*시간|하는\s*시간|끝나|"
+    r"(?<![가-힣])여(?:세요|시나요|시죠|시는지|나요|는지|요\?)|(?<![가-힣])닫(?:으세요|으시나요|아요|나요|는지)|까지\s*(?:하|해|영업|열)"
 )
-CLOSED_DAY = re.compile(r"휴무|쉬는\s*날|쉬어요|쉬나요|쉬세요|쉬는지|노는\s*날|휴일|정기\s*휴")
-HOLIDAY = re.compile(r"임시\s*휴무|연휴|명절|설날|설\s*연휴|추석|공휴일|휴가|연말|연초|크리스마스|성탄|신정|빨간\s*날")
+CLOSED_DAY = re.compile(r"휴무|쉬는\s*날|쉬어요|쉬나요|쉬세요|쉬는지|쉬시|쉬십|쉽니까|쉬어|노는\s*날|휴일|정기\s*휴|문\s*(?:안|닫는)\s*(?:여|열|날)")
+HOLIDAY = re.compile(r"임시\s*휴무|연휴|명절|설날|설\s*연휴|(?<![가-힣])설(?:에|날|\s*때|때)|구정|추석|한가위|공휴일|휴가|연말|연초|크리스마스|성탄|신정|빨간\s*날|대체\s*휴일|어린이날|현충일|광복절|개천절|한글날|삼일절|석가탄신일|부처님\s*오신\s*날")
 ADDRESS = re.compile(r"(?<![가-힣])(주소|위치)|찾아\s*가|찾아가|오시는\s*길|가는\s*길|가는\s*방법|네비|내비|지도|몇\s*번\s*출구|(가게|매장|카페|식당|거기)\s*(가|는|이)?\s*어디")
-PHONE = re.compile(r"(전화\s*번호|연락처|전번|가게\s*번호|매장\s*번호|번호)\s*(좀|를|가|는|은|이)?\s*(알려|뭐|몇|어떻게|주세요|좀요|부탁|요$|$)|전화\s*(어떻게|하려면|드리려)")
+PHONE = re.compile(r"(전화\s*번호|연락처|전번|가게\s*번호|매장\s*번호|(?<![가-힣])번호)\s*(좀|를|가|는|은|이)?\s*(알려|뭐|몇|어떻게|주세요|좀요|부탁|요$|$)|전화\s*(어떻게|하려면|드리려)")
 # Only what store.toml's [reservation] knows (party size, days ahead, duration, lead time);
 # deposits or no-show rules are the owner's FAQ to answer.
 BOOKING_POLICY = re.compile(
-    r"예약[^.?!]*(최대|몇\s*명\s*까지|몇\s*명이?\s*(까지|되|가능|받)|며칠|몇\s*일\s*(뒤|후|전|까지)|언제까지|몇\s*시간|몇\s*분|얼마\s*동안|동안|이용\s*시간|시간\s*제한)"
+    r"예약[^.?!]*(최대|몇\s*명\s*까지|몇\s*명이?\s*(까지|되|가능|받)|며칠|몇\s*일\s*(뒤|후|전|까지)|언제까지|몇\s*시간|몇\s*분|얼마\s*동안|동안|이용\s*시간|시간\s*제한)|"
+    r"(당일|오늘\s*바로|바로)\s*예약\s*(도|은|이)?\s*(돼|되|가능|받)|예약\s*(은|도)?\s*(며칠|얼마나)\s*(전|미리)|예약제|예약\s*(을|도|은)?\s*(받으|받아|받나|받는|받으시|하나요|되나요|돼요|가능한가요|가능해요)\S*\s*\??$"
 )
 NOW = re.compile(r"지금|현재|아직|이제")
-TIME_TERM = re.compile(r"타임|시간|시각|오픈|영업|운영|휴무|휴일|쉬|날|일$|시$")
+# Another business as the subject: "옆집 고깃집은 몇 시까지", "근처 꽃집", "서문시장 야시장은 몇 시부터".
+ELSEWHERE = re.compile(
+    r"(?:옆|근처|주변|건너편|맞은편|앞|뒤|위층|아래층|윗층|다른)[가-힣\s]{0,8}?(?:집|가게|시장|마트|편의점|카페|식당|은행|약국|병원)(?:은|는|이|가|도)?(?![가-힣])|"
+    r"[가-힣]{2,}(?:야시장|시장|마트|백화점|해수욕장|공원|터미널|박물관)(?:은|는|이|가)(?![가-힣])"
+)
+TIME_TERM = re.compile(r"타임|시간|시각|오픈|영업|운영|휴무|휴일|쉬|날|임시|^\d+$|^[월일시주년달]$")
 VISIT = re.compile(r"가도\s*(돼|되|괜찮)|열어|여나|열려|영업|문\s*(열|닫|여)|주문\s*(받|돼|되|가능)")
 TIME_WORDS = re.compile(r"몇\s*시|\d+\s*시|오늘|내일|모레|주말|평일|[월화수목금토일]요일|아침|저녁|밤|점심|오전|오후|반")
 
@@ -80,7 +87,8 @@ class StoreInfoSkill:
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         store = ctx.knowledge.store
-        if ctx.has(BOOKING_POLICY) and parse_time(ctx.text) is None and not re.search(r"\d+\s*(명|인)", ctx.text):
+        if (ctx.has(BOOKING_POLICY) and parse_time(ctx.text) is None and not re.search(r"\d+\s*(명|인)", ctx.text)
+                and not parse_date(ctx.text, ctx.now.date())):
             return self._reservation(ctx)
         if ctx.has(ADDRESS) and store.address:
             return Reply("store_info", [f"{josa(store.name, '은')} {store.address}에 있어요."], [Source("store", "address")],
@@ -95,8 +103,8 @@ class StoreInfoSkill:
             hours = True  # "토요일 밤 9시 반쯤 가도 주문 받아 주세요?"
         if not (hours or closed or holiday):
             return None
-        if self._other_topic(ctx):
-            return None
+        if ctx.has(ELSEWHERE) or self._other_topic(ctx):
+            return None  # store.toml knows this shop's hours only
         return self._hours(ctx, holiday)
 
     def _other_topic(self, ctx: Context) -> bool:

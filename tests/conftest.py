@@ -99,7 +99,7 @@ PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 ON_POSTGRES = os.environ.get("DANGGOL_TEST_DB", "sqlite") == "postgres"
 # Entries are test files, or "file::name" prefixes for part of a file (`ask` and `chat` keep
 # bookings in a throwaway in-memory SQLite database whatever the settings say).
-NO_DATABASE = ("test_allergens.py", "test_answer_quality.py", "test_fake_llm.py", "test_kakao_render.py", "test_knowledge_properties.py",
+NO_DATABASE = ("test_allergens.py", "test_understanding.py", "test_answer_quality.py", "test_fake_llm.py", "test_kakao_render.py", "test_knowledge_properties.py",
                "test_korean.py", "test_korean_time_table.py", "test_loader.py", "test_meta.py", "test_retrieval.py",
                "test_skills.py", "test_cli.py::test_check", "test_cli.py::test_ask", "test_cli.py::test_chat",
                "test_cli.py::test_reindex")

@@ -1,0 +1,58 @@
+"""Dialect, chat spelling and foreign shop words become standard Korean before analysis, and the
+rules never touch the ordinary words that share their syllables."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.kb.text import clean
+
+
+@pytest.mark.parametrize(
+    ("said", "standard"),
+    [
+        ("알라 데꼬 가도 되나예?", "아이 데리고 가도 되나요?"),  # 경상
+        ("우예 데파 묵노", "어떻게 데워 먹나요"),
+        ("전화번호 머꼬", "전화번호 뭐야"),
+        ("들어가도 되는교?", "들어가도 되나요?"),
+        ("언제까지 묵어도 된당가", "언제까지 먹어도 되나요"),  # 전라
+        ("좋을랑가", "좋을까요"),
+        ("해 줄 수 있으까?", "해 줄 수 있을까요?"),
+        ("주소 알려주쇼", "주소 알려주세요"),
+        ("괜찮어유", "괜찮아요"),  # 충청
+        ("했슈", "했어요"),
+        ("마감이 언제여", "마감이 언제예요"),
+        ("장사하우?", "장사해요?"),  # 강원
+        ("있드래요", "있어요"),
+        ("하나욤 돼염", "하나요 돼요"),  # chat
+        ("봉다리도 돈 받아요?", "봉지도 돈 받아요?"),
+    ],
+)
+def test_dialect_and_chat_forms(said: str, standard: str) -> None:
+    assert clean(said) == standard
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    ["주소", "묵은지 찌개", "묵밥", "우유 두유 이유", "티슈 있어요?", "캐슈넛", "노하우", "아이가 먹을 메뉴", "소 혀 수육", "사용 이용 비용 내용"],
+)
+def test_ordinary_words_are_left_alone(ordinary: str) -> None:
+    assert clean(ordinary) == ordinary.lower()
+
+
+def test_foreign_shop_words_are_glossed_and_kept() -> None:
+    text = clean("What time do you close today?")
+    assert text.startswith("what time do you close today?") and "영업시간" in text and "오늘" in text
+    assert "주차" in clean("駐車場ありますか")
+    assert clean("아메리카노 주세요") == "아메리카노 주세요"  # Korean is never glossed
+
+
+def test_a_password_is_not_a_phone_number(ask) -> None:  # type: ignore[no-untyped-def]
+    """비밀번호 contains 번호: the phone answer must not take it."""
+    for question in ("wifi 비번 머에요", "와이파이 비밀번호 알려주세요"):
+        assert "phone" not in [s.id for s in ask(question).sources], question
+
+
+def test_another_business_hours_are_not_ours(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("옆집 꽃집은 몇 시까지 해요?")
+    assert reply.intent != "store_info"
