@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from bot.josa import josa
 from bot.kb.menu_match import category_parts
 from bot.kb.records import MenuItem
+from bot.kb.text import clean, compact
 from bot.korean_time import parse_won
 from bot.messages import Card, QuickReply, Reply, Source, Turn
 from bot.understand import allergens
@@ -30,8 +31,17 @@ ASK = re.compile(
     r"추천|뭐가\s*(제일|젤|더|가장|좀)?\s*(좋|맛있|괜찮|나아|낫)|먹고\s*싶[^.?!]*(뭐|뭘|어떤)|(뭐|뭘|어떤\s*거)[^.?!]{0,8}먹고\s*싶|"
     r"(먹을|마실)\s*수\s*있는\s*(메뉴|거|게|음식|음료)|(새로\s*나온|신메뉴|요즘\s*나온)[^.?!]{0,6}(뭐|있|알려)|"
     r"뭘\s*(먹|마시|시키|주문)|뭐\s*(먹|마시|마실|시키|시킬|주문)|마실\s*(만한|거|게)|먹을\s*(만한|거|게)|"
-    r"골라|고르|잘\s*나가|인기\s*(메뉴|있는|많은)|베스트|대표\s*메뉴|시그니처|어떤\s*게\s*(좋|맛있)|뭐가\s*제일|제일\s*맛있|어울리는|땡기는데|당기는데"
+    r"골라|고르|잘\s*나가|인기\s*(메뉴|있는|많은)|베스트|대표\s*메뉴|시그니처|어떤\s*게\s*(좋|맛있)|뭐가\s*제일|제일\s*맛있|어울리는|땡기는데|당기는데|"
+    r"(살|사\s*갈|시킬|고를)\s*수\s*있는|(사|시키|먹|마시)\s*(면|믄)\s*(좋|되|괜찮)|뭐\s*(사|사\s*갈|살|시키)|"
+    r"(메뉴|음식|반찬|안주|국물|요리|간식)\s*(은|는|이|가|도|으로|로)?\s*(뭐|뭣|어떤\s*거|뭐가)\s*(있|없|좋|괜찮)|"
+    r"(먹기|마시기|먹을|마실|사\s*가기|선물하기|보내기|보낼)\s*(좋은|괜찮은|만한)\s*(거|게|것|메뉴)|"
+    r"(맵|매운|매콤|달달|단|담백|든든|가벼|시원|따뜻|뜨끈|칼칼|얼큰|고소|새콤|상큼|순한|해장|속\s*풀)[가-힣]{0,3}\s*"
+    r"(거|게|것|메뉴|음식|반찬|안주|국물|요리|간식|김치)\s*(는|도|좀|이|가|로)?\s*(뭐\s*)?(있|없|먹고|추천)|"
+    r"(거|걸|것)\s*(로)?\s*먹고\s*싶"
 )
+# Words too general to meet an owner's tag (every message has them) or handled by their own rules.
+NOT_OCCASION = frozenset({"메뉴", "추천", "사람", "음식", "종류", "제일", "가게", "매장", "주문", "인기", "대표", "시그니처", "신메뉴",
+                          "아이", "매운", "매운맛", "순한맛", "맵기", "가격", "오늘", "내일", "손님", "우리", "친구", "먹"})
 ELSEWHERE = re.compile(
     r"맛집|근처에?\s*(다른|먹을|갈)|주변에?\s*(맛|먹|갈)|동네\s*(맛|추천)|관광|놀\s*곳|갈\s*만한\s*곳|"
     r"(근처|주변|동네|옆)[가-힣\s]{0,12}?(카페|식당|술집|가게|노래방|숙소|호텔|펜션|곳|데)\s*(추천|있|알려|어디)|2차|이차로"
@@ -86,6 +96,11 @@ class Wants:
     fresh: bool = False
     warm: bool = False
     avoid_items: set[str] = field(default_factory=set)
+    avoid_words: list[str] = field(default_factory=list)  # "튀긴 거 말고": items that say so are left out
+    kinds: list[set[str]] = field(default_factory=list)  # kinds of item named (치킨, 케이크, 나물), by item name
+    occasion: set[str] = field(default_factory=set)  # the message's words, to meet the owner's tags (선물, 해장, 겨울)
+    no_alcohol: bool = False
+    no_coffee: bool = False
     reasons: list[str] = field(default_factory=list)
 
 
@@ -107,7 +122,7 @@ def read_wants(ctx: Context) -> Wants:
     if re.search(r"\d+\s*살|아이(?!스)|애기|아기|어린이|애들|유아|키즈|꼬마|초등", t):  # 아이스 is iced
         w.kids = True
     budget = parse_won(t)
-    if budget and re.search(r"이하|안\s*넘|넘지|까지|이내|미만|아래|밑|정도|내로|로\s*(먹|마실|살)|선에서|예산", t):
+    if budget and re.search(r"이하|안\s*넘|넘지|까지|이내|미만|아래|밑|정도|내로|로\s*(먹|마실|살)|선에서|예산|안쪽|안으로|안에서|넘지\s*않", t):
         w.budget = budget
     if re.search(r"안\s*단|달지\s*않|단\s*(거|걸|것)\s*(별로|싫|안|못)|덜\s*단|안\s*달|담백|깔끔한", t):
         w.sweet = False
@@ -143,6 +158,18 @@ def read_wants(ctx: Context) -> Wants:
             w.dish_types.append(pattern)
     # "아아랑 같이 먹을 빵": the drink they already chose is not a recommendation.
     w.avoid_items = {m.item.name for m in ctx.mentions}
+    if re.search(r"술\s*(은|는|을)?\s*(못|안)\s*(마시|마셔|먹|하)|운전|임신|임산부|수유|무알코올|무알콜|논알코올", t):
+        w.no_alcohol = True
+    if re.search(r"커피\s*(는|를|은)?\s*(못|안|별로|싫)|커피\s*말고", t):
+        w.no_coffee = True
+        w.no_caffeine = True
+    for word in re.findall(r"([가-힣]{1,6}?)\s*(?:은|는|이|가|을|를)?\s*(?:거|것|걸|종류|류)?\s*(?:말고|빼고|제외하고|아닌\s*거)", t):
+        stem = re.sub(r"(한|인|은|는|던|운|긴|린|진)$", "", word)
+        if len(stem) >= 1 and stem not in ("그거", "이거", "저거", "그", "이", "저"):
+            w.avoid_words.append(stem)
+    kinds = ctx.kb.menu.find_kinds(ctx.turn.text)
+    w.kinds = [{i.name for i in k.items} for k in kinds if not re.search(rf"{re.escape(k.word)}\S*\s*(말고|빼고)", t)]
+    w.occasion = {compact(x) for x in (*ctx.query.tokens, *re.findall(r"[가-힣]{2,}", t)) if len(x) >= 2} - NOT_OCCASION
     return w
 
 
@@ -188,6 +215,12 @@ def passes(item: MenuItem, w: Wants) -> bool:
         return False
     if w.vegan and not is_vegan(item):
         return False
+    if w.no_alcohol and is_alcohol(item):
+        return False
+    if w.no_coffee and re.search(r"(?<!논)커피|coffee", f"{item.category} {item.name}", re.I):
+        return False
+    if any(word in f"{item.name} {item.category} {item.description}" or _stem_variant(word, f"{item.name} {item.description}") for word in w.avoid_words):
+        return False
     if (w.no_caffeine or w.kids) and has_caffeine(item):
         return False
     if (w.spicy is False or w.kids) and item.spicy > 0:
@@ -195,6 +228,35 @@ def passes(item: MenuItem, w: Wants) -> bool:
     if w.spicy and item.spicy == 0:
         return False
     return not (w.budget is not None and (item.price is None or item.price > w.budget))
+
+
+ALCOHOL = re.compile(r"술|주류|맥주|소주|막걸리|와인|하이볼|칵테일|위스키|사케|생맥|동동주|탁주|고량주|beer|wine|soju", re.I)
+
+
+def is_alcohol(item: MenuItem) -> bool:
+    """A drink with alcohol, by its name, or its category when that holds only drinks of alcohol
+    ("음료·주류" holds 콜라 too); 무알콜 맥주 is not."""
+    if re.search(r"무알코올|무알콜|논알코올|0\.0", f"{item.name} {item.description}"):
+        return False
+    pure = ALCOHOL.search(item.category) and not re.search(r"음료|드링크|음식|안주|식사", item.category)
+    return bool(ALCOHOL.search(item.name) or pure or re.search(r"도수|알코올\s*\d|\d+\s*도\b", item.description))
+
+
+def _stem_variant(word: str, text: str) -> bool:
+    """"튀긴 거 말고" also leaves out what says 튀김: the noun and the verb of one stem."""
+    forms = {"튀": ("튀김", "튀긴", "튀겨"), "구": ("구이", "구운", "구워"), "볶": ("볶음", "볶은"), "매": ("매운", "매콤")}
+    return any(f in text for f in forms.get(word[:1], ())) if len(word) <= 2 else False
+
+
+def tag_matches(item: MenuItem, words: set[str]) -> bool:
+    """The owner's tags meet the message: 선물 for "선물용", 해장 for "해장되는", 비오는날 for "비 오는 날"."""
+    for tag in item.tags:
+        t = compact(clean(tag))
+        if t in NOT_OCCASION or any(p.search(t) for p in FAME_TAGS):
+            continue
+        if len(t) >= 2 and any(t == w or t in w or (len(w) >= 2 and w in t) for w in words):
+            return True
+    return False
 
 
 def _narrow(items: list[MenuItem], keep: Callable[[MenuItem], bool]) -> list[MenuItem]:
@@ -205,7 +267,11 @@ def _narrow(items: list[MenuItem], keep: Callable[[MenuItem], bool]) -> list[Men
 
 def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
     items = [i for i in menu if passes(i, w)]
-    if w.named_categories:
+    if w.kinds:
+        # The kinds named (치킨, 케이크, 나물): only those, whatever category the owner filed them in.
+        named = set().union(*w.kinds)
+        items = [i for i in items if i.name in named]
+    elif w.named_categories:
         items = [i for i in items if i.category in w.named_categories]
         if w.dish_types:
             items = _narrow(items, lambda i: any(re.search(p, i.name) for p in w.dish_types))
@@ -225,6 +291,8 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
     for tag in w.tags:
         if any(has_tag(i, tag) for i in menu):
             items = [i for i in items if has_tag(i, tag)]
+    # Occasion and season words the owner tagged (선물, 해장, 겨울, 단체): a narrowing that never empties.
+    items = _narrow(items, lambda i: tag_matches(i, w.occasion))
     if w.kids:
         items = _narrow(items, lambda i: "아이" in i.tags or for_children(i))
     if w.spicy and w.spiciest and items:
