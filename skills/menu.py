@@ -124,7 +124,10 @@ def describe(item: MenuItem, ctx: Context) -> str:
         market = "시가로 받아요. 그날 들어온 물건에 따라 값이 달라서" + (f" 매장 전화({phone})로 확인해 주세요." if phone else " 매장에 확인해 주세요.")
     lead = ""
     if ctx.allergies and (ctx.has(INGREDIENT) or ctx.has(SAFE_TO_EAT) or ctx.has(r"안\s*들어|없|빠")):
-        lead = allergy_answer(item, ctx)
+        # The allergy answer and the allergen column only: a description's "젓갈 안 들어가요" would
+        # read as a promise the kitchen has not made.
+        column = f" 메뉴판의 알레르기 표시는 {josa(', '.join(item.allergens), '이에요')}." if item.allergens else ""
+        return allergy_answer(item, ctx) + column
     elif ctx.has(SPICY):
         level = ["맵지 않아요", "살짝 매콤해요", "꽤 매운 편이에요", "아주 매워요"][item.spicy]
         lead = f"{josa(name, '은')} 맵기 {item.spicy}단계로 {level}."
@@ -181,10 +184,10 @@ class MenuSkill:
         full = ctx.best_faq()
         if full is None:
             return False
+        if ctx.allergies and (ctx.has(INGREDIENT) or ctx.has(SAFE_TO_EAT)):
+            return False  # "X에 우유 들어가요?", "X 먹어도 돼요?": the allergen column answers it
         if ctx.has(CHANGE_REQUEST):
             return True  # "순대볶음 아주 맵게도 해 주세요?": a request the owner's FAQ answers
-        if ctx.allergies and (ctx.has(INGREDIENT) or ctx.has(SAFE_TO_EAT)):
-            return False  # "X에 우유 들어가요?": the allergen column answers it
         if ctx.has(PRICE) or ctx.has(SPICY) or re.search(rf"{re.escape(compact(item.name))}\S{{0,2}}(뭐|뭔|무엇|어떤|무슨)", ctx.compact):
             return False  # price, spiciness, "X가 뭐예요?": the item's own record answers
         rest = {t for t in set(ctx.query_without_items.tokens) - PROPERTY_WORDS if not allergens.canonical(t)}

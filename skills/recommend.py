@@ -33,7 +33,6 @@ ASK = re.compile(
     r"뭘\s*(먹|마시|시키|주문)|뭐\s*(먹|마시|마실|시키|시킬|주문)|마실\s*(만한|거|게)|먹을\s*(만한|거|게)|"
     r"골라|고르|잘\s*나가|인기\s*(메뉴|있는|많은)|베스트|대표\s*메뉴|시그니처|어떤\s*게\s*(좋|맛있)|뭐가\s*제일|제일\s*맛있|어울리는|땡기는데|당기는데|"
     r"(살|사\s*갈|시킬|고를)\s*수\s*있는|(사|시키|먹|마시)\s*(면|믄)\s*(좋|되|괜찮)|뭐\s*(사|사\s*갈|살|시키)|"
-    r"(메뉴|음식|반찬|안주|국물|요리|간식)\s*(은|는|이|가|도|으로|로)?\s*(뭐|뭣|어떤\s*거|뭐가)\s*(있|없|좋|괜찮)|"
     r"(먹기|마시기|먹을|마실|사\s*가기|선물하기|보내기|보낼)\s*(좋은|괜찮은|만한)\s*(거|게|것|메뉴)|"
     r"(맵|매운|매콤|달달|단|담백|든든|가벼|시원|따뜻|뜨끈|칼칼|얼큰|고소|새콤|상큼|순한|해장|속\s*풀)[가-힣]{0,3}\s*"
     r"(거|게|것|메뉴|음식|반찬|안주|국물|요리|간식|김치)\s*(는|도|좀|이|가|로)?\s*(뭐\s*)?(있|없|먹고|추천)|"
@@ -108,7 +107,7 @@ def read_wants(ctx: Context) -> Wants:
     t = ctx.text
     w = Wants()
     # "새우 들어간 거 추천" wishes for it; with any word of avoiding, every allergen named is kept away.
-    if re.search(r"알레르기|알러지|알르레기|못\s*먹|안\s*먹|빼고|빼서|없는|안\s*들어|민감|못\s*마셔|체질|피해|조심|두드러기|allerg", t):
+    if re.search(r"알레르기|알러지|알르레기|못\s*먹|안\s*먹|빼고|빼서|없는|없이|안\s*들어|민감|못\s*마셔|체질|피해|조심|두드러기|프리|free|allerg", t):
         w.avoid_allergens = list(ctx.allergies)
     if re.search(r"비건|채식|vegan|식물성", t, re.I):
         w.vegan = True
@@ -362,6 +361,9 @@ class RecommendSkill:
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         if not ctx.has(ASK) or (not ctx.has(STRONG_ASK) and any(m.score >= 1.0 for m in ctx.mentions)):
             return None
+        faq = ctx.best_faq()
+        if not ctx.has(STRONG_ASK) and not ctx.allergies and faq is not None and (faq.head >= 0.6 or faq.coverage >= 0.9 and faq.confidence >= 0.45):
+            return None  # the owner wrote this question ("안 맵게 돼요?"), or an answer that covers all of it
         if ctx.has(ELSEWHERE):
             text = "죄송해요, 다른 가게나 동네 정보는 제가 안내해 드리기 어려워요. 저희 가게 메뉴나 이용 안내라면 무엇이든 물어봐 주세요!"
             return Reply("unknown", [text], quick_replies=[QuickReply("메뉴 추천", "메뉴 추천해 주세요"), STAFF_QR])

@@ -87,6 +87,8 @@ class StoreInfoSkill:
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         store = ctx.knowledge.store
+        if ctx.allergies:
+            return None  # "명절에 약밥 … 견과류 알레르기": a question of safety, never of opening days
         if (ctx.has(BOOKING_POLICY) and parse_time(ctx.text) is None and not re.search(r"\d+\s*(명|인)", ctx.text)
                 and not parse_date(ctx.text, ctx.now.date())):
             return self._reservation(ctx)

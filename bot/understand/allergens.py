@@ -24,6 +24,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "해산물": ("갑각류", "조개류", "오징어", "문어", "낙지", "생선", "고등어"),
     "생선": ("고등어", "연어", "참치", "멸치", "명태", "대구", "갈치", "삼치", "꽁치", "광어", "우럭", "장어", "가자미", "조기", "민어"),
     "글루텐": ("밀", "보리", "호밀"),
+    "깨": ("참깨", "들깨"),  # not on the Korean list, but a common allergy and a common ingredient
     "알류": ("달걀", "메추리알"),
 }
 # Other spellings of one allergen, as owners write columns and customers write messages.
@@ -52,6 +53,9 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "대두": ("대두", "콩", "두부", "두유", "된장", "간장", "청국장", "유부", "비지", "낫또", "soy", "콩가루", "콩국"),
     "밀": ("밀", "밀가루", "통밀", "소맥", "wheat", "빵가루", "밀떡", "밀면"),
     "보리": ("보리",),
+    "깨": ("깨", "깨소금", "통깨", "sesame"),
+    "참깨": ("참깨", "참기름", "깨소금", "볶은 깨", "흑임자", "검은깨"),
+    "들깨": ("들깨", "들기름", "들깻가루", "들깨가루", "깻잎"),
     "호밀": ("호밀",),
     "고등어": ("고등어",),
     "게": ("게", "게살", "게장", "꽃게", "대게", "킹크랩", "크랩", "crab"),
@@ -116,6 +120,7 @@ ONE_SYLLABLE_AFTER = {
     "굴": r"(?=전|국|밥|무침|보쌈|튀김|$|[^가-힣])",
     "밀": r"(?=가루|떡|면|빵|$|[^가-힣])",
     "잣": r"",
+    "깨": r"(?=$|[^가-힣]|소금|가루|즙)",
     "콩": r"",
     "닭": r"",
     "햄": r"(?!스터)",
@@ -282,14 +287,39 @@ def contains(item: MenuItem, name: str) -> list[Evidence]:
 
 
 def mentioned(knowledge: Knowledge, name: str) -> bool:
-    """Whether the owner's files say anything about this allergen (any item or FAQ entry).
+    """Whether the owner's files say anything about this allergen (any item or FAQ entry): the
+    allergen itself, its members, or a group it belongs to. A sibling does not count: a menu
+    that tracks 게 says nothing about 새우.
 
     When they do not, the bot cannot tell whether any dish holds it, so it must not say so.
     """
-    if any(contains(item, name) for item in knowledge.menu):
-        return True
-    pattern = _item_pattern(name) if name in SPELLINGS else re.compile(re.escape(name))
-    return any(pattern.search(clean(f"{f.id} {' '.join(f.aliases)} {f.answer}")) for f in knowledge.faqs)
+    if name not in SPELLINGS:
+        pattern = re.compile(re.escape(name))
+        texts = [f"{i.name} {i.description} {' '.join(i.allergens)}" for i in knowledge.menu]
+    else:
+        pattern = _own_pattern(name)
+        texts = [f"{i.name} {i.description} {' '.join(i.allergens)}" for i in knowledge.menu]
+    texts += [f"{f.id} {' '.join(f.aliases)} {f.answer}" for f in knowledge.faqs]
+    return any(pattern.search(clean(t)) for t in texts)
+
+
+@lru_cache(maxsize=512)
+def _own_pattern(name: str) -> re.Pattern[str]:
+    """Spellings of `name`, everything below it and every group above it, without siblings."""
+    names = {name}
+    stack = [name, *ALSO_MEANT.get(name, ())]
+    while stack:
+        n = stack.pop()
+        names.add(n)
+        stack += [m for m in GROUPS.get(n, ()) if m not in names]
+    up = [name]
+    while up:
+        for p in PARENTS.get(up.pop(), ()):
+            if p not in names:
+                names.add(p)
+                up.append(p)
+    words = {s for n in names for s in (n, *SPELLINGS.get(n, ()))}
+    return re.compile("|".join(_spelling_pattern(w) for w in sorted(words, key=len, reverse=True)))
 
 
 def label(name: str) -> str:
