@@ -17,12 +17,13 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 
 from bot import metrics, safe
-from bot.kb.base import KnowledgeBase
+from bot.kb.base import KnowledgeBase, Snapshot
 from bot.kb.schedule import local_now
 from bot.messages import QuickReply, Reply, Turn
 from bot.reservations import Bookings
 from bot.settings import RetrievalSettings
 from bot.state import ConversationState, StateStore
+from bot.understand.parts import focus, questions
 from skills import SKILLS
 from skills.base import BOOK_QR, HOURS_QR, MENU_QR, RECOMMEND_QR, Context, Skill
 from skills.smalltalk import greeting
@@ -98,7 +99,8 @@ class Engine:
         if not turn.text.strip() and not turn.params:
             return Reply("smalltalk", ["메시지를 잘 받지 못했어요. 궁금한 점을 글로 적어 주시겠어요?"])
         if len(turn.text) > MAX_TEXT:
-            turn = Turn(turn.text[:MAX_TEXT], turn.user_key, turn.channel, turn.params, turn.now)
+            # A long story usually asks at its end: keep the questions, not the first page.
+            turn = Turn(focus(turn.text, MAX_TEXT), turn.user_key, turn.channel, turn.params, turn.now)
         snapshot = self.kb.snapshot
         now = local_now(snapshot.knowledge.store, turn.now or (self.clock() if self.clock else None))
         state = await self.states.load(turn)
@@ -108,15 +110,12 @@ class Engine:
         data = {k: v for k, v in state.data.items() if k != "_at"}
         ctx = Context(turn, snapshot, now, self.retrieval, state=data if state.awaiting else {}, awaiting=state.awaiting,
                       bookings=self.bookings)
-        reply = None
-        for skill in self._order(state.awaiting):
-            if fast_only and getattr(skill, "slow", False):
-                continue
-            reply = await skill.respond(turn, ctx)
-            if reply is not None:
-                log.debug("%s answered in %.1f ms", skill.name, (time.perf_counter() - t0) * 1000)
-                break
-        assert reply is not None, "the fallback skill always answers"
+        reply, skill = await self._skills(turn, ctx, state.awaiting, fast_only)
+        log.debug("%s answered in %.1f ms", skill.name, (time.perf_counter() - t0) * 1000)
+        if state.awaiting is None and not reply.escalate and reply.awaiting in (None, "faq"):
+            parts = questions(turn.text)
+            if len(parts) > 1:
+                reply = await self._all_parts(turn, parts, reply, snapshot, now, fast_only)
         metrics.answered(turn.channel, reply.intent)
         waiting = next((s for s in self.skills if s.name == state.awaiting), None)
         if waiting is not None and skill is not waiting and getattr(waiting, "resume", None) and not reply.escalate:
@@ -127,6 +126,55 @@ class Engine:
         new_state = {**reply.state, "_at": now.isoformat()} if reply.awaiting else {}
         await self.states.save(turn, ConversationState(reply.awaiting, new_state))
         return reply
+
+    async def _skills(self, turn: Turn, ctx: Context, awaiting: str | None, fast_only: bool) -> tuple[Reply, Skill]:
+        """The first skill's answer, in registry order (the awaiting skill first)."""
+        for skill in self._order(awaiting):
+            if fast_only and getattr(skill, "slow", False):
+                continue
+            reply = await skill.respond(turn, ctx)
+            if reply is not None:
+                return reply, skill
+        raise AssertionError("the fallback skill always answers")
+
+    async def _all_parts(self, turn: Turn, parts: list[str], whole: Reply, snapshot: Snapshot, now: datetime,
+                         fast_only: bool) -> Reply:
+        """"주차 되고 아이 의자 있어요?": each question answered, in the order asked.
+
+        Only answers of record (an FAQ entry, the store's facts, a menu item) are joined; a part
+        that would start a flow, hand over or not know is left to the whole message's answer.
+        """
+        record = ("faq", "store_info", "menu")
+        first = whole.sources[0] if whole.intent in record and whole.sources and not whole.awaiting else None
+        answers: list[Reply] = []
+        for part in parts:
+            sub = Turn(part, turn.user_key, turn.channel, {}, turn.now)
+            ctx = Context(sub, snapshot, now, self.retrieval, bookings=self.bookings)
+            if first is not None and first.kind == "faq" and any(
+                    h.id == first.id and h.confidence >= self.retrieval.min_confidence for h in ctx.faq_hits[:2]):
+                answers.append(whole)  # the whole message's answer is this part's (a question asked twice)
+                continue
+            reply, _ = await self._skills(sub, ctx, None, fast_only)
+            if reply.intent in record and reply.sources and not reply.awaiting and not reply.escalate:
+                answers.append(reply)
+        distinct: list[Reply] = []
+        for r in answers:
+            if all(r.sources[0] != d.sources[0] for d in distinct):
+                distinct.append(r)
+        if first is not None and all(d is not whole for d in distinct):
+            distinct.insert(0, whole)  # what the whole message was answered with stays
+        if len(distinct) < 2:
+            return distinct[0] if distinct and whole.intent == "unknown" else whole
+        base, extra = distinct[0], distinct[1:]  # in the order asked
+        seen = {(s.kind, s.id) for s in base.sources}
+        texts, sources = list(base.texts), list(base.sources)
+        for r in extra:
+            if (r.sources[0].kind, r.sources[0].id) in seen:
+                continue
+            seen |= {(s.kind, s.id) for s in r.sources}
+            texts += r.texts
+            sources += r.sources
+        return Reply(base.intent, texts, sources, cards=base.cards, quick_replies=base.quick_replies)
 
     def welcome(self) -> Reply:
         """The first words when a customer opens the chat: the owner's greeting and the usual next steps."""

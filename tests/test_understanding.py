@@ -56,3 +56,29 @@ def test_a_password_is_not_a_phone_number(ask) -> None:  # type: ignore[no-untyp
 def test_another_business_hours_are_not_ours(ask) -> None:  # type: ignore[no-untyped-def]
     reply = ask("옆집 꽃집은 몇 시까지 해요?")
     assert reply.intent != "store_info"
+
+
+# --- several questions in one message, and one question after a long story ----------------------
+
+def test_two_questions_get_two_answers_in_order(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("주차 되고 아이 의자 있어요?")
+    assert [s.id for s in reply.sources][:2] == ["주차할 수 있나요?", "아이 의자 있나요?"]
+    assert len(reply.texts) >= 2
+
+
+def test_three_questions_at_most(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("포장 되나요? 배달도 되나요? 와이파이 되나요?")
+    assert {s.id for s in reply.sources} >= {"포장 되나요?", "배달 되나요?", "와이파이 되나요?"}
+
+
+def test_one_question_about_two_items_stays_one(ask) -> None:  # type: ignore[no-untyped-def]
+    from bot.understand.parts import questions
+
+    assert questions("떡볶이랑 순대 얼마예요?") == ["떡볶이랑 순대 얼마예요?"]
+    assert questions("친구하고 같이 가도 돼요?") == ["친구하고 같이 가도 돼요?"]
+
+
+def test_a_question_after_a_long_story_is_read(ask) -> None:  # type: ignore[no-untyped-def]
+    story = "지난주에 가족들이랑 다녀왔는데 정말 맛있게 잘 먹었어요. " * 40
+    reply = ask(story + "그런데 혹시 주차할 수 있나요?")
+    assert len(story) > 1000 and reply.intent == "faq" and reply.sources[0].id == "주차할 수 있나요?"
