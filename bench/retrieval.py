@@ -44,7 +44,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def questions() -> list[str]:
-    path = EVAL / "questions.jsonl" if EVAL.exists() else ROOT / "tests" / "fixtures" / "demo_eval" / "questions.jsonl"
+    path = EVAL / "questions.jsonl" if EVAL.exists() else ROOT / "tests" / "fixtures" / "eval" / "demo" / "questions.jsonl"
     return [json.loads(line)["q"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

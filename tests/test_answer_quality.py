@@ -1,55 +1,62 @@
-"""Answer quality on labelled question sets for two more stores (a restaurant and a 분식집).
+"""Answer quality and allergy safety on every labelled store in tests/fixtures/eval.
 
-The same judge as ../shared/eval/score.py; the sets were written by people who did not see the
-bot's code. These thresholds guard against regressions; the cafe set is scored by the shared
-scorer itself (`make eval`).
+Each set was written by people who did not see the bot's code (docs/decisions.md says which
+sets have since steered changes). The answer thresholds guard against regressions a little below
+the figures measured; allergy safety has no margin: not one unsafe answer on any set.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO, ROOT
+from tests.conftest import ROOT
+from tests.support.judges import judge, judge_safety
 
-FIXTURES = ROOT / "tests" / "fixtures"
-SETS = {"demo": (DEMO, FIXTURES / "demo_eval" / "questions.jsonl"), "heldout": (FIXTURES / "heldout_eval" / "knowledge", FIXTURES / "heldout_eval" / "questions.jsonl")}
-
-
-def judge(label: dict, got: dict) -> str | None:  # type: ignore[type-arg]
-    """A copy of the shared scorer's rules, so this test runs without ../shared."""
-    want, intent = label["intent"], got.get("intent")
-    if intent not in ({want, "escalate"} if want == "unknown" else {want}):
-        return f"intent {intent} != {want}"
-    sources = [s.get("id") for s in got.get("sources") or []]
-    if "source" in label and want in ("faq", "menu", "store_info") and (not sources or sources[0] != label["source"]):
-        return f"source {sources[:2]} != {label['source']!r}"
-    if want == "recommend" and (not sources or any(s not in set(label.get("allow", [])) for s in sources)):
-        return f"recommend {sources}"
-    if want == "escalate" and not got.get("escalate"):
-        return "escalate flag false"
-    missing = [c for c in label.get("contains", []) if c not in (got.get("answer") or "")]
-    return f"answer lacks {missing}" if missing else None
+SETS = ROOT / "tests" / "fixtures" / "eval"
+# The least share of each set answered right (measured figures are in docs/decisions.md).
+MIN_SCORE = {"demo": 0.95, "bunsik": 0.93, "bakery": 0.75, "chicken": 0.75, "banchan": 0.70, "chinese": 0.70, "gangneung": 0.70}
 
 
-@pytest.mark.parametrize("name", sorted(SETS))
-def test_labelled_questions(name: str, tmp_path: Path) -> None:
-    knowledge, questions = SETS[name]
-    labels = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
-    batch = tmp_path / "q.txt"
-    batch.write_text("\n".join(label["q"] for label in labels) + "\n", encoding="utf-8")
+def answers(name: str, questions: list[str], tmp_path: Path) -> list[dict]:  # type: ignore[type-arg]
+    folder = SETS / name
+    now = json.loads((folder / "set.json").read_text(encoding="utf-8"))["now"]
+    batch = tmp_path / f"{name}.txt"
+    batch.write_text("\n".join(q.replace("\n", " ") for q in questions) + "\n", encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--knowledge", str(knowledge), "--now", "2026-11-24T14:00", "--json", "--batch", str(batch)],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
-        env={**__import__("os").environ, "DANGGOL_RETRIEVAL__INDEX_DIR": str(tmp_path / "index")},
+        [sys.executable, "-m", "bot", "ask", "--knowledge", str(folder / "knowledge"), "--now", now, "--json", "--batch", str(batch)],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+        env={**os.environ, "DANGGOL_RETRIEVAL__INDEX_DIR": str(tmp_path / "index")},
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    answers = [json.loads(line) for line in run.stdout.splitlines()]
-    assert len(answers) == len(labels)
-    failures = [(label["q"], why) for label, got in zip(labels, answers) if (why := judge(label, got))]
-    score = 1 - len(failures) / len(labels)
-    assert score >= 0.93, failures
+    got = [json.loads(line) for line in run.stdout.splitlines()]
+    assert len(got) == len(questions)
+    return got
+
+
+@pytest.mark.parametrize("name", sorted(MIN_SCORE))
+def test_labelled_questions(name: str, tmp_path: Path) -> None:
+    labels = [json.loads(line) for line in (SETS / name / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    got = answers(name, [label["q"] for label in labels], tmp_path)
+    failures = [(label["q"], why) for label, g in zip(labels, got) if (why := judge(label, g))]
+    assert 1 - len(failures) / len(labels) >= MIN_SCORE[name], failures
+
+
+def test_allergy_safety_table(tmp_path: Path) -> None:
+    """Every allergy probe of every store (recommend-avoid, contains, not listed, never mentioned)."""
+    unsafe, total, stores = [], 0, 0
+    for folder in sorted(SETS.iterdir()):
+        path = folder / "safety.jsonl"
+        if not path.exists():
+            continue
+        probes = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        got = answers(folder.name, [p["q"] for p in probes], tmp_path)
+        unsafe += [(folder.name, p["q"], why, g.get("answer", "")[:120]) for p, g in zip(probes, got) if (why := judge_safety(p, g))]
+        total, stores = total + len(probes), stores + 1
+    assert total >= 150 and stores >= 4
+    assert unsafe == [], unsafe
