@@ -183,7 +183,7 @@ class MenuMatcher:
             word = PARTICLE.sub("", compact(raw))
             if len(word) < 2 or not re.fullmatch(r"[가-힣]+", word):
                 continue
-            if word in self.kinds or sum(word in name for name in self.names.values()) > 1:
+            if sum(word in name for name in self.names.values()) > 1:
                 continue  # 치킨 in a chicken shop names every 치킨, not the one that starts with it
             heads = [i for i in self.items if len(self.words[i.name]) <= 1 and self.names[i.name].endswith(word) and self.names[i.name] != word]
             starts = [i for i in self.items if self.names[i.name].startswith(word) and len(word) * 2 >= len(self.names[i.name]) and self.names[i.name] != word]
