@@ -17,6 +17,8 @@ SPICY = re.compile(r"맵|매워|매운|매콤|얼큰|맵기")
 INGREDIENT = re.compile(r"들어가|들어있|들어 있|들었|성분|재료|알레르기|알러지|넣|함유|포함")
 SOLD = re.compile(r"팔아|파나|파세|판매|있어요|있나요|있죠|있을까|있어\?|되나요|돼요|하나요|해요\?|나와요|나오나|먹을 수|주문\s*(되|가능)|아직")
 LIST_MENU = re.compile(r"메뉴\s*(판|표)?\s*(좀\s*)?(보여|알려|뭐\s*있|뭐\s*팔|뭐\s*있어|종류|리스트|목록|전체|다\s*알려|사진)|뭐\s*팔아|뭐\s*파세|메뉴\s*뭐")
+# Facts no menu file records: answered as unknown, never with the price that happens to match 얼마.
+NOT_ON_RECORD = re.compile(r"칼로리|열량|kcal|영양\s*(성분|정보)|나트륨|당류|단백질")
 # "먹어도 돼요?", "괜찮을까요?": whether it is safe for them, the question allergens.md guards.
 SAFE_TO_EAT = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전|문제\s*(없|있)|될까|되나|돼요|되죠|위험|조심")
 CHANGE_REQUEST = re.compile(r"(해|빼|바꿔|넣어|줄여|늘려|덜어|담아|데워|맵게|싱겁게|달게)\s*(도\s*)?(주실|주세요|줄\s*수|줘|주시|주나|줄래|주면|돼|되나|가능)|게\s*(도\s*)?해\s*(주|줄)|넣으면|빼면|추가하면|추가\s*(요금|금|비용|에요|예요|돼요|되나)|곱빼기|사리\s*(추가|넣)|변경|덜\s*(맵|달|짜)|더\s*(맵|달)|추가\s*(돼|되|가능|할\s*수)")
@@ -165,6 +167,16 @@ class MenuSkill:
                 return self._whole_menu(ctx)
             return self._not_on_menu(ctx)
         items = [m.item for m in mentions[:3]]
+        if ctx.has(NOT_ON_RECORD):
+            what = next(w for w in ("칼로리", "열량", "영양", "나트륨", "당류", "단백질", "kcal") if w in ctx.text) if any(
+                w in ctx.text for w in ("칼로리", "열량", "영양", "나트륨", "당류", "단백질", "kcal")) else "그 정보"
+            text = (f"죄송해요, {josa(what, '은')} 메뉴 정보에 적혀 있지 않아서 정확하게 알려 드리기 어려워요. "
+                    "직원에게 확인해 드릴까요?")
+            return Reply("unknown", [text], [Source("menu", i.name) for i in items], quick_replies=[STAFF_QR, MENU_QR])
+        own_faq = any(compact(items[0].name) in compact(" ".join((f.id, *f.aliases))) for f in ctx.knowledge.faqs)
+        if not items[0].available and mentions[0].score >= 1.0 and not own_faq:
+            return Reply("menu", [describe(items[0], ctx)], [Source("menu", items[0].name)], cards=[item_card(items[0])],
+                         quick_replies=[RECOMMEND_QR, STAFF_QR])  # sold out: that comes before any FAQ about it
         if ctx.allergies and (ctx.has(INGREDIENT) or ctx.has(SAFE_TO_EAT)) and unknown_allergies(ctx):
             return allergy_unknown_reply(unknown_allergies(ctx), items)
         if self._faq_owns(ctx, items[0]):

@@ -36,7 +36,7 @@ ASK = re.compile(
     r"(먹기|마시기|먹을|마실|사\s*가기|선물하기|보내기|보낼)\s*(좋은|괜찮은|만한)\s*(거|게|것|메뉴)|"
     r"(맵|매운|매콤|달달|단|담백|든든|가벼|시원|따뜻|뜨끈|칼칼|얼큰|고소|새콤|상큼|순한|해장|속\s*풀)[가-힣]{0,3}\s*"
     r"(거|게|것|메뉴|음식|반찬|안주|국물|요리|간식|김치)\s*(는|도|좀|이|가|로)?\s*(뭐\s*)?(있|없|먹고|추천)|"
-    r"(거|걸|것)\s*(로)?\s*먹고\s*싶"
+    r"(거|걸|것)\s*(로)?\s*먹고\s*싶|(안\s*들어간|안\s*들어가는|없는|빼고)[^.?!]{0,12}(뭐|뭣|어떤)\s*(있|없|거|게|좋)"
 )
 # Words too general to meet an owner's tag (every message has them) or handled by their own rules.
 NOT_OCCASION = frozenset({"메뉴", "추천", "사람", "음식", "종류", "제일", "가게", "매장", "주문", "인기", "대표", "시그니처", "신메뉴",
@@ -52,7 +52,10 @@ MEAL_CATEGORY = re.compile(r"브런치|식사|메인|밥|면|찌개|덮밥|정�
 SWEET = re.compile(r"달콤|달달|단맛|시럽|꿀|초콜릿|초코|카라멜|바닐라|흑당|연유|설탕|(?:수제|[가-힣]{1,3})청(?=[\s,과을이에으]|$)")
 FRESH = re.compile(r"상큼|새콤|상쾌|청량|시트러스|레몬|자몽|유자|라임|민트|박하")
 CAFFEINE_FREE = re.compile(r"카페인\s*(없음|0|무)|논카페인|무카페인")
-CAFFEINE = re.compile(r"카페인\s*(있|소량|함유|들어)|커피\s*들어|에스프레소|녹차|말차|홍차|얼그레이")
+CAFFEINE = re.compile(
+    r"카페인\s*(있|소량|함유|들어)|커피\s*들어|에스프레소|녹차|말차|홍차|얼그레이|아메리카노|카페\s*라떼|카페라테|카푸치노|마키아토|마끼아또|"
+    r"콜드\s*브루|더치|모카|원두|핸드\s*드립|드립\s*커피|플랫\s*화이트|아인슈페너|돌체|샷|espresso|americano", re.I
+)
 # Kinds of dish customers name, with what such dishes are called on Korean menus. An item
 # qualifies when its name (or failing that, its category) says so: 덮밥 means the 덮밥s,
 # not everything in a "덮밥·정식" category.
@@ -188,6 +191,10 @@ def _in_category(item: MenuItem, cat: str) -> bool:
     }[cat]
 
 
+def _tea(item: MenuItem) -> bool:
+    return bool(re.search(r"티|차|tea|녹차|홍차|말차", f"{item.category} {item.name}", re.I)) and not re.search(r"커피|라떼", item.name)
+
+
 def has_caffeine(item: MenuItem) -> bool:
     text = f"{item.name} {item.description}"
     if "디카페인" in item.tags or CAFFEINE_FREE.search(text):
@@ -216,7 +223,7 @@ def passes(item: MenuItem, w: Wants) -> bool:
         return False
     if w.no_alcohol and is_alcohol(item):
         return False
-    if w.no_coffee and re.search(r"(?<!논)커피|coffee", f"{item.category} {item.name}", re.I):
+    if w.no_coffee and (re.search(r"(?<!논)커피|coffee", f"{item.category} {item.name}", re.I) or has_caffeine(item) and not _tea(item)):
         return False
     if any(word in f"{item.name} {item.category} {item.description}" or _stem_variant(word, f"{item.name} {item.description}") for word in w.avoid_words):
         return False

@@ -10,7 +10,9 @@ from bot.kb.text import compact
 from bot.messages import Reply, Turn
 from skills.base import BOOK_QR, HOURS_QR, MENU_QR, RECOMMEND_QR, Context
 
-GREETING = re.compile(r"^(안녕|안뇽|하이|ㅎㅇ|hi|hello|헬로|반가워|반갑습니다|여보세요|저기요|계세요)")
+GREETING = re.compile(r"^((사장|이모|삼촌|언니|오빠|아저씨|아주머니)님?\s*)?(안녕|안뇽|하이|ㅎㅇ|hi|hello|헬로|반가워|반갑습니다|여보세요|저기요|계세요|오랜만)")
+# Seasonal good wishes to the shop: thanked and returned, never a question.
+WISH = re.compile(r"(잘|즐겁게|행복하게|따뜻하게)\s*보내세요|즐거운\s*(추석|명절|성탄|크리스마스|연휴|주말)|메리\s*크리스마스|새해\s*복|해피\s*뉴\s*이어|건강하세요|번창하세요")
 THANKS = re.compile(r"감사|고마|고맙|땡큐|thank|ㄱㅅ|ㄳ")
 BYE = re.compile(r"안녕히|수고하|좋은\s*하루|좋은\s*밤|또\s*(올게|갈게|봬|뵐)|다음에\s*(또|뵐|봬)|잘\s*있어|바이|bye|들어가세요")
 ACK = re.compile(r"^(넵|네+|넹|예|응|ㅇㅋ|오케이|ok|okay|알겠|알았|확인했|그렇군요|아하)")
@@ -27,7 +29,9 @@ class SmalltalkSkill:
         if ctx.is_question and not re.fullmatch(r"(안녕|안뇽)[가-힣]{0,4}[~!?.]*", raw):
             return None
         store = ctx.knowledge.store
-        if BYE.search(text) or BYE.search(raw):
+        if WISH.search(text):
+            answer = "감사합니다! 손님도 즐겁고 건강하게 보내세요 😊"
+        elif BYE.search(text) or BYE.search(raw):
             answer = "감사합니다! 좋은 하루 보내세요. 또 찾아 주세요 😊"
         elif THANKS.search(text) or THANKS.search(raw):
             answer = "천만에요! 더 궁금한 점이 있으면 언제든 물어봐 주세요 😊"

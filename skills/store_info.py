@@ -15,12 +15,17 @@ from skills.base import BOOK_QR, Context
 HOURS = re.compile(
     r"영업|장사|오픈|open|(월|화|수|목|금|토|일)요일\s*(에|에도|도|은|엔)?\s*(하세요|해요|하나요|하시나요|여세요|하죠)|문\s*(을\s*)?(열|닫|여)|열어|여나|여는|열려|열었|닫아|닫나|닫는|마감|몇\s*시\s*(까지|부터)|\d+\s*시\s*까지\s*(하|해|영업|열)|"
     r"라스트\s*오더|마지막\s*주문|주문\s*마감|브레이크|브타|쉬는\s*시간|운영\s*시간|하는\s*시간|끝나|"
-    r"(?<![가-힣])여(?:세요|시나요|시죠|시는지|나요|는지|요\?)|(?<![가-힣])닫(?:으세요|으시나요|아요|나요|는지)|까지\s*(?:하|해|영업|열)"
+    r"(?<![가-힣])여(?:세요|시나요|시죠|시는지|나요|는지|요\?)|(?<![가-힣])닫(?:으세요|으시나요|아요|나요|는지)|까지\s*(?:하|해|영업|열)|"
+    r"[월화수목금토일]요일[^?.!]{0,8}?(?:하세요|해요|하나요|하시나요|여세요|열어요|장사|영업)"
 )
 CLOSED_DAY = re.compile(r"휴무|쉬는\s*날|쉬어요|쉬나요|쉬세요|쉬는지|쉬시|쉬십|쉽니까|쉬어|노는\s*날|휴일|정기\s*휴|문\s*(?:안|닫는)\s*(?:여|열|날)")
 HOLIDAY = re.compile(r"임시\s*휴무|연휴|명절|설날|설\s*연휴|(?<![가-힣])설(?:에|날|\s*때|때)|구정|추석|한가위|공휴일|휴가|연말|연초|크리스마스|성탄|신정|빨간\s*날|대체\s*휴일|어린이날|현충일|광복절|개천절|한글날|삼일절|석가탄신일|부처님\s*오신\s*날")
-ADDRESS = re.compile(r"(?<![가-힣])(주소|위치)|찾아\s*가|찾아가|오시는\s*길|가는\s*길|가는\s*방법|네비|내비|지도|몇\s*번\s*출구|(가게|매장|카페|식당|거기)\s*(가|는|이)?\s*어디")
-PHONE = re.compile(r"(전화\s*번호|연락처|전번|가게\s*번호|매장\s*번호|(?<![가-힣])번호)\s*(좀|를|가|는|은|이)?\s*(알려|뭐|몇|어떻게|주세요|좀요|부탁|요$|$)|전화\s*(어떻게|하려면|드리려)")
+ADDRESS = re.compile(
+    r"주소|(?<![가-힣])위치|찾아\s*가|찾아가|오시는\s*길|가는\s*길|가는\s*방법|네비|내비|지도|몇\s*번\s*출구|(가게|매장|카페|식당|거기)\s*(가|는|이)?\s*어디"
+)
+# "어디쯤이에요?", "몇 동이에요?": the shop's place unless an FAQ answers it (화장실은 어디쯤이에요?).
+WEAK_ADDRESS = re.compile(r"어디쯤|몇\s*동이|몇\s*호")
+PHONE = re.compile(r"전화\s*(번호\s*)?(가\s*)?몇\s*번|(전화\s*번호|연락처|전번|가게\s*번호|매장\s*번호|(?<![가-힣])번호)\s*(좀|를|가|는|은|이)?\s*(알려|뭐|몇|어떻게|주세요|좀요|부탁|요$|$)|전화\s*(어떻게|하려면|드리려)")
 # Only what store.toml's [reservation] knows (party size, days ahead, duration, lead time);
 # deposits or no-show rules are the owner's FAQ to answer.
 BOOKING_POLICY = re.compile(
@@ -92,7 +97,7 @@ class StoreInfoSkill:
         if (ctx.has(BOOKING_POLICY) and parse_time(ctx.text) is None and not re.search(r"\d+\s*(명|인)", ctx.text)
                 and not parse_date(ctx.text, ctx.now.date())):
             return self._reservation(ctx)
-        if ctx.has(ADDRESS) and store.address:
+        if (ctx.has(ADDRESS) or ctx.has(WEAK_ADDRESS) and ctx.best_faq() is None) and store.address:
             return Reply("store_info", [f"{josa(store.name, '은')} {store.address}에 있어요."], [Source("store", "address")],
                          quick_replies=[QuickReply("전화번호", "전화번호 알려 주세요"), BOOK_QR])
         if ctx.has(PHONE) and store.phone:
@@ -105,6 +110,8 @@ class StoreInfoSkill:
             hours = True  # "토요일 밤 9시 반쯤 가도 주문 받아 주세요?"
         if not (hours or closed or holiday):
             return None
+        if ctx.has(r"예약|자리\s*(있|잡|맡|남)") and (parse_time(ctx.text) or re.search(r"\d+\s*(명|인)|[한두세네]\s*(명|분)", ctx.text)):
+            return None  # "크리스마스이브 저녁 7시 8명 예약": a booking, not a question about that day's hours
         if ctx.has(ELSEWHERE) or self._other_topic(ctx):
             return None  # store.toml knows this shop's hours only
         return self._hours(ctx, holiday)

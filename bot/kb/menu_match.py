@@ -33,6 +33,10 @@ GENERAL_KINDS = {
     "디저트": r"디저트|케이크|과자|dessert|cake",
     "차": r"티|차|tea",
     "술": r"술|주류|맥주|와인|막걸리|하이볼|beer|wine",
+    "고기": r"정육|고기|육류|구이|meat",
+    "반찬": r"반찬|밑반찬|나물|김치|젓갈|무침|볶음|조림|장아찌",
+    "국": r"국|탕|찌개|국물|전골",
+    "안주": r"안주|마른안주|튀김|전|구이",
 }
 # What may follow a kind's name in a word: "찌개는", "국수 종류", "라떼류", "빵이랑", "커피 중에".
 # A one-syllable kind takes no 에: "전에" is "before", not "in the 전s".
@@ -51,6 +55,20 @@ def common_foods() -> frozenset[str]:
         if not line.startswith("#"):
             words += line.split()
     return frozenset(words)
+
+
+FORTIS = {1: 0, 4: 3, 8: 7, 10: 9, 13: 12}  # initial ㄲㄸㅃㅆㅉ -> ㄱㄷㅂㅅㅈ
+
+
+def lenis(text: str) -> str:
+    """Tense initial consonants written plain (깍뚜기 -> 각두기), the way chat and owners vary them."""
+    out = []
+    for ch in text:
+        code = ord(ch) - 0xAC00
+        if 0 <= code < 11172 and code // 588 in FORTIS:
+            ch = chr(0xAC00 + FORTIS[code // 588] * 588 + code % 588)
+        out.append(ch)
+    return "".join(out)
 
 
 def category_parts(category: str) -> list[str]:
@@ -96,6 +114,7 @@ class MenuMatcher:
         self.lexicon = lexicon
         self.items = menu
         self.names = {item.name: compact(clean(item.name)) for item in menu}
+        self.plain = {name: lenis(full) for name, full in self.names.items()}
         self.words = {
             item.name: [w for w in (compact(clean(p)) for p in re.split(r"[\s()]+", item.name)) if len(w) >= 2]
             for item in menu
@@ -198,9 +217,13 @@ class MenuMatcher:
         c = clean(text)
         canonical = [compact(w) for w in self.lexicon.expand(c)]
         squeezed = compact(c) + "|" + "|".join(canonical)
+        plain = lenis(squeezed)  # 깍뚜기 for 깍두기, 쭈꾸미 for 주꾸미: one spelling of the tense consonants
         found: list[Mention] = []
         for item in self.items:
             full = self.names[item.name]
+            if full and full not in squeezed and len(full) > 2 and self.plain[item.name] in plain:
+                found.append(Mention(item, 1.0 + len(full) / 100, full))
+                continue
             if full and full in squeezed:
                 # A two-syllable name must start a word: 라면 is not in 신라면.
                 if len(full) > 2 or re.search(rf"(?<![가-힣]){re.escape(full)}", c) or full in canonical:

@@ -126,6 +126,18 @@ ONE_SYLLABLE_AFTER = {
     "햄": r"(?!스터)",
 }
 ONE_SYLLABLE_BEFORE = {"콩": r"(?<!홍)", "닭": r"", "잣": r"(?<![가-힣])", "햄": r""}
+# Dishes and products that contain an allergen: evidence on the item's side, but in a message
+# they are usually what the customer wants ("치킨 중에 뭐 먹을 수 있어요?"), so they name an
+# allergy only right before an allergy word ("치킨 알레르기").
+ITEM_ONLY = frozenset({
+    "치킨", "삼겹살", "목살", "항정살", "제육", "족발", "보쌈", "베이컨", "햄", "소시지", "돈가스", "돈까스", "차슈", "순대",
+    "감바스", "새우젓", "멸치액젓", "어묵", "피시", "생선살", "한우", "차돌", "우삼겹", "소갈비", "소불고기", "마요네즈", "마요",
+    "머랭", "커스터드", "지단", "케첩", "케찹", "빵가루", "밀떡", "밀면", "콩국", "두부", "된장", "간장", "청국장", "유부", "비지",
+    "낫또", "콩가루", "땅콩버터", "굴소스", "굴젓", "깻잎", "흑임자", "참기름", "들기름", "들깻가루", "깨소금", "명란", "노가리",
+    "굴비", "황태", "북어", "동태", "코다리", "칵테일새우", "라떼우유", "휘핑", "모짜렐라", "모차렐라", "크림치즈", "파마산",
+    "마스카포네", "리코타", "쉬림프", "대하", "한치", "게장", "게살", "생굴", "석굴", "소바", "라떼", "생크림", "크림", "버터",
+    "치즈", "요거트", "요구르트", "연유", "분유", "통밀", "소맥", "밀크", "에그", "피치", "황도", "백도", "월넛", "계육", "돈육", "우육",
+})
 ALLERGY_WORD = r"(알레르기|알러지|알레르|알르레기|알러쥐|allerg)"
 # A one-syllable allergen in a message counts only next to allergy words or other allergens:
 # "좋은 게 뭐예요" has no crab in it.
@@ -245,7 +257,7 @@ def read(text: str) -> list[str]:
     for name, spellings in SPELLINGS.items():
         for s in (name, *spellings):
             s = s.lower()
-            if len(s) == 1:
+            if len(s) == 1 or s in ITEM_ONLY:
                 pattern = r"(?<![가-힣])" + re.escape(s) + SHORT_CUE
             elif s.isascii():
                 pattern = rf"(?<![a-z]){re.escape(s)}(?![a-z])"
