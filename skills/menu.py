@@ -21,6 +21,18 @@ LIST_MENU = re.compile(r"메뉴\s*(판|표)?\s*(좀\s*)?(보여|알려|뭐\s*있
 NOT_ON_RECORD = re.compile(r"칼로리|열량|kcal|영양\s*(성분|정보)|나트륨|당류|단백질")
 # "먹어도 돼요?", "괜찮을까요?": whether it is safe for them, the question allergens.md guards.
 SAFE_TO_EAT = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전|문제\s*(없|있)|될까|되나|돼요|되죠|위험|조심")
+# "X에 새우 들어가요?": asking what an item holds (넣어도 is about storage or a request, not contents).
+HOLDS = re.compile(r"들어가|들어있|들어 있|들었|성분|함유|포함|쓰나요|써요|사용")
+# Words that make a question about an allergy: "새우젓 냉동실에 넣어도 되나요?" is about storage.
+ALLERGY_CUE = re.compile(
+    r"알레르기|알러지|알르레기|allerg|못\s*먹|민감|두드러기|체질|아토피|아나필락시스|반응|먹으면\s*안|"
+    r"부어|붓|부었|가려|간지러|발진|숨\s*(이|쉬)|호흡|토하|토해|배탈|탈\s*나|입술|목이\s*(부|간|막)"
+)
+
+
+def allergy_question(ctx: Context) -> bool:
+    """The message asks whether an item holds an allergen, or whether someone with it may eat it."""
+    return bool(ctx.allergies) and (ctx.has(HOLDS) or ctx.has(ALLERGY_CUE) and (ctx.has(SAFE_TO_EAT) or ctx.has(INGREDIENT)))
 CHANGE_REQUEST = re.compile(r"(해|빼|바꿔|넣어|줄여|늘려|덜어|담아|데워|맵게|싱겁게|달게)\s*(도\s*)?(주실|주세요|줄\s*수|줘|주시|주나|줄래|주면|돼|되나|가능)|게\s*(도\s*)?해\s*(주|줄)|넣으면|빼면|추가하면|추가\s*(요금|금|비용|에요|예요|돼요|되나)|곱빼기|사리\s*(추가|넣)|변경|덜\s*(맵|달|짜)|더\s*(맵|달)|추가\s*(돼|되|가능|할\s*수)")
 # Words that ask about an item's own facts (price, contents, taste, whether it is sold):
 # the menu record answers these, whatever FAQ shares them.
@@ -125,7 +137,7 @@ def describe(item: MenuItem, ctx: Context) -> str:
         phone = ctx.knowledge.store.phone
         market = "시가로 받아요. 그날 들어온 물건에 따라 값이 달라서" + (f" 매장 전화({phone})로 확인해 주세요." if phone else " 매장에 확인해 주세요.")
     lead = ""
-    if ctx.allergies and (ctx.has(INGREDIENT) or ctx.has(SAFE_TO_EAT) or ctx.has(r"안\s*들어|없|빠")):
+    if allergy_question(ctx) or ctx.allergies and ctx.has(ALLERGY_CUE) and ctx.has(r"안\s*들어|없|빠"):
         # The allergy answer and the allergen column only: a description's "젓갈 안 들어가요" would
         # read as a promise the kitchen has not made.
         column = f" 메뉴판의 알레르기 표시는 {josa(', '.join(item.allergens), '이에요')}." if item.allergens else ""
@@ -177,7 +189,7 @@ class MenuSkill:
         if not items[0].available and mentions[0].score >= 1.0 and not own_faq:
             return Reply("menu", [describe(items[0], ctx)], [Source("menu", items[0].name)], cards=[item_card(items[0])],
                          quick_replies=[RECOMMEND_QR, STAFF_QR])  # sold out: that comes before any FAQ about it
-        if ctx.allergies and (ctx.has(INGREDIENT) or ctx.has(SAFE_TO_EAT)) and unknown_allergies(ctx):
+        if allergy_question(ctx) and unknown_allergies(ctx):
             return allergy_unknown_reply(unknown_allergies(ctx), items)
         if self._faq_owns(ctx, items[0]):
             return None  # "바닐라라떼 디카페인으로 돼요?" is the decaf FAQ, not the item
@@ -196,7 +208,7 @@ class MenuSkill:
         full = ctx.best_faq()
         if full is None:
             return False
-        if ctx.allergies and (ctx.has(INGREDIENT) or ctx.has(SAFE_TO_EAT)):
+        if allergy_question(ctx):
             return False  # "X에 우유 들어가요?", "X 먹어도 돼요?": the allergen column answers it
         if ctx.has(CHANGE_REQUEST):
             return True  # "순대볶음 아주 맵게도 해 주세요?": a request the owner's FAQ answers

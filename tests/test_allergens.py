@@ -20,6 +20,7 @@ MENU = """이름,분류,가격,설명,태그,알레르기,맵기,판매
 호두 파이,디저트,6000,고소한 파이,,견과류,0,Y
 땅콩 쿠키,디저트,3000,땅콩을 듬뿍,,땅콩,0,Y
 녹두전,전,12000,녹두를 갈아 부친 전,,,0,Y
+새우젓,젓갈,8000,국산 새우로 담근 젓,,갑각류,0,Y
 """
 
 
@@ -118,3 +119,14 @@ def test_an_allergen_the_files_never_name_goes_to_staff(shop: Path, question: st
     reply = asyncio.run(ask_in(shop, question))
     assert reply.escalate and reply.intent == "escalate"
     assert "확인해 드리기 어려워요" in reply.text and "없음" not in reply.text
+
+
+def test_a_storage_question_is_not_an_allergy_question(shop: Path) -> None:
+    """새우젓 names 새우, but "넣어도 되나요?" asks about the freezer, not about an allergy."""
+    text = asyncio.run(ask_in(shop, "새우젓 냉동실에 넣어도 되나요?")).text
+    assert "알레르기가 있으시면" not in text and "주의해 주세요" not in text
+
+
+def test_an_allergy_told_by_its_symptoms(shop: Path) -> None:
+    text = asyncio.run(ask_in(shop, "애가 견과류 먹으면 입술이 부어요 호두 파이 사도 괜찮을까요?")).text
+    assert not text.startswith(("네", "예", "괜찮")) and "들어가서" in text

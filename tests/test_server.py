@@ -83,7 +83,7 @@ def test_hot_reload_and_broken_files_keep_the_last_good_knowledge(knowledge: Pat
         menu.write_text(good.replace('"9,000원"', "구천원"), encoding="utf-8")
         wait_for(lambda: httpx.get(f"{base}/healthz").json()["knowledge"]["errors"] != [], 2.0)
         errors = httpx.get(f"{base}/healthz").json()["knowledge"]["errors"]
-        assert errors == ["menu.csv:4: '순두부찌개'의 가격 '구천원'을(를) 숫자로 읽을 수 없어요. 4500 또는 4,500원처럼 적어 주세요."]
+        assert errors == ["menu.csv:4: '순두부찌개'의 가격 '구천원'을 숫자로 읽을 수 없어요. 4500 또는 4,500원처럼 적고, 그날 값으로 받는 메뉴는 '시가'라고 적어 주세요."]
         assert "9,000원" in ask(base, "순두부찌개 얼마예요?")["answer"]  # still the last good menu
 
         menu.write_text(good.replace('"9,000원"', '"9,500원"'), encoding="utf-8")
