@@ -46,7 +46,7 @@ class RetrievalSettings(BaseModel):
     index_dir: Path = Path("var/index")
     vector_dim: int = Field(default=1024, ge=64, le=8192)
     rrf_k: int = Field(default=60, ge=1)
-    min_confidence: float = Field(default=0.24, ge=0.0, le=1.0)
+    min_confidence: float = Field(default=0.28, ge=0.0, le=1.0)
     clarify_margin: float = Field(default=0.04, ge=0.0, le=1.0)
     max_candidates: int = Field(default=8, ge=1, le=50)
 
