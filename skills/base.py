@@ -55,6 +55,15 @@ class Context:
         return allergens.read(self.turn.text)
 
     @cached_property
+    def allergies_asked(self) -> list[str]:
+        """The allergies the message names outside the items it names: 새우젓 names 새우 only as a dish."""
+        rest = self.text
+        for m in (m for m in self.mentions if m.score >= 1.0):
+            for form in sorted({m.item.name, m.span}, key=len, reverse=True):
+                rest = re.sub(r"\s?".join(re.escape(ch) for ch in form.replace(" ", "")), " ", rest)
+        return allergens.read(rest)
+
+    @cached_property
     def compact(self) -> str:
         return compact(self.text)
 

@@ -25,14 +25,15 @@ SAFE_TO_EAT = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|
 HOLDS = re.compile(r"들어가|들어있|들어 있|들었|성분|함유|포함|쓰나요|써요|사용")
 # Words that make a question about an allergy: "새우젓 냉동실에 넣어도 되나요?" is about storage.
 ALLERGY_CUE = re.compile(
-    r"알레르기|알러지|알르레기|allerg|못\s*먹|민감|두드러기|체질|아토피|아나필락시스|반응|먹으면\s*안|"
-    r"부어|붓|부었|가려|간지러|발진|숨\s*(이|쉬)|호흡|토하|토해|배탈|탈\s*나|입술|목이\s*(부|간|막)"
+    r"알레르기|알러지|알르레기|allerg|못\s*먹|민감|두드러기|체질|아토피|아나필락시스|반응|먹으면\s*안|먹으믄\s*안|"
+    r"부어|붓|부었|가려|간지러|발진|숨\s*(이|쉬)|호흡|토하|토해|배탈|탈이?\s*나|입술|목이\s*(부|간|막)|프리|free|안\s*맞|소화가?\s*안"
 )
 
 
 def allergy_question(ctx: Context) -> bool:
-    """The message asks whether an item holds an allergen, or whether someone with it may eat it."""
-    return bool(ctx.allergies) and (ctx.has(HOLDS) or ctx.has(ALLERGY_CUE) and (ctx.has(SAFE_TO_EAT) or ctx.has(INGREDIENT)))
+    """The message asks whether an item holds an allergen it names (outside the item's own name),
+    or whether someone with it may eat the item."""
+    return bool(ctx.allergies_asked) and (ctx.has(HOLDS) or ctx.has(SAFE_TO_EAT) or ctx.has(ALLERGY_CUE) or ctx.has(INGREDIENT))
 CHANGE_REQUEST = re.compile(r"(해|빼|바꿔|넣어|줄여|늘려|덜어|담아|데워|맵게|싱겁게|달게)\s*(도\s*)?(주실|주세요|줄\s*수|줘|주시|주나|줄래|주면|돼|되나|가능)|게\s*(도\s*)?해\s*(주|줄)|넣으면|빼면|추가하면|추가\s*(요금|금|비용|에요|예요|돼요|되나)|곱빼기|사리\s*(추가|넣)|변경|덜\s*(맵|달|짜)|더\s*(맵|달)|추가\s*(돼|되|가능|할\s*수)")
 # Words that ask about an item's own facts (price, contents, taste, whether it is sold):
 # the menu record answers these, whatever FAQ shares them.
@@ -102,7 +103,7 @@ def allergy_answer(item: MenuItem, ctx: Context) -> str:
     Never an affirmative opening when it does; never a guarantee when it does not, since the
     kitchen's cross-contact is for staff to confirm.
     """
-    found = {a: allergens.contains(item, a) for a in ctx.allergies}
+    found = {a: allergens.contains(item, a) for a in ctx.allergies_asked}
     held = {a: ev for a, ev in found.items() if ev}
     if held:
         words = list(dict.fromkeys(e.word for ev in held.values() for e in ev))
@@ -114,9 +115,9 @@ def allergy_answer(item: MenuItem, ctx: Context) -> str:
             "교차 오염 여부는 주문 전에 직원에게 꼭 확인해 주세요.")
 
 
-def unknown_allergies(ctx: Context) -> list[str]:
+def unknown_allergies(ctx: Context, names: list[str] | None = None) -> list[str]:
     """Allergies the owner's files never mention: the bot cannot know which dish holds them."""
-    return [a for a in ctx.allergies if not allergens.mentioned(ctx.knowledge, a)]
+    return [a for a in (ctx.allergies if names is None else names) if not allergens.mentioned(ctx.knowledge, a)]
 
 
 def allergy_unknown_reply(names: list[str], items: list[MenuItem]) -> Reply:
@@ -131,13 +132,16 @@ def describe(item: MenuItem, ctx: Context) -> str:
     """One item's facts, leading with what the customer asked about; every fact from menu.csv."""
     name = item.name
     if not item.available:
-        return f"죄송해요, {josa(name, '은')} 지금은 판매하지 않아요."
+        sold_out = f"죄송해요, {josa(name, '은')} 지금은 판매하지 않아요."
+        return f"{sold_out} {allergy_answer(item, ctx)}" if allergy_question(ctx) else sold_out
     price = won(item.price) if item.price is not None else None
     if item.market_price:
         phone = ctx.knowledge.store.phone
         market = "시가로 받아요. 그날 들어온 물건에 따라 값이 달라서" + (f" 매장 전화({phone})로 확인해 주세요." if phone else " 매장에 확인해 주세요.")
     lead = ""
-    if allergy_question(ctx) or ctx.allergies and ctx.has(ALLERGY_CUE) and ctx.has(r"안\s*들어|없|빠"):
+    held = any(allergens.contains(item, a) for a in ctx.allergies_asked)
+    if allergy_question(ctx) or held:
+        # Any allergen the customer named that the item holds: never a "네" about this item.
         # The allergy answer and the allergen column only: a description's "젓갈 안 들어가요" would
         # read as a promise the kitchen has not made.
         column = f" 메뉴판의 알레르기 표시는 {josa(', '.join(item.allergens), '이에요')}." if item.allergens else ""
@@ -170,7 +174,8 @@ class MenuSkill:
     description = "메뉴 하나하나의 가격, 설명, 알레르기 성분, 맵기, 판매 여부를 메뉴판 그대로 알려 줘요."
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
-        mentions = [m for m in ctx.mentions if m.score >= 0.5]
+        # "새우 알러지 있는데 파전 먹어도 돼요?": 새우 is the allergy there, not short for 새우튀김.
+        mentions = [m for m in ctx.mentions if m.score >= 0.5 and not (m.score < 1.0 and allergens.canonical(m.span) in ctx.allergies_asked)]
         kinds = self._kinds_asked(ctx, mentions)
         if kinds:
             return None if self._faq_lists(ctx, kinds) else self._kind_menu(ctx, kinds)
@@ -186,11 +191,11 @@ class MenuSkill:
                     "직원에게 확인해 드릴까요?")
             return Reply("unknown", [text], [Source("menu", i.name) for i in items], quick_replies=[STAFF_QR, MENU_QR])
         own_faq = any(compact(items[0].name) in compact(" ".join((f.id, *f.aliases))) for f in ctx.knowledge.faqs)
-        if not items[0].available and mentions[0].score >= 1.0 and not own_faq:
+        if not items[0].available and mentions[0].score >= 1.0 and not own_faq and not allergy_question(ctx):
             return Reply("menu", [describe(items[0], ctx)], [Source("menu", items[0].name)], cards=[item_card(items[0])],
                          quick_replies=[RECOMMEND_QR, STAFF_QR])  # sold out: that comes before any FAQ about it
-        if allergy_question(ctx) and unknown_allergies(ctx):
-            return allergy_unknown_reply(unknown_allergies(ctx), items)
+        if allergy_question(ctx) and unknown_allergies(ctx, ctx.allergies_asked):
+            return allergy_unknown_reply(unknown_allergies(ctx, ctx.allergies_asked), items)
         if self._faq_owns(ctx, items[0]):
             return None  # "바닐라라떼 디카페인으로 돼요?" is the decaf FAQ, not the item
         texts = [describe(item, ctx) for item in items]

@@ -22,7 +22,15 @@ from bot.korean_time import parse_won
 from bot.messages import Card, QuickReply, Reply, Source, Turn
 from bot.understand import allergens
 from skills.base import STAFF_QR, Context
-from skills.menu import FAME_TAGS, allergy_unknown_reply, fame, for_children, price_label, unknown_allergies
+from skills.menu import (
+    ALLERGY_CUE,
+    FAME_TAGS,
+    allergy_unknown_reply,
+    fame,
+    for_children,
+    price_label,
+    unknown_allergies,
+)
 
 # Asking what to order. Weak forms (마실 거, 먹을 수 있는 메뉴) only count when no item is named:
 # "미숫가루 카페인 없죠? 밤에 마실 거라" is a question about 미숫가루.
@@ -110,7 +118,7 @@ def read_wants(ctx: Context) -> Wants:
     t = ctx.text
     w = Wants()
     # "새우 들어간 거 추천" wishes for it; with any word of avoiding, every allergen named is kept away.
-    if re.search(r"알레르기|알러지|알르레기|못\s*먹|안\s*먹|빼고|빼서|없는|없이|안\s*들어|민감|못\s*마셔|체질|피해|조심|두드러기|프리|free|allerg", t):
+    if re.search(r"알레르기|알러지|알르레기|못\s*먹|안\s*먹|빼고|빼서|없는|없이|안\s*들어|민감|못\s*마셔|체질|피해|조심|두드러기|프리|free|allerg", t) or ctx.has(ALLERGY_CUE):
         w.avoid_allergens = list(ctx.allergies)
     if re.search(r"비건|채식|vegan|식물성", t, re.I):
         w.vegan = True

@@ -238,6 +238,11 @@ class MenuMatcher:
             total = sum(self.idf[w] for w in words)
             hits = [(w, _near(w, squeezed)) for w in words]
             got = sum(self.idf[w] for w, h in hits if h)
+            head = words[-1]
+            if len(head) >= 3 and hits[-1][1] and got / total < 0.55 and sum(head in n for n in self.names.values()) == 1:
+                # The head noun no other item has (포카치아 of 감자 베이컨 포카치아): the customer's short name.
+                found.append(Mention(item, 0.75, hits[-1][1]))
+                continue
             # A partial name counts when the words found carry at least half of the name's
             # meaning, including its most telling word (캐모마일 of 캐모마일 티, not 티).
             if total and got / total >= 0.55 and any(h for _, h in hits):
