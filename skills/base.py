@@ -112,7 +112,7 @@ class Context:
         # question or its aliases, is about something else, unless the answer covers all of it.
         if top.head == 0 and (top.coverage < 0.7 or sum(len(t) > 1 for t in top.matched) < 2):
             return None
-        # One plain word in common (대구 in "내일 대구 비 와요?" and a 대구로페이 FAQ) is not
+        # One plain word in common (대구 in a question about the weather in 대구 and a 대구로페이 FAQ) is not
         # enough unless it explains most of the message; a lexicon concept (주차, 포장) is.
         if len(top.matched) == 1 and top.matched[0] not in self.query.concepts and top.coverage < 0.55:
             return None

@@ -23,7 +23,7 @@ NOT_ON_RECORD = re.compile(r"칼로리|열량|kcal|영양\s*(성분|정보)|나�
 SAFE_TO_EAT = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전|문제\s*(없|있)|될까|되나|돼요|되죠|위험|조심")
 # "X에 새우 들어가요?": asking what an item holds (넣어도 is about storage or a request, not contents).
 HOLDS = re.compile(r"들어가|들어있|들어 있|들었|성분|함유|포함|쓰나요|써요|사용")
-# Words that make a question about an allergy: "새우젓 냉동실에 넣어도 되나요?" is about storage.
+# Words that make a question about an allergy: a question about keeping 새우젓 cold is about storage.
 ALLERGY_CUE = re.compile(
     r"알레르기|알러지|알르레기|allerg|못\s*먹|민감|두드러기|체질|아토피|아나필락시스|반응|먹으면\s*안|먹으믄\s*안|"
     r"부어|붓|부었|가려|간지러|발진|숨\s*(이|쉬)|호흡|토하|토해|배탈|탈이?\s*나|입술|목이\s*(부|간|막)|프리|free|안\s*맞|소화가?\s*안"
@@ -174,7 +174,7 @@ class MenuSkill:
     description = "메뉴 하나하나의 가격, 설명, 알레르기 성분, 맵기, 판매 여부를 메뉴판 그대로 알려 줘요."
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
-        # "새우 알러지 있는데 파전 먹어도 돼요?": 새우 is the allergy there, not short for 새우튀김.
+        # "새우 알레르기인데 전 괜찮아요?": 새우 is the allergy there, not short for 새우튀김.
         mentions = [m for m in ctx.mentions if m.score >= 0.5 and not (m.score < 1.0 and allergens.canonical(m.span) in ctx.allergies_asked)]
         kinds = self._kinds_asked(ctx, mentions)
         if kinds:
@@ -216,7 +216,7 @@ class MenuSkill:
         if allergy_question(ctx):
             return False  # "X에 우유 들어가요?", "X 먹어도 돼요?": the allergen column answers it
         if ctx.has(CHANGE_REQUEST):
-            return True  # "순대볶음 아주 맵게도 해 주세요?": a request the owner's FAQ answers
+            return True  # "순대볶음 더 맵게 될까요?": a request the owner's FAQ answers
         if ctx.has(PRICE) or ctx.has(SPICY) or re.search(rf"{re.escape(compact(item.name))}\S{{0,2}}(뭐|뭔|무엇|어떤|무슨)", ctx.compact):
             return False  # price, spiciness, "X가 뭐예요?": the item's own record answers
         rest = {t for t in set(ctx.query_without_items.tokens) - PROPERTY_WORDS if not allergens.canonical(t)}
@@ -273,7 +273,7 @@ class MenuSkill:
         if not (ctx.has(LIST_KIND) or bare):
             return []
         if ctx.has(PICKY) or ctx.has(SPICY) or ctx.allergies:
-            return []  # "찌개 중에 안 매운 거 뭐 있어요?" wants some of them, not the list
+            return []  # "찌개 중 순한 걸로 골라 주세요" wants some of them, not the list
         return kinds
 
     def _faq_lists(self, ctx: Context, kinds: list[Kind]) -> bool:

@@ -33,7 +33,7 @@ from skills.menu import (
 )
 
 # Asking what to order. Weak forms (마실 거, 먹을 수 있는 메뉴) only count when no item is named:
-# "미숫가루 카페인 없죠? 밤에 마실 거라" is a question about 미숫가루.
+# a question whether 미숫가루 has caffeine, for a drink at night, is about 미숫가루.
 STRONG_ASK = re.compile(r"추천|골라|고르|뭐가\s*(제일|젤|더|가장|좀)?\s*(좋|맛있|괜찮|나아|낫)|뭐\s*(시키|시킬|주문)|뭘\s*(시키|주문)")
 ASK = re.compile(
     r"추천|뭐가\s*(제일|젤|더|가장|좀)?\s*(좋|맛있|괜찮|나아|낫)|먹고\s*싶[^.?!]*(뭐|뭘|어떤)|(뭐|뭘|어떤\s*거)[^.?!]{0,8}먹고\s*싶|"

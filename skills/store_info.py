@@ -33,7 +33,7 @@ BOOKING_POLICY = re.compile(
     r"(당일|오늘\s*바로|바로)\s*예약\s*(도|은|이)?\s*(돼|되|가능|받)|예약\s*(은|도)?\s*(며칠|얼마나)\s*(전|미리)|예약제|예약\s*(을|도|은)?\s*(받으|받아|받나|받는|받으시|하나요|되나요|돼요|가능한가요|가능해요)\S*\s*\??$"
 )
 NOW = re.compile(r"지금|현재|아직|이제")
-# Another business as the subject: "옆집 고깃집은 몇 시까지", "근처 꽃집", "서문시장 야시장은 몇 시부터".
+# Another business as the subject: "옆집 고깃집은 몇 시까지", "근처 꽃집", "중앙시장은 몇 시에 닫아요".
 ELSEWHERE = re.compile(
     r"(?:옆|근처|주변|건너편|맞은편|앞|뒤|위층|아래층|윗층|다른)[가-힣\s]{0,8}?(?:집|가게|시장|마트|편의점|카페|식당|은행|약국|병원)(?:은|는|이|가|도)?(?![가-힣])|"
     r"(?:[가-힣]{2,}\s?)?(?:야시장|시장|마트|백화점|해수욕장|공원|터미널|박물관)(?:은|는|이|가)(?![가-힣])"
@@ -107,11 +107,11 @@ class StoreInfoSkill:
         if dated and dated.explicit and ctx.has(VISIT):
             holiday = True  # "12월 31일에 가도 돼요?": whether the store is open that day
         elif (dated or parse_time(ctx.text)) and ctx.has(VISIT) and not ctx.has(r"예약|자리|좌석"):
-            hours = True  # "토요일 밤 9시 반쯤 가도 주문 받아 주세요?"
+            hours = True  # "토요일 밤 늦게 가도 주문 돼요?"
         if not (hours or closed or holiday):
             return None
         if ctx.has(r"예약|자리\s*(있|잡|맡|남)") and (parse_time(ctx.text) or re.search(r"\d+\s*(명|인)|[한두세네]\s*(명|분)", ctx.text)):
-            return None  # "크리스마스이브 저녁 7시 8명 예약": a booking, not a question about that day's hours
+            return None  # "성탄절 저녁 6시에 다섯 명 예약": a booking, not a question about that day's hours
         if ctx.has(ELSEWHERE) or self._other_topic(ctx):
             return None  # store.toml knows this shop's hours only
         return self._hours(ctx, holiday)

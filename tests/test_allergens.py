@@ -74,7 +74,7 @@ def test_the_group_table_is_what_keeps_members_away(monkeypatch: pytest.MonkeyPa
         ("땅콩 알레르기요", ["땅콩"]),
         ("계란 못 먹어요", ["달걀"]),
         ("키위 알레르기 있는데요", ["키위"]),
-        ("알레르기 있는 사람도 먹을 수 있는 거 있어요?", []),
+        ("알레르기 표시는 어디서 봐요?", []),
     ],
 )
 def test_reading_a_customers_allergies(text: str, expected: list[str]) -> None:
@@ -87,7 +87,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_recommendation_never_offers_what_the_files_say_contains_it(shop: Path) -> None:
-    reply = asyncio.run(ask_in(shop, "새우 알레르기 있는데 전 종류 뭐 먹을 수 있어요?"))
+    reply = asyncio.run(ask_in(shop, "새우 알레르기예요. 전 중에 추천 좀 해 주세요"))
     picked = [s.id for s in reply.sources]
     assert reply.intent == "recommend" and picked
     assert "김치전" not in picked and "해물파전" not in picked
@@ -109,7 +109,7 @@ def test_yes_no_never_opens_with_yes_when_it_contains(shop: Path) -> None:
 
 
 def test_not_listed_is_no_guarantee(shop: Path) -> None:
-    text = asyncio.run(ask_in(shop, "새우 알레르기 있는데 감자전은 괜찮아요?")).text
+    text = asyncio.run(ask_in(shop, "저 새우 알레르기라서요, 감자전 시켜도 될까요?")).text
     assert "표시가 없어요" in text and "직원" in text
     assert "전혀" not in text and "안 들어가요" not in text
 
@@ -122,11 +122,11 @@ def test_an_allergen_the_files_never_name_goes_to_staff(shop: Path, question: st
 
 
 def test_a_storage_question_is_not_an_allergy_question(shop: Path) -> None:
-    """새우젓 names 새우, but "넣어도 되나요?" asks about the freezer, not about an allergy."""
-    text = asyncio.run(ask_in(shop, "새우젓 냉동실에 넣어도 되나요?")).text
+    """새우젓 names 새우, but the question is about keeping it, not about an allergy."""
+    text = asyncio.run(ask_in(shop, "새우젓은 얼려서 보관해도 되나요?")).text
     assert "알레르기가 있으시면" not in text and "주의해 주세요" not in text
 
 
 def test_an_allergy_told_by_its_symptoms(shop: Path) -> None:
-    text = asyncio.run(ask_in(shop, "애가 견과류 먹으면 입술이 부어요 호두 파이 사도 괜찮을까요?")).text
+    text = asyncio.run(ask_in(shop, "제가 견과류만 먹으면 두드러기가 나서요 호두 파이 주문해도 될까요?")).text
     assert not text.startswith(("네", "예", "괜찮")) and "들어가서" in text

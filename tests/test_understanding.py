@@ -11,13 +11,13 @@ from bot.kb.text import clean
 @pytest.mark.parametrize(
     ("said", "standard"),
     [
-        ("알라 데꼬 가도 되나예?", "아이 데리고 가도 되나요?"),  # 경상
+        ("얼라 데꼬 들어가도 되나예?", "아이 데리고 들어가도 되나요?"),  # 경상
         ("우예 데파 묵노", "어떻게 데워 먹나요"),
         ("전화번호 머꼬", "전화번호 뭐야"),
         ("들어가도 되는교?", "들어가도 되나요?"),
-        ("언제까지 묵어도 된당가", "언제까지 먹어도 되나요"),  # 전라
+        ("냉장고에 두고 묵어도 된당가", "냉장고에 두고 먹어도 되나요"),  # 전라
         ("좋을랑가", "좋을까요"),
-        ("해 줄 수 있으까?", "해 줄 수 있을까요?"),
+        ("포장해 갈 수 있으까?", "포장해 갈 수 있을까요?"),
         ("주소 알려주쇼", "주소 알려주세요"),
         ("괜찮어유", "괜찮아요"),  # 충청
         ("했슈", "했어요"),
@@ -41,8 +41,8 @@ def test_ordinary_words_are_left_alone(ordinary: str) -> None:
 
 
 def test_foreign_shop_words_are_glossed_and_kept() -> None:
-    text = clean("What time do you close today?")
-    assert text.startswith("what time do you close today?") and "영업시간" in text and "오늘" in text
+    text = clean("Are you open tonight? Until what time?")
+    assert text.startswith("are you open tonight? until what time?") and "영업시간" in text and "오늘" in text
     assert "주차" in clean("駐車場ありますか")
     assert clean("아메리카노 주세요") == "아메리카노 주세요"  # Korean is never glossed
 

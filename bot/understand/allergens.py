@@ -127,7 +127,7 @@ ONE_SYLLABLE_AFTER = {
 }
 ONE_SYLLABLE_BEFORE = {"콩": r"(?<!홍)", "닭": r"", "잣": r"(?<![가-힣])", "햄": r""}
 # Dishes and products that contain an allergen: evidence on the item's side, but in a message
-# they are usually what the customer wants ("치킨 중에 뭐 먹을 수 있어요?"), so they name an
+# they are usually what the customer wants ("치킨으로 두 마리 추천해 주세요"), so they name an
 # allergy only right before an allergy word ("치킨 알레르기").
 ITEM_ONLY = frozenset({
     "치킨", "삼겹살", "목살", "항정살", "제육", "족발", "보쌈", "베이컨", "햄", "소시지", "돈가스", "돈까스", "차슈", "순대",

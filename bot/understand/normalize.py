@@ -2,7 +2,7 @@
 any analysis, so retrieval, slots and every skill read one language.
 
 Owners write their FAQ in standard Korean; customers write 묵어도 되나예, 데꼬 가도 되는교,
-있당가, 괜찮어유, 장사하우, 하나욤 or "What time do you close?". Kiwi reads dialect endings as
+있당가, 괜찮어유, 장사하우, 하나욤 or "Are you open on Sunday?". Kiwi reads dialect endings as
 unknown words and the skills' patterns expect standard endings, so the rules below map each
 form to its standard counterpart. They are general knowledge of the dialects (경상, 전라, 충청,
 강원) and of chat spelling, written from grammar, never from a question set. Each rule needs a
@@ -60,7 +60,7 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"는교" + END, "나요"), (r"능교" + END, "나요"), (r"(?<=[되하가있])교" + END, "나요"),
     (r"(?<=[나까요죠데가지네세])예" + END, "요"),
     (r"심더" + END, "습니다"), (r"니더" + END, "니다"), (r"니꺼" + END, "니까"), (r"니꺼예" + END, "니까"),
-    # 전라: 있당가, 된당가, 좋을랑가, 해 줄 수 있으까, 하요, 했어라, -잉
+    # 전라: 있당가, 된당가, 좋을랑가, 갈 수 있으까, 했소, 했어라, -잉
     (r"(?<=[있없])당가" + END, "나요"), (r"(?<=[가-힣])랑가" + END, "까요"),
     (r"(?<=[있없했됐겠])으까" + END, "을까요"), (r"(?<=[가-힣])으까" + END, "을까요"),
     (r"(?<=[있없했됐겠])소" + END, "어요"), (r"(?<=[가-힣])쇼" + END, "세요"),
@@ -92,7 +92,7 @@ GLOSSES: tuple[tuple[str, str], ...] = (
     (r"\bkids?\b|child|children|\bbaby\b|stroller", "아이"), (r"high ?chair", "유아 의자"),
     (r"credit card|\bcards?\b", "카드"), (r"\bcash\b", "현금"), (r"alipay|wechat pay|apple pay|samsung pay", "페이 결제"),
     (r"take ?out|take ?away|to go", "포장"), (r"\bcakes?\b", "케이크"), (r"birthday", "생일"),
-    (r"lettering|write .{0,20}on|message on", "문구 레터링"), (r"address|where is|where are you|location|how do i get", "주소 위치"),
+    (r"lettering|\bwrite\b|\bmessage\b|\binscription\b", "문구 레터링"), (r"address|where is|where are you|location|how do i get", "주소 위치"),
     (r"phone number|call you|\bphone\b", "전화번호"), (r"refund", "환불"), (r"\bspicy\b", "매운"),
     (r"\bwifi\b|wi-fi|password", "와이파이 비밀번호"), (r"\bseats?\b|\bgroup\b|\bparty of\b", "자리 단체"),
     (r"\bwait\b|waiting|\bqueue\b|\bline up\b", "웨이팅"), (r"rooftop|terrace", "루프탑 테라스"),
@@ -132,7 +132,7 @@ def standardize(text: str) -> str:
 
 
 def gloss(text: str) -> str:
-    """Korean words for the shop words of an English, Japanese or Chinese message, appended."""
+    """Korean words for the shop words of a message in English, Japanese or Chinese, appended."""
     if not _FOREIGN.search(text):
         return text
     found = [g for pattern, g in _GLOSSES if pattern.search(text)]
