@@ -166,13 +166,21 @@ def _parents() -> dict[str, set[str]]:
 PARENTS = _parents()
 
 
+_CANONICAL: dict[str, str] = {}
+for _name, _spellings in SPELLINGS.items():
+    for _s in (_name, *_spellings):
+        _CANONICAL.setdefault(_s.replace(" ", "").lower(), _name)
+
+
 def canonical(word: str) -> str | None:
     """The allergen a spelling stands for (계란 → 달걀, 패류 → 조개류), None if unknown."""
-    w = clean(word).replace(" ", "")
-    for name, spellings in SPELLINGS.items():
-        if w == name or w in (s.replace(" ", "") for s in spellings):
-            return name
-    return None
+    return _CANONICAL.get(_clean(word).replace(" ", ""))
+
+
+@lru_cache(maxsize=8192)
+def _clean(text: str) -> str:
+    """Menu and FAQ texts are cleaned once, not on every message that names an allergy."""
+    return clean(text)
 
 
 @lru_cache(maxsize=512)
@@ -224,14 +232,14 @@ def evidence(item: MenuItem, name: str) -> list[Evidence]:
     pattern = _item_pattern(name)
     found: list[Evidence] = []
     for col in item.allergens:
-        c = clean(col)
+        c = _clean(col)
         if canonical(c) in closure(name) or pattern.search(c):
             found.append(Evidence(col.strip(), "allergens"))
     for place, text in (("name", item.name), ("description", item.description)):
-        for m in pattern.finditer(clean(text)):
+        for m in pattern.finditer(_clean(text)):
             # From the name, the allergen as written (새우 in 새우볶음밥); from the description, its
             # whole word (새우젓), which tells the customer what the owner meant.
-            word = m.group(0) if place == "name" else _word_around(clean(text), m.start(), m.end())
+            word = m.group(0) if place == "name" else _word_around(_clean(text), m.start(), m.end())
             if all(e.word != word and canonical(e.word) != canonical(word) for e in found):
                 found.append(Evidence(word, place))
     return found
@@ -254,18 +262,10 @@ def read(text: str) -> list[str]:
     """
     t = clean(text)
     found: dict[str, None] = {}
-    for name, spellings in SPELLINGS.items():
-        for s in (name, *spellings):
-            s = s.lower()
-            if len(s) == 1 or s in ITEM_ONLY:
-                pattern = r"(?<![가-힣])" + re.escape(s) + SHORT_CUE
-            elif s.isascii():
-                pattern = rf"(?<![a-z]){re.escape(s)}(?![a-z])"
-            else:
-                pattern = re.escape(s).replace(r"\ ", r"\s?")
-            if re.search(pattern, t):
+    if ANY_SPELLING.search(t):  # most messages name no allergen: one scan decides
+        for name, pattern in _READERS:
+            if pattern.search(t):
                 found[name] = None
-                break
     # A spelling inside a longer one (새우 in 새우젓, 크림 in 생크림) is the same mention.
     names = list(found)
     for m in NAMED_ALLERGY.finditer(t):
@@ -275,6 +275,21 @@ def read(text: str) -> list[str]:
         if len(word) >= 2:
             names.append(word)
     return _drop_contained(names)
+
+
+def _reader(s: str) -> str:
+    """How one spelling is found in a message: short words and dishes only before an allergy word."""
+    s = s.lower()
+    if len(s) == 1 or s in ITEM_ONLY:
+        return r"(?<![가-힣])" + re.escape(s) + SHORT_CUE
+    if s.isascii():
+        return rf"(?<![a-z]){re.escape(s)}(?![a-z])"
+    return re.escape(s).replace(r"\ ", r"\s?")
+
+
+# Compiled once: reading a message is on every turn's path.
+_READERS = tuple((name, re.compile("|".join(_reader(x) for x in (name, *spellings)))) for name, spellings in SPELLINGS.items())
+ANY_SPELLING = re.compile("|".join(re.escape(x.lower()).replace(r"\ ", r"\s?") for name, sp in SPELLINGS.items() for x in (name, *sp)))
 
 
 def _drop_contained(names: list[str]) -> list[str]:
@@ -292,9 +307,9 @@ def contains(item: MenuItem, name: str) -> list[Evidence]:
     """`evidence` for table allergens; a word the table lacks is searched for as written."""
     if name in SPELLINGS:
         return evidence(item, name)
-    found = [Evidence(a, "allergens") for a in item.allergens if name in clean(a)]
-    found += [Evidence(_word_around(clean(t), m.start(), m.end()), p)
-              for p, t in (("name", item.name), ("description", item.description)) for m in re.finditer(re.escape(name), clean(t))]
+    found = [Evidence(a, "allergens") for a in item.allergens if name in _clean(a)]
+    found += [Evidence(_word_around(_clean(t), m.start(), m.end()), p)
+              for p, t in (("name", item.name), ("description", item.description)) for m in re.finditer(re.escape(name), _clean(t))]
     return found
 
 
@@ -312,7 +327,7 @@ def mentioned(knowledge: Knowledge, name: str) -> bool:
         pattern = _own_pattern(name)
         texts = [f"{i.name} {i.description} {' '.join(i.allergens)}" for i in knowledge.menu]
     texts += [f"{f.id} {' '.join(f.aliases)} {f.answer}" for f in knowledge.faqs]
-    return any(pattern.search(clean(t)) for t in texts)
+    return any(pattern.search(_clean(t)) for t in texts)
 
 
 @lru_cache(maxsize=512)
