@@ -43,8 +43,10 @@ ASK = re.compile(
     r"(살|사\s*갈|시킬|고를)\s*수\s*있는|(사|시키|먹|마시)\s*(면|믄)\s*(좋|되|괜찮)|뭐\s*(사|사\s*갈|살|시키)|"
     r"(먹기|마시기|먹을|마실|사\s*가기|선물하기|보내기|보낼)\s*(좋은|괜찮은|만한)\s*(거|게|것|메뉴)|"
     r"(맵|매운|매콤|달달|단|담백|든든|가벼|시원|따뜻|뜨끈|칼칼|얼큰|고소|새콤|상큼|순한|해장|속\s*풀)[가-힣]{0,3}\s*"
-    r"(거|게|것|메뉴|음식|반찬|안주|국물|요리|간식|김치)\s*(는|도|좀|이|가|로)?\s*(뭐\s*)?(있|없|먹고|추천)|"
-    r"(거|걸|것)\s*(로)?\s*먹고\s*싶|(안\s*들어간|안\s*들어가는|없는|빼고)[^.?!]{0,12}(뭐|뭣|어떤)\s*(있|없|거|게|좋)"
+    r"(거|게|것|걸|걸로|메뉴|음식|반찬|안주|국물|요리|간식|김치|차)\s*(는|도|좀|이|가|로)?\s*(한\s*잔\s*)?(뭐\s*|뭐가\s*)?(있|없|먹고|추천|좋)|"
+    r"(거|걸|것)\s*(로)?\s*먹고\s*싶|(먹을|마실)\s*수\s*있는\s*(빵|디저트|요리|안주|반찬|간식|음료|차)|(드시기|먹기|마시기)\s*(편한|좋은|괜찮은|만한)|"
+    r"(한정|계절|시즌)\s*(메뉴|음료)?\s*(뭐|뭣|어떤|있)|뭐가\s*나을|"
+    r"(안\s*들어간|안\s*들어가는|없는|빼고)[^.?!]{0,12}(뭐|뭣|어떤)\s*(있|없|거|게|좋)"
 )
 # Words too general to meet an owner's tag (every message has them) or handled by their own rules.
 NOT_OCCASION = frozenset({"메뉴", "추천", "사람", "음식", "종류", "제일", "가게", "매장", "주문", "인기", "대표", "시그니처", "신메뉴",
@@ -83,7 +85,8 @@ WANTED_TAGS = {
     "시그니처": FAME_TAGS[0], "인기": FAME_TAGS[1],
     "신메뉴": re.compile(r"신메뉴|신상|새\s*메뉴|new", re.I), "계절": re.compile(r"계절|시즌|한정|season", re.I),
 }
-HOT = re.compile(r"hot|따뜻|뜨거", re.I)
+HOT = re.compile(r"hot|따뜻|뜨거|뜨끈|따끈", re.I)
+WARM_DISH = re.compile(r"국|탕|찌개|전골|짬뽕|우동|라면|수프|스프|차$|티$|죽")
 ICE_ONLY = re.compile(r"ice\s*전용|\(ice\)|아이스\s*전용", re.I)
 
 
@@ -161,7 +164,7 @@ def read_wants(ctx: Context) -> Wants:
     for category in ctx.knowledge.categories:
         # Only telling words: "메뉴 추천해 주세요" does not name the category "아이 메뉴".
         parts = [p for p in category_parts(category) if len(p) >= 2]
-        if any(p in t for p in parts):
+        if any(p in t and not re.search(rf"{re.escape(p)}\S*\s*(말고|빼고|제외|아닌)", t) for p in parts):
             w.named_categories.append(category)
     for said, pattern in DISH_TYPES:
         if re.search(said, t):
@@ -178,7 +181,9 @@ def read_wants(ctx: Context) -> Wants:
         if len(stem) >= 1 and stem not in ("그거", "이거", "저거", "그", "이", "저"):
             w.avoid_words.append(stem)
     kinds = ctx.kb.menu.find_kinds(ctx.turn.text)
-    w.kinds = [{i.name for i in k.items} for k in kinds if not re.search(rf"{re.escape(k.word)}\S*\s*(말고|빼고)", t)]
+    # A kind left out ("커피 말고") or named as the allergy ("새우 알러지 … 요리 추천") is not wished for.
+    w.kinds = [{i.name for i in k.items} for k in kinds
+               if not re.search(rf"{re.escape(k.word)}\S*\s*(말고|빼고)", t) and allergens.canonical(k.word) not in w.avoid_allergens]
     w.occasion = {compact(x) for x in (*ctx.query.tokens, *re.findall(r"[가-힣]{2,}", t)) if len(x) >= 2} - NOT_OCCASION
     return w
 
@@ -207,7 +212,7 @@ def has_caffeine(item: MenuItem) -> bool:
     text = f"{item.name} {item.description}"
     if "디카페인" in item.tags or CAFFEINE_FREE.search(text):
         return False
-    return bool(CAFFEINE.search(text) or re.search(r"커피|coffee", item.category, re.I) or "커피" in text)
+    return bool(CAFFEINE.search(text) or CAFFEINE.search(item.category) or re.search(r"커피|coffee", item.category, re.I) or "커피" in text)
 
 
 def is_vegan(item: MenuItem) -> bool:
@@ -299,9 +304,9 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
     elif w.sweet:
         items = [i for i in items if SWEET.search(i.description)]
     if w.fresh:
-        items = [i for i in items if FRESH.search(f"{i.name} {i.description}")]
+        items = _narrow(items, lambda i: bool(FRESH.search(f"{i.name} {i.description}")))
     if w.warm:
-        items = [i for i in items if HOT.search(i.description) and not ICE_ONLY.search(i.description)]
+        items = _narrow(items, lambda i: bool(HOT.search(i.description) or WARM_DISH.search(f"{i.name} {i.category}")) and not ICE_ONLY.search(i.description))
     for tag in w.tags:
         if any(has_tag(i, tag) for i in menu):
             items = [i for i in items if has_tag(i, tag)]

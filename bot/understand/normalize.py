@@ -31,7 +31,7 @@ WORDS: dict[str, str] = {
     "거시기": "", "워메": "", "오메": "", "아따": "", "허벌나게": "아주", "징하게": "아주", "겁나": "아주", "솔찬히": "꽤",
     "쪼까": "조금", "쬐깐": "조금", "쪼깐": "조금", "그란디": "그런데", "그런디": "그런데", "근디": "그런데", "긍께": "그러니까",
     "그랑께": "그러니까", "거그": "거기", "여그": "여기", "저그": "저기", "머시": "뭐", "뭣": "뭐", "맛나게": "맛있게",
-    "포도시": "겨우", "싸게싸게": "빨리", "욕봤소": "수고했어요",
+    "포도시": "겨우", "싸게싸게": "빨리", "욕봤소": "수고했어요", "뭐이": "뭐가", "머이": "뭐가", "얼매": "얼마", "얼매나": "얼마나",
     # 충청
     "워디": "어디", "워디여": "어디예요", "뭐여": "뭐예요", "그려": "그래", "그류": "그래요", "했슈": "했어요", "괜찮어유": "괜찮아요",
     "괜찮어": "괜찮아", "겨": "거예요", "몰러": "몰라",
@@ -46,7 +46,7 @@ WORDS: dict[str, str] = {
 # Nouns that also take particles (봉다리도, 알라랑, 여그서).
 NOUNS: dict[str, str] = {
     "봉다리": "봉지", "알라": "아이", "얼라": "아이", "정구지": "부추", "거그": "거기", "여그": "여기", "저그": "저기",
-    "워디": "어디", "꼬맹이": "아이", "아그": "아이", "아덜": "아이들", "가시나": "여자아이", "머스마": "남자아이",
+    "워디": "어디", "꼬맹이": "아이", "감재": "감자", "옥시기": "옥수수", "강냉이": "옥수수", "손지": "손주", "아그": "아이", "아덜": "아이들", "가시나": "여자아이", "머스마": "남자아이",
 }
 # Verb stems and endings: (pattern, replacement), applied in order.
 RULES: tuple[tuple[str, str], ...] = (
@@ -74,7 +74,7 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"(?<=[가-힣])드래요?" + END, "어요"), (r"(?<![노])하우" + END, "해요"), (r"(?<=[있없])[수우]" + END, "어요"), (r"[되돼]우" + END, "돼요"),
     # Chat endings: 하나용, 되나욤, 있어염, 해여
     (r"(?<=[나까세죠예해돼어아지네])[용욤염]" + END, "요"),
-    (r"(?<=[가-힣])(?:께|게)여" + END, "게요"), (r"(?<=[가-힣])믄" + END, "면"),
+    (r"(?<=[가-힣])(?:께|게)여" + END, "게요"), (START + r"기달(?=[려리렸릴])", "기다"), (r"곱배기", "곱빼기"), (START + r"지끔", "지금"), (r"(?<=[가-힣])믄" + END, "면"),
 )
 # Foreign shop words: glossed in Korean after the message (the original stays, for names).
 GLOSSES: tuple[tuple[str, str], ...] = (
@@ -94,7 +94,8 @@ GLOSSES: tuple[tuple[str, str], ...] = (
     (r"take ?out|take ?away|to go", "포장"), (r"\bcakes?\b", "케이크"), (r"birthday", "생일"),
     (r"lettering|\bwrite\b|\bmessage\b|\binscription\b", "문구 레터링"), (r"address|where is|where are you|location|how do i get", "주소 위치"),
     (r"phone number|call you|\bphone\b", "전화번호"), (r"refund", "환불"), (r"\bspicy\b", "매운"),
-    (r"\bwifi\b|wi-fi|password", "와이파이 비밀번호"), (r"\bseats?\b|\bgroup\b|\bparty of\b", "자리 단체"),
+    (r"\bwifi\b|wi-fi|password", "와이파이 비밀번호"), (r"caffeine|decaf", "카페인"), (r"\bwithout\b|\bno\b|\bnot\b", "없는 말고"),
+    (r"\bdrinks?\b|beverages?", "음료"), (r"luggage|baggage|suitcase", "짐 보관"), (r"\bany\b", "있어요"), (r"\bseats?\b|\bgroup\b|\bparty of\b", "자리 단체"),
     (r"\bwait\b|waiting|\bqueue\b|\bline up\b", "웨이팅"), (r"rooftop|terrace", "루프탑 테라스"),
     (r"\btour\b|\bbus\b", "단체"), (r"\bcoffee\b", "커피"), (r"\bbread\b", "빵"), (r"pre-?order|order in advance", "미리 주문"),
     (r"\bsouvenirs?\b|\bgifts?\b", "선물"), (r"駐車|停车|停車", "주차"), (r"予約|预约|預約|预订", "예약"),
