@@ -243,6 +243,11 @@ class MenuMatcher:
                 # The head noun no other item has (포카치아 of 감자 베이컨 포카치아): the customer's short name.
                 found.append(Mention(item, 0.75, hits[-1][1]))
                 continue
+            said = [w for w, h in hits if h]
+            if len(said) >= 2 and sum(all(w in n for w in said) for n in self.names.values()) == 1:
+                # Two words of its name that no other item shares (솔향 … 에이드, 감자빵 … 선물세트).
+                found.append(Mention(item, 0.6 + 0.3 * got / total, "".join(h for _, h in hits if h)))
+                continue
             # A partial name counts when the words found carry at least half of the name's
             # meaning, including its most telling word (캐모마일 of 캐모마일 티, not 티).
             if total and got / total >= 0.55 and any(h for _, h in hits):
@@ -252,6 +257,11 @@ class MenuMatcher:
                     found.append(Mention(item, 0.5 + 0.4 * got / total, span))
         if not found:
             found = self._abbreviations(c)
+        # "감자빵 6개짜리 선물세트": the longer item whose name holds the full one and more of the message.
+        for m in [m for m in found if m.score < 1.0]:
+            inner = [f for f in found if f.score >= 1.0 and self.names[f.item.name] in self.names[m.item.name] and len(m.span) > len(f.span)]
+            if inner:
+                found = [f for f in found if f not in inner and f is not m] + [Mention(m.item, 1.0 + len(m.span) / 100, m.span)]
         found.sort(key=lambda m: -m.score)
         if found and found[0].score >= 1.0:
             # A word that also qualifies an item (디카페인 in "바닐라라떼 디카페인으로") is not
