@@ -110,8 +110,9 @@ class Context:
         top = hits[0]
         # A message that touches only an answer's words (연남동 in a parking answer), never the
         # question or its aliases, is about something else, unless the answer covers all of it.
-        if top.head == 0 and (top.coverage < 0.7 or sum(len(t) > 1 for t in top.matched) < 2):
-            return None
+        concepts_only = bool(top.matched) and set(top.matched) <= self.query.concepts
+        if top.head == 0 and (top.coverage < 0.7 or sum(len(t) > 1 for t in top.matched) < 2) and not (concepts_only and top.coverage >= 0.6):
+            return None  # a lexicon concept (현영 = 현금영수증) in the answer is evidence enough
         # One plain word in common (대구 in a question about the weather in 대구 and a 대구로페이 FAQ) is not
         # enough unless it explains most of the message; a lexicon concept (주차, 포장) is.
         if len(top.matched) == 1 and top.matched[0] not in self.query.concepts and top.coverage < 0.55:

@@ -74,7 +74,7 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"(?<=[가-힣])드래요?" + END, "어요"), (r"(?<![노])하우" + END, "해요"), (r"(?<=[있없])[수우]" + END, "어요"), (r"[되돼]우" + END, "돼요"),
     # Chat endings: 하나용, 되나욤, 있어염, 해여
     (r"(?<=[나까세죠예해돼어아지네])[용욤염]" + END, "요"),
-    (r"(?<=[가-힣])(?:께|게)여" + END, "게요"), (START + r"기달(?=[려리렸릴])", "기다"), (r"곱배기", "곱빼기"), (START + r"지끔", "지금"), (r"(?<=[가-힣])믄" + END, "면"),
+    (r"(?<=[가-힣])(?:께|게)여" + END, "게요"), (START + r"기달(?=[려리렸릴])", "기다"), (r"곱배기", "곱빼기"), (r"써비스", "서비스"), (START + r"역전(?=에서|에|앞)", "역"), (START + r"지끔", "지금"), (r"(?<=[가-힣])믄" + END, "면"),
 )
 # Foreign shop words: glossed in Korean after the message (the original stays, for names).
 GLOSSES: tuple[tuple[str, str], ...] = (
