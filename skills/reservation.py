@@ -91,6 +91,10 @@ class ReservationSkill:
         hit = ctx.best_faq()
         if not (wants_facts or ctx.has(CHECK) or ctx.has(CHANGE) or ctx.has(CANCEL)) and hit is not None and set(hit.matched) - {"예약", "하"}:
             return None  # "예약하면 보증금 내야 돼요?": the owner's FAQ on deposits, not a booking
+        dated = parse_date(ctx.text, ctx.now.date()) or parse_time(ctx.text)
+        topic = set(hit.matched) - {"예약", "하", "명", "인", "자리", "좌석", "단체석", "테이블"} if hit is not None else set()
+        if not dated and hit is not None and hit.head >= 0.4 and any(not t.isdigit() for t in topic) and ctx.is_question:
+            return None  # "열 명 예약하면 선금 있어요?": a question about the rules, which the owner's FAQ answers
         if ctx.has(CANCEL) and not ctx.has(CHANGE):
             return await self._start_cancel(ctx)
         if ctx.has(CHANGE) and not wants_facts or ctx.has(CHANGE) and (ctx.has(r"예약\s*(시간|날짜|인원)") or "말고" in ctx.text):
