@@ -384,3 +384,13 @@ def test_a_shared_product_on_the_menu_is_answered_from_it(demo_kb) -> None:  # t
 
     reply = asyncio.run(Engine(demo_kb, RetrievalSettings()).respond(Turn("김치전", user_key="product", params={"product": "김치전"})))
     assert reply.intent == "menu" and sources(reply) == ["김치전"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["주문한 지 두 시간인데 아직도 안 왔어요", "제육 시켰는데 불고기가 왔네요", "국물이 다 새서 왔어요 어떻게 해 주실 거예요?",
+     "이게 말이 됩니까 음식이 다 식어서 도착했어요"],
+)
+def test_complaints_about_an_order_go_to_staff(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.intent == "escalate" and reply.escalate
