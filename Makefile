@@ -24,14 +24,16 @@ test: lint postgres browser
 
 # The console's browser tests drive Debian's Chromium (Playwright never downloads a browser here).
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null; } || true
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null; } \
+	  || { echo "make test: Debian's chromium is needed for the console's browser tests and could not be installed" >&2; exit 1; }
 
 # The PostgreSQL tests use the server at 127.0.0.1:5432 (trust auth); start it when it is down.
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || { \
 	  command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ] && \
 	  pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n 1)" main start; \
-	  for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; } || true
+	  for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }; \
+	pg_isready -q -h 127.0.0.1 -p 5432 || { echo "make test: PostgreSQL is not answering at 127.0.0.1:5432 and could not be started" >&2; exit 1; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot skills tests bench

@@ -22,7 +22,13 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 SECRET = "browser-secret"
 NAVER_SECRET = "browser-naver-secret-0123456789"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")
+
+
+@pytest.fixture(autouse=True)
+def _chromium_is_there() -> None:
+    """Every console page is tested in a real browser: a missing Chromium fails, never skips."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Debian's chromium is not installed at {CHROMIUM} (make test installs it: apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")

@@ -43,7 +43,7 @@ from bot.db import (
 )
 from bot.reservations import Bookings
 from bot.settings import RetentionSettings, Settings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, postgres_or_skip
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 NOW = utcnow().replace(minute=0, second=0, microsecond=0)  # on the 5-minute grid: 24 cells a booking
@@ -59,20 +59,10 @@ profiles = CustomerProfile.__table__  # type: ignore[attr-defined]
 sessions = StaffSession.__table__  # type: ignore[attr-defined]
 
 
-def _postgres_or_skip() -> None:
-    try:
-        with create_engine(PG_ADMIN).connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as e:  # noqa: BLE001 - any failure to connect means "no PostgreSQL here"
-        if os.environ.get("CI"):
-            raise AssertionError(f"PostgreSQL at 127.0.0.1:5432 is required in CI: {e}") from e
-        pytest.skip(f"no PostgreSQL at 127.0.0.1:5432 ({e.__class__.__name__})")
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database, dropped afterwards."""
-    _postgres_or_skip()
+    postgres_or_skip()
     name = f"danggol_care_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
