@@ -56,12 +56,12 @@ def test_the_group_table_is_what_keeps_members_away(monkeypatch: pytest.MonkeyPa
     assert allergens.contains(dish, "새우")
     monkeypatch.setattr(allergens, "GROUPS", {})
     monkeypatch.setattr(allergens, "PARENTS", {})
-    allergens.closure.cache_clear()
+    allergens.lineage.cache_clear()
     allergens._item_pattern.cache_clear()
     try:
         assert not allergens.contains(dish, "새우")
     finally:
-        allergens.closure.cache_clear()
+        allergens.lineage.cache_clear()
         allergens._item_pattern.cache_clear()
 
 

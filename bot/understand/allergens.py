@@ -184,31 +184,32 @@ def _clean(text: str) -> str:
 
 
 @lru_cache(maxsize=512)
-def closure(name: str) -> frozenset[str]:
+def lineage(name: str, siblings: bool = True) -> frozenset[str]:
     """Every allergen an allergy to `name` must keep away: itself, all members below it, the
-    groups above it (an item marked 갑각류 may hold the 새우), and what customers also mean."""
+    groups above it (an item marked 갑각류 may hold the 새우), what customers also mean, and with
+    `siblings` the other members of its own group ("treat a group and its members as the same
+    allergy": 새우 keeps 게 away too; the wide 해산물 does not make a shrimp allergy a fish one)."""
     out = {name}
-    stack = [name, *ALSO_MEANT.get(name, ())]
-    while stack:
-        n = stack.pop()
-        out.add(n)
-        stack += [m for m in GROUPS.get(n, ()) if m not in out]
+    down = [name, *ALSO_MEANT.get(name, ())]
     up = [name]
     while up:
-        n = up.pop()
-        for p in PARENTS.get(n, ()):
-            if p not in out:
-                out.add(p)
-                up.append(p)
-                if p not in BROAD:
-                    # "Treat a group and its members as the same allergy": 새우 keeps 게 away too.
-                    stack = [*GROUPS[p]]
-                    while stack:
-                        m = stack.pop()
-                        if m not in out:
-                            out.add(m)
-                            stack += GROUPS.get(m, ())
+        for group in PARENTS.get(up.pop(), ()):
+            if group not in out:
+                out.add(group)
+                up.append(group)
+                if siblings and group not in BROAD:
+                    down += GROUPS[group]
+    while down:
+        n = down.pop()
+        if n not in out or n == name:
+            out.add(n)
+            down += [m for m in GROUPS.get(n, ()) if m not in out]
     return frozenset(out)
+
+
+def closure(name: str) -> frozenset[str]:
+    """`lineage` with siblings: what an allergy to `name` keeps away."""
+    return lineage(name, True)
 
 
 def _spelling_pattern(word: str) -> str:
@@ -320,12 +321,8 @@ def mentioned(knowledge: Knowledge, name: str) -> bool:
 
     When they do not, the bot cannot tell whether any dish holds it, so it must not say so.
     """
-    if name not in SPELLINGS:
-        pattern = re.compile(re.escape(name))
-        texts = [f"{i.name} {i.description} {' '.join(i.allergens)}" for i in knowledge.menu]
-    else:
-        pattern = _own_pattern(name)
-        texts = [f"{i.name} {i.description} {' '.join(i.allergens)}" for i in knowledge.menu]
+    pattern = _own_pattern(name) if name in SPELLINGS else re.compile(re.escape(name))
+    texts = [f"{i.name} {i.description} {' '.join(i.allergens)}" for i in knowledge.menu]
     texts += [f"{f.id} {' '.join(f.aliases)} {f.answer}" for f in knowledge.faqs]
     return any(pattern.search(_clean(t)) for t in texts)
 
@@ -333,19 +330,7 @@ def mentioned(knowledge: Knowledge, name: str) -> bool:
 @lru_cache(maxsize=512)
 def _own_pattern(name: str) -> re.Pattern[str]:
     """Spellings of `name`, everything below it and every group above it, without siblings."""
-    names = {name}
-    stack = [name, *ALSO_MEANT.get(name, ())]
-    while stack:
-        n = stack.pop()
-        names.add(n)
-        stack += [m for m in GROUPS.get(n, ()) if m not in names]
-    up = [name]
-    while up:
-        for p in PARENTS.get(up.pop(), ()):
-            if p not in names:
-                names.add(p)
-                up.append(p)
-    words = {s for n in names for s in (n, *SPELLINGS.get(n, ()))}
+    words = {s for n in lineage(name, False) for s in (n, *SPELLINGS.get(n, ()))}
     return re.compile("|".join(_spelling_pattern(w) for w in sorted(words, key=len, reverse=True)))
 
 
