@@ -219,6 +219,7 @@ class MenuMatcher:
         squeezed = compact(c) + "|" + "|".join(canonical)
         plain = lenis(squeezed)  # 깍뚜기 for 깍두기, 쭈꾸미 for 주꾸미: one spelling of the tense consonants
         found: list[Mention] = []
+        heads = {h for h in (PARTICLE.sub("", w) for w in re.findall(r"[가-힣]{3,}", c)) if len(h) >= 3}
         for item in self.items:
             full = self.names[item.name]
             if full and full not in squeezed and len(full) > 2 and self.plain[item.name] in plain:
@@ -236,7 +237,8 @@ class MenuMatcher:
                     found.append(Mention(item, 0.9, hit))
                 continue
             total = sum(self.idf[w] for w in words)
-            hits = [(w, _near(w, squeezed)) for w in words]
+            # A word of the name may be a compound the customer shortens to its head (막걸리 of 땅콩막걸리).
+            hits = [(w, _near(w, squeezed) or next((t for t in heads if len(w) > len(t) and w.endswith(t)), None)) for w in words]
             got = sum(self.idf[w] for w, h in hits if h)
             head = words[-1]
             if len(head) >= 3 and hits[-1][1] and got / total < 0.55 and sum(head in n for n in self.names.values()) == 1:
