@@ -312,7 +312,7 @@ class MenuSkill:
         return Reply("menu", [text], [Source("menu", i.name) for i in sold], cards=cards, quick_replies=quick, card_texts=card_texts)
 
     def _not_on_menu(self, ctx: Context) -> Reply | None:
-        """"짜장면 팔아요?" in a cafe: say it is not on the menu, never pretend it is."""
+        """A dish the shop does not sell (짬뽕 in a cafe): say it is not on the menu, never pretend it is."""
         if not (ctx.has(SOLD) or ctx.has(PRICE)):
             return None
         foods = common_foods()

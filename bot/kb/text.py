@@ -1,6 +1,6 @@
 """Chat Korean normalization and synonym expansion, shared by indexing and querying.
 
-Customers type 되나여, 잇나요, 아메리카노얼마에요 and 아아; owners write 되나요, 있나요 and
+Customers type 되나여, 잇나요, 라떼한잔얼마죠 and 아아; owners write 되나요, 있나요 and
 아이스 아메리카노. Both sides go through the same functions so they meet in the middle.
 """
 

@@ -1,6 +1,6 @@
 """Content-word tokenizers for BM25: Kiwi morphemes, or character bigrams as a light fallback.
 
-Korean chat drops spaces and glues particles to nouns (아메리카노얼마에요), so whole words
+Korean chat drops spaces and glues particles to nouns (라떼한잔얼마죠), so whole words
 are useless as index terms; morphemes are the unit customers and owners share.
 """
 
