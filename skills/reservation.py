@@ -30,6 +30,10 @@ CHANGE = re.compile(r"변경|바꾸|바꿀|바꿔|늘리|늘릴|줄이|줄일|�
 CANCEL = re.compile(r"취소|못\s*갈|못\s*가|안\s*갈|캔슬")
 TABLE_WORDS = re.compile(r"자리|좌석|테이블|\d+\s*(명|인)|(두|세|네|다섯|여섯|일곱|여덟)\s*명|층|룸|단체석")
 STEPS = ("date", "time", "party", "name", "phone")
+# Asking for seats at a time: with a day or time, these make a booking request without 예약.
+SEAT_ASK = re.compile(r"자리|좌석|테이블|룸\s*(있|돼|되|잡|비)|창가|단체석|잡아\s*(주|줄|둘|놔)|맡아\s*(주|줄|둘|놔)")
+NOT_A_TABLE = re.compile(r"포장|배달|택배|픽업|찾으러|테이크아웃|주문|케이크|케익|영업|문\s*(열|닫)|몇\s*시까지|쉬")
+SKIP_PHONE = re.compile(r"없어요|없습니다|괜찮아요|괜찮습니다|안\s*(남길|적을|드릴)|필요\s*없|패스|생략|됐어요|그냥\s*(해|진행)|나중에")
 QUESTIONS = {
     "date": "어느 날짜로 예약해 드릴까요?",
     "time": "몇 시로 예약해 드릴까요?",
@@ -68,7 +72,7 @@ class ReservationSkill:
             if reply is not None:
                 return reply
         picked = "date" in turn.params or "time" in turn.params  # a date or time picker: only bookings use them
-        if not (ctx.has(BOOKING) or picked):
+        if not (ctx.has(BOOKING) or picked or self._shaped(ctx)):
             # "7시 말고 8시로 바꿀 수 있어요?" from someone with a booking is about that booking.
             moved = ctx.has(CHANGE) and (parse_time(after_change(ctx.text)) or parse_date(after_change(ctx.text), ctx.now.date()))
             if moved and ctx.bookings and await ctx.bookings.upcoming(turn.channel, turn.user_key, ctx.now):
@@ -103,6 +107,18 @@ class ReservationSkill:
             return await self._check(ctx)
         return await self._book(turn, ctx, {"mode": "book"})
 
+    @staticmethod
+    def _shaped(ctx: Context) -> bool:
+        """A booking without the word 예약: "내일 저녁 7시에 4명", "금요일 저녁 자리 남았나요?".
+
+        A day or a time, together with a party size or a word about seats or asking; never an
+        order to take away or have delivered ("내일 11시에 2개 포장").
+        """
+        if ctx.has(NOT_A_TABLE):
+            return False
+        when = parse_date(ctx.text, ctx.now.date()) or parse_time(ctx.text)
+        return bool(when) and bool(parse_party(ctx.text) or ctx.has(SEAT_ASK)) and len(ctx.text) <= 120
+
     # --- the booking flow -----------------------------------------------------------------
 
     async def _continue(self, turn: Turn, ctx: Context, state: dict[str, Any]) -> Reply | None:
@@ -112,6 +128,11 @@ class ReservationSkill:
                 return Reply("reservation", ["예약 진행을 멈췄어요. 다른 궁금한 점이 있으면 편하게 물어봐 주세요."])
             if state.get("step") == "confirm" and (YES.search(ctx.text) or NO.search(ctx.text)):
                 return await self._confirm(turn, ctx, state)
+            if state.get("step") == "phone" and not PHONE.search(turn.text) and (YES.search(ctx.text) or NO.search(ctx.text) or ctx.has(SKIP_PHONE)):
+                # The phone number is optional: a "네" or "괜찮아요" here must not leave the booking
+                # hanging (it read as done, and nothing was booked); the summary asks to confirm.
+                state["phone"] = ""
+                return await self._book(turn, ctx, state)
             redo = re.search(r"(날짜|시간|인원|이름|성함|전화\s*번호|연락처)\S*\s*(을|를)?\s*(바꿀|바꿔|변경|다시)", ctx.text)
             if redo and not read_details(turn, ctx, dict(state), dry_run=True):
                 field = {"날짜": "date", "시간": "time", "인원": "party", "이름": "name", "성함": "name"}.get(redo[1], "phone")

@@ -229,3 +229,31 @@ def test_a_question_the_bot_cannot_answer_keeps_the_booking(chat: Chat) -> None:
     detour = chat.say("사장님 MBTI 뭐예요?")
     assert "정확한 답을 드리기 어려워요" in reply_text(detour) and quick(detour)[0] == "예약 계속하기"
     assert "전화번호" in chat.text("김철수")
+
+
+@pytest.mark.parametrize("answer", ["네", "괜찮아요", "아니요"])
+def test_an_answer_other_than_a_number_at_the_phone_question_moves_on(chat: Chat, answer: str) -> None:
+    """The phone number is optional: "네" there once read as done, and nothing was booked."""
+    reply = chat.text("모레 점심 12시 반에 두 명 자리 부탁해요")
+    if "성함" in reply:
+        reply = chat.text("박서준")
+    assert "전화번호" in reply, reply
+    summary = chat.text(answer)
+    assert "이대로 예약할까요?" in summary, summary
+    done = chat.text("네")
+    assert "예약이 완료됐어요!" in done, done
+
+
+@pytest.mark.parametrize("first", ["내일 저녁 7시에 4명", "모레 18:30 3인", "이번 주 토요일 세 시 반 두 명이요"])
+def test_the_readme_examples_start_a_booking_without_the_word(chat: Chat, first: str) -> None:
+    """README's own examples: a day or time with a party is a booking even without 예약."""
+    reply = chat.text(first)
+    assert any(w in reply for w in ("성함", "몇 시", "브레이크", "예약할까요", "전화번호")), reply
+
+
+def test_a_seat_question_with_a_day_starts_a_booking(chat: Chat) -> None:
+    assert "몇 시로 예약해 드릴까요?" in chat.text("금요일 저녁 자리 남았나요?")
+
+
+def test_a_day_and_an_order_to_take_away_is_not_a_booking(chat: Chat) -> None:
+    assert "예약해 드릴까요" not in chat.text("내일 11시에 두 개 포장 주문할게요")
