@@ -84,12 +84,12 @@ def price_label(item: MenuItem) -> str | None:
     return won(item.price) if item.price is not None else None
 
 
-def priced(item: MenuItem, sep: str = " ") -> str:
-    """"김치전 12,000원" (or with `sep="("`: "김치전(12,000원)"); the bare name when no price is written."""
+def priced(item: MenuItem, parens: bool = False) -> str:
+    """"김치전 12,000원" (or "김치전(12,000원)"); the bare name when no price is written."""
     label = price_label(item)
     if label is None:
         return item.name
-    return f"{item.name}({label})" if sep == "(" else f"{item.name}{sep}{label}"
+    return f"{item.name}({label})" if parens else f"{item.name} {label}"
 
 
 def item_card(item: MenuItem) -> Card:
@@ -184,9 +184,9 @@ class MenuSkill:
                 return self._whole_menu(ctx)
             return self._not_on_menu(ctx)
         items = [m.item for m in mentions[:3]]
-        if ctx.has(NOT_ON_RECORD):
-            what = next(w for w in ("칼로리", "열량", "영양", "나트륨", "당류", "단백질", "kcal") if w in ctx.text) if any(
-                w in ctx.text for w in ("칼로리", "열량", "영양", "나트륨", "당류", "단백질", "kcal")) else "그 정보"
+        unrecorded = NOT_ON_RECORD.search(ctx.text)
+        if unrecorded:
+            what = "칼로리" if unrecorded[0] == "kcal" else re.sub(r"\s+", " ", unrecorded[0])
             text = (f"죄송해요, {josa(what, '은')} 메뉴 정보에 적혀 있지 않아서 정확하게 알려 드리기 어려워요. "
                     "직원에게 확인해 드릴까요?")
             return Reply("unknown", [text], [Source("menu", i.name) for i in items], quick_replies=[STAFF_QR, MENU_QR])
@@ -194,8 +194,9 @@ class MenuSkill:
         if not items[0].available and mentions[0].score >= 1.0 and not own_faq and not allergy_question(ctx):
             return Reply("menu", [describe(items[0], ctx)], [Source("menu", items[0].name)], cards=[item_card(items[0])],
                          quick_replies=[RECOMMEND_QR, STAFF_QR])  # sold out: that comes before any FAQ about it
-        if allergy_question(ctx) and unknown_allergies(ctx, ctx.allergies_asked):
-            return allergy_unknown_reply(unknown_allergies(ctx, ctx.allergies_asked), items)
+        unknown = unknown_allergies(ctx, ctx.allergies_asked) if allergy_question(ctx) else []
+        if unknown:
+            return allergy_unknown_reply(unknown, items)
         if self._faq_owns(ctx, items[0]):
             return None  # "바닐라라떼 디카페인으로 돼요?" is the decaf FAQ, not the item
         texts = [describe(item, ctx) for item in items]
@@ -204,7 +205,7 @@ class MenuSkill:
         if not first.available:
             similar = self._similar(ctx, first)
             if similar:
-                texts.append("대신 이런 메뉴는 어떠세요? " + ", ".join(priced(i, "(") for i in similar))
+                texts.append("대신 이런 메뉴는 어떠세요? " + ", ".join(priced(i, parens=True) for i in similar))
         return Reply("menu", texts, [Source("menu", i.name) for i in items], cards=[item_card(i) for i in items], quick_replies=quick)
 
     def _faq_owns(self, ctx: Context, item: MenuItem) -> bool:

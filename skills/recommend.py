@@ -178,7 +178,7 @@ def read_wants(ctx: Context) -> Wants:
         w.no_caffeine = True
     for word in re.findall(r"([가-힣]{1,6}?)\s*(?:은|는|이|가|을|를)?\s*(?:거|것|걸|종류|류)?\s*(?:말고|빼고|제외하고|아닌\s*거)", t):
         stem = re.sub(r"(한|인|은|는|던|운|긴|린|진)$", "", word)
-        if len(stem) >= 1 and stem not in ("그거", "이거", "저거", "그", "이", "저"):
+        if stem and stem not in ("그거", "이거", "저거", "그", "이", "저", "없", "있", "안", "못"):
             w.avoid_words.append(stem)
     kinds = ctx.kb.menu.find_kinds(ctx.turn.text)
     # A kind left out ("커피 말고") or named as the allergy ("새우 알러지 … 요리 추천") is not wished for.

@@ -94,7 +94,7 @@ GLOSSES: tuple[tuple[str, str], ...] = (
     (r"take ?out|take ?away|to go", "포장"), (r"\bcakes?\b", "케이크"), (r"birthday", "생일"),
     (r"lettering|\bwrite\b|\bmessage\b|\binscription\b", "문구 레터링"), (r"address|where is|where are you|location|how do i get", "주소 위치"),
     (r"phone number|call you|\bphone\b", "전화번호"), (r"refund", "환불"), (r"\bspicy\b", "매운"),
-    (r"\bwifi\b|wi-fi|password", "와이파이 비밀번호"), (r"caffeine|decaf", "카페인"), (r"\bwithout\b|\bno\b|\bnot\b", "없는 말고"),
+    (r"\bwifi\b|wi-fi|password", "와이파이 비밀번호"), (r"caffeine|decaf", "카페인"), (r"\bwithout\b|\bno\b|\bnot\b", "없는"),
     (r"\bdrinks?\b|beverages?", "음료"), (r"\bokay\b|\bok\b|\bsafe\b|can i (eat|have|drink)", "먹어도 괜찮아요"),
     (r"seafood", "해물"), (r"ramen|ramyeon", "라면"), (r"noodles?", "면 국수"), (r"\bsoup\b", "국 탕"), (r"\bstew\b", "찌개"),
     (r"\brice\b", "밥"), (r"\bbeef\b", "소고기"), (r"\bpork\b", "돼지고기"), (r"raw fish|sashimi", "회"), (r"\bfish\b", "생선"),
