@@ -198,7 +198,7 @@ class MenuSkill:
         if unknown:
             return allergy_unknown_reply(unknown, items)
         if self._faq_owns(ctx, items[0]):
-            return None  # "바닐라라떼 디카페인으로 돼요?" is the decaf FAQ, not the item
+            return None  # a decaf change to a named latte is the decaf FAQ, not the item
         texts = [describe(item, ctx) for item in items]
         first = items[0]
         quick = [QuickReply("예약하기", "예약하고 싶어요"), RECOMMEND_QR, STAFF_QR]

@@ -109,7 +109,7 @@ class ReservationSkill:
 
     @staticmethod
     def _shaped(ctx: Context) -> bool:
-        """A booking without the word 예약: "내일 저녁 7시에 4명", "금요일 저녁 자리 남았나요?".
+        """A booking without the word 예약: a day and a time with a party, or a day with a seat word.
 
         A day or a time, together with a party size or a word about seats or asking; never an
         order to take away or have delivered ("내일 11시에 2개 포장").

@@ -68,7 +68,7 @@ def test_the_group_table_is_what_keeps_members_away(monkeypatch: pytest.MonkeyPa
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("새우 알레르기 있는데 김치전 먹어도 돼요?", ["새우"]),
+        ("새우 알레르기가 있어서요, 김치전은 어때요?", ["새우"]),
         ("게랑 새우 알러지 있어요", ["게", "새우"]),
         ("좋은 게 뭐예요?", []),
         ("땅콩 알레르기요", ["땅콩"]),
@@ -95,14 +95,14 @@ def test_recommendation_never_offers_what_the_files_say_contains_it(shop: Path) 
 
 
 def test_nuts_keep_peanuts_away_and_butter_is_milk(shop: Path) -> None:
-    nuts = [s.id for s in asyncio.run(ask_in(shop, "견과류 알레르기 있어요 디저트 추천해 주세요")).sources]
+    nuts = [s.id for s in asyncio.run(ask_in(shop, "견과류 알레르기가 심한데 디저트 하나 골라 주세요")).sources]
     assert "호두 파이" not in nuts and "땅콩 쿠키" not in nuts
     milk = [s.id for s in asyncio.run(ask_in(shop, "우유 알레르기인데 빵 추천해 주세요")).sources]
     assert "버터 소금빵" not in milk
 
 
 def test_yes_no_never_opens_with_yes_when_it_contains(shop: Path) -> None:
-    reply = asyncio.run(ask_in(shop, "새우 알레르기 있는데 김치전 먹어도 돼요?"))
+    reply = asyncio.run(ask_in(shop, "새우 알레르기가 있어서요, 김치전 시켜도 될까요?"))
     text = reply.text
     assert not text.lstrip().startswith(("네", "예", "괜찮", "드셔도"))
     assert "새우젓" in text and "드시지 않는 게 좋아요" in text
@@ -114,7 +114,7 @@ def test_not_listed_is_no_guarantee(shop: Path) -> None:
     assert "전혀" not in text and "안 들어가요" not in text
 
 
-@pytest.mark.parametrize("question", ["복숭아 알레르기 있는데 감자전 먹어도 돼요?", "복숭아 알레르기 있어요 뭐 먹으면 좋을까요?"])
+@pytest.mark.parametrize("question", ["복숭아 알러지가 심해요. 감자전 시켜도 될까요?", "복숭아 알러지가 심한데 메뉴 하나 골라 주실래요?"])
 def test_an_allergen_the_files_never_name_goes_to_staff(shop: Path, question: str) -> None:
     reply = asyncio.run(ask_in(shop, question))
     assert reply.escalate and reply.intent == "escalate"
