@@ -46,9 +46,9 @@ def _trial_engine(settings: Settings, kb, llm: bool = False, history=None):  # t
 
     `llm`: answer with the configured model (`[llm]`), as the server would; offline otherwise.
     """
+    from bot.bookings import Bookings
     from bot.db import DbStates, Storage, make_engine
     from bot.engine import Engine
-    from bot.reservations import Bookings
     from skills import SKILLS
 
     skills = SKILLS
@@ -180,9 +180,9 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def _bookings(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot.bookings import Bookings
     from bot.db import Storage, make_engine
     from bot.kb.loader import load_knowledge
-    from bot.reservations import Bookings
 
     timezone = load_knowledge(settings.knowledge_dir).store.timezone
     return Bookings(Storage(make_engine(settings.database.url, settings.config_dir, migrate=settings.database.auto_migrate)), timezone)

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
+from bot.bookings import digits
 from bot.db import (
     Conversation,
     CustomerProfile,
@@ -40,7 +41,6 @@ from bot.db import (
     Storage,
     utcnow,
 )
-from bot.reservations import digits
 from bot.settings import RetentionSettings, Settings
 
 log = logging.getLogger(__name__)

@@ -17,10 +17,10 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 
 from bot import metrics, safe
+from bot.bookings import Bookings
 from bot.kb.base import KnowledgeBase, Snapshot
 from bot.kb.schedule import local_now
 from bot.messages import QuickReply, Reply, Turn
-from bot.reservations import Bookings
 from bot.settings import RetrievalSettings
 from bot.state import ConversationState, StateStore
 from bot.understand.parts import focus, questions

@@ -73,6 +73,7 @@ class Reply:
     awaiting: str | None = None  # the skill that expects the next message, if any
     state: dict[str, Any] = field(default_factory=dict)  # that skill's memory for the next turn
     ask: Literal["date", "time"] | None = None  # the answer asks for a date or time: channels with pickers offer one
+    refusal: str = ""  # a booking refused: its availability code (closed, break, full, ...), for logs and grading
 
     @property
     def text(self) -> str:

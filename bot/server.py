@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from bot.bookings import Bookings
 from bot.channels.kakao import KakaoChannel
 from bot.channels.naver import NaverChannel
 from bot.datacare import retention_loop
@@ -31,7 +32,6 @@ from bot.kb.base import KnowledgeBase
 from bot.llm import StoredHistory, StoredUsage, with_model
 from bot.messages import Turn
 from bot.metrics import CONTENT_TYPE, RequestMetrics, exposition
-from bot.reservations import Bookings
 from bot.settings import Settings
 from bot.staff.routes import StaffConsole
 from bot.staff.routes import install as install_console

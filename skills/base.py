@@ -12,13 +12,13 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, Protocol
 
+from bot.bookings import Bookings
 from bot.kb.base import Snapshot
 from bot.kb.index import Hit, Query
 from bot.kb.menu_match import Mention
 from bot.kb.records import Knowledge
 from bot.kb.text import clean, compact
 from bot.messages import QuickReply, Reply, Turn
-from bot.reservations import Bookings
 from bot.settings import RetrievalSettings
 from bot.understand import allergens
 

@@ -10,11 +10,11 @@ import re
 from datetime import date
 from typing import Any
 
+from bot.bookings import digits
 from bot.kb.records import Store
 from bot.kb.schedule import hours_on
 from bot.korean_time import parse_date, parse_party, parse_time
 from bot.messages import Turn
-from bot.reservations import digits
 from skills.base import Context
 
 STOP = re.compile(r"그만|안\s*할래|안\s*할게|됐어요|됐습니다|취소할게|취소해\s*주세요|다음에\s*할게|나중에\s*할게|필요\s*없|관둘")

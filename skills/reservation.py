@@ -12,12 +12,12 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot.booking import Verdict, alternatives, check, free_table, serving_starts
+from bot.availability import Verdict, alternatives, check, free_table, serving_starts
+from bot.bookings import Booking, TableTaken
 from bot.josa import josa
 from bot.kb.records import Store
 from bot.korean_time import format_clock, format_date, parse_date, parse_party, parse_time
 from bot.messages import Card, QuickReply, Reply, Source, Turn
-from bot.reservations import Booking, TableTaken
 from skills.base import STAFF_QR, YES, Context
 from skills.booking_words import CODE, NO, PHONE, STOP, after_change, opening, read_details
 from skills.menu import common_foods
@@ -163,16 +163,18 @@ class ReservationSkill:
         policy = store.reservation
         if state.get("party") and state["party"] > policy.max_party:
             text = f"{state['party']}명 예약은 직원이 직접 도와드릴게요. 곧 연락드릴게요." + (f" 급하시면 매장 전화({store.phone})로 연락 주세요." if store.phone else "")
-            return Reply("reservation", [text], escalate=True)
+            return Reply("reservation", [text], escalate=True, refusal="too_many")
         if state.get("party") is not None and state["party"] < 1:
             state.pop("party")
         notes: list[str] = []
+        refusal = ""
         quick: list[QuickReply] = []
         if state.get("date"):
             day = date.fromisoformat(state["date"])
             if not serving_starts(store, day) or (day - today).days > policy.max_days_ahead or day < today:
                 probe = datetime.combine(day, time(12), now.tzinfo)
                 verdict = check(store, [], probe, state.get("party") or 1, now)
+                refusal = verdict.code or "hours"
                 notes.append(verdict.reason if not verdict.ok and verdict.code in ("closed", "holiday", "too_far") else
                              f"{josa(format_date(day, today), '은')} 예약을 받을 수 없는 날이에요.")
                 state.pop("date")
@@ -200,7 +202,8 @@ class ReservationSkill:
                     quick = [QuickReply("없음", "없음")]
                 text = " ".join(p for p in (*notes, self._progress(state, today), QUESTIONS[step]) if p)
                 return Reply("reservation", [text], quick_replies=[*quick, QuickReply("예약 그만하기", "예약 그만할게요")],
-                             awaiting=self.name, state=state, ask="date" if step == "date" else "time" if step == "time" else None)
+                             awaiting=self.name, state=state, ask="date" if step == "date" else "time" if step == "time" else None,
+                             refusal=refusal)
         state["step"] = "confirm"
         start = self._start(state, now)
         summary = self._summary(state, start, today)
@@ -211,7 +214,7 @@ class ReservationSkill:
     async def _unavailable(self, ctx: Context, state: dict[str, Any], start: datetime, verdict: Verdict, notes: list[str]) -> Reply:
         store, now = ctx.knowledge.store, ctx.now
         if verdict.code == "too_many":
-            return Reply("reservation", [verdict.reason + " 곧 연락드릴게요."], escalate=True)
+            return Reply("reservation", [verdict.reason + " 곧 연락드릴게요."], escalate=True, refusal="too_many")
         options = alternatives(store, self._booked_sync(ctx), start, state["party"], now)
         state.pop("time", None)
         state["step"] = "time"
@@ -230,7 +233,7 @@ class ReservationSkill:
             state["step"] = "date"
             state.pop("date", None)
         return Reply("reservation", [" ".join([*notes, text])], quick_replies=[*quick, QuickReply("예약 그만하기", "예약 그만할게요")],
-                     awaiting=self.name, state=state)
+                     awaiting=self.name, state=state, refusal=verdict.code)
 
     def _booked_sync(self, ctx: Context):  # type: ignore[no-untyped-def]
         bookings = ctx.bookings
@@ -415,13 +418,14 @@ class ReservationSkill:
         verdict = check(store, booked, start, party, now)
         if not verdict.ok:
             if verdict.code == "too_many":
-                return Reply("reservation", [verdict.reason + " 곧 연락드릴게요."], escalate=True)
+                return Reply("reservation", [verdict.reason + " 곧 연락드릴게요."], escalate=True, refusal="too_many")
             options = alternatives(store, lambda d: [b for b in self._booked_sync(ctx)(d) if not (b.table == booking.table_no and b.start == booking.start)],
                                    start, party, now)
             listed = ", ".join(_when(o, today) for o in options)
             text = verdict.reason + (f" 가능한 시간은 {listed}이에요." if options else "")
             quick = [QuickReply(_short_when(o, today), f"{_when(o, today)}로 바꿔 주세요") for o in options]
-            return Reply("reservation", [text], quick_replies=quick, awaiting=self.name, state={**state, "step": "ask"})
+            return Reply("reservation", [text], quick_replies=quick, awaiting=self.name, state={**state, "step": "ask"},
+                         refusal=verdict.code)
         table = free_table(store, booked, start, party)
         text = f"{_when(booking.start, today)} {booking.party}명 → {_when(start, today)} {party}명으로 바꿀까요?"
         return Reply("reservation", [text], quick_replies=[QuickReply("예", "예"), QuickReply("아니오", "아니오")], awaiting=self.name,

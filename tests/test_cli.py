@@ -103,8 +103,8 @@ def test_staff_reservation_commands(tmp_path: Path) -> None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from bot.bookings import Bookings
     from bot.db import Storage, make_engine
-    from bot.reservations import Bookings
 
     db = database_url(tmp_path)
     bookings = Bookings(Storage(make_engine(db, tmp_path)), "Asia/Seoul")

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import create_engine, func, insert, select, text, update
 
 from bot import datacare
+from bot.bookings import Bookings
 from bot.datacare import (
     Customer,
     copy_database,
@@ -41,7 +42,6 @@ from bot.db import (
     make_engine,
     utcnow,
 )
-from bot.reservations import Bookings
 from bot.settings import RetentionSettings, Settings
 from tests.conftest import ROOT, postgres_or_skip
 

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
+from bot.bookings import Bookings
 from bot.db import Reservation, Storage, make_engine
 from bot.engine import Engine
 from bot.kb.base import KnowledgeBase
 from bot.llm import StoredUsage, grounding, with_model
 from bot.messages import Reply, Turn
-from bot.reservations import Bookings
 from bot.settings import LLMSettings, RetrievalSettings
 from skills import SKILLS
 from tests.conftest import TUESDAY_2PM, database_url

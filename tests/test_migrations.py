@@ -20,9 +20,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
+from bot.bookings import Bookings
 from bot.db import Storage, connect, make_engine
 from bot.migrate import FIRST_TABLES, SECOND_TABLES, SchemaError, alembic_config, current, head, upgrade
-from bot.reservations import Bookings
 from tests.conftest import ROOT, create_postgres_database, drop_postgres_database, postgres_or_skip
 
 SEOUL = ZoneInfo("Asia/Seoul")

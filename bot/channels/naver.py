@@ -30,7 +30,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from bot import safe
-from bot.booking import serving_starts
+from bot.availability import serving_starts
 from bot.db import Storage
 from bot.engine import Engine
 from bot.handoff import RETURN_TEXT, Handoffs

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.booking import check, free_table, serving_starts
+from bot.availability import check, free_table, serving_starts
 from bot.korean_time import format_clock, format_date
 from bot.messages import Reply, Source, Turn
 

@@ -26,11 +26,10 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot import safe
-from bot.booking import check, free_table
+from bot.bookings import Refused, digits
 from bot.db import Conversation, Message, Storage
 from bot.handoff import Handoffs
 from bot.messages import Turn
-from bot.reservations import TableTaken, digits
 from bot.staff import auth
 from bot.staff.insights import unanswered
 
@@ -43,7 +42,7 @@ STATUS_KO = {"confirmed": "확정", "cancelled": "취소", "no_show": "노쇼", 
 # Staff taking a phone call may book sooner than the chat's lead time, further ahead, or off the grid;
 # never on a closed day, in the break, outside the hours, or on a taken table.
 MAX_DAYS_AWAY = 3650  # the reservations pages: ten years either way (and never past the calendar's ends)
-STAFF_MAY_OVERRIDE = {"too_soon", "too_far", "grid", "too_many"}
+STAFF_MAY_OVERRIDE = frozenset({"passed", "too_soon", "too_far", "grid", "too_many"})  # staff also record walk-ins after the fact
 
 
 async def _llm_status(request: Request, timezone: str) -> dict[str, Any] | None:
@@ -104,43 +103,22 @@ class StaffConsole:
         self.channels = channels or {}
         self.limiter = auth.LoginLimiter()
 
-    async def _free_table(self, request: Request, start: datetime, party: int, ignore: Any = None) -> tuple[int | None, str]:
-        store = request.app.state.kb.snapshot.knowledge.store
-        bookings = request.app.state.bookings
-        booked = [b for b in await bookings.booked_on(start.date()) if not (ignore and b.table == ignore.table_no and b.start == ignore.start)]
-        verdict = check(store, booked, start, party, datetime.now(start.tzinfo))
-        if not verdict.ok and verdict.code not in STAFF_MAY_OVERRIDE:
-            return None, verdict.reason
-        table = free_table(store, booked, start, party)
-        return table, ("" if table is not None else f"{party}명이 앉을 빈 테이블이 없어요.")
-
     async def _book(self, request: Request, staff: auth.StaffLogin, start: datetime, party: int, name: str, phone: str, note: str) -> str:
+        """Book through the one booking service; staff may overrule the customer-facing limits."""
         store = request.app.state.kb.snapshot.knowledge.store
-        for _ in range(3):
-            table, error = await self._free_table(request, start, party)
-            if table is None:
-                return error
-            try:
-                await request.app.state.bookings.create(start=start, minutes=store.reservation.duration_minutes, table_no=table,
-                                                        seats=store.reservation.tables[table], party=party, name=name, phone=phone,
-                                                        request=note, channel="phone", user_key=f"phone:{digits(phone)}",
-                                                        actor=f"staff:{staff.name}")
-                return ""
-            except TableTaken:
-                continue
-        return "그 사이에 자리가 찼어요."
+        result = await request.app.state.bookings.book(
+            store, start=start, party=party, name=name, now=datetime.now(start.tzinfo), channel="phone",
+            user_key=f"phone:{digits(phone)}", phone=phone, request=note, actor=f"staff:{staff.name}", override=STAFF_MAY_OVERRIDE)
+        return result.reason if isinstance(result, Refused) else ""
 
     async def _move(self, request: Request, staff: auth.StaffLogin, booking: Any, start: datetime, party: int) -> str:
         store = request.app.state.kb.snapshot.knowledge.store
-        table, error = await self._free_table(request, start, party, ignore=booking)
-        if table is None:
-            return error
         try:
-            await request.app.state.bookings.change(booking.code, start=start, minutes=store.reservation.duration_minutes, table_no=table,
-                                                    seats=store.reservation.tables[table], party=party, actor=f"staff:{staff.name}")
-        except TableTaken:
-            return "그 사이에 자리가 찼어요."
-        return ""
+            result = await request.app.state.bookings.move(store, booking.code, start=start, party=party, now=datetime.now(start.tzinfo),
+                                                           actor=f"staff:{staff.name}", override=STAFF_MAY_OVERRIDE)
+        except LookupError:
+            return "그 예약은 이미 취소되었거나 찾을 수 없어요."
+        return result.reason if isinstance(result, Refused) else ""
 
     def _check_csrf(self, staff: auth.StaffLogin, token: str | None) -> None:
         if not auth.csrf_ok(staff.csrf, token):

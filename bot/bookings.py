@@ -1,7 +1,10 @@
-"""Reservation storage: create, look up, change and cancel bookings, with an audit of each change.
+"""Bookings: their storage, and the one booking service the chat and the staff console share.
 
 Every write is one transaction. Holding a table is inserting its 5-minute cells, whose primary
-key rejects an overlap; a caller that loses a race gets `TableTaken` and offers other times.
+key rejects an overlap. `book` and `move` check the store's rules, pick the smallest free table,
+write, and on a table taken between the check and the write try again; a refusal comes back as
+`Refused` with its one reason and the nearest free times. Everything that touches the database
+runs on the storage's threads (`Storage.call`), never on the event loop.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from sqlalchemy import delete, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 
-from bot.booking import Booked, cells
+from bot.availability import Booked, alternatives, cells, check, free_table, serving_starts
 from bot.db import Reservation, ReservationCell, ReservationEvent, Storage, utcnow
+from bot.kb.records import Store
 
 CODE_ALPHABET = "ACDEFGHJKLMNPRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B look-alikes
 
@@ -43,6 +47,16 @@ class Booking:
     status: str
     channel: str
     user_key: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Why a booking could not be made or moved (an `availability` code and one Korean sentence),
+    and the nearest start times that could, best first."""
+
+    code: str
+    reason: str
+    options: tuple[datetime, ...] = ()
 
 
 def digits(phone: str) -> str:
@@ -84,7 +98,7 @@ class Bookings:
         start = datetime.combine(day, datetime.min.time(), self.zone) - timedelta(days=1)
         end = start + timedelta(days=3)
         rows = self._rows(table.c.status == "confirmed", table.c.starts_at < end, table.c.ends_at > start)
-        return [Booked(b.table_no, b.start, b.end) for b in rows]
+        return [Booked(b.table_no, b.start, b.end, b.code) for b in rows]
 
     def list_sync(self, day: date | None = None, status: str | None = None) -> list[Booking]:
         table = Reservation.__table__  # type: ignore[attr-defined]
@@ -192,7 +206,74 @@ class Bookings:
         conn.execute(insert(ReservationEvent.__table__).values(  # type: ignore[attr-defined]
             reservation_id=rid, action=action, actor=actor, detail=detail, created_at=utcnow()))
 
-    # --- async facade for skills ----------------------------------------------------------
+
+    # --- the booking service (sync; the async facade below runs it off the event loop) ------
+
+    def _others(self, day: date, moving: str) -> list[Booked]:
+        return [b for b in self.booked_on_sync(day) if not (moving and b.code == moving)]
+
+    def options_sync(self, store: Store, start: datetime, party: int, now: datetime, moving: str = "", limit: int = 4) -> list[datetime]:
+        """Free start times nearest to `start`, the same day first (a booking being moved leaves itself out)."""
+        if party > store.reservation.max_party or not any(seats >= party for seats in store.reservation.tables):
+            return []  # no time fits this party: staff take it
+        return alternatives(store, lambda day: self._others(day, moving), start, party, now, limit)
+
+    def free_times_sync(self, store: Store, day: date, party: int, now: datetime) -> list[datetime]:
+        """Every start on `day` a party of `party` could book now."""
+        booked = self.booked_on_sync(day)
+        starts = [datetime.combine(day, datetime.min.time(), now.tzinfo) + timedelta(minutes=m) for m in serving_starts(store, day)]
+        return [t for t in starts if check(store, booked, t, party, now).ok]
+
+    def book_sync(self, store: Store, *, start: datetime, party: int, name: str, now: datetime, channel: str, user_key: str,
+                  phone: str = "", request: str = "", actor: str = "customer", override: frozenset[str] = frozenset()) -> Booking | Refused:
+        """Book by the rules (`override`: codes staff may overrule), retrying when a table is taken under us."""
+        policy = store.reservation
+        for _ in range(3):
+            booked = self.booked_on_sync(start.date())
+            verdict = check(store, booked, start, party, now, allow=override)
+            if not verdict.ok:
+                return Refused(verdict.code, verdict.reason, tuple(self.options_sync(store, start, party, now)))
+            table = free_table(store, booked, start, party)
+            if table is None:
+                return Refused("full", f"{party}명이 앉을 빈 테이블이 없어요.", tuple(self.options_sync(store, start, party, now)))
+            try:
+                return self.create_sync(start=start, minutes=policy.duration_minutes, table_no=table, seats=policy.tables[table],
+                                        party=party, name=name, phone=phone, request=request, channel=channel, user_key=user_key,
+                                        actor=actor)
+            except TableTaken:
+                continue  # another booking took that table between the check and the write
+        return Refused("full", "그 사이에 자리가 찼어요.", tuple(self.options_sync(store, start, party, now)))
+
+    def move_sync(self, store: Store, code: str, *, start: datetime, party: int, now: datetime, actor: str = "customer",
+                  override: frozenset[str] = frozenset()) -> Booking | Refused:
+        """Move a confirmed booking to `start` for `party`, by the same rules; LookupError if it is not confirmed."""
+        old = self.find_sync(code)
+        if old is None or old.status != "confirmed":
+            raise LookupError(code)
+        policy = store.reservation
+        for _ in range(3):
+            booked = self._others(start.date(), code)
+            verdict = check(store, booked, start, party, now, allow=override)
+            if not verdict.ok:
+                return Refused(verdict.code, verdict.reason, tuple(self.options_sync(store, start, party, now, moving=code)))
+            table = free_table(store, booked, start, party)
+            if table is None:
+                return Refused("full", f"{party}명이 앉을 빈 테이블이 없어요.", tuple(self.options_sync(store, start, party, now, moving=code)))
+            try:
+                return self.change_sync(code, start=start, minutes=policy.duration_minutes, table_no=table, seats=policy.tables[table],
+                                        party=party, actor=actor)
+            except TableTaken:
+                continue
+        return Refused("full", "그 사이에 자리가 찼어요.", tuple(self.options_sync(store, start, party, now, moving=code)))
+
+    def verdict_sync(self, store: Store, start: datetime, party: int, now: datetime, moving: str = "") -> Refused | None:
+        """None when `party` could book `start` now; otherwise why not, with the nearest free times."""
+        verdict = check(store, self._others(start.date(), moving), start, party, now)
+        if verdict.ok:
+            return None
+        return Refused(verdict.code, verdict.reason, tuple(self.options_sync(store, start, party, now, moving=moving)))
+
+    # --- async facade for skills and the console --------------------------------------------
 
     async def booked_on(self, day: date) -> list[Booked]:
         return await self.storage.call(self.booked_on_sync, day=day)
@@ -214,3 +295,18 @@ class Bookings:
 
     async def set_status(self, code: str, status: str, actor: str = "customer") -> Booking | None:
         return await self.storage.call(self.set_status_sync, code=code, status=status, actor=actor)
+
+    async def book(self, store: Store, **kwargs: Any) -> Booking | Refused:
+        return await self.storage.call(self.book_sync, store=store, **kwargs)
+
+    async def move(self, store: Store, code: str, **kwargs: Any) -> Booking | Refused:
+        return await self.storage.call(self.move_sync, store=store, code=code, **kwargs)
+
+    async def verdict(self, store: Store, start: datetime, party: int, now: datetime, moving: str = "") -> Refused | None:
+        return await self.storage.call(self.verdict_sync, store=store, start=start, party=party, now=now, moving=moving)
+
+    async def options(self, store: Store, start: datetime, party: int, now: datetime, moving: str = "", limit: int = 4) -> list[datetime]:
+        return await self.storage.call(self.options_sync, store=store, start=start, party=party, now=now, moving=moving, limit=limit)
+
+    async def free_times(self, store: Store, day: date, party: int, now: datetime) -> list[datetime]:
+        return await self.storage.call(self.free_times_sync, store=store, day=day, party=party, now=now)

@@ -28,6 +28,7 @@ class Booked:
     table: int  # index into the store's table list
     start: datetime
     end: datetime
+    code: str = ""  # the booking's code, so a booking being moved can leave itself out
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Verdict:
     ok: bool
     table: int | None = None
     reason: str = ""  # one Korean sentence when not ok
-    code: str = ""  # closed, holiday, hours, break, grid, too_soon, too_far, full, too_many, no_tables
+    code: str = ""  # closed, holiday, hours, break, grid, passed, too_soon, too_far, full, too_many, no_tables
 
 
 def serving_starts(store: Store, day: date) -> list[int]:
@@ -92,22 +93,30 @@ def free_table(store: Store, booked: Iterable[Booked], start: datetime, party: i
     return fitting[0][1] if fitting else None
 
 
-def check(store: Store, booked: list[Booked], start: datetime, party: int, now: datetime) -> Verdict:
-    """Whether `party` can book at `start` (store-local); the reason in one sentence when not."""
+def check(store: Store, booked: list[Booked], start: datetime, party: int, now: datetime,
+          allow: frozenset[str] = frozenset()) -> Verdict:
+    """Whether `party` can book at `start` (store-local); the reason in one sentence when not.
+
+    `allow` names the limits to pass over (staff may book a walk-in after the fact, or a large party).
+    """
     policy = store.reservation
     day = start.date()
     label = format_date(day, now.date())
-    if party > policy.max_party:
+    if party > policy.max_party and "too_many" not in allow:
         return Verdict(False, reason=f"{party}명 예약은 직원이 직접 도와드려야 해요.", code="too_many")
     if not any(seats >= party for seats in policy.tables):
         return Verdict(False, reason=f"{party}명이 함께 앉을 수 있는 테이블이 없어요.", code="no_tables")
+    if day < now.date() and "passed" not in allow:
+        return Verdict(False, reason=f"{josa(label, '은')} 이미 지난 날짜예요.", code="passed")
     h = hours_on(store, day)
     if h.span is None:
         why = f"{josa(h.holiday.reason, '으로')} 쉬는 날" if h.holiday and h.holiday.reason else "정기 휴무일"
         return Verdict(False, reason=f"{josa(label, '은')} {why}이라 예약을 받지 않아요.", code="holiday" if h.holiday else "closed")
-    if (day - now.date()).days > policy.max_days_ahead:
+    if (day - now.date()).days > policy.max_days_ahead and "too_far" not in allow:
         return Verdict(False, reason=f"예약은 오늘부터 {policy.max_days_ahead}일 뒤까지만 받아요.", code="too_far")
     minute = start.hour * 60 + start.minute
+    if start < now and "passed" not in allow:
+        return Verdict(False, reason=f"{josa(label + ' ' + format_clock(minute), '은')} 이미 지난 시간이에요.", code="passed")
     starts = serving_starts(store, day)
     if minute not in starts:
         runs = _runs(starts, policy.slot_minutes)
@@ -115,10 +124,12 @@ def check(store: Store, booked: list[Booked], start: datetime, party: int, now: 
             text = f"{format_clock(h.break_time.start)}부터 {format_clock(h.break_time.end)}까지는 브레이크 타임이라 예약을 받지 않아요."
             return Verdict(False, reason=text, code="break")
         if any(a <= minute <= b for a, b in runs):
-            return Verdict(False, reason=f"예약은 {policy.slot_minutes}분 단위로 받아요.", code="grid")
-        spans = ", ".join(f"{format_clock(a)}부터 {format_clock(b)}까지" for a, b in runs)
-        return Verdict(False, reason=f"{josa(label, '은')} {spans} 시작하는 예약만 받아요.", code="hours")
-    if start < now + timedelta(minutes=policy.min_lead_minutes):
+            if "grid" not in allow:  # off the grid inside serving hours: staff may book it
+                return Verdict(False, reason=f"예약은 {policy.slot_minutes}분 단위로 받아요.", code="grid")
+        else:
+            spans = ", ".join(f"{format_clock(a)}부터 {format_clock(b)}까지" for a, b in runs)
+            return Verdict(False, reason=f"{josa(label, '은')} {spans} 시작하는 예약만 받아요.", code="hours")
+    if start < now + timedelta(minutes=policy.min_lead_minutes) and "too_soon" not in allow:
         lead = policy.min_lead_minutes
         when = f"{lead // 60}시간" if lead % 60 == 0 else f"{lead}분"
         return Verdict(False, reason=f"예약은 방문 {when} 전까지 해 주셔야 해요.", code="too_soon")
