@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from bot.josa import josa
 from bot.kb.records import Store
@@ -62,6 +63,28 @@ def serving_starts(store: Store, day: date) -> list[int]:
     return starts
 
 
+def business_day(store: Store, start: datetime) -> tuple[date, int]:
+    """The opening day a start belongs to, and its minute counted from that day's midnight.
+
+    A shop open "18:00-02:00" serves 01:00 on the calendar's next day as part of the evening
+    before: that start is (the evening's day, 25 x 60).
+    """
+    day, minute = start.date(), start.hour * 60 + start.minute
+    before = hours_on(store, day - timedelta(days=1))
+    if before.span and before.span.end > 1440 and minute + 1440 < before.span.end:
+        return day - timedelta(days=1), minute + 1440
+    return day, minute
+
+
+def start_at(store: Store, day: date, minute: int, tzinfo: Any) -> datetime:
+    """The start a customer means by a clock time on an opening day: a time before opening on a
+    day that closes after midnight is that night's small hours ("금요일 새벽 1시")."""
+    span = hours_on(store, day).span
+    if span and span.end > 1440 and minute < span.start and minute + 1440 < span.end:
+        minute += 1440
+    return datetime.combine(day, time(0), tzinfo) + timedelta(minutes=minute)
+
+
 def _runs(starts: list[int], slot: int) -> list[tuple[int, int]]:
     """Consecutive grid points as (first, last) pairs: lunch and dinner when there is a break."""
     runs: list[tuple[int, int]] = []
@@ -100,23 +123,22 @@ def check(store: Store, booked: list[Booked], start: datetime, party: int, now: 
     `allow` names the limits to pass over (staff may book a walk-in after the fact, or a large party).
     """
     policy = store.reservation
-    day = start.date()
+    day, minute = business_day(store, start)
     label = format_date(day, now.date())
     if party > policy.max_party and "too_many" not in allow:
         return Verdict(False, reason=f"{party}명 예약은 직원이 직접 도와드려야 해요.", code="too_many")
     if not any(seats >= party for seats in policy.tables):
         return Verdict(False, reason=f"{party}명이 함께 앉을 수 있는 테이블이 없어요.", code="no_tables")
-    if day < now.date() and "passed" not in allow:
-        return Verdict(False, reason=f"{josa(label, '은')} 이미 지난 날짜예요.", code="passed")
+    if start < now and "passed" not in allow:
+        if start.date() < now.date():
+            return Verdict(False, reason=f"{josa(format_date(start.date(), now.date()), '은')} 이미 지난 날짜예요.", code="passed")
+        return Verdict(False, reason=f"{josa(format_clock(start.hour * 60 + start.minute), '은')} 이미 지난 시간이에요.", code="passed")
     h = hours_on(store, day)
     if h.span is None:
         why = f"{josa(h.holiday.reason, '으로')} 쉬는 날" if h.holiday and h.holiday.reason else "정기 휴무일"
         return Verdict(False, reason=f"{josa(label, '은')} {why}이라 예약을 받지 않아요.", code="holiday" if h.holiday else "closed")
     if (day - now.date()).days > policy.max_days_ahead and "too_far" not in allow:
         return Verdict(False, reason=f"예약은 오늘부터 {policy.max_days_ahead}일 뒤까지만 받아요.", code="too_far")
-    minute = start.hour * 60 + start.minute
-    if start < now and "passed" not in allow:
-        return Verdict(False, reason=f"{josa(label + ' ' + format_clock(minute), '은')} 이미 지난 시간이에요.", code="passed")
     starts = serving_starts(store, day)
     if minute not in starts:
         runs = _runs(starts, policy.slot_minutes)
@@ -135,7 +157,7 @@ def check(store: Store, booked: list[Booked], start: datetime, party: int, now: 
         return Verdict(False, reason=f"예약은 방문 {when} 전까지 해 주셔야 해요.", code="too_soon")
     table = free_table(store, booked, start, party)
     if table is None:
-        return Verdict(False, reason=f"{format_clock(minute)}에는 {party}명 자리가 이미 다 찼어요.", code="full")
+        return Verdict(False, reason=f"{format_clock(minute % 1440)}에는 {party}명 자리가 이미 다 찼어요.", code="full")
     return Verdict(True, table)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 import weakref
@@ -121,7 +122,11 @@ class Engine:
         if waiting is not None and skill is not waiting and getattr(waiting, "resume", None) and not reply.escalate:
             # An unrelated question in the middle of a flow (a booking): answer it, keep the flow
             # (over whatever the other skill would have waited for, such as the offer of a person).
-            reply.quick_replies = [waiting.resume, *reply.quick_replies]  # type: ignore[attr-defined]
+            remind = getattr(waiting, "reminder", None)
+            note = remind(data, now.date()) if remind else ""
+            # The flow is still open: the answer says what it waits for, so nobody thinks it is done.
+            reply = dataclasses.replace(reply, texts=[*reply.texts, note] if note else reply.texts,
+                                        quick_replies=[waiting.resume, *reply.quick_replies])  # type: ignore[attr-defined]
             return reply  # the flow's state stays as it was, and so does its age: a detour does not keep it alive
         new_state = {**reply.state, "_at": now.isoformat()} if reply.awaiting else {}
         await self.states.save(turn, ConversationState(reply.awaiting, new_state))

@@ -14,7 +14,8 @@ WEEKDAY_NAMES = {"월": 0, "화": 1, "수": 2, "목": 3, "금": 4, "토": 5, "�
 NATIVE_NUMBERS = {
     "한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "석": 3, "네": 4, "넷": 4, "넉": 4,
     "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "열한": 11, "열하나": 11,
-    "열두": 12, "열둘": 12, "열세": 13, "열네": 14, "열다섯": 15, "스무": 20, "스물": 20,
+    "열두": 12, "열둘": 12, "열세": 13, "열셋": 13, "열네": 14, "열넷": 14, "열다섯": 15, "열여섯": 16, "열일곱": 17,
+    "열여덟": 18, "열아홉": 19, "스무": 20, "스물": 20,
 }
 SINO_NUMBERS = {"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7, "팔": 8, "구": 9, "십": 10}
 NAMED_DAYS = {"크리스마스이브": (12, 24), "크리스마스": (12, 25), "성탄절": (12, 25), "신정": (1, 1), "새해첫날": (1, 1)}
@@ -142,7 +143,9 @@ def parse_time(text: str, opening_minute: int | None = None) -> TimeMention | No
         return None
     minute = 30 if m[3] == "반" else int(m[4]) if m[4] else 0
     part = m[1]
-    if part in ("오후", "저녁", "밤") and hour < 12 or part == "점심" and hour < 6 or part == "낮" and hour < 7:
+    if part == "밤" and (hour == 12 or hour < 5):
+        hour %= 12  # 밤 12시 is midnight, 밤 1시 the small hours
+    elif part in ("오후", "저녁", "밤") and hour < 12 or part == "점심" and hour < 6 or part == "낮" and hour < 7:
         hour += 12
     elif part in ("오전", "아침", "새벽") and hour == 12:
         hour = 0
@@ -159,6 +162,17 @@ def parse_party(text: str) -> int | None:
 
     "30분" is a time, not thirty guests: digits count only with 명, 인 or 사람.
     """
+    m = re.search(rf"포함(?:해서|하면|이면|해|한)?\s*(?:총\s*|전부\s*|다\s*)?(\d{{1,3}}|{NATIVE})\s*(?:명|분|사람|인)?", text)
+    if m:  # "애 둘 포함 다섯": the total is what follows 포함
+        return int(m[1]) if m[1].isdigit() else _number(m[1])
+    m = re.search(rf"(?:총|전부|다\s*해서|모두)\s*(\d{{1,3}}|{NATIVE})\s*(?:명|분|사람|인)", text)
+    if m:
+        return int(m[1]) if m[1].isdigit() else _number(m[1])
+    groups = re.findall(rf"(어른|성인|대인|아이|애기|애|어린이|아기|유아|소인|초등학생|학생|중학생)\s*(\d{{1,2}}|{NATIVE})(?![가-힣]*시)", text)
+    if len(groups) >= 2:  # "어른 둘 아이 하나": everyone counts
+        counts = [int(n) if n.isdigit() else _number(n) for _, n in groups]
+        if all(counts):
+            return sum(c for c in counts if c)
     m = re.search(r"(?<![\d:.])(\d{1,3})\s*(명|인(?!분)|사람)", text)
     if m:
         return int(m[1])
@@ -169,6 +183,11 @@ def parse_party(text: str) -> int | None:
     m = re.search(r"(둘|셋|넷|다섯|여섯|일곱|여덟|아홉|열)(?:이서|이서요|이요)", s)
     if m:
         return NATIVE_NUMBERS[m[1]]
+    m = re.search(r"(?<![가-힣])(둘|셋|넷)이(?=\s|$|[,.!~]|갈|가|먹|방문|오|올)", text)
+    if m:  # "둘이 갈 건데"
+        return NATIVE_NUMBERS[m[1]]
+    if re.search(r"(?<![가-힣])(저\s*)?혼자(서|요|예요|이에요|\s|$)", text):
+        return 1
     m = re.search(r"(?:친구|동료|가족|일행)(둘|셋|넷|다섯|여섯|일곱|여덟|아홉|열)(?:이랑|하고|과|와)", s)
     if m:
         return NATIVE_NUMBERS[m[1]] + 1

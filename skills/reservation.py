@@ -12,14 +12,16 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot.availability import Verdict, alternatives, check, free_table, serving_starts
-from bot.bookings import Booking, TableTaken
+from bot.availability import business_day, check, serving_starts, start_at
+from bot.bookings import Booking, Refused
 from bot.josa import josa
 from bot.kb.records import Store
 from bot.korean_time import format_clock, format_date, parse_date, parse_party, parse_time
 from bot.messages import Card, QuickReply, Reply, Source, Turn
-from skills.base import STAFF_QR, YES, Context
-from skills.booking_words import CODE, NO, PHONE, STOP, after_change, opening, read_details
+from bot.understand.slots import NO, YES, YES_ANYWHERE, relative_day
+from skills.base import STAFF_QR, Context
+from skills.booking_words import CODE, PHONE, STOP, after_change, opening, read_details
+from skills.escalate import REQUEST as PERSON
 from skills.menu import common_foods
 
 BOOKING = re.compile(
@@ -29,17 +31,16 @@ CHECK = re.compile(r"확인|했는지|됐는지|잡혔|내역|조회|있는지\s
 CHANGE = re.compile(r"변경|바꾸|바꿀|바꿔|늘리|늘릴|줄이|줄일|미루|미룰|당기|당길|옮기|옮길|말고")
 CANCEL = re.compile(r"취소|못\s*갈|못\s*가|안\s*갈|캔슬")
 TABLE_WORDS = re.compile(r"자리|좌석|테이블|\d+\s*(명|인)|(두|세|네|다섯|여섯|일곱|여덟)\s*명|층|룸|단체석")
-STEPS = ("date", "time", "party", "name", "phone")
+STEPS = ("date", "time", "party", "name")  # phone and request are offered at the summary, never asked
+DETAILS = ("date", "time", "party", "name", "phone", "request")
 # Asking for seats at a time: with a day or time, these make a booking request without 예약.
 SEAT_ASK = re.compile(r"자리|좌석|테이블|룸\s*(있|돼|되|잡|비)|창가|단체석|잡아\s*(주|줄|둘|놔)|맡아\s*(주|줄|둘|놔)")
 NOT_A_TABLE = re.compile(r"포장|배달|택배|픽업|찾으러|테이크아웃|주문|케이크|케익|영업|문\s*(열|닫)|몇\s*시까지|쉬")
-SKIP_PHONE = re.compile(r"없어요|없습니다|괜찮아요|괜찮습니다|안\s*(남길|적을|드릴)|필요\s*없|패스|생략|됐어요|그냥\s*(해|진행)|나중에")
 QUESTIONS = {
     "date": "어느 날짜로 예약해 드릴까요?",
     "time": "몇 시로 예약해 드릴까요?",
     "party": "몇 분이 오세요?",
     "name": "예약하실 분 성함을 알려 주세요.",
-    "phone": "연락 가능한 전화번호를 남겨 주시겠어요? 남기지 않으시려면 '없음'이라고 보내 주세요.",
 }
 RESUME = QuickReply("예약 계속하기", "예약 계속할게요")
 
@@ -105,7 +106,9 @@ class ReservationSkill:
             return await self._start_change(ctx)
         if ctx.has(CHECK):
             return await self._check(ctx)
-        return await self._book(turn, ctx, {"mode": "book"})
+        fresh: dict[str, Any] = {"mode": "book"}
+        read_details(turn, ctx, fresh)
+        return await self._book(turn, ctx, fresh)
 
     @staticmethod
     def _shaped(ctx: Context) -> bool:
@@ -119,33 +122,25 @@ class ReservationSkill:
         when = parse_date(ctx.text, ctx.now.date()) or parse_time(ctx.text)
         return bool(when) and bool(parse_party(ctx.text) or ctx.has(SEAT_ASK)) and len(ctx.text) <= 120
 
-    # --- the booking flow -----------------------------------------------------------------
+    # --- the booking flow: a dialogue manager over the conversation state ----------------------
+    #
+    # While a booking is open every customer turn is one of: details (an answer to the pending
+    # question, or a correction of a detail already given), a confirmation or a refusal of the
+    # summary, a stop, a request for a person, or a new question. Details are read from any turn;
+    # a new question is answered by the skill it belongs to and the reply says what the booking
+    # still needs (`reminder`); anything else is met with the pending question again, never with
+    # a generic reply. Nothing reads as done unless the booking is in the database.
 
     async def _continue(self, turn: Turn, ctx: Context, state: dict[str, Any]) -> Reply | None:
         mode = state.get("mode")
         if mode == "book":
-            if ctx.has(STOP):
-                return Reply("reservation", ["예약 진행을 멈췄어요. 다른 궁금한 점이 있으면 편하게 물어봐 주세요."])
-            if state.get("step") == "confirm" and (YES.search(ctx.text) or NO.search(ctx.text)):
-                return await self._confirm(turn, ctx, state)
-            if state.get("step") == "phone" and not PHONE.search(turn.text) and (YES.search(ctx.text) or NO.search(ctx.text) or ctx.has(SKIP_PHONE)):
-                # The phone number is optional: a "네" or "괜찮아요" here must not leave the booking
-                # hanging (it read as done, and nothing was booked); the summary asks to confirm.
-                state["phone"] = ""
-                return await self._book(turn, ctx, state)
-            redo = re.search(r"(날짜|시간|인원|이름|성함|전화\s*번호|연락처)\S*\s*(을|를)?\s*(바꿀|바꿔|변경|다시)", ctx.text)
-            if redo and not read_details(turn, ctx, dict(state), dry_run=True):
-                field = {"날짜": "date", "시간": "time", "인원": "party", "이름": "name", "성함": "name"}.get(redo[1], "phone")
-                state.pop(field, None)
-                state.pop("phone_asked", None) if field == "phone" else None
-                return await self._book(turn, ctx, state)
-            if ctx.has(r"예약\s*계속") or read_details(turn, ctx, state, dry_run=True):
-                return await self._book(turn, ctx, state)
-            return None  # an unrelated question: answered by another skill, the booking waits
+            return await self._continue_booking(turn, ctx, state)
         if mode in ("cancel", "change") and state.get("code"):
-            if YES.search(ctx.text) and state.get("step") == "confirm":
+            if ctx.has(PERSON):
+                return None
+            if state.get("step") == "confirm" and (YES.search(ctx.text) or YES_ANYWHERE.search(ctx.text)) and not NO.search(ctx.text):
                 return await self._apply(ctx, state)
-            if NO.search(ctx.text) or ctx.has(STOP):
+            if NO.search(ctx.text) or ctx.has(STOP) and mode == "change" or mode == "cancel" and ctx.has(r"안\s*할|그냥\s*둘|유지"):
                 return Reply("reservation", ["알겠어요, 예약은 그대로 두었어요."])
             if mode == "change":
                 return await self._change(ctx, state)
@@ -156,99 +151,144 @@ class ReservationSkill:
             return await {"cancel": self._start_cancel, "change": self._start_change, "check": self._check}[mode](ctx)
         return None
 
-    async def _book(self, turn: Turn, ctx: Context, state: dict[str, Any]) -> Reply:
+    async def _continue_booking(self, turn: Turn, ctx: Context, state: dict[str, Any]) -> Reply | None:
+        step = state.get("step")
+        if ctx.has(PERSON):
+            return None  # the escalate skill hands the chat over
+        if ctx.has(STOP) or ctx.has(CANCEL) and not ctx.has(CHANGE):
+            earlier = ctx.has(CANCEL) and ctx.has(r"방금|아까|했던|해\s*둔|해놓|잡은|된\s*거|한\s*거|기존")
+            if earlier and ctx.bookings and await ctx.bookings.upcoming(turn.channel, turn.user_key, ctx.now):
+                return await self._start_cancel(ctx)  # a booking made before this one: that is what goes
+            return Reply("reservation", ["알겠어요, 예약은 진행하지 않았어요. 다른 궁금한 점이 있으면 편하게 물어봐 주세요."],
+                         quick_replies=[QuickReply("새로 예약하기", "예약하고 싶어요")])
+        before = {k: v for k, v in state.items() if k in DETAILS}
+        read_details(turn, ctx, state)
+        if {k: v for k, v in state.items() if k in DETAILS} != before:
+            return await self._book(turn, ctx, state)  # an answer or a correction: checked, then the next question
+        if step == "confirm":
+            if NO.search(ctx.text):
+                state["step"] = "edit"
+                quick = [QuickReply("날짜 바꾸기", "날짜를 바꿀게요"), QuickReply("시간 바꾸기", "시간을 바꿀게요"),
+                         QuickReply("인원 바꾸기", "인원을 바꿀게요"), QuickReply("예약 그만하기", "예약 그만할게요")]
+                return Reply("reservation", ["어떤 걸 바꿔 드릴까요? 바꿀 날짜, 시간, 인원을 그대로 말씀해 주셔도 돼요."], quick_replies=quick,
+                             awaiting=self.name, state=state)
+            if YES.search(ctx.text) or YES_ANYWHERE.search(ctx.text):
+                return await self._confirm(turn, ctx, state)
+        redo = re.search(r"(날짜|시간|인원|이름|성함|전화\s*번호|연락처)\S*\s*(을|를)?\s*(바꿀|바꿔|변경|다시)", ctx.text)
+        if redo:
+            field = {"날짜": "date", "시간": "time", "인원": "party", "이름": "name", "성함": "name"}.get(redo[1], "phone")
+            state.pop(field, None)
+            return await self._book(turn, ctx, state)
+        if ctx.has(r"예약\s*계속"):
+            return await self._book(turn, ctx, state)
+        if ctx.is_question or ctx.mentions or ctx.best_faq() is not None:
+            return None  # a new question: its own skill answers, and the reply says what the booking needs
+        return await self._book(turn, ctx, state, again=True)
+
+    def reminder(self, state: dict[str, Any], today: date) -> str:
+        """What an open booking still needs, said after answering a question in the middle of it."""
+        if state.get("mode") != "book":
+            return ""
+        step = state.get("step")
+        progress = self._progress(state, today)
+        if step == "confirm":
+            return f"예약은 아직 확정 전이에요. {progress} 이대로 예약할까요?".replace("  ", " ")
+        ask = QUESTIONS.get(step or "", "")
+        return f"예약도 이어서 도와드릴게요. {progress} {ask}".replace("  ", " ").strip() if ask else ""
+
+    async def _book(self, turn: Turn, ctx: Context, state: dict[str, Any], again: bool = False) -> Reply:
         store, now = ctx.knowledge.store, ctx.now
         today = now.date()
-        read_details(turn, ctx, state)
         policy = store.reservation
-        if state.get("party") and state["party"] > policy.max_party:
-            text = f"{state['party']}명 예약은 직원이 직접 도와드릴게요. 곧 연락드릴게요." + (f" 급하시면 매장 전화({store.phone})로 연락 주세요." if store.phone else "")
-            return Reply("reservation", [text], escalate=True, refusal="too_many")
         if state.get("party") is not None and state["party"] < 1:
             state.pop("party")
+        if state.get("party") and state["party"] > policy.max_party:
+            return self._too_many(ctx, state)
         notes: list[str] = []
         refusal = ""
         quick: list[QuickReply] = []
         if state.get("date"):
             day = date.fromisoformat(state["date"])
-            if not serving_starts(store, day) or (day - today).days > policy.max_days_ahead or day < today:
-                probe = datetime.combine(day, time(12), now.tzinfo)
-                verdict = check(store, [], probe, state.get("party") or 1, now)
-                refusal = verdict.code or "hours"
-                notes.append(verdict.reason if not verdict.ok and verdict.code in ("closed", "holiday", "too_far") else
-                             f"{josa(format_date(day, today), '은')} 예약을 받을 수 없는 날이에요.")
-                state.pop("date")
+            probe = start_at(store, day, 12 * 60, now.tzinfo)
+            verdict = check(store, [], probe, state.get("party") or 1, now, allow=frozenset({"passed", "hours", "break", "too_soon", "grid"}))
+            if day < today or not verdict.ok and verdict.code in ("closed", "holiday", "too_far"):
+                refusal = "passed" if day < today else verdict.code
+                notes.append(f"{josa(format_date(day, today), '은')} 이미 지난 날짜예요." if day < today else verdict.reason)
+                state["asked_date"] = state.pop("date")
                 quick = [QuickReply(format_date(d), format_date(d)) for d in self._open_days(store, now, 4)]
         if state.get("date") and state.get("time") and state.get("party"):
-            start = self._start(state, now)
-            booked = await ctx.bookings.booked_on(start.date()) if ctx.bookings else []
-            verdict = check(store, booked, start, state["party"], now)
-            if not verdict.ok:
-                return await self._unavailable(ctx, state, start, verdict, notes)
+            start = self._start(store, state, now)
+            refused = await ctx.bookings.verdict(store, start, state["party"], now) if ctx.bookings else None
+            if refused is not None:
+                return self._unavailable(ctx, state, start, refused, notes)
         for step in STEPS:
-            if step == "phone" and (state.get("phone") is not None or state.get("phone_asked")):
-                continue
             if state.get(step) in (None, ""):
                 state["step"] = step
-                if step == "phone":
-                    state["phone_asked"] = True
                 if step == "date" and not quick:
                     quick = [QuickReply(format_date(d), format_date(d)) for d in self._open_days(store, now, 5)]
                 if step == "time" and not quick and state.get("date"):
                     quick = await self._free_times(ctx, state)
                 if step == "party":
                     quick = [QuickReply(f"{n}명", f"{n}명") for n in range(1, min(policy.max_party, 6) + 1)]
-                if step == "phone":
-                    quick = [QuickReply("없음", "없음")]
-                text = " ".join(p for p in (*notes, self._progress(state, today), QUESTIONS[step]) if p)
+                lead = "예약을 이어서 할게요." if again else ""
+                text = " ".join(p for p in (lead, *notes, self._progress(state, today), QUESTIONS[step]) if p)
                 return Reply("reservation", [text], quick_replies=[*quick, QuickReply("예약 그만하기", "예약 그만할게요")],
                              awaiting=self.name, state=state, ask="date" if step == "date" else "time" if step == "time" else None,
                              refusal=refusal)
         state["step"] = "confirm"
-        start = self._start(state, now)
+        start = self._start(store, state, now)
         summary = self._summary(state, start, today)
         card = Card("예약 내용 확인", summary)
-        return Reply("reservation", [" ".join([*notes, "이대로 예약할까요?"]), summary], cards=[card], card_texts=["이대로 예약할까요?"],
-                     quick_replies=[QuickReply("예", "예"), QuickReply("아니오", "아니오")], awaiting=self.name, state=state)
+        ask = "이대로 예약할까요? 연락처나 요청 사항이 있으면 함께 적어 주세요."
+        if state.get("phone") and state.get("request"):
+            ask = "이대로 예약할까요?"
+        lead = "아직 예약 전이에요." if again else ""
+        return Reply("reservation", [" ".join(p for p in (lead, *notes, ask) if p), summary], cards=[card], card_texts=[ask],
+                     quick_replies=[QuickReply("예", "예"), QuickReply("아니오", "아니오")], awaiting=self.name, state=state,
+                     refusal=refusal)
 
-    async def _unavailable(self, ctx: Context, state: dict[str, Any], start: datetime, verdict: Verdict, notes: list[str]) -> Reply:
-        store, now = ctx.knowledge.store, ctx.now
-        if verdict.code == "too_many":
-            return Reply("reservation", [verdict.reason + " 곧 연락드릴게요."], escalate=True, refusal="too_many")
-        options = alternatives(store, self._booked_sync(ctx), start, state["party"], now)
-        state.pop("time", None)
-        state["step"] = "time"
-        if verdict.code in ("closed", "holiday", "too_far"):
-            state.pop("date", None)
+    def _too_many(self, ctx: Context, state: dict[str, Any]) -> Reply:
+        """A party above `max_party`: staff take it, with what the customer has said so far."""
+        store, today = ctx.knowledge.store, ctx.now.date()
+        known = self._progress(state, today)
+        text = (f"{state['party']}명 단체 예약은 직원이 직접 도와드릴게요. 말씀하신 내용{' ' + known if known else ''}을 직원에게 전달했어요. "
+                "곧 연락드릴게요.")
+        if store.phone:
+            text += f" 급하시면 매장 전화({store.phone})로 연락 주세요."
+        return Reply("reservation", [text], escalate=True, refusal="too_many")
+
+    def _unavailable(self, ctx: Context, state: dict[str, Any], start: datetime, refused: Refused, notes: list[str]) -> Reply:
+        """One reason, the nearest free times, and the valid details kept: only the refused one is asked again."""
+        now = ctx.now
+        if refused.code in ("too_many", "no_tables"):
+            return self._too_many(ctx, state) if refused.code == "too_many" else Reply(
+                "reservation", [refused.reason + " 직원이 직접 도와드릴게요."], escalate=True, refusal=refused.code)
+        if refused.code in ("closed", "holiday", "too_far") or refused.code == "passed" and start.date() < now.date():
+            state["asked_date"] = state.pop("date", None)
             state["step"] = "date"
+        else:
+            state.pop("time", None)
+            state["step"] = "time"
+        options = list(refused.options)
         if options:
             state["offered"] = [_iso(o) for o in options]
             same_day = all(o.date() == start.date() for o in options)
             listed = ", ".join(_short_when(o, start.date()) if same_day else _when(o, now.date()) for o in options)
-            text = f"{verdict.reason} 가능한 시간은 {listed}이에요. 어느 시간으로 할까요?"
+            text = f"{refused.reason} 가능한 시간은 {listed}이에요. 어느 시간으로 할까요?"
             quick = [QuickReply(_short_when(o, start.date()), _when(o, now.date())) for o in options]
         else:
-            text = f"{verdict.reason} 가까운 날에는 빈자리가 없어요. 다른 날짜를 알려 주세요."
+            text = f"{refused.reason} 가까운 날에는 빈자리가 없어요. 다른 날짜를 알려 주세요."
             quick = []
             state["step"] = "date"
-            state.pop("date", None)
+            state["asked_date"] = state.pop("date", None)
         return Reply("reservation", [" ".join([*notes, text])], quick_replies=[*quick, QuickReply("예약 그만하기", "예약 그만할게요")],
-                     awaiting=self.name, state=state, refusal=verdict.code)
-
-    def _booked_sync(self, ctx: Context):  # type: ignore[no-untyped-def]
-        bookings = ctx.bookings
-        return (lambda day: bookings.booked_on_sync(day)) if bookings else (lambda day: [])
+                     awaiting=self.name, state=state, refusal=refused.code)
 
     async def _free_times(self, ctx: Context, state: dict[str, Any]) -> list[QuickReply]:
         store, now = ctx.knowledge.store, ctx.now
         day = date.fromisoformat(state["date"])
-        booked = await ctx.bookings.booked_on(day) if ctx.bookings else []
-        party = state.get("party") or 1
-        earliest = now + timedelta(minutes=store.reservation.min_lead_minutes)
-        times = [datetime.combine(day, time(0), now.tzinfo) + timedelta(minutes=m) for m in serving_starts(store, day)]
-        # The day is open and within reach (checked before); what is left per time is lead and a free table.
-        free = [t for t in times if t >= earliest and free_table(store, booked, t, party) is not None]
-        if len(free) > 8:  # a spread over the day: evening times first, they are what most people book
+        free = await ctx.bookings.free_times(store, day, state.get("party") or 1, now) if ctx.bookings else []
+        if len(free) > 8:  # a spread over the day
             free = [free[i] for i in sorted({round(i * (len(free) - 1) / 7) for i in range(8)})]
         return [QuickReply(format_clock(t.hour * 60 + t.minute), format_clock(t.hour * 60 + t.minute)) for t in free]
 
@@ -267,9 +307,9 @@ class ReservationSkill:
         return days
 
     @staticmethod
-    def _start(state: dict[str, Any], now: datetime) -> datetime:
+    def _start(store: Store, state: dict[str, Any], now: datetime) -> datetime:
         hh, mm = (int(x) for x in state["time"].split(":"))
-        return datetime.combine(date.fromisoformat(state["date"]), time(hh, mm), now.tzinfo)
+        return start_at(store, date.fromisoformat(state["date"]), hh * 60 + mm, now.tzinfo)
 
     @staticmethod
     def _progress(state: dict[str, Any], today: date) -> str:
@@ -282,6 +322,8 @@ class ReservationSkill:
             parts.append(format_clock(hh * 60 + mm))
         if state.get("party"):
             parts.append(f"{state['party']}명")
+        if state.get("name"):
+            parts.append(state["name"])
         return f"[{' · '.join(parts)}]" if parts else ""
 
     @staticmethod
@@ -296,34 +338,14 @@ class ReservationSkill:
 
     async def _confirm(self, turn: Turn, ctx: Context, state: dict[str, Any]) -> Reply:
         store, now = ctx.knowledge.store, ctx.now
-        if NO.search(ctx.text):
-            state["step"] = "edit"
-            quick = [QuickReply("날짜 바꾸기", "날짜를 바꿀게요"), QuickReply("시간 바꾸기", "시간을 바꿀게요"),
-                     QuickReply("인원 바꾸기", "인원을 바꿀게요"), QuickReply("예약 그만하기", "예약 그만할게요")]
-            return Reply("reservation", ["어떤 걸 바꿔 드릴까요? 바꿀 날짜, 시간, 인원을 그대로 말씀해 주셔도 돼요."], quick_replies=quick,
-                         awaiting=self.name, state=state)
         if ctx.bookings is None:
             return Reply("reservation", ["지금은 예약을 저장할 수 없어요. 매장으로 전화 부탁드려요."], quick_replies=[STAFF_QR])
-        start = self._start(state, now)
-        policy = store.reservation
-        for _ in range(3):  # another customer may take the table between the check and the write
-            booked = await ctx.bookings.booked_on(start.date())
-            verdict = check(store, booked, start, state["party"], now)
-            if not verdict.ok:
-                return await self._unavailable(ctx, state, start, Verdict(False, reason=f"그 사이에 {verdict.reason}", code=verdict.code), [])
-            table = free_table(store, booked, start, state["party"])
-            assert table is not None
-            try:
-                booking = await ctx.bookings.create(
-                    start=start, minutes=policy.duration_minutes, table_no=table, seats=policy.tables[table], party=state["party"],
-                    name=state["name"], phone=state.get("phone") or "", request=state.get("request") or "",
-                    channel=turn.channel, user_key=turn.user_key)
-                break
-            except TableTaken:
-                continue
-        else:
-            return await self._unavailable(ctx, state, start, Verdict(False, reason="그 사이에 자리가 찼어요.", code="full"), [])
-        return Reply("reservation", [self._confirmation(booking, store, now.date())], quick_replies=[QuickReply("예약 확인", "내 예약 확인해 주세요")])
+        start = self._start(store, state, now)
+        result = await ctx.bookings.book(store, start=start, party=state["party"], name=state["name"], now=now, channel=turn.channel,
+                                         user_key=turn.user_key, phone=state.get("phone") or "", request=state.get("request") or "")
+        if isinstance(result, Refused):
+            return self._unavailable(ctx, state, start, Refused(result.code, f"그 사이에 {result.reason}", result.options), [])
+        return Reply("reservation", [self._confirmation(result, store, now.date())], quick_replies=[QuickReply("예약 확인", "내 예약 확인해 주세요")])
 
     @staticmethod
     def _confirmation(b: Booking, store: Store, today: date) -> str:
@@ -404,32 +426,38 @@ class ReservationSkill:
             return Reply("reservation", ["그 예약은 이미 취소되었거나 찾을 수 없어요."])
         new = after_change(ctx.text)
         today = now.date()
+        ref = booking.start.date()
         mention = parse_date(new, today)
-        t = parse_time(new, opening(store, (mention.day if mention else booking.start.date())))
+        near = relative_day(new, ref)
+        day = mention.day if mention else near if near else None
+        t = parse_time(new, opening(store, day or ref))
         party = parse_party(new)
-        if not (mention or t or party):
+        if party is None and re.search(r"(한|1)\s*(명|분)\s*(더|추가|늘)", new):
+            party = booking.party + 1
+        if not (day or t or party):
             return Reply("reservation", [f"{_when(booking.start, today)} {booking.party}명 예약을 어떻게 바꿔 드릴까요? 새 날짜, 시간, 인원을 알려 주세요."],
                          awaiting=self.name, state={**state, "step": "ask"})
-        day = mention.day if mention else booking.start.date()
-        clock = time(t.at.hour, t.at.minute) if t else booking.start.time().replace(tzinfo=None)
-        start = datetime.combine(day, clock, now.tzinfo)
+        if day is None:
+            day, minute = business_day(store, booking.start)
+        else:
+            minute = booking.start.hour * 60 + booking.start.minute
+        if t:
+            minute = t.at.hour * 60 + t.at.minute
+        start = start_at(store, day, minute % 1440, now.tzinfo)
         party = party or booking.party
-        booked = [b for b in await ctx.bookings.booked_on(day) if not (b.table == booking.table_no and b.start == booking.start)]
-        verdict = check(store, booked, start, party, now)
-        if not verdict.ok:
-            if verdict.code == "too_many":
-                return Reply("reservation", [verdict.reason + " 곧 연락드릴게요."], escalate=True, refusal="too_many")
-            options = alternatives(store, lambda d: [b for b in self._booked_sync(ctx)(d) if not (b.table == booking.table_no and b.start == booking.start)],
-                                   start, party, now)
-            listed = ", ".join(_when(o, today) for o in options)
-            text = verdict.reason + (f" 가능한 시간은 {listed}이에요." if options else "")
-            quick = [QuickReply(_short_when(o, today), f"{_when(o, today)}로 바꿔 주세요") for o in options]
+        if party > store.reservation.max_party:
+            text = f"{party}명 예약은 직원이 직접 도와드릴게요. 곧 연락드릴게요." + (f" 급하시면 매장 전화({store.phone})로 연락 주세요." if store.phone else "")
+            return Reply("reservation", [text], escalate=True, refusal="too_many")
+        refused = await ctx.bookings.verdict(store, start, party, now, moving=booking.code)
+        if refused is not None:
+            listed = ", ".join(_when(o, today) for o in refused.options)
+            text = refused.reason + (f" 가능한 시간은 {listed}이에요." if refused.options else "") + " 다른 날짜나 시간을 알려 주세요."
+            quick = [QuickReply(_short_when(o, today), f"{_when(o, today)}로 바꿔 주세요") for o in refused.options]
             return Reply("reservation", [text], quick_replies=quick, awaiting=self.name, state={**state, "step": "ask"},
-                         refusal=verdict.code)
-        table = free_table(store, booked, start, party)
+                         refusal=refused.code)
         text = f"{_when(booking.start, today)} {booking.party}명 → {_when(start, today)} {party}명으로 바꿀까요?"
         return Reply("reservation", [text], quick_replies=[QuickReply("예", "예"), QuickReply("아니오", "아니오")], awaiting=self.name,
-                     state={**state, "step": "confirm", "start": _iso(start), "party": party, "table": table})
+                     state={**state, "step": "confirm", "start": _iso(start), "party": party})
 
     async def _apply(self, ctx: Context, state: dict[str, Any]) -> Reply:
         store, now = ctx.knowledge.store, ctx.now
@@ -442,11 +470,10 @@ class ReservationSkill:
             return Reply("reservation", [f"{_when(b.start, today)} {b.party}명 예약(코드 {b.code})을 취소했어요. 다음에 또 찾아 주세요."],
                          quick_replies=[QuickReply("새로 예약하기", "예약하고 싶어요")])
         start = datetime.fromisoformat(state["start"]).replace(tzinfo=now.tzinfo)
-        policy = store.reservation
         try:
-            b = await ctx.bookings.change(state["code"], start=start, minutes=policy.duration_minutes, table_no=state["table"],
-                                          seats=policy.tables[state["table"]], party=state["party"])
-        except (TableTaken, LookupError):
+            result = await ctx.bookings.move(store, state["code"], start=start, party=state["party"], now=now)
+        except LookupError:
+            return Reply("reservation", ["그 예약은 이미 취소되었거나 찾을 수 없어요."])
+        if isinstance(result, Refused):
             return await self._change(ctx, {"mode": "change", "code": state["code"]})
-        return Reply("reservation", [f"예약을 {_when(b.start, today)} {b.party}명으로 바꿨어요. 예약 코드는 그대로 {b.code}예요."])
-
+        return Reply("reservation", [f"예약을 {_when(result.start, today)} {result.party}명으로 바꿨어요. 예약 코드는 그대로 {result.code}예요."])
