@@ -133,7 +133,7 @@ def parse_time(text: str, opening_minute: int | None = None) -> TimeMention | No
     m = re.search(r"(?<!\d)([01]?\d|2[0-3]):([0-5]\d)", s)
     if m:
         return TimeMention(time(int(m[1]), int(m[2])), True)
-    m = re.search(rf"(오전|오후|아침|점심|저녁|밤|새벽|낮)?(\d{{1,2}}|{NATIVE})시(반|(\d{{1,2}})분)?", s)
+    m = re.search(rf"(오전|오후|아침|점심|저녁|밤|새벽|낮)?(\d{{1,2}}|{NATIVE})시(?!간)(반|(\d{{1,2}})분)?", s)
     if not m:
         if "정오" in s:
             return TimeMention(time(12, 0), True)
@@ -168,7 +168,7 @@ def parse_party(text: str) -> int | None:
     m = re.search(rf"(?:총|전부|다\s*해서|모두)\s*(\d{{1,3}}|{NATIVE})\s*(?:명|분|사람|인)", text)
     if m:
         return int(m[1]) if m[1].isdigit() else _number(m[1])
-    groups = re.findall(rf"(어른|성인|대인|아이|애기|애|어린이|아기|유아|소인|초등학생|학생|중학생)\s*(\d{{1,2}}|{NATIVE})(?![가-힣]*시)", text)
+    groups = re.findall(rf"(어른|성인|대인|아이|애기|애|어린이|아기|유아|소인|초등학생|학생|중학생)(?:들)?\s*(\d{{1,2}}|{NATIVE})(?![가-힣]*시)", text)
     if len(groups) >= 2:  # "어른 둘 아이 하나": everyone counts
         counts = [int(n) if n.isdigit() else _number(n) for _, n in groups]
         if all(counts):

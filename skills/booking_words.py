@@ -14,7 +14,7 @@ from bot.availability import business_day
 from bot.bookings import digits
 from bot.kb.records import Store
 from bot.kb.schedule import hours_on
-from bot.korean_time import parse_date, parse_party, parse_time
+from bot.korean_time import NATIVE, NATIVE_NUMBERS, parse_date, parse_party, parse_time
 from bot.messages import Turn
 from bot.understand.slots import name_in, relative_day, relative_time, request_in
 from skills.base import Context
@@ -25,10 +25,18 @@ PHONE = re.compile(r"(01[016789]|0\d{1,2})[-\s.]?\d{3,4}[-\s.]?\d{4}")
 CODE = re.compile(r"(?<![A-Za-z0-9])([ACDEFGHJKLMNPRTUVWXY34679]{6})(?![A-Za-z0-9])")
 
 
+def has_details(text: str, now: datetime) -> bool:
+    """Whether a message names a day, a time, a party or a time from now: a booking, not a question about the rules."""
+    return bool(parse_date(text, now.date()) or parse_time(text) or parse_party(text) or relative_time(text, now))
+
+
 def after_change(text: str) -> str:
     """The new value in "7시 말고 8시로", "2명에서 4명으로": what follows 말고 or sits before 로."""
     if "말고" in text:
         return text.split("말고", 1)[1]
+    m = re.search(r"(?:을|를)\s+(.+?)(?:으로|로)\s*(?:좀\s*)?(?:옮|바꾸|바꿔|바꿀|변경|미루|미뤄|당기|당겨)", text)
+    if m:  # "3일 예약을 6일로 옮길 수 있나요?": the new value sits between the object and 로
+        return m[1]
     m = re.search(r"에서\s*(.+?)(으로|로)(?![가-힣]{2})", text)
     return m[1] if m else text
 
@@ -109,6 +117,11 @@ def read_details(turn: Turn, ctx: Context, state: dict[str, Any], dry_run: bool 
     number = turn.params.get("number")
     if party is None and step == "party" and isinstance(number, int | float) and not isinstance(number, bool):
         party = int(number)  # Kakao's sys.number entity
+    more = re.search(rf"(\d{{1,2}}|{NATIVE})\s*(?:명|분|사람)?\s*(?:더|추가)", new)
+    if more and state.get("party") and turn.params.get("party") is None:
+        added = int(more[1]) if more[1].isdigit() else NATIVE_NUMBERS.get(more[1])
+        rest = parse_party(new[: more.start()] + new[more.end():])
+        party = rest if rest is not None else state["party"] + (added or 0)  # "두 명 더 온대요 (여덟 명도 돼요?)"
     if party is not None:
         found["party"] = party
     phone = PHONE.search(turn.text)

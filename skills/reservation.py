@@ -18,7 +18,7 @@ from bot.josa import josa
 from bot.kb.records import Store
 from bot.korean_time import format_clock, format_date, parse_date, parse_party, parse_time
 from bot.messages import Card, QuickReply, Reply, Source, Turn
-from bot.understand.slots import NO, YES, YES_ANYWHERE, relative_day
+from bot.understand.slots import NO, agrees, relative_day
 from skills.base import STAFF_QR, Context
 from skills.booking_words import CODE, PHONE, STOP, after_change, opening, read_details
 from skills.escalate import REQUEST as PERSON
@@ -104,6 +104,8 @@ class ReservationSkill:
             return await self._start_cancel(ctx)
         if ctx.has(CHANGE) and not wants_facts or ctx.has(CHANGE) and (ctx.has(r"예약\s*(시간|날짜|인원)") or "말고" in ctx.text):
             return await self._start_change(ctx)
+        if ctx.has(CHANGE) and ctx.bookings and await ctx.bookings.upcoming(turn.channel, turn.user_key, ctx.now):
+            return await self._start_change(ctx)  # "금요일로 예약한 거 시간 바꿀 수 있어요?": the booking they have
         if ctx.has(CHECK):
             return await self._check(ctx)
         fresh: dict[str, Any] = {"mode": "book"}
@@ -138,7 +140,7 @@ class ReservationSkill:
         if mode in ("cancel", "change") and state.get("code"):
             if ctx.has(PERSON):
                 return None
-            if state.get("step") == "confirm" and (YES.search(ctx.text) or YES_ANYWHERE.search(ctx.text)) and not NO.search(ctx.text):
+            if state.get("step") == "confirm" and (agrees(turn.text) or agrees(ctx.text)):
                 return await self._apply(ctx, state)
             if NO.search(ctx.text) or ctx.has(STOP) and mode == "change" or mode == "cancel" and ctx.has(r"안\s*할|그냥\s*둘|유지"):
                 return Reply("reservation", ["알겠어요, 예약은 그대로 두었어요."])
@@ -172,7 +174,7 @@ class ReservationSkill:
                          QuickReply("인원 바꾸기", "인원을 바꿀게요"), QuickReply("예약 그만하기", "예약 그만할게요")]
                 return Reply("reservation", ["어떤 걸 바꿔 드릴까요? 바꿀 날짜, 시간, 인원을 그대로 말씀해 주셔도 돼요."], quick_replies=quick,
                              awaiting=self.name, state=state)
-            if YES.search(ctx.text) or YES_ANYWHERE.search(ctx.text):
+            if agrees(turn.text) or agrees(ctx.text):
                 return await self._confirm(turn, ctx, state)
         redo = re.search(r"(날짜|시간|인원|이름|성함|전화\s*번호|연락처)\S*\s*(을|를)?\s*(바꿀|바꿔|변경|다시)", ctx.text)
         if redo:

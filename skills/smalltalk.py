@@ -38,6 +38,9 @@ class SmalltalkSkill:
         elif COMPLIMENT.search(text):
             answer = "맛있게 드셨다니 정말 기뻐요! 감사합니다. 또 들러 주세요 😊"
         elif GREETING.search(text) or GREETING.search(raw):
+            rest = re.sub(r"^\S+\s*", "", turn.text.strip())
+            if len(re.sub(r"[^가-힣A-Za-z0-9]", "", rest)) > 12:
+                return None  # "안녕하세요~ 1월 16일 …에 4명 예약 부탁드립니다": the rest of the message is what it asks
             answer = greeting(store)
         elif ACK.search(raw) and len(ctx.query.tokens) <= 1:
             answer = "네, 더 도와드릴 일이 있으면 말씀해 주세요!"

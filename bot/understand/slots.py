@@ -45,6 +45,12 @@ RELATIVE_TIME = re.compile(
 )
 
 
+def agrees(text: str) -> bool:
+    """A yes to a summary, in the raw message (normalizing drops 초성 such as ㅇㅇ)."""
+    raw = text.strip()
+    return bool((YES.search(raw) or YES_ANYWHERE.search(raw)) and not NO.search(raw))
+
+
 def _plain(text: str) -> str:
     return re.sub(r"[~!.?,]+$", "", text.strip())
 
@@ -77,8 +83,11 @@ def _strip_ending(word: str) -> str:
     return re.sub(rf"\s*{NAME_ENDINGS}$", "", word.strip()) or word
 
 
+VERB_ENDS = set("게께래까죠데해돼봐줘워와니다요네걸건듯는던")  # "남길게요", "갈건데요": verbs, not names
+
+
 def _name_like(word: str, strict: bool = True) -> bool:
-    if NOT_NAMES.match(word) or len(word) < 2:
+    if NOT_NAMES.match(word) or len(word) < 2 or word[-1] in VERB_ENDS:
         return False
     if word[:2] in SURNAMES and len(word) >= 3:
         return True
