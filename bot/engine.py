@@ -125,8 +125,9 @@ class Engine:
             remind = getattr(waiting, "reminder", None)
             note = remind(data, now.date()) if remind else ""
             # The flow is still open: the answer says what it waits for, so nobody thinks it is done.
+            offer = [waiting.resume] if note or remind is None else []  # type: ignore[attr-defined]
             reply = dataclasses.replace(reply, texts=[*reply.texts, note] if note else reply.texts,
-                                        quick_replies=[waiting.resume, *reply.quick_replies])  # type: ignore[attr-defined]
+                                        quick_replies=[*offer, *reply.quick_replies])
             return reply  # the flow's state stays as it was, and so does its age: a detour does not keep it alive
         new_state = {**reply.state, "_at": now.isoformat()} if reply.awaiting else {}
         await self.states.save(turn, ConversationState(reply.awaiting, new_state))

@@ -48,6 +48,10 @@ def parse_date(text: str, today: date) -> DateMention | None:
     """The first date the message names, resolved forward from `today`."""
     s = _squeeze(text)
     found = _calendar_date(s)
+    if found is None:
+        m = re.search(r"(?<![\d:/])(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])(?![\d:/])", text)
+        if m:  # "2/5 19시": read before squeezing glues the 5 to the 19
+            found = (None, int(m[1]), int(m[2]), _squeeze(m[0]))
     if found:
         year, month, day, said = found
         try:
@@ -176,8 +180,12 @@ def parse_party(text: str) -> int | None:
     m = re.search(r"(?<![\d:.])(\d{1,3})\s*(명|인(?!분)|사람)", text)
     if m:
         return int(m[1])
-    m = re.search(rf"(?<![가-힣])({NATIVE})\s*(명|분|사람|인(?!분))", text)
-    if m:
+    m = re.search(r"(?<![가-힣])(열|스물|스무|서른)\s*(한|하나|두|둘|세|셋|네|넷|다섯|여섯|일곱|여덟|아홉)?\s*(명|분|사람)", text)
+    if m:  # "스물두 명"
+        tens = {"열": 10, "스물": 20, "스무": 20, "서른": 30}[m[1]]
+        return tens + (NATIVE_NUMBERS[m[2]] if m[2] else 0)
+    m = re.search(rf"(?:(?<![가-힣])|(?<=에)|(?<=고)|(?<=요))({NATIVE})\s*(명|분|사람|인(?!분))", text)
+    if m:  # "6시에세명" in chat without spaces: a particle may come right before the number
         return _number(m[1])
     s = _squeeze(text)
     m = re.search(r"(둘|셋|넷|다섯|여섯|일곱|여덟|아홉|열)(?:이서|이서요|이요)", s)

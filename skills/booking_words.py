@@ -14,15 +14,40 @@ from bot.availability import business_day
 from bot.bookings import digits
 from bot.kb.records import Store
 from bot.kb.schedule import hours_on
-from bot.korean_time import NATIVE, NATIVE_NUMBERS, parse_date, parse_party, parse_time
+from bot.korean_time import parse_date, parse_party, parse_time
 from bot.messages import Turn
-from bot.understand.slots import name_in, relative_day, relative_time, request_in
+from bot.understand.slots import name_in, party_change, relative_day, relative_time, request_in
 from skills.base import Context
 
 STOP = re.compile(r"그만|안\s*할래|안\s*할게|됐어요|됐습니다|취소할게|취소해\s*주세요|다음에\s*할게|나중에\s*할게|필요\s*없|관둘")
 SKIP = re.compile(r"없어요|없음|건너|생략|안\s*(남길|알려|드릴)|괜찮아요|패스|skip", re.I)
 PHONE = re.compile(r"(01[016789]|0\d{1,2})[-\s.]?\d{3,4}[-\s.]?\d{4}")
 CODE = re.compile(r"(?<![A-Za-z0-9])([ACDEFGHJKLMNPRTUVWXY34679]{6})(?![A-Za-z0-9])")
+
+
+# Asking for seats: with a day or time, these make a booking request without the word 예약.
+SEAT_ASK = re.compile(r"자리|좌석|테이블|룸\s*(있|돼|되|잡|비)|창가|단체석|잡아\s*(주|줄|둘|놔)|맡아\s*(주|줄|둘|놔)")
+NOT_A_TABLE = re.compile(r"포장|배달|택배|픽업|찾으러|테이크아웃|주문|케이크|케익|영업|문\s*(열|닫)|몇\s*시까지|쉬")
+OCCASION = re.compile(r"회식|모임|송년회|신년회|망년회|생일|생신|환갑|칠순|팔순|돌잔치|상견례|기념일|약속|단체|동창회|집들이|뒤풀이|가족\s*식사")
+ASKING = re.compile(r"가능|돼요|되나|될까|되요|됩니|돼\?|있어요|있나|있을까|남았|비어|빈\s*(자리|테이블|시간)|ㄱㄴ|갈게|갈께|갈\s*수|갈\s*건|갈\s*거|가려|방문|알아보")
+
+
+def looks_like_booking(ctx: Context) -> bool:
+    """A booking without the word 예약, from its evidence: a day or time with a party or a seat
+    word, a day and a time together, or a party with an occasion and a request ("12명 회식 가능해요?").
+    Never an order to take away, a question about the opening hours, or a long story."""
+    text = ctx.text
+    if ctx.has(NOT_A_TABLE) or len(text) > 160:
+        return False
+    day = parse_date(text, ctx.now.date())
+    clock = parse_time(text) or relative_time(text, ctx.now)
+    party = parse_party(text)
+    seats = ctx.has(SEAT_ASK)
+    if (day or clock) and (party or seats):
+        return True
+    if day and clock and (ctx.has(ASKING) or ctx.has(OCCASION) or len(text) <= 30):
+        return True
+    return bool(party and ctx.has(OCCASION) and (ctx.has(ASKING) or seats))
 
 
 def has_details(text: str, now: datetime) -> bool:
@@ -32,8 +57,12 @@ def has_details(text: str, now: datetime) -> bool:
 
 def after_change(text: str) -> str:
     """The new value in "7시 말고 8시로", "2명에서 4명으로": what follows 말고 or sits before 로."""
-    if "말고" in text:
-        return text.split("말고", 1)[1]
+    for marker in ("말고", "아니고", "아니라", "아니구"):
+        if marker in text:
+            return text.split(marker, 1)[1]
+    later = re.split(r"(?:^|\s)(?:그럼|그러면|대신|대신에|차라리)(?:\s|$)", text)
+    if len(later) > 1 and later[-1].strip():
+        return later[-1]  # "월요일은 쉬는구나 그럼 화요일 같은 시간이요": what follows 그럼
     m = re.search(r"(?:을|를)\s+(.+?)(?:으로|로)\s*(?:좀\s*)?(?:옮|바꾸|바꿔|바꿀|변경|미루|미뤄|당기|당겨)", text)
     if m:  # "3일 예약을 6일로 옮길 수 있나요?": the new value sits between the object and 로
         return m[1]
@@ -74,7 +103,9 @@ def read_details(turn: Turn, ctx: Context, state: dict[str, Any], dry_run: bool 
     today = now.date()
     step = state.get("step")
     found: dict[str, Any] = {}
-    new = after_change(text) if "말고" in text or re.search(r"에서.+로", text) else text
+    new = after_change(text)
+    if new != text and not has_details(new, now):
+        new = text  # "내일 7시 4명 돼요? 그럼 예약할게요": the details sit before the marker
     day = turn.params.get("date")
     if isinstance(day, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day, re.ASCII) and _exists(day):
         found["date"] = day
@@ -117,11 +148,10 @@ def read_details(turn: Turn, ctx: Context, state: dict[str, Any], dry_run: bool 
     number = turn.params.get("number")
     if party is None and step == "party" and isinstance(number, int | float) and not isinstance(number, bool):
         party = int(number)  # Kakao's sys.number entity
-    more = re.search(rf"(\d{{1,2}}|{NATIVE})\s*(?:명|분|사람)?\s*(?:더|추가)", new)
-    if more and state.get("party") and turn.params.get("party") is None:
-        added = int(more[1]) if more[1].isdigit() else NATIVE_NUMBERS.get(more[1])
-        rest = parse_party(new[: more.start()] + new[more.end():])
-        party = rest if rest is not None else state["party"] + (added or 0)  # "두 명 더 온대요 (여덟 명도 돼요?)"
+    if turn.params.get("party") is None:
+        changed = party_change(new, state.get("party"), parse_party)
+        if changed is not None:
+            party = changed  # "한 명 빠졌어요 아홉 명으로 해 주세요"
     if party is not None:
         found["party"] = party
     phone = PHONE.search(turn.text)

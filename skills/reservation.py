@@ -18,9 +18,18 @@ from bot.josa import josa
 from bot.kb.records import Store
 from bot.korean_time import format_clock, format_date, parse_date, parse_party, parse_time
 from bot.messages import Card, QuickReply, Reply, Source, Turn
-from bot.understand.slots import NO, agrees, relative_day
+from bot.understand.slots import NO, agrees, party_change, relative_day
 from skills.base import STAFF_QR, Context
-from skills.booking_words import CODE, PHONE, STOP, after_change, opening, read_details
+from skills.booking_words import (
+    CODE,
+    PHONE,
+    STOP,
+    after_change,
+    has_details,
+    looks_like_booking,
+    opening,
+    read_details,
+)
 from skills.escalate import REQUEST as PERSON
 from skills.menu import common_foods
 
@@ -28,14 +37,11 @@ BOOKING = re.compile(
     r"예약|부킹|자리\s*(좀\s*)?(맡|잡)|(잡아|맡아)\s*(주|줄|둘|놔)|테이블\s*(잡|맡)|좌석\s*(잡|맡)"
 )
 CHECK = re.compile(r"확인|했는지|됐는지|잡혔|내역|조회|있는지\s*봐|한\s*거\s*있|예약\s*(한\s*거|했던\s*거)\s*(있|봐|알려)")
-CHANGE = re.compile(r"변경|바꾸|바꿀|바꿔|늘리|늘릴|줄이|줄일|미루|미룰|당기|당길|옮기|옮길|말고")
+CHANGE = re.compile(r"변경|바꾸|바꿀|바꿔|늘리|늘릴|늘려|늘어|늘었|줄이|줄일|줄여|줄어|줄었|미루|미룰|미뤄|당기|당길|당겨|앞당|늦추|늦출|늦춰|옮기|옮길|옮겨|말고|빠졌|빠져|추가로|더\s*(온|와|늘)")
 CANCEL = re.compile(r"취소|못\s*갈|못\s*가|안\s*갈|캔슬")
 TABLE_WORDS = re.compile(r"자리|좌석|테이블|\d+\s*(명|인)|(두|세|네|다섯|여섯|일곱|여덟)\s*명|층|룸|단체석")
 STEPS = ("date", "time", "party", "name")  # phone and request are offered at the summary, never asked
 DETAILS = ("date", "time", "party", "name", "phone", "request")
-# Asking for seats at a time: with a day or time, these make a booking request without 예약.
-SEAT_ASK = re.compile(r"자리|좌석|테이블|룸\s*(있|돼|되|잡|비)|창가|단체석|잡아\s*(주|줄|둘|놔)|맡아\s*(주|줄|둘|놔)")
-NOT_A_TABLE = re.compile(r"포장|배달|택배|픽업|찾으러|테이크아웃|주문|케이크|케익|영업|문\s*(열|닫)|몇\s*시까지|쉬")
 QUESTIONS = {
     "date": "어느 날짜로 예약해 드릴까요?",
     "time": "몇 시로 예약해 드릴까요?",
@@ -73,11 +79,11 @@ class ReservationSkill:
             if reply is not None:
                 return reply
         picked = "date" in turn.params or "time" in turn.params  # a date or time picker: only bookings use them
-        if not (ctx.has(BOOKING) or picked or self._shaped(ctx)):
-            # "7시 말고 8시로 바꿀 수 있어요?" from someone with a booking is about that booking.
-            moved = ctx.has(CHANGE) and (parse_time(after_change(ctx.text)) or parse_date(after_change(ctx.text), ctx.now.date()))
-            if moved and ctx.bookings and await ctx.bookings.upcoming(turn.channel, turn.user_key, ctx.now):
-                return await self._start_change(ctx)
+        if not (ctx.has(BOOKING) or picked or looks_like_booking(ctx)):
+            # "7시 말고 8시로 바꿀 수 있어요?", "그거 취소해 주세요" from someone with a booking: about that booking.
+            moved = ctx.has(CHANGE) and has_details(after_change(ctx.text), ctx.now)
+            if (moved or ctx.has(CANCEL)) and ctx.bookings and await ctx.bookings.upcoming(turn.channel, turn.user_key, ctx.now):
+                return await (self._start_change(ctx) if moved else self._start_cancel(ctx))
             return None
         food = ctx.mentions or any(w in common_foods() for w in re.findall(r"[가-힣]{2,}", ctx.text))
         if not ctx.has(TABLE_WORDS) and food and ctx.best_faq() is not None:
@@ -112,18 +118,6 @@ class ReservationSkill:
         read_details(turn, ctx, fresh)
         return await self._book(turn, ctx, fresh)
 
-    @staticmethod
-    def _shaped(ctx: Context) -> bool:
-        """A booking without the word 예약: a day and a time with a party, or a day with a seat word.
-
-        A day or a time, together with a party size or a word about seats or asking; never an
-        order to take away or have delivered ("내일 11시에 2개 포장").
-        """
-        if ctx.has(NOT_A_TABLE):
-            return False
-        when = parse_date(ctx.text, ctx.now.date()) or parse_time(ctx.text)
-        return bool(when) and bool(parse_party(ctx.text) or ctx.has(SEAT_ASK)) and len(ctx.text) <= 120
-
     # --- the booking flow: a dialogue manager over the conversation state ----------------------
     #
     # While a booking is open every customer turn is one of: details (an answer to the pending
@@ -155,6 +149,11 @@ class ReservationSkill:
 
     async def _continue_booking(self, turn: Turn, ctx: Context, state: dict[str, Any]) -> Reply | None:
         step = state.get("step")
+        if state.pop("soft", False):
+            # After "예약 돼요?" was answered with the rules: details start the booking, anything else is not ours.
+            if ctx.has(PERSON) or ctx.has(STOP) or not read_details(turn, ctx, state):
+                return None
+            return await self._book(turn, ctx, state)
         if ctx.has(PERSON):
             return None  # the escalate skill hands the chat over
         if ctx.has(STOP) or ctx.has(CANCEL) and not ctx.has(CHANGE):
@@ -189,7 +188,7 @@ class ReservationSkill:
 
     def reminder(self, state: dict[str, Any], today: date) -> str:
         """What an open booking still needs, said after answering a question in the middle of it."""
-        if state.get("mode") != "book":
+        if state.get("mode") != "book" or state.get("soft"):
             return ""
         step = state.get("step")
         progress = self._progress(state, today)
@@ -398,6 +397,12 @@ class ReservationSkill:
         code = CODE.search(ctx.turn.text.upper())
         chosen = [b for b in mine if code and b.code == code[1]] or mine
         if len(chosen) > 1:
+            # "24일 예약은 취소하고 27일 건 그대로 둘게요": the day named before the verb is the one meant
+            verb = (CANCEL if mode == "cancel" else CHANGE).search(ctx.text)
+            named = parse_date(ctx.text[: verb.start()] if verb else ctx.text, ctx.now.date())
+            if named:
+                chosen = [b for b in chosen if b.start.date() == named.day] or chosen
+        if len(chosen) > 1:
             today = ctx.now.date()
             quick = [QuickReply(b.code, f"{b.code} 예약 {'취소' if mode == 'cancel' else '변경'}할게요") for b in chosen[:10]]
             lines = [f"• {b.code}: {_when(b.start, today)}, {b.party}명" for b in chosen]
@@ -433,9 +438,7 @@ class ReservationSkill:
         near = relative_day(new, ref)
         day = mention.day if mention else near if near else None
         t = parse_time(new, opening(store, day or ref))
-        party = parse_party(new)
-        if party is None and re.search(r"(한|1)\s*(명|분)\s*(더|추가|늘)", new):
-            party = booking.party + 1
+        party = party_change(ctx.text, booking.party, parse_party) or parse_party(new)
         if not (day or t or party):
             return Reply("reservation", [f"{_when(booking.start, today)} {booking.party}명 예약을 어떻게 바꿔 드릴까요? 새 날짜, 시간, 인원을 알려 주세요."],
                          awaiting=self.name, state={**state, "step": "ask"})

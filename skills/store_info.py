@@ -11,7 +11,7 @@ from bot.kb.schedule import DayHours, hours_on, open_state
 from bot.korean_time import format_clock, format_date, parse_date, parse_time
 from bot.messages import QuickReply, Reply, Source, Turn
 from skills.base import BOOK_QR, Context
-from skills.booking_words import has_details
+from skills.booking_words import has_details, looks_like_booking
 
 HOURS = re.compile(
     r"영업|장사|오픈|open|(월|화|수|목|금|토|일)요일\s*(에|에도|도|은|엔)?\s*(하세요|해요|하나요|하시나요|여세요|하죠)|문\s*(을\s*)?(열|닫|여)|열어|여나|여는|열려|열었|닫아|닫나|닫는|마감|몇\s*시\s*(까지|부터)|\d+\s*시\s*까지\s*(하|해|영업|열)|"
@@ -93,6 +93,8 @@ class StoreInfoSkill:
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         store = ctx.knowledge.store
+        if store.reservation.enabled and looks_like_booking(ctx):
+            return None  # "이번 주 토요일 6명 가능해요?": a booking, which the reservation skill takes
         if ctx.allergies:
             return None  # "명절에 약밥 … 견과류 알레르기": a question of safety, never of opening days
         if ctx.has(BOOKING_POLICY) and not has_details(ctx.text, ctx.now):
@@ -211,7 +213,9 @@ class StoreInfoSkill:
         if not policy.enabled:
             text = "죄송해요, 지금은 예약을 받지 않고 있어요. 방문하시면 바로 자리를 안내해 드릴게요."
             return Reply("store_info", [text], [Source("store", "reservation")])
-        return Reply("store_info", [policy_text(ctx.knowledge.store)], [Source("store", "reservation")], quick_replies=[BOOK_QR])
+        # A shop that takes bookings: the details that follow ("다음주 화요일이요") start one.
+        return Reply("store_info", [policy_text(ctx.knowledge.store) + " 예약하시려면 날짜와 시간, 인원을 알려 주세요."],
+                     [Source("store", "reservation")], quick_replies=[BOOK_QR], awaiting="reservation", state={"mode": "book", "soft": True})
 
 
 def policy_text(store: Store) -> str:

@@ -27,9 +27,9 @@ NOT_NAMES = re.compile(
     r"금요|토요|일요|월요|화요|수요|목요|이브|연말|신정|설날|추석|성탄|크리|새벽|지금|당일|하루|이틀|사흘|나흘|그날|그다|"
     r"바로|조금|살짝|많이|제일|가장|한번|여기|거기|저기|이쪽|저쪽|먼저|나중|다시|계속|진행|완료|해주|해줘|부탁|알겠|됐어)"
 )
-NAME_ENDINGS = r"(?:이에요|예요|이고요|이구요|이요|입니다|이예요|인데요|이라고\s*해요|라고\s*해요|이라구요|라구요|요|입니당)"
+NAME_ENDINGS = r"(?:이에요|예요|이고요|이구요|이요|입니다|이예요|인데요|이라고\s*해요|라고\s*해요|이라구요|라구요|으로요|으로|로요|로|요|입니당)"
 NAME_LEAD = re.compile(r"(?:이름은|이름이|성함은|성함이|예약자는?|예약자\s*이름은?|예약자\s*성함은?|이름|성함)\s*[:：]?\s*([가-힣]{2,5})")
-NAME_AS = re.compile(r"([가-힣]{2,5})\s*(?:으로|로|이름으로|앞으로)\s*(?:예약|해\s*주|해주|부탁|할게|잡아|올려|넣어)")
+NAME_AS = re.compile(r"([가-힣]{2,5})\s*(?:으로|로|이름으로|앞으로)\s*(?:예약|해\s*주|해주|부탁|할게|잡아|올려|넣어|바꿔|바꿀|변경|수정|고쳐)")
 NAME_SELF = re.compile(rf"(?:^|\s|[,.!~])(?:저는\s*|전\s*)?([가-힣]{{2,4}}?){NAME_ENDINGS}(?=\s|$|[,.!~?])")
 
 YES = re.compile(
@@ -83,11 +83,12 @@ def _strip_ending(word: str) -> str:
     return re.sub(rf"\s*{NAME_ENDINGS}$", "", word.strip()) or word
 
 
-VERB_ENDS = set("게께래까죠데해돼봐줘워와니다요네걸건듯는던")  # "남길게요", "갈건데요": verbs, not names
+# "남길게요", "갈건데요", "반으로요": verbs and particles, not names (checked when no name was asked for)
+VERB_ENDS = set("게께래까죠데해돼봐줘워와니다요네걸건듯는던로에을를랑만")
 
 
 def _name_like(word: str, strict: bool = True) -> bool:
-    if NOT_NAMES.match(word) or len(word) < 2 or word[-1] in VERB_ENDS:
+    if NOT_NAMES.match(word) or len(word) < 2 or strict and word[-1] in VERB_ENDS:
         return False
     if word[:2] in SURNAMES and len(word) >= 3:
         return True
@@ -138,4 +139,23 @@ def request_in(text: str) -> str | None:
             cleaned = clause.strip(" ~")
             if len(cleaned) >= 2:
                 return cleaned[:60]
+    return None
+
+
+PARTY_WORD = r"(\d{1,3}|열|스물|스무|한|하나|두|둘|세|셋|네|넷|다섯|여섯|일곱|여덟|아홉)"
+
+
+def party_change(text: str, current: int | None, parse: object) -> int | None:
+    """A new party size in a correction: "아홉 명으로 해 주세요" (the target wins over "한 명 빠졌어요"),
+    "두 명 늘어서 열 명" (the result), "한 명 더" or "두 명 빠졌어요" (counted from the current size)."""
+    from bot.korean_time import parse_party
+
+    target = re.search(rf"{PARTY_WORD}\s*(?:명|분|사람|인)\s*(?:으로|로|이\s*될|될|돼|되|이\s*돼|이\s*되)", text)
+    if target:
+        return parse_party(target[0])
+    delta = re.search(rf"{PARTY_WORD}\s*(?:명|분|사람)?\s*(더|추가|늘|빠|줄|못\s*와|안\s*와|빼)", text)
+    if delta and current:
+        n = parse_party(delta[1] + "명")
+        if n:
+            return current + n if delta[2] in ("더", "추가", "늘") else max(1, current - n)
     return None
