@@ -194,7 +194,7 @@ def parse_party(text: str) -> int | None:
     m = re.search(r"(?<![가-힣])(둘|셋|넷)이(?=\s|$|[,.!~]|갈|가|먹|방문|오|올)", text)
     if m:  # "둘이 갈 건데"
         return NATIVE_NUMBERS[m[1]]
-    if re.search(r"(?<![가-힣])(저\s*)?혼자(서|요|예요|이에요|\s|$)", text):
+    if re.search(r"(?<![가-힣])(저\s*)?혼자(?!만의)", text):
         return 1
     m = re.search(r"(?:친구|동료|가족|일행)(둘|셋|넷|다섯|여섯|일곱|여덟|아홉|열)(?:이랑|하고|과|와)", s)
     if m:

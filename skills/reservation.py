@@ -18,7 +18,7 @@ from bot.josa import josa
 from bot.kb.records import Store
 from bot.korean_time import format_clock, format_date, parse_date, parse_party, parse_time
 from bot.messages import Card, QuickReply, Reply, Source, Turn
-from bot.understand.slots import NO, agrees, party_change, relative_day
+from bot.understand.slots import NO, agrees, party_change, relative_day, relative_time
 from skills.base import STAFF_QR, Context
 from skills.booking_words import (
     CODE,
@@ -102,7 +102,7 @@ class ReservationSkill:
         hit = ctx.best_faq()
         if not (wants_facts or ctx.has(CHECK) or ctx.has(CHANGE) or ctx.has(CANCEL)) and hit is not None and set(hit.matched) - {"예약", "하"}:
             return None  # "예약하면 보증금 내야 돼요?": the owner's FAQ on deposits, not a booking
-        dated = parse_date(ctx.text, ctx.now.date()) or parse_time(ctx.text)
+        dated = parse_date(ctx.text, ctx.now.date()) or parse_time(ctx.text) or relative_time(ctx.text, ctx.now)
         topic = set(hit.matched) - {"예약", "하", "명", "인", "자리", "좌석", "단체석", "테이블"} if hit is not None else set()
         if not dated and hit is not None and hit.head >= 0.4 and any(not t.isdigit() for t in topic) and ctx.is_question:
             return None  # "열 명 예약하면 선금 있어요?": a question about the rules, which the owner's FAQ answers

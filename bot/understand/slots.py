@@ -142,7 +142,8 @@ def request_in(text: str) -> str | None:
     return None
 
 
-PARTY_WORD = r"(\d{1,3}|열|스물|스무|한|하나|두|둘|세|셋|네|넷|다섯|여섯|일곱|여덟|아홉)"
+PARTY_WORD = (r"(?<![가-힣\d])((?:열|스물|스무|서른)\s*(?:하나|한|둘|두|셋|세|넷|네|다섯|여섯|일곱|여덟|아홉)?|\d{1,3}|하나|한|둘|두|셋|세|넷|네|"
+              r"다섯|여섯|일곱|여덟|아홉)")
 
 
 def party_change(text: str, current: int | None, parse: object) -> int | None:
