@@ -251,9 +251,8 @@ class ReservationSkill:
     def _too_many(self, ctx: Context, state: dict[str, Any]) -> Reply:
         """A party above `max_party`: staff take it, with what the customer has said so far."""
         store, today = ctx.knowledge.store, ctx.now.date()
-        known = self._progress(state, today)
-        text = (f"{state['party']}명 단체 예약은 직원이 직접 도와드릴게요. 말씀하신 내용{' ' + known if known else ''}을 직원에게 전달했어요. "
-                "곧 연락드릴게요.")
+        known = self._progress(state, today).strip("[]")
+        text = f"{state['party']}명 예약은 직원이 직접 도와드릴게요. 말씀하신 내용({known})을 직원에게 전달했어요. 곧 연락드릴게요."
         if store.phone:
             text += f" 급하시면 매장 전화({store.phone})로 연락 주세요."
         return Reply("reservation", [text], escalate=True, refusal="too_many")

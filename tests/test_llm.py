@@ -90,12 +90,12 @@ def test_a_booking_through_the_tool_is_made_only_on_the_customers_yes(demo_kb: K
     seen: list[tuple[Reply, int]] = []
 
     async def script(say: Say, _: Engine) -> None:
-        for text in ("금요일 저녁 7시에 두 명, 김단골로 자리 잡아 주세요", "없음", "예"):
+        for text in ("금요일 저녁 7시에 두 명, 김단골로 자리 잡아 주세요", "연락처는 없어요", "예"):
             seen.append((await say(text), len(llm.requests)))
 
     chat(demo_kb, settings(llm), script, storage=storage)
     (asked, calls1), (summary, calls2), (done, calls3) = seen
-    assert "전화번호" in asked.text and asked.awaiting == "reservation"  # the skill's own question, not the model's
+    assert "이대로 예약할까요?" in asked.text and asked.awaiting == "reservation"  # the skill's own summary, not the model's
     assert "이대로 예약할까요?" in summary.text and calls2 == calls1 == 1  # the flow is the skill's: no model call
     with storage.engine.connect() as conn:
         assert conn.execute(Reservation.__table__.select()).all() != []  # type: ignore[attr-defined]

@@ -82,7 +82,7 @@ def test_simultaneous_turns_of_one_customer_on_both_processes_lose_nothing(serve
 
     for n in range(5):  # each time both details must survive: one turn never overwrites the other's state
         answer = asyncio.run(race(f"simultaneous-{n}"))
-        assert "11월 28일(토) · 오후 7시 · 2명" in answer, answer
+        assert "11월 28일(토) 오후 7시\n2명 · 박동시" in answer, answer
 
 
 def test_fifty_confirmations_across_two_processes_book_the_table_once(servers: tuple[list[str], Path, str]) -> None:

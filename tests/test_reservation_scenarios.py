@@ -86,7 +86,8 @@ def book(chat: Chat, first: str, name: str = "김민지") -> str:
 def test_everything_in_one_message(chat: Chat) -> None:
     first = chat.say("내일 저녁 7시에 4명 예약하고 싶어요")
     assert reply_text(first) == "[내일 11월 25일(수) · 오후 7시 · 4명] 예약하실 분 성함을 알려 주세요."
-    assert chat.text("김민지요").endswith("남기지 않으시려면 '없음'이라고 보내 주세요.")
+    summary = chat.text("김민지요")  # the phone and a request are offered at the summary, never asked for
+    assert summary.startswith("이대로 예약할까요? 연락처나 요청 사항이 있으면 함께 적어 주세요.") and "4명 · 김민지" in summary
     confirm = chat.say("010-1234-5678")
     assert "내일 11월 25일(수) 오후 7시\n4명 · 김민지\n연락처 010-1234-5678" in reply_text(confirm)
     assert quick(confirm) == ["예", "아니오"]
@@ -117,8 +118,8 @@ def test_missing_details_are_asked_one_at_a_time_in_any_order(chat: Chat) -> Non
     assert reply_text(r) == "[11월 27일(금) · 3명] 몇 시로 예약해 드릴까요?"
     assert "오후 7시" in quick(r) and "오후 4시" not in quick(r)  # the offered times are really free
     assert chat.text("저녁 6시 반으로요").startswith("[11월 27일(금) · 오후 6시 30분 · 3명] 예약하실 분 성함")
-    assert "성함" not in chat.text("이름은 박서준입니다")
-    assert "이대로 예약할까요?" in chat.text("없음")
+    assert "이대로 예약할까요?" in chat.text("이름은 박서준입니다")
+    assert "박서준" in chat.text("없음") and "예약이 완료" not in chat.text("없음")  # not a yes: the summary again
 
 
 def test_structured_values_from_kakao_pickers_win(chat: Chat) -> None:
@@ -137,8 +138,9 @@ def test_leaving_the_flow_and_an_unrelated_question(chat: Chat) -> None:
     chat.text("내일 저녁 7시에 4명 예약하고 싶어요")
     detour = chat.say("주차 되나요?")
     assert "주차" in reply_text(detour) and quick(detour)[0] == "예약 계속하기"
+    assert reply_text(detour).endswith("예약도 이어서 도와드릴게요. [내일 11월 25일(수) · 오후 7시 · 4명] 예약하실 분 성함을 알려 주세요.")
     assert chat.text("예약 계속할게요") == "[내일 11월 25일(수) · 오후 7시 · 4명] 예약하실 분 성함을 알려 주세요."
-    assert chat.text("아 그냥 취소할게요").startswith("예약 진행을 멈췄어요.")
+    assert chat.text("아 그냥 취소할게요").startswith("알겠어요, 예약은 진행하지 않았어요.")
     assert "성함" not in chat.text("김민지")
 
 
@@ -215,10 +217,9 @@ def test_an_abandoned_flow_expires(server: tuple[str, Path]) -> None:
 
 def test_saying_no_then_changing_one_detail(chat: Chat) -> None:
     chat.text("내일 저녁 7시에 4명 예약하고 싶어요")
-    chat.text("홍길동")
-    assert "이대로 예약할까요?" in chat.text("없음")
+    assert "이대로 예약할까요?" in chat.text("홍길동")
     assert chat.text("아니오").startswith("어떤 걸 바꿔 드릴까요?")
-    assert chat.text("시간을 바꿀게요").startswith("[내일 11월 25일(수) · 4명] 몇 시로 예약해 드릴까요?")
+    assert chat.text("시간을 바꿀게요").startswith("[내일 11월 25일(수) · 4명 · 홍길동] 몇 시로 예약해 드릴까요?")
     confirm = chat.text("8시로요")
     assert "이대로 예약할까요?" in confirm and "오후 8시" in confirm
     assert "예약이 완료됐어요!" in chat.text("예")
@@ -228,27 +229,50 @@ def test_a_question_the_bot_cannot_answer_keeps_the_booking(chat: Chat) -> None:
     chat.text("내일 저녁 7시에 4명 예약하고 싶어요")
     detour = chat.say("사장님 MBTI 뭐예요?")
     assert "정확한 답을 드리기 어려워요" in reply_text(detour) and quick(detour)[0] == "예약 계속하기"
-    assert "전화번호" in chat.text("김철수")
+    assert "성함을 알려 주세요" in reply_text(detour)  # and what the booking still needs
+    assert "이대로 예약할까요?" in chat.text("김철수")
 
 
-@pytest.mark.parametrize("answer", ["네", "괜찮아요", "아니요"])
-def test_an_answer_other_than_a_number_at_the_phone_question_moves_on(chat: Chat, answer: str) -> None:
-    """The phone number is optional: "네" there once read as done, and nothing was booked."""
+@pytest.mark.parametrize("extra", ["010-2222-3333", "창가 자리면 좋겠어요", ""])
+def test_optional_details_never_block_a_booking(chat: Chat, extra: str) -> None:
+    """The phone number and a request are offered at the summary: "네" books; a detail given there
+    shows the summary again with it, and the next "네" books (a phone question once swallowed "네")."""
     reply = chat.text("모레 점심 12시 반에 두 명 자리 부탁해요")
-    if "성함" in reply:
-        reply = chat.text("박서준")
-    assert "전화번호" in reply, reply
-    summary = chat.text(answer)
-    assert "이대로 예약할까요?" in summary, summary
+    assert "성함" in reply, reply
+    summary = chat.text("박서준")
+    assert "연락처나 요청 사항이 있으면 함께 적어 주세요" in summary, summary
+    if extra:
+        again = chat.text(extra)
+        assert "이대로 예약할까요?" in again and ("연락처 010-2222-3333" in again or "요청: 창가" in again), again
     done = chat.text("네")
     assert "예약이 완료됐어요!" in done, done
 
 
 @pytest.mark.parametrize("first", ["내일 저녁 7시에 4명", "모레 18:30 3인", "이번 주 토요일 세 시 반 두 명이요"])
-def test_the_readme_examples_start_a_booking_without_the_word(chat: Chat, first: str) -> None:
-    """README's own examples: a day or time with a party is a booking even without 예약."""
-    reply = chat.text(first)
-    assert any(w in reply for w in ("성함", "몇 시", "브레이크", "예약할까요", "전화번호")), reply
+def test_the_readme_examples_book_as_written(chat: Chat, first: str) -> None:
+    """README's own examples, without the word 예약, end in a booking in the database: the name is
+    asked, a time in the break is refused with free times to pick, and "네" books."""
+    r = chat.say(first)
+    if "브레이크 타임" in reply_text(r):
+        assert quick(r), reply_text(r)  # the nearest free times, as buttons
+        r = chat.say(r["template"]["quickReplies"][0]["messageText"])
+    assert "성함" in reply_text(r), reply_text(r)
+    assert "이대로 예약할까요?" in chat.text("김민지")
+    done = chat.text("네")
+    assert "예약이 완료됐어요!" in done, done
+    code = re.search(r"예약 코드: (\w{6})", done)[1]  # type: ignore[index]
+    assert code in chat.text("내 예약 확인해 주세요")
+
+
+def test_the_readme_change_and_cancel_examples(chat: Chat) -> None:
+    book(chat, "내일 저녁 7시에 4명 예약하고 싶어요")
+    asked = chat.text("7시 말고 8시로 바꿀 수 있어요?")
+    assert "오후 8시 4명으로 바꿀까요?" in asked, asked
+    assert "예약을 내일 11월 25일(수) 오후 8시 4명으로 바꿨어요." in chat.text("네")
+    assert "오후 8시, 4명" in chat.text("내 예약 확인해 주세요")
+    assert "취소할까요?" in chat.text("예약 취소할게요")
+    assert "취소했어요" in chat.text("네")
+    assert "예약 내역을 찾지 못했어요" in chat.text("내 예약 확인해 주세요")
 
 
 def test_a_seat_question_with_a_day_starts_a_booking(chat: Chat) -> None:
