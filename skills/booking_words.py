@@ -107,8 +107,11 @@ def read_details(turn: Turn, ctx: Context, state: dict[str, Any], dry_run: bool 
     if new != text and not has_details(new, now):
         new = text  # "내일 7시 4명 돼요? 그럼 예약할게요": the details sit before the marker
     day = turn.params.get("date")
+    span = turn.params.get("date_range")
     if isinstance(day, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day, re.ASCII) and _exists(day):
         found["date"] = day
+    elif isinstance(span, list) and len(span) == 2 and all(isinstance(d, str) and _exists(d) for d in span):
+        found["date_range"] = span  # several days picked: which one is asked, none is taken
     else:
         mention = parse_date(new, today)
         if mention:

@@ -41,7 +41,7 @@ CHANGE = re.compile(r"변경|바꾸|바꿀|바꿔|늘리|늘릴|늘려|늘어|�
 CANCEL = re.compile(r"취소|못\s*갈|못\s*가|안\s*갈|캔슬")
 TABLE_WORDS = re.compile(r"자리|좌석|테이블|\d+\s*(명|인)|(두|세|네|다섯|여섯|일곱|여덟)\s*명|층|룸|단체석")
 STEPS = ("date", "time", "party", "name")  # phone and request are offered at the summary, never asked
-DETAILS = ("date", "time", "party", "name", "phone", "request")
+DETAILS = ("date", "time", "party", "name", "phone", "request", "date_range")
 QUESTIONS = {
     "date": "어느 날짜로 예약해 드릴까요?",
     "time": "몇 시로 예약해 드릴까요?",
@@ -208,6 +208,13 @@ class ReservationSkill:
         notes: list[str] = []
         refusal = ""
         quick: list[QuickReply] = []
+        span = state.pop("date_range", None)
+        if span:
+            first, last = (date.fromisoformat(d) for d in span)
+            state.pop("date", None)
+            notes.append(f"예약은 하루씩 받아요. {format_date(first)}부터 {format_date(last)} 사이에서 하루를 골라 주세요.")
+            days = [d for d in self._open_days(store, now, store.reservation.max_days_ahead + 1) if first <= d <= last]
+            quick = [QuickReply(format_date(d), format_date(d)) for d in days[:8]]
         if state.get("date"):
             day = date.fromisoformat(state["date"])
             probe = start_at(store, day, 12 * 60, now.tzinfo)

@@ -394,3 +394,48 @@ def test_a_shared_product_on_the_menu_is_answered_from_it(demo_kb) -> None:  # t
 def test_complaints_about_an_order_go_to_staff(ask, message: str) -> None:  # type: ignore[no-untyped-def]
     reply = ask(message)
     assert reply.intent == "escalate" and reply.escalate
+
+
+def test_a_calendar_range_asks_which_day_and_takes_none(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    """TalkTalk's calendar can send a range ("20261127-20261130"): the bot asks for one day of it."""
+    import asyncio
+    from zoneinfo import ZoneInfo
+
+    from bot.channels.naver import parse, turn_of
+    from bot.engine import Engine
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+
+    tuesday_2pm = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+    engine = Engine(demo_kb, RetrievalSettings())
+    event = parse({"event": "send", "user": "ranger", "textContent": {"text": "20261127-20261130", "inputType": "calendar"}})
+    assert event is not None
+    turn = turn_of(event)
+    assert turn.params["date_range"] == ["2026-11-27", "2026-11-30"]
+    asyncio.run(engine.respond(Turn("예약하고 싶어요", "ranger", "naver", {}, tuesday_2pm)))
+    reply = asyncio.run(engine.respond(Turn(turn.text, "ranger", "naver", turn.params, tuesday_2pm)))
+    assert "하루를 골라 주세요" in reply.text and "11월 27일(금)" in reply.text, reply.text
+    assert [q.label for q in reply.quick_replies][:3] == ["11월 27일(금)", "11월 28일(토)", "11월 29일(일)"]
+    assert reply.state.get("date") is None and reply.awaiting == "reservation"
+
+
+def test_a_seat_question_is_a_booking_even_when_a_dish_is_named_after_the_word(make_knowledge, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """자리 is a seat and also a fish (자리물회): with a day and a party it asks about a table."""
+    import asyncio
+    from zoneinfo import ZoneInfo
+
+    from bot.engine import Engine
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+
+    menu = "name,category,price,description\n자리물회,식사,15000,제주 자리돔 물회\n고등어구이,식사,13000,\n"
+    from tests.conftest import STORE_TOML
+
+    store = STORE_TOML + "\n[reservation]\nenabled = true\nslot_minutes = 30\nduration_minutes = 90\ntables = [2, 4]\nmax_party = 4\n"
+    kb = KnowledgeBase(make_knowledge(store=store, menu=menu), tmp_path / "i", RetrievalSettings())
+    assert kb.reload()
+    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+    reply = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("금요일 저녁 7시에 두 명 자리 있어요?", "seat", "kakao", {}, now)))
+    assert reply.intent == "reservation" and "성함" in reply.text, reply.text
+    dish = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("자리물회 얼마예요?", "fish", "kakao", {}, now)))
+    assert dish.intent == "menu" and "15,000원" in dish.text

@@ -135,14 +135,20 @@ def turn_of(event: Event) -> Turn:
         text = data["t"].strip()  # a button whose short title stands for a longer message
     if isinstance(data.get("d"), dict) and data["d"]:
         params["extra"] = data["d"]
-    picked = re.fullmatch(r"(\d{4})(\d{2})(\d{2})(?:-\d{8})?", event.text.strip())
+    picked = re.fullmatch(r"(\d{4})(\d{2})(\d{2})(?:-(\d{4})(\d{2})(\d{2}))?", event.text.strip())
     if event.input_type == "calendar" and picked:
         try:
             day = date(int(picked[1]), int(picked[2]), int(picked[3]))
-            params["date"] = day.isoformat()
-            text = f"{day.month}월 {day.day}일"
+            last = date(int(picked[4]), int(picked[5]), int(picked[6])) if picked[4] else day
         except ValueError:
             pass
+        else:
+            if last <= day:
+                params["date"] = day.isoformat()
+                text = f"{day.month}월 {day.day}일"
+            else:  # a range picked: the booking skill asks which day, it never takes the first silently
+                params["date_range"] = [day.isoformat(), last.isoformat()]
+                text = f"{day.month}월 {day.day}일부터 {last.month}월 {last.day}일 사이"
     clock = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", event.text.strip())
     if event.input_type in ("time", "timeInterval") and clock:
         params["time"] = f"{int(clock[1]):02d}:{clock[2]}"
