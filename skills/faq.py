@@ -7,6 +7,8 @@ import re
 from bot.kb.text import clean
 from bot.messages import QuickReply, Reply, Source, Turn
 from skills.base import STAFF_QR, Context
+from skills.escalate import REQUEST as PERSON
+from skills.reservation import BOOKING, CANCEL
 
 
 class FaqSkill:
@@ -19,6 +21,8 @@ class FaqSkill:
             chosen = self._chosen(ctx, [o for o in ctx.state.get("options", []) if o in faqs])
             if chosen:
                 return Reply("faq", [faqs[chosen].answer], [Source("faq", chosen)])
+            if ctx.has(PERSON) or ctx.has(BOOKING) or ctx.has(CANCEL):
+                return None  # a request of its own: the skills in their order take it
         best = ctx.best_faq()
         if best is None:
             return None
@@ -43,6 +47,8 @@ class FaqSkill:
         m = re.fullmatch(r"(\d)\s*번?", text)
         if m and 1 <= int(m[1]) <= len(options):
             return options[int(m[1]) - 1]
+        if ctx.has(PERSON) or ctx.has(BOOKING) or ctx.has(CANCEL):
+            return None  # "예약 취소할게요" after "which of these?": a request of its own, not a pick
         best = ctx.best_faq()
         return best.id if best and best.id in options else None
 

@@ -439,3 +439,26 @@ def test_a_seat_question_is_a_booking_even_when_a_dish_is_named_after_the_word(m
     assert reply.intent == "reservation" and "성함" in reply.text, reply.text
     dish = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("자리물회 얼마예요?", "fish", "kakao", {}, now)))
     assert dish.intent == "menu" and "15,000원" in dish.text
+
+
+def test_a_request_after_which_of_these_is_not_taken_as_a_pick(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    """After "어떤 내용이 궁금하신지 골라 주시겠어요?", a booking request is answered as one."""
+    import asyncio
+    from zoneinfo import ZoneInfo
+
+    from bot.engine import Engine, MemoryStates
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+    from bot.state import ConversationState
+
+    states = MemoryStates()
+    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+    turn = Turn("예약 취소할게요", "picker", "kakao", {}, now)
+    asyncio.run(states.save(turn, ConversationState("faq", {"options": ["예약할 수 있나요?", "단체석이나 룸이 있나요?"],
+                                                            "_at": now.isoformat()})))
+    reply = asyncio.run(Engine(demo_kb, RetrievalSettings(), states=states).respond(turn))
+    assert reply.intent == "reservation" and "예약 내역을 찾지 못했어요" in reply.text, reply.text
+    pick = Turn("1번", "picker2", "kakao", {}, now)
+    asyncio.run(states.save(pick, ConversationState("faq", {"options": ["예약할 수 있나요?", "단체석이나 룸이 있나요?"],
+                                                            "_at": now.isoformat()})))
+    assert asyncio.run(Engine(demo_kb, RetrievalSettings(), states=states).respond(pick)).sources[0].id == "예약할 수 있나요?"
