@@ -95,7 +95,7 @@ class Bookings:
 
     def booked_on_sync(self, day: date) -> list[Booked]:
         table = Reservation.__table__  # type: ignore[attr-defined]
-        start = datetime.combine(day, datetime.min.time(), self.zone) - timedelta(days=1)
+        start = (datetime.combine(day, datetime.min.time(), self.zone) - timedelta(days=1)).astimezone(UTC)
         end = start + timedelta(days=3)
         rows = self._rows(table.c.status == "confirmed", table.c.starts_at < end, table.c.ends_at > start)
         return [Booked(b.table_no, b.start, b.end, b.code) for b in rows]
@@ -104,7 +104,8 @@ class Bookings:
         table = Reservation.__table__  # type: ignore[attr-defined]
         conditions = []
         if day is not None:
-            start = datetime.combine(day, datetime.min.time(), self.zone)
+            # Stored in UTC (SQLite keeps no zone): compare in UTC, or a night's bookings land on the wrong day.
+            start = datetime.combine(day, datetime.min.time(), self.zone).astimezone(UTC)
             conditions += [table.c.starts_at >= start, table.c.starts_at < start + timedelta(days=1)]
         if status:
             conditions.append(table.c.status == status)
@@ -113,7 +114,7 @@ class Bookings:
     def upcoming_sync(self, channel: str, user_key: str, now: datetime) -> list[Booking]:
         table = Reservation.__table__  # type: ignore[attr-defined]
         return self._rows(table.c.channel == channel, table.c.user_key == user_key, table.c.status == "confirmed",
-                          table.c.ends_at > now)
+                          table.c.ends_at > now.astimezone(UTC))
 
     def find_sync(self, code: str, phone: str | None = None) -> Booking | None:
         table = Reservation.__table__  # type: ignore[attr-defined]
