@@ -147,6 +147,7 @@ def parse_time(text: str, opening_minute: int | None = None) -> TimeMention | No
         return None
     minute = 30 if m[3] == "반" else int(m[4]) if m[4] else 0
     part = m[1]
+    said = hour  # "19시" needs no guessing; "7시" made 19:00 below does
     if part == "밤" and (hour == 12 or hour < 5):
         hour %= 12  # 밤 12시 is midnight, 밤 1시 the small hours
     elif part in ("오후", "저녁", "밤") and hour < 12 or part == "점심" and hour < 6 or part == "낮" and hour < 7:
@@ -158,7 +159,7 @@ def parse_time(text: str, opening_minute: int | None = None) -> TimeMention | No
         hour += 12
     if hour == 24:
         hour = 0
-    return TimeMention(time(hour % 24, minute), part is not None or hour > 12)
+    return TimeMention(time(hour % 24, minute), part is not None or said > 12)
 
 
 def parse_party(text: str) -> int | None:

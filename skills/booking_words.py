@@ -7,10 +7,10 @@ order, several at once, or change one mid-flow ("7시 말고 8시로").
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
-from bot.availability import business_day
+from bot.availability import business_day, serving_starts, start_at
 from bot.bookings import digits
 from bot.kb.records import Store
 from bot.kb.schedule import hours_on
@@ -63,8 +63,11 @@ def after_change(text: str) -> str:
     later = re.split(r"(?:^|\s)(?:그럼|그러면|대신|대신에|차라리)(?:\s|$)", text)
     if len(later) > 1 and later[-1].strip():
         return later[-1]  # "월요일은 쉬는구나 그럼 화요일 같은 시간이요": what follows 그럼
-    m = re.search(r"(?:을|를)\s+(.+?)(?:으로|로)\s*(?:좀\s*)?(?:옮|바꾸|바꿔|바꿀|변경|미루|미뤄|당기|당겨)", text)
+    m = re.search(r"(?:을|를)\s+(.+?)(?:으로|로)\s*(?:좀\s*)?(?:옮|바꾸|바꿔|바꿀|변경|미루|미뤄|미룰|당기|당겨|늦추|늦춰|늦출|앞당)", text)
     if m:  # "3일 예약을 6일로 옮길 수 있나요?": the new value sits between the object and 로
+        return m[1]
+    m = re.search(r"((?:\S+\s+){0,2}\S+?)(?:으로|로)\s*(?:좀\s*)?(?:옮|바꾸|바꿔|바꿀|변경|미루|미뤄|미룰|당기|당겨|늦추|늦춰|늦출|앞당)", text)
+    if m:  # "9시 예약한 거 10시 반으로 미뤄도 돼요?": the words right before 로 and the verb
         return m[1]
     m = re.search(r"에서\s*(.+?)(으로|로)(?![가-힣]{2})", text)
     return m[1] if m else text
@@ -82,6 +85,18 @@ def _exists(day: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _servable(store: Store, day: date, minute: int, meridiem_given: bool) -> int:
+    """A clock time without 오전/오후 read the way the shop serves: "1시 반" in a pub open until
+    02:00 is 01:30, in a restaurant 13:30; the parser's reading stays when both or neither serve."""
+    if meridiem_given:
+        return minute
+    serving = {m % 1440 for m in serving_starts(store, day)}
+    if minute % 1440 in serving:
+        return minute
+    other = (minute + 720) % 1440
+    return other if other in serving else minute
 
 
 def _grid_up(store: Store, day: date, minute: int) -> int:
@@ -132,17 +147,17 @@ def read_details(turn: Turn, ctx: Context, state: dict[str, Any], dry_run: bool 
         found.setdefault("date", bday.isoformat())
         found["time"] = f"{minute // 60 % 24:02d}:{minute % 60:02d}"
     else:
-        on = date.fromisoformat(found.get("date") or state.get("date") or today.isoformat())
+        tonight = business_day(store, now)[0]  # after midnight in a late shop, still the evening before
+        on = date.fromisoformat(found.get("date") or state.get("date") or tonight.isoformat())
         t = parse_time(new, opening(store, on))
         if t:
-            found["time"] = f"{t.at.hour:02d}:{t.at.minute:02d}"
-            minute = t.at.hour * 60 + t.at.minute
-            if "date" not in found and not state.get("date") and re.search(r"이따|이따가|있다가|오늘|지금|금방|곧", text):
-                found["date"] = today.isoformat()
-            if found.get("date") == today.isoformat() and minute < opening(store, today):
-                # After midnight, "1시 반" is tonight's: the opening day that began yesterday.
-                bday, _ = business_day(store, datetime.combine(today, time(t.at.hour, t.at.minute), now.tzinfo))
-                found["date"] = bday.isoformat()
+            minute = _servable(store, on, t.at.hour * 60 + t.at.minute, t.meridiem_given)
+            if found.get("date") == today.isoformat() and tonight != today and minute < opening(store, today):
+                found["date"] = tonight.isoformat()  # "오늘 1시 반" said at 00:20: the night under way
+            unnamed = "date" not in found and not state.get("date") and not state.get("asked_date") and step != "date"
+            if unnamed and start_at(store, tonight, minute, now.tzinfo) > now and minute % 1440 in {m % 1440 for m in serving_starts(store, tonight)}:
+                found["date"] = tonight.isoformat()  # no day named: today, when that time is still ahead today
+            found["time"] = f"{minute // 60 % 24:02d}:{minute % 60:02d}"
     given = turn.params.get("party")
     party = given if isinstance(given, int) and not isinstance(given, bool) else parse_party(new)
     if party is None and step == "party":

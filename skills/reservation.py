@@ -219,9 +219,10 @@ class ReservationSkill:
             day = date.fromisoformat(state["date"])
             probe = start_at(store, day, 12 * 60, now.tzinfo)
             verdict = check(store, [], probe, state.get("party") or 1, now, allow=frozenset({"passed", "hours", "break", "too_soon", "grid"}))
-            if day < today or not verdict.ok and verdict.code in ("closed", "holiday", "too_far"):
-                refusal = "passed" if day < today else verdict.code
-                notes.append(f"{josa(format_date(day, today), '은')} 이미 지난 날짜예요." if day < today else verdict.reason)
+            gone = day < business_day(store, now)[0]  # at 00:30 in a late shop the evening before is still on
+            if gone or not verdict.ok and verdict.code in ("closed", "holiday", "too_far"):
+                refusal = "passed" if gone else verdict.code
+                notes.append(f"{josa(format_date(day, today), '은')} 이미 지난 날짜예요." if gone else verdict.reason)
                 state["asked_date"] = state.pop("date")
                 quick = [QuickReply(format_date(d), format_date(d)) for d in self._open_days(store, now, 4)]
         if state.get("date") and state.get("time") and state.get("party"):
@@ -456,6 +457,9 @@ class ReservationSkill:
             minute = t.at.hour * 60 + t.at.minute
         start = start_at(store, day, minute % 1440, now.tzinfo)
         party = party or booking.party
+        if start == booking.start and party == booking.party:
+            return Reply("reservation", [f"지금 예약이 {_when(booking.start, today)} {booking.party}명이에요. 어떻게 바꿔 드릴까요? 새 날짜, 시간, 인원을 알려 주세요."],
+                         awaiting=self.name, state={**state, "step": "ask"})
         if party > store.reservation.max_party:
             text = f"{party}명 예약은 직원이 직접 도와드릴게요. 곧 연락드릴게요." + (f" 급하시면 매장 전화({store.phone})로 연락 주세요." if store.phone else "")
             return Reply("reservation", [text], escalate=True, refusal="too_many")
