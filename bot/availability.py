@@ -142,8 +142,13 @@ def check(store: Store, booked: list[Booked], start: datetime, party: int, now: 
     starts = serving_starts(store, day)
     if minute not in starts:
         runs = _runs(starts, policy.slot_minutes)
-        if h.break_time and h.break_time.start <= minute < h.break_time.end:
+        lunch = [b for a, b in runs if h.break_time and b < h.break_time.start]
+        if h.break_time and (h.break_time.start <= minute < h.break_time.end or lunch and max(lunch) < minute < h.break_time.end):
+            # From the lunch last order until the break ends: the break is the reason, said with both times.
             text = f"{format_clock(h.break_time.start)}부터 {format_clock(h.break_time.end)}까지는 브레이크 타임이라 예약을 받지 않아요."
+            if lunch and minute < h.break_time.start:
+                text = (f"{format_clock(h.break_time.start)}부터 브레이크 타임이라 점심 예약은 {format_clock(max(lunch))}까지 시작해요. "
+                        f"저녁은 {format_clock(h.break_time.end)}부터예요.")
             return Verdict(False, reason=text, code="break")
         if any(a <= minute <= b for a, b in runs):
             if "grid" not in allow:  # off the grid inside serving hours: staff may book it

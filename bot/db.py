@@ -66,6 +66,8 @@ class Inbound:
     handoff: str  # who had the chat when the message came: bot, waiting or human
     last_at: datetime | None  # the conversation's last message before this one (when not with the bot)
     state: ConversationState  # the multi-turn memory as it was when the message came
+    staff: str = ""  # who claimed the chat (when `handoff` is human)
+    queued: int = 0  # staff replies and notices not yet delivered: they go out with this turn's answer
 
 
 class Conversation(SQLModel, table=True):
@@ -309,6 +311,12 @@ def _unlock(*, conn: Any, key: int) -> None:
     conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
 
 
+def _queued(messages: Any, conversation_id: int) -> tuple[Any, ...]:
+    """Messages for the customer that still wait to be delivered: staff replies and system notices."""
+    return (messages.c.conversation_id == conversation_id, messages.c.direction == "out", messages.c.delivered.is_(False),
+            messages.c.author.like("staff:%") | (messages.c.author == "system"))
+
+
 def _pending(row: Any) -> ConversationState:
     """A conversation row's multi-turn memory; its age is the engine's to judge (on its own clock)."""
     if row is None or not row.awaiting:
@@ -397,7 +405,7 @@ class Storage:
         now = utcnow()
         conversations, messages = Conversation.__table__, Message.__table__  # type: ignore[attr-defined]
         with self.engine.begin() as conn:
-            row = conn.execute(sa_select(conversations.c.handoff, conversations.c.awaiting, conversations.c.state)
+            row = conn.execute(sa_select(conversations.c.handoff, conversations.c.awaiting, conversations.c.state, conversations.c.staff)
                                .where(conversations.c.id == conversation_id)).first()
             if row is None and self._ids.pop((channel, user_key), None) is not None:
                 # Deleted since its id was cached (bot/datacare.py: retention, `danggol forget`): start it anew.
@@ -406,10 +414,31 @@ class Storage:
             last = None
             if handoff != "bot":
                 last = conn.execute(sa_select(func.max(messages.c.created_at)).where(messages.c.conversation_id == conversation_id)).scalar()
+            queued = conn.execute(sa_select(func.count()).where(*_queued(messages, conversation_id))).scalar() or 0
             conn.execute(insert(messages).values(
                 conversation_id=conversation_id, direction="in", author="customer", delivered=True, text=text, payload=safe.tree(payload),
                 created_at=now))
-        return Inbound(conversation_id, handoff, last if last is None or last.tzinfo else last.replace(tzinfo=UTC), _pending(row))
+        return Inbound(conversation_id, handoff, last if last is None or last.tzinfo else last.replace(tzinfo=UTC), _pending(row),
+                       (row.staff if row else "") or "", int(queued))
+
+    def queued_messages(self, *, conversation_id: int) -> list[tuple[int, str, str]]:
+        """What waits to be delivered to the customer, oldest first, as (message id, author, text)."""
+        messages = Message.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa_select(messages.c.id, messages.c.author, messages.c.text)
+                                .where(*_queued(messages, conversation_id)).order_by(messages.c.id)).all()
+        return [(r.id, r.author, r.text) for r in rows]
+
+    def take_queued(self, *, conversation_id: int) -> list[tuple[str, str]]:
+        """Staff replies and notices not yet delivered, oldest first, as (author, text); marked
+        delivered in the same transaction, so each goes out exactly once."""
+        messages = Message.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            rows = conn.execute(sa_select(messages.c.id, messages.c.author, messages.c.text)
+                                .where(*_queued(messages, conversation_id)).order_by(messages.c.id)).all()
+            if rows:
+                conn.execute(update(messages).where(messages.c.id.in_([r.id for r in rows])).values(delivered=True))
+        return [(r.author, r.text) for r in rows]
 
     def record_out(self, *, conversation_id: int, text: str, intent: str | None, payload: dict[str, Any] | None,
                    handoff_reason: str | None = None, author: str = "bot", meta: dict[str, Any] | None = None,
@@ -556,23 +585,9 @@ class DbStates:
     def __init__(self, storage: Storage):
         self.storage = storage
         self._empty: set[tuple[str, str]] = set()  # users known to have no pending state
-        self._primed: dict[int, tuple[int, ConversationState]] = {}
-        self._version: dict[tuple[str, str], int] = {}  # state writes per user, to spot a stale primed state
-
-    def prime(self, turn: Turn, state: ConversationState) -> None:
-        """A state read with the inbound message (one database trip instead of two); used by this
-        turn's `load` unless a state was saved for the user in between. Not on a shared database:
-        another process may change it before this turn holds the customer's lock."""
-        if self.storage.shared:
-            return
-        self._primed[id(turn)] = (self._version.get((turn.channel, turn.user_key), 0), state)
 
     async def load(self, turn: Turn) -> ConversationState:
         key = (turn.channel, turn.user_key)
-        primed = self._primed.pop(id(turn), None)
-        if primed is not None and primed[0] == self._version.get(key, 0):
-            self._empty.add(key) if primed[1].awaiting is None else self._empty.discard(key)
-            return primed[1]
         if key in self._empty and not self.storage.shared:
             # Known to have nothing pending: every state write for this chat goes through here, so
             # the database cannot say otherwise (a second server process would; see docs/decisions.md).
@@ -585,9 +600,5 @@ class DbStates:
         key = (turn.channel, turn.user_key)
         if state.awaiting is None and key in self._empty and not self.storage.shared:
             return  # nothing pending before or after: most turns need no write
-        self._version[key] = self._version.get(key, 0) + 1
-        if len(self._version) > 100_000:
-            self._version.clear()
-            self._primed.clear()
         await self.storage.call(self.storage.save_state, channel=turn.channel, user_key=turn.user_key, state=state)
         self._empty.discard(key)

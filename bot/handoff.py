@@ -1,18 +1,15 @@
-"""Handing a chat to a person and back: bot → waiting → human → bot.
+"""Handing a chat to a person and back: bot → waiting → human → bot, over the conversations table.
 
-While a chat is not with the bot, the bot does not answer on its own: the customer was told
-once (with the escalation answer) that staff will reply, and later messages wait for staff.
-Staff replies to a channel that cannot push (Kakao) are delivered with the customer's next
-message. A chat left idle returns to the bot with a note to the customer.
+What the customer hears in each state is the Inbox's (bot/conversation.py). Staff replies and
+the notices of a return are stored undelivered until they reach the customer: at once where the
+channel can push, otherwise with the customer's next answer. A chat left idle returns to the bot.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Literal
 
 import httpx
 from sqlalchemy import insert, update
@@ -27,15 +24,6 @@ log = logging.getLogger(__name__)
 IDLE_TEXT = "직원 상담이 한동안 없어서 다시 챗봇이 도와드릴게요."
 RETURN_TEXT = "직원 상담이 끝났어요. 이제 다시 챗봇이 도와드릴게요."
 MISSED_TEXT = "제가 계속 답을 드리지 못해 죄송해요. 직원에게 연결해 드릴게요."
-
-
-@dataclass(frozen=True)
-class Gate:
-    """What to do with an inbound message, given the chat's handoff state."""
-
-    action: Literal["bot", "staff", "silent"]
-    texts: list[str] = field(default_factory=list)  # staff replies to deliver now ("staff")
-    notice: str = ""  # said before the bot's answer ("bot" after an idle return)
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -71,9 +59,9 @@ class Handoffs:
                 conn.execute(update(handoffs).where(open_request & (handoffs.c.status == "waiting")).values(status="claimed", claimed_by=staff))
             if to == "bot":
                 conn.execute(update(handoffs).where(open_request & (handoffs.c.status != "resolved")).values(status="resolved", resolved_at=now))
-            if note:
+            if note:  # the customer reads it with their next answer, or at once where the channel can push
                 conn.execute(insert(Message.__table__).values(  # type: ignore[attr-defined]
-                    conversation_id=conversation_id, direction="out", author="system", delivered=True, text=note, created_at=now))
+                    conversation_id=conversation_id, direction="out", author="system", delivered=False, text=note, created_at=now))
         return True
 
     def claim_sync(self, conversation_id: int, staff: str) -> bool:
@@ -109,17 +97,6 @@ class Handoffs:
         with self.storage.engine.begin() as conn:
             conn.execute(update(messages).where(messages.c.id == message_id).values(delivered=True))
 
-    def take_undelivered_sync(self, conversation_id: int) -> list[str]:
-        """Staff replies not yet delivered, oldest first, marked delivered in the same transaction."""
-        messages = Message.__table__  # type: ignore[attr-defined]
-        with self.storage.engine.begin() as conn:
-            rows = conn.execute(sa_select(messages.c.id, messages.c.text).where(
-                (messages.c.conversation_id == conversation_id) & (messages.c.delivered.is_(False))
-                & messages.c.author.like("staff:%")).order_by(messages.c.id)).all()
-            if rows:
-                conn.execute(update(messages).where(messages.c.id.in_([r.id for r in rows])).values(delivered=True))
-        return [r.text for r in rows]
-
     def miss_sync(self, conversation_id: int, missed: bool) -> int:
         """Count answers in a row the bot could not give; returns the new count."""
         table = Conversation.__table__  # type: ignore[attr-defined]
@@ -129,17 +106,17 @@ class Handoffs:
 
     # --- what channels call ---------------------------------------------------------------------
 
-    async def gate(self, inbound: Inbound, now: datetime | None = None) -> Gate:
-        """Decide whether the bot may answer the message just stored (see Storage.record_in)."""
+    async def gate(self, inbound: Inbound, now: datetime | None = None) -> str:
+        """Who answers the message just stored (see Storage.record_in): bot, waiting or human. A chat
+        left idle with staff past `idle_return_minutes` returns to the bot, with a note."""
         if inbound.handoff == "bot":
-            return Gate("bot")
+            return "bot"
         now = now or datetime.now(UTC)
         idle = timedelta(minutes=self.settings.idle_return_minutes)
         if inbound.last_at is not None and now - inbound.last_at > idle:
             await self.storage.call(self.release_sync, conversation_id=inbound.conversation_id, note=IDLE_TEXT)
-            return Gate("bot", notice=IDLE_TEXT)
-        texts = await self.storage.call(self.take_undelivered_sync, conversation_id=inbound.conversation_id)
-        return Gate("staff", texts) if texts else Gate("silent")
+            return "bot"
+        return inbound.handoff
 
     async def after(self, conversation_id: int, reply: Reply, question: str) -> Reply:
         """Count misses; the Nth unknown answer in a row to a real question becomes a handoff."""

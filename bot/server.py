@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from bot.bookings import Bookings
 from bot.channels.kakao import KakaoChannel
 from bot.channels.naver import NaverChannel
+from bot.conversation import Inbox
 from bot.datacare import retention_loop
 from bot.db import DbStates, Storage, make_engine
 from bot.engine import Engine
@@ -60,8 +61,9 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
     """The application; tests may replace `skills` (a deliberately slow one) and fix the `clock`."""
     storage = Storage(make_engine(settings.database.url, settings.config_dir, migrate=settings.database.auto_migrate))
     handoffs = Handoffs(storage, settings.handoff)
-    kakao = KakaoChannel(settings.kakao, storage, handoffs)
-    naver = NaverChannel(settings.naver, storage, handoffs)
+    inbox = Inbox(storage, handoffs)
+    kakao = KakaoChannel(settings.kakao, inbox)
+    naver = NaverChannel(settings.naver, inbox)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -75,7 +77,7 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
         bookings = Bookings(storage, kb.snapshot.knowledge.store.timezone)
         app.state.bookings = bookings
         used, app.state.llm = with_model(skills, settings.llm, history=StoredHistory(storage), usage=StoredUsage(storage))
-        app.state.engine = kakao.engine = naver.engine = Engine(kb, settings.retrieval, used, states=DbStates(storage), clock=clock,
+        app.state.engine = inbox.engine = Engine(kb, settings.retrieval, used, states=DbStates(storage), clock=clock,
                                                                 bookings=bookings, turn_lock=storage.user_lock)
         stop = asyncio.Event()
         watcher = asyncio.create_task(_watch(kb, settings, stop)) if settings.reload.enabled else None

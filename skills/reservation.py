@@ -36,6 +36,7 @@ from skills.menu import common_foods
 BOOKING = re.compile(
     r"예약|부킹|자리\s*(좀\s*)?(맡|잡)|(잡아|맡아)\s*(주|줄|둘|놔)|테이블\s*(잡|맡)|좌석\s*(잡|맡)"
 )
+WANT = re.compile(r"예약\s*(하려|할려|하고\s*싶|할게|할께|할래|부탁|해\s*주세요|해주세요|하려구|하러|좀\s*하)")
 CHECK = re.compile(r"확인|했는지|됐는지|잡혔|내역|조회|있는지\s*봐|한\s*거\s*있|예약\s*(한\s*거|했던\s*거)\s*(있|봐|알려)")
 CHANGE = re.compile(r"변경|바꾸|바꿀|바꿔|늘리|늘릴|늘려|늘어|늘었|줄이|줄일|줄여|줄어|줄었|미루|미룰|미뤄|당기|당길|당겨|앞당|늦추|늦출|늦춰|옮기|옮길|옮겨|말고|빠졌|빠져|추가로|더\s*(온|와|늘)")
 CANCEL = re.compile(r"취소|못\s*갈|못\s*가|안\s*갈|캔슬")
@@ -100,11 +101,12 @@ class ReservationSkill:
             return Reply("reservation", [text], quick_replies=[STAFF_QR])
         wants_facts = ctx.has(TABLE_WORDS) or parse_date(ctx.text, ctx.now.date()) or parse_party(ctx.text)
         hit = ctx.best_faq()
-        if not (wants_facts or ctx.has(CHECK) or ctx.has(CHANGE) or ctx.has(CANCEL)) and hit is not None and set(hit.matched) - {"예약", "하"}:
+        wish = ctx.has(WANT) and not ctx.is_question  # "칠순이라 가족 식사 예약하려고요": a booking, whatever FAQ matches
+        if not (wants_facts or wish or ctx.has(CHECK) or ctx.has(CHANGE) or ctx.has(CANCEL)) and hit is not None and set(hit.matched) - {"예약", "하"}:
             return None  # "예약하면 보증금 내야 돼요?": the owner's FAQ on deposits, not a booking
         dated = parse_date(ctx.text, ctx.now.date()) or parse_time(ctx.text) or relative_time(ctx.text, ctx.now)
         topic = set(hit.matched) - {"예약", "하", "명", "인", "자리", "좌석", "단체석", "테이블"} if hit is not None else set()
-        if not dated and hit is not None and hit.head >= 0.4 and any(not t.isdigit() for t in topic) and ctx.is_question:
+        if not dated and not wish and hit is not None and hit.head >= 0.4 and any(not t.isdigit() for t in topic) and ctx.is_question:
             return None  # "열 명 예약하면 선금 있어요?": a question about the rules, which the owner's FAQ answers
         if ctx.has(CANCEL) and not ctx.has(CHANGE):
             return await self._start_cancel(ctx)

@@ -93,7 +93,7 @@ class StoreInfoSkill:
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         store = ctx.knowledge.store
-        if store.reservation.enabled and looks_like_booking(ctx):
+        if store.reservation.enabled and (looks_like_booking(ctx) or ctx.has(r"예약") and has_details(ctx.text, ctx.now)):
             return None  # "이번 주 토요일 6명 가능해요?": a booking, which the reservation skill takes
         if ctx.allergies:
             return None  # "명절에 약밥 … 견과류 알레르기": a question of safety, never of opening days

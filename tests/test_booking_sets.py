@@ -16,7 +16,7 @@ from tests.support.dialogues import play_set
 
 SETS = Path(__file__).parent / "fixtures" / "bookings"
 # set: (end states, reasons)
-FLOORS = {"restaurant": (0.97, 0.97), "cafe": (0.97, 0.97), "bbq": (0.97, 0.97), "pub": (0.97, 0.97)}
+FLOORS = {"restaurant": (0.97, 0.97), "cafe": (0.97, 0.97), "bbq": (0.97, 0.97), "pub": (0.97, 0.97), "shabu": (0.97, 0.97)}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

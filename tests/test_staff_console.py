@@ -131,7 +131,23 @@ def test_staff_take_over_reply_and_give_back(app_client: TestClient) -> None:
     assert delivered["template"]["outputs"][0]["simpleText"]["text"] == "직원: 안녕하세요, 직원 민지예요!"
     app_client.post(f"/staff/c/{cid}/resolve", data={"csrf": token})
     assert app_client.get("/staff/api/queue").json()["queue"] == []
-    assert "주차" in kakao(app_client, "loop", "주차 되나요?")["template"]["outputs"][0]["simpleText"]["text"]
+    outputs = [o["simpleText"]["text"] for o in kakao(app_client, "loop", "주차 되나요?")["template"]["outputs"] if "simpleText" in o]
+    assert outputs[0].startswith("직원 상담이 끝났어요") and "주차" in outputs[1]  # the closing notice, then the answer
+
+
+def test_resolving_with_an_undelivered_reply_asks_first_and_loses_nothing(app_client: TestClient) -> None:
+    kakao(app_client, "hair", "음식에서 머리카락 나왔어요")
+    assert login(app_client) == 303
+    cid = app_client.get("/staff/api/queue").json()["queue"][0]["id"]
+    token = csrf_of(app_client, f"/staff/c/{cid}")
+    app_client.post(f"/staff/c/{cid}/reply", data={"csrf": token, "text": "정말 죄송합니다. 바로 환불해 드릴게요."})
+    asked = app_client.post(f"/staff/c/{cid}/resolve", data={"csrf": token})
+    assert "confirm=resolve" in asked.url.query.decode() if isinstance(asked.url.query, bytes) else "confirm=resolve" in str(asked.url)
+    assert "아직 손님에게 전달되지 않은 답장이 1개" in asked.text and app_client.get("/staff/api/queue").json()["queue"] != []
+    app_client.post(f"/staff/c/{cid}/resolve", data={"csrf": token, "confirmed": "1"})
+    assert app_client.get("/staff/api/queue").json()["queue"] == []
+    outputs = [o["simpleText"]["text"] for o in kakao(app_client, "hair", "네")["template"]["outputs"] if "simpleText" in o]
+    assert outputs[0] == "직원: 정말 죄송합니다. 바로 환불해 드릴게요." and outputs[1].startswith("직원 상담이 끝났어요"), outputs
 
 
 def test_the_queue_streams_as_server_sent_events(app_client: TestClient) -> None:
@@ -204,8 +220,11 @@ def test_kakao_event_api_delivers_staff_replies_at_once(tmp_path: Path, monkeypa
         token = csrf_of(client, f"/staff/c/{cid}")
         client.post(f"/staff/c/{cid}/reply", data={"csrf": token, "text": "바로 확인해 드릴게요"})
         assert "손님의 다음 메시지와 함께 전달돼요" not in client.get(f"/staff/c/{cid}").text
-        assert kakao(client, "pushed", "네") == {"version": "2.0", "template": {"outputs": []}}  # already delivered: not twice
-    assert len(api.posts) == 1
+        after = json.dumps(kakao(client, "pushed", "네"), ensure_ascii=False)
+        assert "바로 확인해 드릴게요" not in after and "민지 직원" in after  # already delivered: not twice; who has it is said
+        client.post(f"/staff/c/{cid}/resolve", data={"csrf": token})  # the closing notice is pushed at once too
+        assert "직원 상담이 끝났어요" not in json.dumps(kakao(client, "pushed", "주차 되나요?"), ensure_ascii=False)
+    assert len(api.posts) == 2 and api.posts[1][2]["event"]["data"]["text"].startswith("직원 상담이 끝났어요")
     _, path, body = api.posts[0]
     assert path == "/v2/bots/bot-123/talk"
     assert body == {"event": {"name": "staff_reply", "data": {"text": "바로 확인해 드릴게요"}}, "user": [{"type": "botUserKey", "id": "pushed"}],

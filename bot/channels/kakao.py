@@ -24,9 +24,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from bot import safe
-from bot.db import Storage
-from bot.engine import Engine
-from bot.handoff import Handoffs
+from bot.conversation import Inbox, Ticket
 from bot.messages import Button, Card, Reply, Turn, cut
 from bot.settings import KakaoSettings
 
@@ -291,12 +289,6 @@ def simple(text: str) -> dict[str, Any]:
     return {"version": "2.0", "template": {"outputs": [{"simpleText": {"text": text}}]}}
 
 
-def silent() -> dict[str, Any]:
-    """No bubble: the chat is with staff and the customer already knows. Kakao's guide asks for 1 to
-    3 outputs and does not say how it shows none; verify on a real channel (docs/kakao.md)."""
-    return {"version": "2.0", "template": {"outputs": []}}
-
-
 def callback_ack(text: str) -> dict[str, Any]:
     """The immediate answer that hands a slow reply over to the callback URL."""
     return {"version": "2.0", "useCallback": True, "data": {"text": text}}
@@ -324,12 +316,10 @@ def bot_allowed(bot_id: str, allowed: list[str]) -> bool:
 class KakaoChannel:
     """The skill endpoint: authentication, the time budget and the one-shot callback."""
 
-    engine: Engine  # set when the knowledge is loaded, before the first request
-
-    def __init__(self, settings: KakaoSettings, storage: Storage, handoffs: Handoffs):
+    def __init__(self, settings: KakaoSettings, inbox: Inbox):
         self.settings = settings
-        self.storage = storage
-        self.handoffs = handoffs
+        self.inbox = inbox
+        self.storage = inbox.storage
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(5.0), follow_redirects=False)
         self.events = KakaoEventApi(settings, self.client)
         self.pending: set[asyncio.Task[None]] = set()
@@ -389,93 +379,71 @@ class KakaoChannel:
             return JSONResponse(simple(FALLBACK_TEXT))
 
     async def _answer(self, req: SkillRequest, payload: dict[str, Any], started: float) -> dict[str, Any]:
-        turn = req.turn
-        inbound = await self.storage.call(self.storage.record_in, channel="kakao", user_key=turn.user_key, text=turn.text, payload=payload)
-        conversation_id = inbound.conversation_id
-        gate = await self.handoffs.gate(inbound)
-        if gate.action == "silent":
-            return silent()  # staff have the chat and the customer was told so
-        if gate.action == "staff":
-            return render(Reply("escalate", [f"직원: {t}" for t in gate.texts]))
-        prime = getattr(self.engine.states, "prime", None)
-        if prime is not None:
-            prime(turn, inbound.state)  # the state came with the inbound read: no second trip
-        task = asyncio.create_task(self._respond(turn, gate.notice))
+        """Kakao's part of a turn: the 5-second budget and the one-shot callback; the Inbox does the rest."""
+        ticket = await self.inbox.open(req.turn, payload)
+        task = asyncio.create_task(self.inbox.answer(ticket))
         budget = max(0.1, self.settings.deadline_s - (time.monotonic() - started))
         done, _ = await asyncio.wait({task}, timeout=budget)
         if task in done:
-            return await self._finish(conversation_id, task.result(), turn)
+            return await self._finish(ticket, task.result())
         if req.callback_url and callback_allowed(req.callback_url, self.settings.allow_loopback_callback):
             ack = callback_ack(self.settings.waiting_text)
-            outbox_id = await self.storage.call(self.storage.outbox_open, conversation_id=conversation_id, channel="kakao",
-                                                user_key=turn.user_key, question=turn.text, target=req.callback_url)
-            await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=self.settings.waiting_text,
+            outbox_id = await self.inbox.promise(ticket, target=req.callback_url)
+            await self.storage.call(self.storage.record_out, conversation_id=ticket.conversation_id, text=self.settings.waiting_text,
                                     intent=None, payload=ack)
-            delivery = asyncio.create_task(self._deliver(task, turn, req.callback_url, conversation_id, time.monotonic(), outbox_id))
+            delivery = asyncio.create_task(self._deliver(task, ticket, req.callback_url, time.monotonic(), outbox_id))
             self.pending.add(delivery)
             delivery.add_done_callback(self.pending.discard)
             return ack
         if req.callback_url:
             log.warning("kakao: callback URL refused (not https under kakao.com): %s", urlsplit(req.callback_url).hostname)
         task.cancel()
-        return await self._finish(conversation_id, await self._respond(turn, gate.notice, fast_only=True), turn)
+        return await self._finish(ticket, await self.inbox.answer(ticket, fast_only=True))
 
-    async def _respond(self, turn: Turn, notice: str, fast_only: bool = False) -> Reply:
-        reply = await self.engine.respond(turn, fast_only=fast_only)
-        if notice:
-            reply.texts = [notice, *reply.texts]
-        return reply
-
-    async def _finish(self, conversation_id: int, reply: Reply, turn: Turn | None = None) -> dict[str, Any]:
-        reply = await self.handoffs.after(conversation_id, reply, turn.text if turn else "")
+    async def _finish(self, ticket: Ticket, reply: Reply) -> dict[str, Any]:
+        reply = await self.inbox.settle(ticket, reply)
         response = render(reply)
-        reason = (turn.text if turn else reply.text)[:200] if reply.escalate else None
-        meta = {"sources": [f"{s.kind}:{s.id}" for s in reply.sources]} if reply.sources else None
-        recorded = await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=reply.text,
-                                          intent=reply.intent, payload=response, handoff_reason=reason, meta=meta)
-        if recorded.handoff_started:
-            self.handoffs.notify(channel="kakao", user_key=turn.user_key if turn else "", reason=reason or "")
+        await self.inbox.record(ticket, reply, response)
         return response
 
-    async def _deliver(self, task: asyncio.Task[Reply], turn: Turn, url: str, conversation_id: int, acked: float,
-                       outbox_id: int) -> None:
+    async def _deliver(self, task: asyncio.Task[Reply], ticket: Ticket, url: str, acked: float, outbox_id: int) -> None:
         """POST the final answer to the callback URL once, at least 1 s after the ack and within 50 s."""
         try:
             try:
                 reply = await asyncio.wait_for(task, timeout=max(1.0, self.settings.callback_within_s - 5.0))
             except TimeoutError:
-                reply = await self.engine.respond(turn, fast_only=True)
-            response = await self._finish(conversation_id, reply, turn)
-            await self.storage.call(self.storage.outbox_fill, outbox_id=outbox_id, payload=response)
+                reply = await self.inbox.answer(ticket, fast_only=True)
+            response = await self._finish(ticket, reply)
+            await self.inbox.fill(outbox_id, response)
             await asyncio.sleep(max(0.0, acked + 1.0 - time.monotonic()))  # a POST racing the ack is rejected
             await self._post_callback(outbox_id, url, response)
         except Exception:
-            log.exception("kakao callback failed for conversation %s", conversation_id)
+            log.exception("kakao callback failed for conversation %s", ticket.conversation_id)
 
     async def _post_callback(self, outbox_id: int, url: str, response: dict[str, Any]) -> None:
         try:
             result = await self.client.post(url, json=response)
             ok = result.status_code == 200
             log.info("kakao callback: HTTP %s %s", result.status_code, result.text[:200])
-            await self.storage.call(self.storage.outbox_close, outbox_id=outbox_id, ok=ok, error="" if ok else f"HTTP {result.status_code}")
+            await self.inbox.kept(outbox_id, ok=ok, error="" if ok else f"HTTP {result.status_code}")
         except httpx.HTTPError as e:
             log.error("kakao callback unreachable: %s", e)
-            await self.storage.call(self.storage.outbox_close, outbox_id=outbox_id, ok=False, error=type(e).__name__)
+            await self.inbox.kept(outbox_id, ok=False, error=type(e).__name__)
 
     async def recover(self) -> None:
         """After a restart: callbacks a crash interrupted are answered while Kakao still takes them
         (a callback URL lives about a minute), the others are recorded as failed."""
-        for row in await self.storage.call(self.storage.outbox_pending, channel="kakao"):
+        for row in await self.inbox.owed("kakao"):
             age = (datetime.now(UTC) - row.created_at).total_seconds()
             if age > self.settings.callback_within_s + 5:
                 log.error("kakao: a callback for conversation %s expired during a restart (%.0f s old); recorded as failed",
                           row.conversation_id, age)
-                await self.storage.call(self.storage.outbox_close, outbox_id=row.id, ok=False, error="expired during restart")
+                await self.inbox.kept(row.id, ok=False, error="expired during restart")
                 continue
             response = row.payload
             if response is None:  # the answer was still being made: make the offline one now
-                turn = Turn(text=row.question, user_key=row.user_key, channel="kakao")
-                response = await self._finish(row.conversation_id, await self.engine.respond(turn, fast_only=True), turn)
+                ticket = self.inbox.resumed(row)
+                response = await self._finish(ticket, await self.inbox.answer(ticket, fast_only=True))
             log.warning("kakao: delivering a callback interrupted by a restart (conversation %s)", row.conversation_id)
             await self._post_callback(row.id, row.target, response)
 

@@ -31,9 +31,7 @@ from fastapi.responses import JSONResponse, Response
 
 from bot import safe
 from bot.availability import serving_starts
-from bot.db import Storage
-from bot.engine import Engine
-from bot.handoff import RETURN_TEXT, Handoffs
+from bot.conversation import Inbox, Ticket
 from bot.kb.records import Store
 from bot.kb.schedule import local_now
 from bot.messages import Button, Card, Reply, Turn, cut
@@ -58,6 +56,7 @@ TYPING_REFRESH_S = 8.0
 RECOVER_WITHIN_S = 600.0  # after a restart, answers younger than this are still sent  # Naver shows "typing…" for 10 s per typingOn
 USER_KEY = re.compile(r"[A-Za-z0-9_-]{22}|[0-9a-f]{32}")
 FALLBACK_TEXT = "죄송해요, 잠시 문제가 생겨서 답을 드리지 못했어요. 잠시 후 다시 말씀해 주세요."
+HANDOVER_FAILED_TEXT = "직원이 이 채팅에서 이어서 답변드릴게요. 조금만 기다려 주세요."
 EMPTY_TEXT = "무엇을 도와드릴까요? 메뉴, 영업시간, 예약 등 편하게 물어봐 주세요."
 PARTNER_CENTER = "톡톡 파트너센터"
 RESULT_MEANING = {
@@ -390,12 +389,11 @@ def _networks(settings: NaverSettings) -> list[ipaddress.IPv4Network | ipaddress
 class NaverChannel:
     """The TalkTalk webhook and everything the bot sends back through the send API."""
 
-    engine: Engine  # set when the knowledge is loaded, before the first request
-
-    def __init__(self, settings: NaverSettings, storage: Storage, handoffs: Handoffs, api: SendApi | None = None):
+    def __init__(self, settings: NaverSettings, inbox: Inbox, api: SendApi | None = None):
         self.settings = settings
-        self.storage = storage
-        self.handoffs = handoffs
+        self.inbox = inbox
+        self.storage = inbox.storage
+        self.handoffs = inbox.handoffs
         self.api = api or SendApi(settings)
         self.networks = _networks(settings)
         self.pending: set[asyncio.Task[None]] = set()
@@ -420,11 +418,11 @@ class NaverChannel:
         return result.ok
 
     async def returned(self, user_key: str) -> None:
-        """Staff gave the chat back to the bot: take the thread from Partner Center and say so."""
-        async with self._lock(user_key):
-            if self.settings.handover:
+        """Staff gave the chat back to the bot: take the thread from Partner Center (the notice is
+        queued like any staff message and pushed by the console)."""
+        if self.settings.handover:
+            async with self._lock(user_key):
                 await self.api.post(take_thread(), user_key)
-            await self.api.post({"event": "send", "textContent": {"text": RETURN_TEXT}}, user_key)
 
     async def close(self, grace_s: float = 10.0) -> None:
         if self.pending:
@@ -486,7 +484,7 @@ class NaverChannel:
         if event.name == "open":
             if event.standby:
                 return _ok()
-            return _ok(self._single(self.engine.welcome()))
+            return _ok(self._single(self.inbox.engine.welcome()))
         if event.name == "echo":
             await self._on_echo(event, payload)
         elif event.name == "handover":
@@ -502,77 +500,52 @@ class NaverChannel:
         return _ok()
 
     def _render(self, reply: Reply) -> list[dict[str, Any]]:
-        store = self.engine.kb.snapshot.knowledge.store
-        return render(reply, store, local_now(store, self.engine.clock() if self.engine.clock else None).date())
+        engine = self.inbox.engine
+        store = engine.kb.snapshot.knowledge.store
+        return render(reply, store, local_now(store, engine.clock() if engine.clock else None).date())
 
     def _single(self, reply: Reply) -> dict[str, Any]:
         return self._render(reply)[0]
 
     async def _on_send(self, event: Event, payload: dict[str, Any], started: float) -> Response:
+        """TalkTalk's part of a turn: standby, the synchronous reply or the send API; the Inbox does the rest."""
         turn = turn_of(event)
-        inbound = await self.storage.call(self.storage.record_in, channel=CHANNEL, user_key=event.user, text=turn.text, payload=payload)
         if event.standby:
             # A person in Partner Center owns the thread: record it, stay silent.
+            inbound = await self.storage.call(self.storage.record_in, channel=CHANNEL, user_key=event.user, text=turn.text, payload=payload)
             if inbound.handoff == "bot":
                 await self.storage.call(self.handoffs.taken_elsewhere_sync, conversation_id=inbound.conversation_id,
                                         staff=PARTNER_CENTER, reason="톡톡 파트너센터에서 상담 중")
             return _ok()
-        gate = await self.handoffs.gate(inbound)
-        if gate.action == "silent":
-            return _ok()
-        if gate.action == "staff":  # staff replies that could not be sent earlier
-            self._spawn(self._send_all(event.user, [{"event": "send", "textContent": {"text": t}} for t in gate.texts]))
-            return _ok()
-        if not turn.text.strip() and not turn.params:
-            text = EMPTY_TEXT
-            reply = Reply("smalltalk", [text])
-            await self.storage.call(self.storage.record_out, conversation_id=inbound.conversation_id, text=text, intent=reply.intent,
-                                    payload=None)
+        ticket = await self.inbox.open(turn, payload)
+        if not turn.text.strip() and not turn.params and not ticket.queued:
+            reply = Reply("smalltalk", [EMPTY_TEXT])
+            await self.inbox.record(ticket, reply, None)
             return _ok(self._single(reply))
-        prime = getattr(self.engine.states, "prime", None)
-        if prime is not None:
-            prime(turn, inbound.state)
-        task = asyncio.create_task(self._respond(turn, gate.notice))
+        task = asyncio.create_task(self.inbox.answer(ticket))
         budget = max(0.05, self.settings.reply_within_s - (time.monotonic() - started))
         done, _ = await asyncio.wait({task}, timeout=budget)
         if task in done:
-            reply = task.result()
-            events, message_id, handoff = await self._finish(inbound.conversation_id, reply, turn, sync_possible=True)
+            events, message_id, handoff = await self._finish(ticket, task.result(), sync_possible=True)
             if message_id is None:
                 return _ok(events[0])
-            outbox_id = await self._promise(inbound.conversation_id, turn)
+            outbox_id = await self.inbox.promise(ticket)
             self._spawn(self._send(event.user, events, message_id, handoff, outbox_id))
             return _ok()
-        outbox_id = await self._promise(inbound.conversation_id, turn)  # before "typing…": a crash now is retried
-        self._spawn(self._slow(event.user, task, turn, inbound.conversation_id, outbox_id))
+        outbox_id = await self.inbox.promise(ticket)  # before "typing…": a crash now is retried
+        self._spawn(self._slow(event.user, task, ticket, outbox_id))
         return _ok(typing_on())
 
-    async def _promise(self, conversation_id: int, turn: Turn) -> int:
-        return await self.storage.call(self.storage.outbox_open, conversation_id=conversation_id, channel=CHANNEL,
-                                       user_key=turn.user_key, question=turn.text)
-
-    async def _respond(self, turn: Turn, notice: str, fast_only: bool = False) -> Reply:
-        reply = await self.engine.respond(turn, fast_only=fast_only)
-        if notice:
-            reply.texts = [notice, *reply.texts]
-        return reply
-
-    async def _finish(self, conversation_id: int, reply: Reply, turn: Turn,
-                      sync_possible: bool) -> tuple[list[dict[str, Any]], int | None, bool]:
+    async def _finish(self, ticket: Ticket, reply: Reply, sync_possible: bool) -> tuple[list[dict[str, Any]], int | None, bool]:
         """Store the answer before it leaves. Returns its events, the stored message id when it is
         to go through the send API (None: it fits the webhook response), and whether to hand over."""
-        reply = await self.handoffs.after(conversation_id, reply, turn.text)
+        reply = await self.inbox.settle(ticket, reply)
         events = self._render(reply)
         sync = sync_possible and len(events) == 1 and not reply.escalate
-        reason = turn.text[:200] if reply.escalate else None
-        meta = {"sources": [f"{s.kind}:{s.id}" for s in reply.sources]} if reply.sources else None
-        recorded = await self.storage.call(self.storage.record_out, conversation_id=conversation_id, text=reply.text, intent=reply.intent,
-                                           payload={"events": events}, handoff_reason=reason, meta=meta, delivered=sync)
-        if recorded.handoff_started:
-            self.handoffs.notify(channel=CHANNEL, user_key=turn.user_key, reason=reason or "")
+        recorded = await self.inbox.record(ticket, reply, {"events": events}, delivered=sync)
         return events, (None if sync else recorded.message_id), recorded.handoff_started
 
-    async def _slow(self, user: str, task: asyncio.Task[Reply], turn: Turn, conversation_id: int, outbox_id: int) -> None:
+    async def _slow(self, user: str, task: asyncio.Task[Reply], ticket: Ticket, outbox_id: int) -> None:
         """An answer not ready within the webhook budget: keep "typing…" up, then send it."""
         deadline = time.monotonic() + SLOW_ANSWER_S
         while not task.done() and time.monotonic() < deadline:
@@ -583,22 +556,24 @@ class NaverChannel:
             reply = task.result()
         else:
             task.cancel()
-            reply = await self._respond(turn, "", fast_only=True)
-        events, message_id, handoff = await self._finish(conversation_id, reply, turn, sync_possible=False)
+            reply = await self.inbox.answer(ticket, fast_only=True)
+        events, message_id, handoff = await self._finish(ticket, reply, sync_possible=False)
         await self._send(user, events, message_id, handoff, outbox_id)
 
     async def _send(self, user: str, events: list[dict[str, Any]], message_id: int | None, handoff: bool, outbox_id: int) -> None:
-        await self.storage.call(self.storage.outbox_fill, outbox_id=outbox_id,
-                                payload={"events": events, "message_id": message_id, "handoff": handoff})
+        await self.inbox.fill(outbox_id, {"events": events, "message_id": message_id, "handoff": handoff})
         ok = await self._send_all(user, events)
-        await self.storage.call(self.storage.outbox_close, outbox_id=outbox_id, ok=ok, error="" if ok else "send API refused or unreachable")
+        await self.inbox.kept(outbox_id, ok=ok, error="" if ok else "send API refused or unreachable")
         if ok and message_id is not None:
             await self.storage.call(self.storage.mark_delivered, message_id=message_id)
         if handoff and self.settings.handover:
             async with self._lock(user):
                 result = await self.api.post(pass_thread(), user)
             if not result.ok:
-                log.warning("naver: passThread refused (%s %s); the chat waits in the Danggol console only", result.code, result.message)
+                # Partner Center did not take the thread: the chat stays in Danggol's queue, and the
+                # customer is told a person will answer here (later messages are acknowledged).
+                log.warning("naver: passThread refused (%s %s); the chat waits in the Danggol console", result.code, result.message)
+                await self._send_all(user, [{"event": "send", "textContent": {"text": HANDOVER_FAILED_TEXT}}])
 
     async def _send_all(self, user: str, events: list[dict[str, Any]]) -> bool:
         ok = True
@@ -628,18 +603,18 @@ class NaverChannel:
     async def recover(self) -> None:
         """After a restart: answers a crash interrupted are sent now (a few minutes late is better than
         never); older ones are recorded as failed and stay visible in the console as not delivered."""
-        for row in await self.storage.call(self.storage.outbox_pending, channel=CHANNEL):
+        for row in await self.inbox.owed(CHANNEL):
             age = (datetime.now(UTC) - row.created_at).total_seconds()
             if age > RECOVER_WITHIN_S:
                 log.error("naver: an answer for conversation %s was lost in a restart %.0f s ago; recorded as failed",
                           row.conversation_id, age)
-                await self.storage.call(self.storage.outbox_close, outbox_id=row.id, ok=False, error="too old after restart")
+                await self.inbox.kept(row.id, ok=False, error="too old after restart")
                 continue
             log.warning("naver: sending an answer interrupted by a restart (conversation %s)", row.conversation_id)
             if row.payload is None:  # still being made: make the offline one now
-                turn = Turn(text=row.question, user_key=row.user_key, channel=CHANNEL)
-                reply = await self._respond(turn, "", fast_only=True)
-                events, message_id, handoff = await self._finish(row.conversation_id, reply, turn, sync_possible=False)
+                ticket = self.inbox.resumed(row)
+                reply = await self.inbox.answer(ticket, fast_only=True)
+                events, message_id, handoff = await self._finish(ticket, reply, sync_possible=False)
             else:
                 events, message_id, handoff = row.payload["events"], row.payload.get("message_id"), bool(row.payload.get("handoff"))
             await self._send(row.user_key, events, message_id, handoff, row.id)

@@ -120,6 +120,17 @@ class StaffConsole:
             return "그 예약은 이미 취소되었거나 찾을 수 없어요."
         return result.reason if isinstance(result, Refused) else ""
 
+    async def _push_queued(self, conv: Any) -> None:
+        """Where the channel can push (Event API, TalkTalk send API), what waits for this customer goes
+        now, each message marked delivered once sent; elsewhere it goes with their next message."""
+        channel = self.channels.get(conv.channel)
+        if channel is None or not getattr(channel, "pushes", False):
+            return
+        for message_id, _, text in await self.storage.call(self.storage.queued_messages, conversation_id=conv.id):
+            if not await channel.deliver(conv.user_key, text):
+                break
+            await self.storage.call(self.storage.mark_delivered, message_id=message_id)
+
     def _check_csrf(self, staff: auth.StaffLogin, token: str | None) -> None:
         if not auth.csrf_ok(staff.csrf, token):
             raise HTTPException(status_code=403, detail="보안 토큰이 맞지 않아요. 페이지를 새로 고친 뒤 다시 해 주세요.")
@@ -322,19 +333,20 @@ class StaffConsole:
             return RedirectResponse(f"/staff/reservations?date={booking.start.date().isoformat()}{suffix}", status_code=303)
 
         @r.get("/c/{conversation_id}", response_class=HTMLResponse)
-        async def conversation_page(request: Request, conversation_id: int, staff: Page) -> Response:
+        async def conversation_page(request: Request, conversation_id: int, staff: Page, confirm: str = "") -> Response:
             conv, messages = self.transcript(conversation_id)
             bookings = request.app.state.bookings
             upcoming = await bookings.upcoming(conv.channel, conv.user_key, datetime.now(UTC))
             context = {"staff": staff, "conv": conv, "messages": messages, "state_ko": STATE_KO.get(conv.handoff, conv.handoff),
                        "channel_ko": CHANNEL_KO.get(conv.channel, conv.channel),
                        "pending": sum(1 for m in messages if not m.delivered and m.author.startswith("staff:")), "bookings": upcoming,
-                       "push": bool(getattr(self.channels.get(conv.channel), "pushes", False))}
+                       "push": bool(getattr(self.channels.get(conv.channel), "pushes", False)),
+                       "confirm": confirm if confirm in ("resolve", "return") else ""}
             return TEMPLATES.TemplateResponse(request, "conversation.html", context)
 
         @r.post("/c/{conversation_id}/{action}")
         async def act(conversation_id: int, action: str, staff: Page, csrf: Annotated[str, Form()] = "",
-                      text: Annotated[str, Form(max_length=1000)] = "") -> Response:
+                      text: Annotated[str, Form(max_length=1000)] = "", confirmed: Annotated[str, Form()] = "") -> Response:
             self._check_csrf(staff, csrf)
             self.transcript(conversation_id)  # 404 for an unknown conversation
             call = self.storage.call
@@ -346,14 +358,20 @@ class StaffConsole:
                 message_id = await call(self.handoffs.staff_reply_sync, conversation_id=conversation_id, staff=staff.name, text=text.strip())
                 conv, _ = self.transcript(conversation_id)
                 channel = self.channels.get(conv.channel)
-                if channel is not None and await channel.deliver(conv.user_key, text.strip()):
+                if channel is not None and getattr(channel, "pushes", False) and await channel.deliver(conv.user_key, text.strip()):
                     await call(self.handoffs.mark_delivered_sync, message_id=message_id)
             elif action in ("resolve", "return"):
+                conv, messages = self.transcript(conversation_id)
+                channel = self.channels.get(conv.channel)
+                waiting = sum(1 for m in messages if not m.delivered and m.author.startswith("staff:"))
+                if waiting and not getattr(channel, "pushes", False) and not confirmed:
+                    # Replies not delivered yet: say how they will reach the customer, and ask first.
+                    return RedirectResponse(f"/staff/c/{conversation_id}?confirm={action}", status_code=303)
                 if await call(self.handoffs.release_sync, conversation_id=conversation_id, staff=staff.name):
-                    conv, _ = self.transcript(conversation_id)
-                    returned = getattr(self.channels.get(conv.channel), "returned", None)
+                    returned = getattr(channel, "returned", None)
                     if returned is not None:
                         await returned(conv.user_key)  # a channel that owns threads (TalkTalk) takes it back
+                    await self._push_queued(conv)
             else:
                 raise HTTPException(status_code=404, detail="알 수 없는 동작이에요.")
             return RedirectResponse(f"/staff/c/{conversation_id}", status_code=303)

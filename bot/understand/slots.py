@@ -76,6 +76,9 @@ def name_in(text: str, asked: bool) -> str | None:
     for m in NAME_SELF.finditer(plain):
         if len(m[1]) == 3 and _name_like(m[1]):
             return m[1]
+    last = re.search(r"(?:예약|명|인|분)\S*\s+([가-힣]{3})$", plain)
+    if last and _name_like(last[1]):
+        return last[1]  # "…4명 예약할게요 최민준": a name signed at the end
     return None
 
 
