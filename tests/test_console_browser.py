@@ -98,8 +98,8 @@ def test_handoff_loop_in_the_browser(server: str, page) -> None:  # type: ignore
     page.click("text=해결 완료")
     page.goto(f"{server}/staff")
     page.wait_for_selector("text=지금은 직원을 기다리는 대화가 없어요.")
-    again = customer(server, "kakao-user-0042", "주차 되나요?")
-    assert "주차" in again["template"]["outputs"][0]["simpleText"]["text"]
+    again = [o["simpleText"]["text"] for o in customer(server, "kakao-user-0042", "주차 되나요?")["template"]["outputs"] if "simpleText" in o]
+    assert again[0].startswith("직원 상담이 끝났어요") and "주차" in again[1]  # the closing notice reaches Kakao, then the answer
 
 
 def talktalk_customer(base: str, user: str, text: str) -> dict:  # type: ignore[type-arg]
@@ -126,7 +126,8 @@ def test_handoff_loop_for_a_talktalk_customer(server: str, page, talktalk: FakeT
     page.wait_for_selector("text=사장님이랑 직접 얘기하고 싶어요")
     page.click("text=내가 맡기")
     page.wait_for_selector("text=상담 중")
-    assert talktalk_customer(server, who, "여보세요?") == {}  # staff have the chat: the bot stays silent
+    # Staff have the chat in Danggol (no standby flag): the customer hears who has it, never silence
+    assert "민지 직원" in talktalk_customer(server, who, "여보세요?")["textContent"]["text"]
     page.fill("#reply-text", "안녕하세요, 직원 민지예요.")
     page.press("#reply-text", "Enter")
     page.wait_for_selector(".transcript li.staff >> text=안녕하세요, 직원 민지예요.")
@@ -137,7 +138,7 @@ def test_handoff_loop_for_a_talktalk_customer(server: str, page, talktalk: FakeT
 
     page.click("text=챗봇에게 돌려주기")
     back = talktalk.wait(5, who)
-    assert back[3]["options"]["control"] == "takeThread"
+    assert back[3]["options"]["control"] == "takeThread" and back[4]["textContent"]["text"].startswith("직원 상담이 끝났어요")
     assert "주차" in talktalk_customer(server, who, "주차 되나요?")["textContent"]["text"]
 
 
