@@ -32,7 +32,7 @@ from bot.messages import QuickReply, Reply, Turn
 
 log = logging.getLogger(__name__)
 
-BACK_TO_BOT = QuickReply("챗봇과 계속 대화하기", "챗봇과 계속 대화할게요")
+BACK_TO_BOT = QuickReply("챗봇과 대화하기", "챗봇과 계속 대화할게요")  # a short label: TalkTalk cuts titles
 WAITING_ACKS = (
     "메시지 잘 받았어요. 직원이 확인하는 대로 이 채팅으로 답변드릴게요.",
     "남겨 주신 내용도 직원에게 함께 전달했어요. 조금만 기다려 주세요.",
@@ -81,15 +81,15 @@ class Inbox:
         return Ticket(turn, inbound.conversation_id, mode, inbound.staff, queued)
 
     async def answer(self, ticket: Ticket, fast_only: bool = False) -> Reply:
-        """The reply to this turn, before the handoff bookkeeping (`record` does that)."""
+        """The reply to this turn, before `settle` (misses, hours, what staff queued) and `record`."""
         turn = ticket.turn
         if ticket.mode != "bot" and turn.text.strip() == BACK_TO_BOT.text:
             await self.storage.call(self.handoffs.release_sync, conversation_id=ticket.conversation_id, note="")
             ticket.mode = "bot"
-            return self._with_queued(ticket, Reply("smalltalk", [BACK_TEXT]))
+            return Reply("smalltalk", [BACK_TEXT])
         if ticket.mode == "human":
             if ticket.queued:
-                return self._with_queued(ticket, Reply("escalate", []))
+                return Reply("escalate", [])  # what staff wrote is the answer (added by `settle`)
             ack = CLAIMED_ACKS[next(self._acks) % len(CLAIMED_ACKS)].format(staff=ticket.staff or "담당")
             return Reply("escalate", [ack])
         reply = await self.engine.respond(turn, fast_only=fast_only)
@@ -99,7 +99,7 @@ class Inbox:
             else:
                 ack = WAITING_ACKS[next(self._acks) % len(WAITING_ACKS)]
                 reply = Reply("escalate", [ack], quick_replies=[BACK_TO_BOT])
-        return self._with_queued(ticket, reply)
+        return reply
 
     @staticmethod
     def _with_queued(ticket: Ticket, reply: Reply) -> Reply:
@@ -109,8 +109,8 @@ class Inbox:
         return replace(reply, texts=texts, card_texts=[*ticket.queued, *reply.card_texts] if reply.card_texts is not None else None)
 
     async def settle(self, ticket: Ticket, reply: Reply) -> Reply:
-        """Count an answer the bot could not give (the Nth in a row hands over), and say honestly
-        when staff will read a handoff made while the shop is closed."""
+        """Count an answer the bot could not give (the Nth in a row hands over), say honestly when
+        staff will read a handoff made while the shop is closed, and put what staff queued first."""
         if ticket.mode == "bot":
             reply = await self.handoffs.after(ticket.conversation_id, reply, ticket.turn.text)
         elif reply.escalate:
@@ -119,7 +119,7 @@ class Inbox:
             note = self.when_staff_read(ticket.turn.now)
             if note:
                 reply = replace(reply, texts=[*reply.texts, note])
-        return reply
+        return self._with_queued(ticket, reply)
 
     def when_staff_read(self, now: datetime | None = None) -> str:
         """Outside opening hours: when a person will read the chat (the next opening in store.toml)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.kb.schedule import open_state
 from bot.messages import QuickReply, Reply, Turn
 from skills.base import YES, Context
 
@@ -32,8 +33,11 @@ class EscalateSkill:
             return None
         store = ctx.knowledge.store
         phone = f" 급하시면 매장 전화({store.phone})로 연락 주셔도 돼요." if store.phone else ""
+        staffed = open_state(store, ctx.now).open  # outside hours the Inbox says when staff will read it
         if complaint:
-            text = f"불편을 드려 정말 죄송해요. 바로 직원에게 전달해서 확인한 뒤 연락드릴게요.{phone}"
-        else:
+            text = f"불편을 드려 정말 죄송해요. {'바로 ' if staffed else ''}직원에게 전달해서 확인한 뒤 연락드릴게요.{phone}"
+        elif staffed:
             text = f"네, 직원에게 연결해 드릴게요. 조금만 기다려 주시면 직원이 직접 답변드릴게요.{phone}"
+        else:
+            text = f"네, 직원에게 전달해 둘게요.{phone}"
         return Reply("escalate", [text], escalate=True, quick_replies=[QuickReply("처음으로", "처음으로")])

@@ -80,7 +80,7 @@ def test_waiting_is_acknowledged_staff_reply_and_return(server: tuple[str, Path,
     first, second = say(base, "staffed", "여보세요?"), say(base, "staffed", "저기요")
     for r in (first, second):
         assert kakao_problems(r) == [] and r["template"]["outputs"], r
-        assert [q["label"] for q in r["template"]["quickReplies"]][0] == "챗봇과 계속 대화하기"
+        assert [q["label"] for q in r["template"]["quickReplies"]][0] == "챗봇과 대화하기"
     assert reply_text(first) != reply_text(second)
     conv, _, handoffs = conversation(tmp, "staffed")
     assert conv.id is not None

@@ -214,3 +214,24 @@ def test_every_send_failure_is_logged_and_the_webhook_still_answers(server: tupl
     expected = {"http-500": "HTTP 500", "drop": "not retried"}.get(code, f"naver send API: {code}")
     assert expected in log
     assert post(base, send("주차 돼요?", who)).json()["event"] == "send"  # the server carries on
+
+
+def test_a_refused_handover_keeps_the_chat_here_and_the_customer_informed(server: tuple[str, Path], fake: FakeTalkTalk) -> None:
+    """passThread answered 99: the chat waits in Danggol's own queue, the customer is told a person
+    will answer here, and each later message is acknowledged (never silence)."""
+    base, tmp = server
+    who = user("refused")
+    fake.script.extend(["00", "99"])  # the escalation answer goes out; Partner Center refuses the thread
+    assert post(base, send("사람이랑 직접 얘기하고 싶어요", who)).json() == {}
+    calls = fake.wait(3, who)
+    assert calls[1]["options"]["control"] == "passThread"
+    assert calls[2] == {"event": "send", "textContent": {"text": "직원이 이 채팅에서 이어서 답변드릴게요. 조금만 기다려 주세요."}, "user": who}
+    first = post(base, send("여보세요?", who)).json()
+    second = post(base, send("아직 안 됐나요", who)).json()
+    for answer in (first, second):
+        assert problems(answer) == [] and answer["textContent"]["text"], answer
+        assert answer["textContent"]["quickReply"]["buttonList"][0]["data"]["title"] == "챗봇과 대화하기"
+    assert first["textContent"]["text"] != second["textContent"]["text"]
+    with Session(storage(tmp).engine) as s:
+        conv = s.exec(select(Conversation).where(Conversation.user_key == who)).one()
+    assert conv.handoff == "waiting"
