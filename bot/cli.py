@@ -206,11 +206,10 @@ def cmd_reservations(args: argparse.Namespace) -> int:
             print(f"--date 값 '{args.date}'을(를) 읽을 수 없어요. 2026-11-27처럼 적어 주세요.", file=sys.stderr)
             return 2
     rows = bookings.list_sync(day)
-    if args.json:
-        for b in rows:
-            print(json.dumps({"code": b.code, "start": b.start.isoformat(), "end": b.end.isoformat(), "party": b.party, "name": b.name,
-                              "phone": b.phone, "request": b.request, "table": b.table_no, "seats": b.seats, "status": b.status,
-                              "channel": b.channel}, ensure_ascii=False))
+    if args.json:  # one JSON array, `[]` when there are none
+        print(json.dumps([{"code": b.code, "start": b.start.isoformat(), "end": b.end.isoformat(), "party": b.party, "name": b.name,
+                           "phone": b.phone, "request": b.request, "table": b.table_no, "seats": b.seats, "status": b.status,
+                           "channel": b.channel} for b in rows], ensure_ascii=False))
         return 0
     if not rows:
         print("예약이 없어요.")

@@ -144,6 +144,13 @@ class Inbox:
                                  reason=(reason or "") + (f" ({note})" if note else ""))
         return recorded
 
+    async def converse(self, turn: Turn) -> Reply:
+        """A whole turn for a channel that collects the reply itself (`/api/ask`, the console's simulator)."""
+        ticket = await self.open(turn, None)
+        reply = await self.settle(ticket, await self.answer(ticket))
+        await self.record(ticket, reply, None)
+        return reply
+
     # --- promises: answers owed to a customer, kept across a crash -------------------------------
 
     async def promise(self, ticket: Ticket, target: str = "") -> int:

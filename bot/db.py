@@ -101,7 +101,7 @@ class Message(SQLModel, table=True):
 
 
 class Handoff(SQLModel, table=True):
-    """A request for a person; the staff console (later) works through these."""
+    """A request for a person; the staff console works through these."""
 
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversation.id", index=True)

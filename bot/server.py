@@ -1,4 +1,4 @@
-"""The FastAPI application: health, the channel-neutral ask API, and (later) the channels and console.
+"""The FastAPI application: health, the channel-neutral ask API, the channels and the console.
 
 The knowledge, Kiwi and the index are loaded and warmed in the lifespan, before uvicorn
 reports startup complete, so the first customer never pays for model loading.
@@ -103,6 +103,7 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
     readiness = Readiness(storage)
     app.state.storage = storage
     app.state.handoffs = handoffs
+    app.state.inbox = inbox
     app.state.channels = {"kakao": kakao, "naver": naver}
     if settings.kakao.enabled:
         app.include_router(kakao.router())
@@ -145,7 +146,7 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
     @app.post("/api/ask", response_model=AskResponse)
     async def ask(body: AskRequest, engine: Annotated[Engine, Depends(_engine)]) -> AskResponse:
         turn = Turn(body.question, user_key=body.user or f"web-{uuid.uuid4().hex}", channel="web", now=body.now)
-        reply = await engine.respond(turn)
+        reply = await inbox.converse(turn)  # stored, handed over and counted like any channel's turn
         return AskResponse(**reply.as_contract(body.question), quick_replies=[q.label for q in reply.quick_replies])
 
     return app

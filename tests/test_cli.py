@@ -118,7 +118,8 @@ def test_staff_reservation_commands(tmp_path: Path) -> None:
 
     listed = run("list", "--date", "2026-11-27")
     assert listed.returncode == 0 and f"{booked.code}  11-27 19:00  3명  4인석  김민지 01012345678 (창가 자리)  [확정]" in listed.stdout
-    as_json = json.loads(run("list", "--json").stdout.splitlines()[0])
+    [as_json] = json.loads(run("list", "--json").stdout)
+    assert json.loads(run("list", "--date", "2026-11-28", "--json").stdout) == []  # none: an empty array, not nothing
     assert as_json["code"] == booked.code and as_json["start"] == "2026-11-27T19:00:00+09:00" and as_json["status"] == "confirmed"
     assert run("list", "--date", "2026-11-28").stdout.strip() == "예약이 없어요."
     assert run("cancel", booked.code).returncode == 0

@@ -260,8 +260,7 @@ class StaffConsole:
                 raise HTTPException(status_code=400, detail="요청 형식이 올바르지 않아요.")
             text = str(body.get("text", ""))[:1000]
             session = str(body.get("session", ""))[:16]
-            engine = request.app.state.engine
-            reply = await engine.respond(Turn(text, user_key=f"{staff.name}-{session}", channel="simulator"))
+            reply = await request.app.state.inbox.converse(Turn(text, user_key=f"{staff.name}-{session}", channel="simulator"))
             return JSONResponse({"intent": reply.intent, "texts": reply.texts, "escalate": reply.escalate,
                                  "sources": [f"{s.kind}:{s.id}" for s in reply.sources],
                                  "quick_replies": [{"label": q.label, "text": q.message} for q in reply.quick_replies]})
