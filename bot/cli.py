@@ -46,9 +46,7 @@ def _trial_engine(settings: Settings, kb, llm: bool = False, history=None):  # t
 
     `llm`: answer with the configured model (`[llm]`), as the server would; offline otherwise.
     """
-    from bot.bookings import Bookings
-    from bot.db import DbStates, Storage, make_engine
-    from bot.engine import Engine
+    from bot import wiring
     from skills import SKILLS
 
     skills = SKILLS
@@ -60,9 +58,7 @@ def _trial_engine(settings: Settings, kb, llm: bool = False, history=None):  # t
         if problem:
             raise SystemExit(f"--llm을 쓰려면 config.toml의 [llm]을 설정해 주세요: {problem} (docs/llm.md)")
         skills, _ = with_model(SKILLS, settings.llm, **({"history": history} if history else {}))
-    storage = Storage(make_engine("sqlite://", settings.config_dir))
-    bookings = Bookings(storage, kb.snapshot.knowledge.store.timezone)
-    return Engine(kb, settings.retrieval, skills, states=DbStates(storage), bookings=bookings)
+    return wiring.engine(settings, kb, wiring.storage(settings, url="sqlite://"), skills)
 
 
 def _print_problems(problems) -> None:  # type: ignore[no-untyped-def]
@@ -180,12 +176,11 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def _bookings(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot import wiring
     from bot.bookings import Bookings
-    from bot.db import Storage, make_engine
     from bot.kb.loader import load_knowledge
 
-    timezone = load_knowledge(settings.knowledge_dir).store.timezone
-    return Bookings(Storage(make_engine(settings.database.url, settings.config_dir, migrate=settings.database.auto_migrate)), timezone)
+    return Bookings(wiring.storage(settings), load_knowledge(settings.knowledge_dir).store.timezone)
 
 
 def cmd_reservations(args: argparse.Namespace) -> int:
@@ -224,7 +219,6 @@ def cmd_reservations(args: argparse.Namespace) -> int:
 def cmd_staff(args: argparse.Namespace) -> int:
     import getpass
 
-    from bot.db import Storage, make_engine
     from bot.staff.auth import AccountError, add_staff
 
     settings = _settings(args)
@@ -236,7 +230,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
             print("두 비밀번호가 달라요. 다시 해 주세요.", file=sys.stderr)
             return 1
     try:
-        add_staff(Storage(make_engine(settings.database.url, settings.config_dir, migrate=settings.database.auto_migrate)), args.name, password)
+        add_staff(_storage(settings), args.name, password)
     except AccountError as e:
         print(str(e), file=sys.stderr)
         return 1
@@ -277,9 +271,9 @@ def cmd_naver(args: argparse.Namespace) -> int:
 
 
 def _storage(settings: Settings):  # type: ignore[no-untyped-def]
-    from bot.db import Storage, make_engine
+    from bot import wiring
 
-    return Storage(make_engine(settings.database.url, settings.config_dir, migrate=settings.database.auto_migrate))
+    return wiring.storage(settings)
 
 
 def _customer(args: argparse.Namespace):  # type: ignore[no-untyped-def]

@@ -20,12 +20,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from bot.bookings import Bookings
+from bot import wiring
 from bot.channels.kakao import KakaoChannel
 from bot.channels.naver import NaverChannel
 from bot.conversation import Inbox
 from bot.datacare import retention_loop
-from bot.db import DbStates, Storage, make_engine
 from bot.engine import Engine
 from bot.handoff import Handoffs
 from bot.health import Readiness
@@ -59,7 +58,7 @@ class AskResponse(BaseModel):
 
 def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Callable[[], datetime] | None = None) -> FastAPI:
     """The application; tests may replace `skills` (a deliberately slow one) and fix the `clock`."""
-    storage = Storage(make_engine(settings.database.url, settings.config_dir, migrate=settings.database.auto_migrate))
+    storage = wiring.storage(settings)
     handoffs = Handoffs(storage, settings.handoff)
     inbox = Inbox(storage, handoffs)
     kakao = KakaoChannel(settings.kakao, inbox)
@@ -67,18 +66,16 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        kb = KnowledgeBase(settings.knowledge_dir, settings.index_dir, settings.retrieval)
+        kb = wiring.knowledge(settings)
         await asyncio.to_thread(kb.reload)
         if not kb.ready:
             for p in kb.errors:
                 log.error("cannot start: %s", p)
             raise RuntimeError("지식 파일에 오류가 있어 서버를 시작할 수 없어요: danggol check로 확인해 주세요.")
         app.state.kb = kb
-        bookings = Bookings(storage, kb.snapshot.knowledge.store.timezone)
-        app.state.bookings = bookings
         used, app.state.llm = with_model(skills, settings.llm, history=StoredHistory(storage), usage=StoredUsage(storage))
-        app.state.engine = inbox.engine = Engine(kb, settings.retrieval, used, states=DbStates(storage), clock=clock,
-                                                                bookings=bookings, turn_lock=storage.user_lock)
+        app.state.engine = inbox.engine = wiring.engine(settings, kb, storage, used, clock=clock, turn_lock=storage.user_lock)
+        app.state.bookings = inbox.engine.bookings
         stop = asyncio.Event()
         watcher = asyncio.create_task(_watch(kb, settings, stop)) if settings.reload.enabled else None
         retention = asyncio.create_task(retention_loop(storage, settings, stop))
