@@ -19,7 +19,19 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint, delete, event, func, insert, text, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Index,
+    UniqueConstraint,
+    delete,
+    event,
+    func,
+    insert,
+    text,
+    update,
+)
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -88,6 +100,10 @@ class Conversation(SQLModel, table=True):
 
 
 class Message(SQLModel, table=True):
+    # Every inbound message asks "is anything waiting for this customer?": a partial index over the
+    # few undelivered rows answers it without reading the conversation's history.
+    __table_args__ = (Index("ix_message_undelivered", "conversation_id", sqlite_where=text("delivered = 0"),
+                            postgresql_where=text("delivered = false")),)
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversation.id", index=True)
     direction: str = Field(max_length=3)  # "in" from the customer, "out" from the bot or staff
@@ -216,7 +232,7 @@ class StaffSession(SQLModel, table=True):
     revoked: bool = False
 
 
-SCHEMA_HEAD = "0004"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
+SCHEMA_HEAD = "0005"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
 
 
 def make_engine(url: str, base_dir: Path, *, migrate: bool = True) -> SqlEngine:
@@ -313,7 +329,7 @@ def _unlock(*, conn: Any, key: int) -> None:
 
 def _queued(messages: Any, conversation_id: int) -> tuple[Any, ...]:
     """Messages for the customer that still wait to be delivered: staff replies and system notices."""
-    return (messages.c.conversation_id == conversation_id, messages.c.direction == "out", messages.c.delivered.is_(False),
+    return (messages.c.conversation_id == conversation_id, messages.c.delivered == False, messages.c.direction == "out",  # noqa: E712 - the partial index's own condition
             messages.c.author.like("staff:%") | (messages.c.author == "system"))
 
 
