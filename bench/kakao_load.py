@@ -27,7 +27,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.live_server import free_port, live_server  # noqa: E402
+from tests.support.live_server import free_port, live_server  # noqa: E402
 
 BARE_APP = textwrap.dedent(
     """

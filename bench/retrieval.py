@@ -132,7 +132,7 @@ def measure_server() -> dict[str, float]:
     import httpx
 
     sys.path.insert(0, str(ROOT))
-    from tests.live_server import live_server
+    from tests.support.live_server import live_server
 
     with tempfile.TemporaryDirectory() as tmp, live_server(ROOT / "knowledge", Path(tmp)) as (base, proc, ready):
         for q in questions():

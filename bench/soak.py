@@ -27,7 +27,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.live_server import live_server  # noqa: E402
+from tests.support.live_server import live_server  # noqa: E402
 
 SECRET = "soak-secret"
 QUESTIONS = ["주차 되나요?", "김찌 얼마에요?", "지금 영업해요?", "매운 거 못 먹는데 추천해 주세요", "와이파이 비번 뭐예요", "아기 의자 있어요?",

@@ -15,8 +15,8 @@ import pytest
 from bot.db import Storage, make_engine
 from bot.staff.auth import add_staff
 from tests.conftest import DEMO, ROOT, database_url
-from tests.fake_talktalk import FakeTalkTalk
-from tests.live_server import live_server
+from tests.support.fake_talktalk import FakeTalkTalk
+from tests.support.live_server import live_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"

@@ -16,8 +16,8 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from tests.conftest import DEMO, database_url
-from tests.fake_talktalk import FakeTalkTalk
-from tests.live_server import live_server
+from tests.support.fake_talktalk import FakeTalkTalk
+from tests.support.live_server import live_server
 from tests.test_kakao_live import HEADERS, SECRET, Receiver, payload
 
 NAVER_SECRET = "crash-naver-secret-0123456789"
@@ -80,13 +80,13 @@ def test_a_kakao_callback_promised_before_a_crash_is_delivered_after_it(tmp_path
     receiver = Receiver()
     env = {"DANGGOL_KAKAO__SECRET": SECRET, "DANGGOL_RELOAD__ENABLED": "false", "DANGGOL_KAKAO__ALLOW_LOOPBACK_CALLBACK": "true",
            "SLOW_SECONDS": "60"}
-    with live_server(DEMO, tmp_path, app="tests.slow_app:app", **env) as (base, proc, _):
+    with live_server(DEMO, tmp_path, app="tests.support.slow_app:app", **env) as (base, proc, _):
         r = httpx.post(f"{base}/kakao/skill", json=payload("천천히 주차 알려 주세요", "promised", receiver.url("t1")), headers=HEADERS, timeout=10)
         assert r.json()["useCallback"] is True
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
     assert receiver.posts == []
-    with live_server(DEMO, tmp_path, app="tests.slow_app:app", **env):
+    with live_server(DEMO, tmp_path, app="tests.support.slow_app:app", **env):
         deadline = time.monotonic() + 15
         while not receiver.posts and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -103,13 +103,13 @@ def test_talktalk_sends_promised_before_a_crash_are_sent_after_it(tmp_path: Path
     user = "crashTalkTalkUser00001"
     event = {"event": "send", "user": user, "textContent": {"text": "천천히 주차 알려 주세요", "inputType": "typing"}}
     try:
-        with live_server(DEMO, tmp_path, app="tests.slow_app:app", **env) as (base, proc, _):
+        with live_server(DEMO, tmp_path, app="tests.support.slow_app:app", **env) as (base, proc, _):
             r = httpx.post(f"{base}/naver/{NAVER_SECRET}", json=event, timeout=10)
             assert r.json() == {"event": "action", "options": {"action": "typingOn"}}
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=10)
         assert fake.bodies(user) == []
-        with live_server(DEMO, tmp_path, app="tests.slow_app:app", **env):
+        with live_server(DEMO, tmp_path, app="tests.support.slow_app:app", **env):
             sent = fake.wait(1, user, timeout=15)
         assert sent and "주차" in sent[0]["textContent"]["text"]
         with create_engine(database_url(tmp_path)).connect() as conn:

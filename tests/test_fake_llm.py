@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fake_llm import DEFAULT_TEXT, FakeLLM, reply
+from tests.support.fake_llm import DEFAULT_TEXT, FakeLLM, reply
 
 # The LLM extra is optional (pyproject's `llm`); without it these tests skip, and `-ra` says so.
 openai = pytest.importorskip("openai")

@@ -33,12 +33,13 @@ from bot.server import create_app
 from bot.settings import load_settings
 from bot.staff.auth import add_staff
 from bot.staff.routes import LOGIN_CSRF
-from tests import fuzz_strategies as fz
 from tests.conftest import ON_POSTGRES, database_url
-from tests.fake_talktalk import FakeTalkTalk
-from tests.kakao_validator import problems as kakao_problems
-from tests.talktalk_validator import problems as talktalk_problems
+from tests.support import fuzz_strategies as fz
+from tests.support.fake_talktalk import FakeTalkTalk
+from tests.support.kakao_validator import problems as kakao_problems
+from tests.support.talktalk_validator import problems as talktalk_problems
 
+pytestmark = pytest.mark.slow  # about four minutes; `make test` (and CI) always runs it
 KAKAO_SECRET = "fuzz-kakao-secret"
 NAVER_SECRET = "fuzz-naver-path-secret-0123"
 STAFF, PASSWORD = "민지", "correct horse battery"

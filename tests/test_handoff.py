@@ -14,8 +14,8 @@ from bot.db import Conversation, Handoff, Storage
 from bot.handoff import IDLE_TEXT, MISSED_TEXT, RETURN_TEXT, Handoffs
 from bot.settings import HandoffSettings
 from tests.conftest import DEMO, database_url
-from tests.kakao_validator import problems as kakao_problems
-from tests.live_server import live_server
+from tests.support.kakao_validator import problems as kakao_problems
+from tests.support.live_server import live_server
 from tests.test_kakao_live import HEADERS, Receiver, payload
 from tests.test_reservation_scenarios import reply_text
 

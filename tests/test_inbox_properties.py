@@ -31,7 +31,7 @@ from bot.kb.base import KnowledgeBase
 from bot.messages import Turn
 from bot.settings import HandoffSettings, RetrievalSettings
 from tests.conftest import DEMO
-from tests.kakao_validator import problems
+from tests.support.kakao_validator import problems
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Asia/Seoul"))  # open: no closed-hours note
 customer = st.sampled_from(["주차 되나요?", "여보세요?", "직원 연결해 주세요", "챗봇과 계속 대화할게요", "ㅋㅋ", "메뉴 뭐 있어요?",

@@ -15,7 +15,7 @@ from bot.channels.kakao import parse
 from bot.server import create_app
 from bot.settings import load_settings
 from tests.conftest import ROOT, database_url
-from tests.kakao_validator import problems
+from tests.support.kakao_validator import problems
 
 FIXTURES = sorted((ROOT / "tests" / "fixtures" / "kakao").glob("*.json"))
 BOT = "5f8a1c2e3b4d5e6f7a8b9c0d"

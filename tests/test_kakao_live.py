@@ -21,8 +21,8 @@ from sqlmodel import create_engine
 
 from bot.db import Storage
 from tests.conftest import DEMO, ROOT, database_url
-from tests.kakao_validator import problems
-from tests.live_server import free_port, live_server
+from tests.support.kakao_validator import problems
+from tests.support.live_server import free_port, live_server
 
 SECRET = "live-secret"
 HEADERS = {"X-Danggol-Secret": SECRET}
@@ -80,7 +80,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
 @pytest.fixture(scope="module")
 def slow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("kakao-slow")
-    with live_server(DEMO, tmp, app="tests.slow_app:app", DANGGOL_KAKAO__SECRET=SECRET, DANGGOL_KAKAO__DEADLINE_S="1.0",
+    with live_server(DEMO, tmp, app="tests.support.slow_app:app", DANGGOL_KAKAO__SECRET=SECRET, DANGGOL_KAKAO__DEADLINE_S="1.0",
                      DANGGOL_KAKAO__ALLOW_LOOPBACK_CALLBACK="true", DANGGOL_RELOAD__ENABLED="false", SLOW_SECONDS="2.5") as (base, _, _):
         yield base
 

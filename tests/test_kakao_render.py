@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from bot.channels.kakao import callback_allowed, render, split_text
 from bot.messages import Button, Card, QuickReply, Reply
-from tests.kakao_validator import problems
+from tests.support.kakao_validator import problems
 
 words = st.text(alphabet="가나다라마바사아자차카타파하 김치찌개요.!?,\n0123456789abc", min_size=0, max_size=40)
 long_text = st.lists(words, min_size=0, max_size=120).map(" ".join)

@@ -1,4 +1,4 @@
-"""The model mode against a local OpenAI-compatible server (tests/fake_llm.py) on 127.0.0.1:
+"""The model mode against a local OpenAI-compatible server (tests/support/fake_llm.py) on 127.0.0.1:
 grounded answers, tools, the grounding check, injection, the breaker, the token budget, memory.
 
 Each test runs its conversation in one event loop, as the server does.
@@ -23,7 +23,7 @@ from bot.messages import Reply, Turn
 from bot.settings import LLMSettings, RetrievalSettings
 from skills import SKILLS
 from tests.conftest import TUESDAY_2PM, database_url
-from tests.fake_llm import FakeLLM
+from tests.support.fake_llm import FakeLLM
 
 KEY = "sk-test-0123"
 
@@ -163,7 +163,7 @@ def test_a_down_model_trips_the_breaker_and_recovers(demo_kb: KnowledgeBase, llm
 
 
 def llm_error(llm: FakeLLM) -> Any:
-    from tests.fake_llm import error
+    from tests.support.fake_llm import error
 
     return error(500)
 
@@ -187,7 +187,7 @@ def test_the_token_budget_runs_out(demo_kb: KnowledgeBase, llm: FakeLLM, tmp_pat
 
 
 def _usage_reply(tokens: int) -> Any:
-    from tests.fake_llm import reply
+    from tests.support.fake_llm import reply
 
     return reply("네, 포장돼요. 포장 용기 값은 따로 받지 않아요.", usage={"prompt_tokens": tokens - 10, "completion_tokens": 10})
 

@@ -16,8 +16,8 @@ import httpx
 from bot.db import Storage, make_engine
 from bot.staff.auth import add_staff
 from tests.conftest import DEMO, ROOT, database_url
-from tests.fake_llm import FakeLLM, reply
-from tests.live_server import live_server
+from tests.support.fake_llm import FakeLLM, reply
+from tests.support.live_server import live_server
 from tests.test_kakao_live import HEADERS, SECRET, Receiver, payload
 
 PASSWORD = "correct horse battery"

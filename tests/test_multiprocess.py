@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import DEMO, create_postgres_database, drop_postgres_database, postgres_or_skip
-from tests.live_server import live_server
+from tests.support.live_server import live_server
 from tests.test_reservation_scenarios import SECRET, reply_text
 
 pytestmark = pytest.mark.both_databases  # PostgreSQL only, in the first pass
@@ -41,8 +41,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[str
     (root / "a").mkdir()
     (root / "b").mkdir()
     try:
-        with live_server(knowledge, root / "a", app="tests.clock_app:app", **env) as (a, _, _), \
-             live_server(knowledge, root / "b", app="tests.clock_app:app", **env) as (b, _, _):
+        with live_server(knowledge, root / "a", app="tests.support.clock_app:app", **env) as (a, _, _), \
+             live_server(knowledge, root / "b", app="tests.support.clock_app:app", **env) as (b, _, _):
             yield [a, b], knowledge, url
     finally:
         drop_postgres_database(url)

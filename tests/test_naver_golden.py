@@ -22,8 +22,8 @@ from bot.channels.naver import parse, turn_of
 from bot.server import create_app
 from bot.settings import load_settings
 from tests.conftest import ROOT, database_url
-from tests.fake_talktalk import FakeTalkTalk
-from tests.talktalk_validator import problems
+from tests.support.fake_talktalk import FakeTalkTalk
+from tests.support.talktalk_validator import problems
 
 FIXTURES = sorted((ROOT / "tests" / "fixtures" / "naver").glob("*.json"))
 SECRET = "golden-path-secret-0123456789"

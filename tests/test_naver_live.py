@@ -16,9 +16,9 @@ from sqlmodel import Session, select
 from bot.db import Conversation, Message, Reservation, Storage, make_engine
 from bot.staff.auth import add_staff
 from tests.conftest import DEMO, database_url
-from tests.fake_talktalk import FakeTalkTalk
-from tests.live_server import live_server
-from tests.talktalk_validator import problems
+from tests.support.fake_talktalk import FakeTalkTalk
+from tests.support.live_server import live_server
+from tests.support.talktalk_validator import problems
 
 SECRET = "live-naver-secret-0123456789"
 PASSWORD = "correct horse battery"
@@ -87,7 +87,7 @@ def test_a_ready_answer_goes_in_the_response_and_cards_through_the_send_api(serv
 
 def test_a_slow_answer_shows_typing_then_arrives_through_the_send_api(tmp_path: Path, fake: FakeTalkTalk) -> None:
     env = naver_env(fake, SLOW_SECONDS="2.5")
-    with live_server(DEMO, tmp_path, app="tests.slow_app:app", **env) as (base, _, _):
+    with live_server(DEMO, tmp_path, app="tests.support.slow_app:app", **env) as (base, _, _):
         t0 = time.monotonic()
         r = post(base, send("천천히 알려 주세요", user("slow")))
         assert time.monotonic() - t0 < 2.6  # reply_within_s = 2 s, far inside Naver's 5 s

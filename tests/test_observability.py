@@ -29,8 +29,8 @@ from bot.metrics import RequestMetrics
 from bot.settings import LLMSettings, RetrievalSettings
 from skills import SKILLS
 from tests.conftest import DEMO, TUESDAY_2PM, database_url, drop_postgres_database
-from tests.fake_llm import FakeLLM, error, reply
-from tests.live_server import live_server
+from tests.support.fake_llm import FakeLLM, error, reply
+from tests.support.live_server import live_server
 
 SECRET = "obs-secret"
 HEADERS = {"X-Danggol-Secret": SECRET}

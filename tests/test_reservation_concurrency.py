@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import DEMO, create_postgres_database, drop_postgres_database, postgres_or_skip
-from tests.live_server import live_server
+from tests.support.live_server import live_server
 from tests.test_reservation_scenarios import SECRET, reply_text
 
 ATTEMPTS = 50
@@ -39,7 +39,7 @@ def payload(user: str, utterance: str) -> dict:  # type: ignore[type-arg]
 def test_only_one_of_fifty_gets_the_last_table(database: str, tmp_path: Path) -> None:
     clock = tmp_path / "clock.txt"
     clock.write_text("2026-11-24T14:00:00")
-    with live_server(DEMO, tmp_path, app="tests.clock_app:app", DANGGOL_TEST_CLOCK_FILE=str(clock), DANGGOL_KAKAO__SECRET=SECRET,
+    with live_server(DEMO, tmp_path, app="tests.support.clock_app:app", DANGGOL_TEST_CLOCK_FILE=str(clock), DANGGOL_KAKAO__SECRET=SECRET,
                      DANGGOL_RELOAD__ENABLED="false", DANGGOL_DATABASE__URL=database) as (base, _, _):
         headers = {"X-Danggol-Secret": SECRET}
         with httpx.Client(base_url=base, headers=headers, timeout=30) as client:

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from tests.conftest import DEMO
-from tests.kakao_validator import problems
-from tests.live_server import live_server
+from tests.support.kakao_validator import problems
+from tests.support.live_server import live_server
 
 SECRET = "booking-secret"
 
@@ -58,7 +58,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     tmp = tmp_path_factory.mktemp("booking")
     clock = tmp / "clock.txt"
     clock.write_text("2026-11-24T14:00:00")
-    with live_server(DEMO, tmp, app="tests.clock_app:app", DANGGOL_TEST_CLOCK_FILE=str(clock), DANGGOL_KAKAO__SECRET=SECRET,
+    with live_server(DEMO, tmp, app="tests.support.clock_app:app", DANGGOL_TEST_CLOCK_FILE=str(clock), DANGGOL_KAKAO__SECRET=SECRET,
                      DANGGOL_RELOAD__ENABLED="false") as (base, _, _):
         yield base, clock
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.conftest import DEMO
-from tests.live_server import live_server
+from tests.support.live_server import live_server
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def test_last_order_and_break(ask) -> None:  # type: ignore[no-untyped-def]
     assert "브레이크 타임은 매일 오후 3시부터 오후 5시까지예요." in ask("브타 언제에요").text
 
 
-def test_address_phone_and_booking_policy(ask) -> None:  # type: ignore[no-untyped-def]
+def test_store_info_address_phone_and_booking_policy(ask) -> None:  # type: ignore[no-untyped-def]
     assert ask("가게 위치 어디예요?").texts == ["소담식당 연남점은 서울 마포구 연남로 38-7, 1층에 있어요."]
     assert ask("전화번호 알려주세요").texts == ["소담식당 연남점 전화번호는 02-332-6417이에요."]
     policy = ask("예약은 최대 몇 명까지 돼요?")
@@ -293,7 +293,7 @@ def test_reservation_on_a_closed_day_says_so(ask) -> None:  # type: ignore[no-un
 
 
 @pytest.mark.parametrize("message", ["사장님 바꿔주세요", "챗봇 말고 사람이랑 얘기할래요", "찌개에서 머리카락 나왔어요;;", "카드 결제가 두번 됐어요 취소해주세요", "환불 안 해주시면 신고할 거예요"])
-def test_escalation(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_escalate_hands_over_requests_and_complaints(ask, message: str) -> None:  # type: ignore[no-untyped-def]
     reply = ask(message)
     assert reply.intent == "escalate" and reply.escalate and "직원" in reply.text
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.live_server import free_port
-from tests.talktalk_validator import problems
+from tests.support.live_server import free_port
+from tests.support.talktalk_validator import problems
 
 
 @dataclass

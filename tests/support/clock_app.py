@@ -1,7 +1,7 @@
 """The real application with a clock the test controls (a file holding an ISO time), for
 booking scenarios that depend on "now": lead time, days ahead, an abandoned flow expiring.
 
-Run as `uvicorn tests.clock_app:app` with DANGGOL_TEST_CLOCK_FILE set.
+Run as `uvicorn tests.support.clock_app:app` with DANGGOL_TEST_CLOCK_FILE set.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The real application with one deliberately slow skill, for testing Kakao's time budget.
 
-Run as `uvicorn tests.slow_app:app`. A message containing 천천히 is answered by the slow skill
+Run as `uvicorn tests.support.slow_app:app`. A message containing 천천히 is answered by the slow skill
 after SLOW_SECONDS; everything else goes to the normal skills.
 """
 
