@@ -16,11 +16,10 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from bot import wiring
+from bot import errors, wiring
 from bot.channels.kakao import KakaoChannel
 from bot.channels.naver import NaverChannel
 from bot.conversation import Inbox
@@ -33,7 +32,7 @@ from bot.llm import StoredHistory, StoredUsage, with_model
 from bot.messages import Turn
 from bot.metrics import CONTENT_TYPE, RequestMetrics, exposition
 from bot.settings import Settings
-from bot.staff.routes import StaffConsole
+from bot.staff.routes import StaffConsole, error_page, for_people
 from bot.staff.routes import install as install_console
 from skills import SKILLS
 from skills.base import Skill
@@ -109,11 +108,7 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
             log.error("naver.enabled is true but naver.path_secret is empty: the TalkTalk webhook stays off")
         app.include_router(naver.router())
     install_console(app, StaffConsole(storage, handoffs, channels={"kakao": kakao, "naver": naver}))
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = ", ".join(".".join(str(p) for p in e["loc"][1:]) or "body" for e in exc.errors())
-        return JSONResponse(status_code=422, content={"error": "invalid_request", "message": f"요청 형식이 올바르지 않아요: {fields}"})
+    errors.install(app, page=error_page, is_page=for_people)  # people get console pages, programs JSON
 
     @app.get("/healthz")
     async def healthz(request: Request) -> dict[str, Any]:

@@ -94,3 +94,13 @@ def test_server_refuses_to_start_on_broken_knowledge(tmp_path: Path, make_knowle
     root = make_knowledge(store="name = \n")
     with pytest.raises(RuntimeError, match="store.toml:1"), live_server(root, tmp_path):
         pass
+
+
+def test_errors_have_one_shape_for_programs_and_a_page_for_people(demo_server: str) -> None:
+    """bot/errors.py: programs get {"error", "message"} in Korean; console pages are pages."""
+    missing = httpx.get(f"{demo_server}/no/such/path")
+    assert missing.status_code == 404 and missing.json() == {"error": "not_found", "message": "찾는 페이지가 없어요."}
+    wrong = httpx.post(f"{demo_server}/api/ask", json={})
+    assert wrong.status_code == 422 and wrong.json()["error"] == "invalid_request" and "요청 형식" in wrong.json()["message"]
+    page = httpx.get(f"{demo_server}/staff/c/999999", follow_redirects=False)
+    assert page.status_code in (303, 404) and "application/json" not in page.headers.get("content-type", "")

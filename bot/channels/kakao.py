@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse
 
 from bot import safe
 from bot.conversation import Inbox, Ticket
+from bot.errors import CUSTOMER_SORRY, Refusal
 from bot.messages import Button, Card, Reply, Turn, cut
 from bot.settings import KakaoSettings
 
@@ -46,7 +47,7 @@ COMMERCE_DESC = 40
 MAX_CARD_BUTTONS = 3
 MAX_AMOUNT = 100_000  # a sys.number beyond this is no party size or quantity anyone means
 PARTY_PARAM = re.compile(r"party|people|person|guest|인원|명수|사람", re.I)
-FALLBACK_TEXT = "죄송해요, 잠시 문제가 생겨서 답을 드리지 못했어요. 잠시 후 다시 말씀해 주세요."
+FALLBACK_TEXT = CUSTOMER_SORRY
 
 
 # --- request -----------------------------------------------------------------------------
@@ -355,24 +356,24 @@ class KakaoChannel:
     async def handle(self, request: Request) -> JSONResponse:
         started = time.monotonic()
         if not self._authorized(request):
-            return JSONResponse({"error": "unauthorized", "message": "인증 헤더가 없거나 맞지 않아요."}, status_code=401)
+            raise Refusal(401, "unauthorized", "인증 헤더가 없거나 맞지 않아요.")
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > self.settings.max_body_bytes:
-            return JSONResponse({"error": "too_large", "message": "요청이 너무 커요."}, status_code=400)
+            raise Refusal(400, "too_large", "요청이 너무 커요.")
         body = await request.body()
         if len(body) > self.settings.max_body_bytes:
-            return JSONResponse({"error": "too_large", "message": "요청이 너무 커요."}, status_code=400)
+            raise Refusal(400, "too_large", "요청이 너무 커요.")
         try:
             payload = safe.loads(body)
         except ValueError:
-            return JSONResponse({"error": "invalid_json", "message": "JSON 형식이 아니에요."}, status_code=400)
+            raise Refusal(400, "invalid_json", "JSON 형식이 아니에요.") from None
         if not isinstance(payload, dict):
-            return JSONResponse({"error": "invalid_json", "message": "SkillPayload는 JSON 객체여야 해요."}, status_code=400)
+            raise Refusal(400, "invalid_json", "SkillPayload는 JSON 객체여야 해요.")
         try:
             req = parse(payload)
             if not bot_allowed(req.bot_id, self.settings.bot_ids):
                 log.warning("kakao: request from a bot not on the allow-list: %r", req.bot_id)
-                return JSONResponse({"error": "forbidden", "message": "허용되지 않은 봇이에요."}, status_code=403)
+                raise Refusal(403, "forbidden", "허용되지 않은 봇이에요.")
             return JSONResponse(await self._answer(req, payload, started))
         except Exception:
             log.exception("kakao: failed on a valid payload; answering politely")

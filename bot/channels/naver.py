@@ -32,6 +32,7 @@ from fastapi.responses import JSONResponse, Response
 from bot import safe
 from bot.availability import serving_starts
 from bot.conversation import Inbox, Ticket
+from bot.errors import CUSTOMER_SORRY, Refusal
 from bot.kb.records import Store
 from bot.kb.schedule import local_now
 from bot.messages import Button, Card, Reply, Turn, cut
@@ -55,7 +56,7 @@ SLOW_ANSWER_S = 30.0  # a slow answer (a model) gets this long before the offlin
 TYPING_REFRESH_S = 8.0
 RECOVER_WITHIN_S = 600.0  # after a restart, answers younger than this are still sent  # Naver shows "typing…" for 10 s per typingOn
 USER_KEY = re.compile(r"[A-Za-z0-9_-]{22}|[0-9a-f]{32}")
-FALLBACK_TEXT = "죄송해요, 잠시 문제가 생겨서 답을 드리지 못했어요. 잠시 후 다시 말씀해 주세요."
+FALLBACK_TEXT = CUSTOMER_SORRY
 HANDOVER_FAILED_TEXT = "직원이 이 채팅에서 이어서 답변드릴게요. 조금만 기다려 주세요."
 EMPTY_TEXT = "무엇을 도와드릴까요? 메뉴, 영업시간, 예약 등 편하게 물어봐 주세요."
 PARTNER_CENTER = "톡톡 파트너센터"
@@ -450,10 +451,10 @@ class NaverChannel:
         started = time.monotonic()
         expected = self.settings.path_secret.get_secret_value()
         if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
-            return JSONResponse({"detail": "Not Found"}, status_code=404)
+            raise Refusal(404, "not_found", "찾는 페이지가 없어요.")
         if not self._source_allowed(request):
             log.warning("naver: webhook from an address outside naver.source_networks: %s", self._client_ip(request))
-            return JSONResponse({"detail": "Forbidden"}, status_code=403)
+            raise Refusal(403, "forbidden", "허용되지 않은 곳에서 온 요청이에요.")
         body = await request.body()
         if len(body) > self.settings.max_body_bytes:
             log.warning("naver: a %d-byte webhook body ignored", len(body))
@@ -461,7 +462,7 @@ class NaverChannel:
         try:
             payload = safe.loads(body)
         except ValueError:
-            return JSONResponse({"error": "invalid_json", "message": "JSON 형식이 아니에요."}, status_code=400)
+            raise Refusal(400, "invalid_json", "JSON 형식이 아니에요.") from None
         event = parse(payload)
         if event is None:
             log.warning("naver: a body that is not an event ignored")

@@ -378,9 +378,18 @@ class StaffConsole:
         return r
 
 
+def for_people(request: Request) -> bool:
+    """Console pages are read by people; its JSON API and event stream by the page's scripts."""
+    path = request.url.path
+    return path.startswith("/staff") and not path.startswith(("/staff/api", "/staff/events"))
+
+
+def error_page(request: Request, message: str, status: int) -> Response:
+    return TEMPLATES.TemplateResponse(request, "error.html", {"message": message, "staff": None}, status_code=status)
+
+
 def install(app: Any, console: StaffConsole) -> None:
-    """Mount the console and render its errors as readable pages for people."""
-    from fastapi.exception_handlers import http_exception_handler
+    """Mount the console; errors are rendered by bot/errors.py (pages for people, JSON for programs)."""
     from fastapi.staticfiles import StaticFiles
 
     app.state.console = console
@@ -393,10 +402,4 @@ def install(app: Any, console: StaffConsole) -> None:
     async def to_login(request: Request, exc: LoginRequired) -> Response:
         return RedirectResponse("/staff/login", status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def readable(request: Request, exc: HTTPException) -> Response:
-        """People get a page; programs (the queue API, the event stream, channels) get JSON."""
-        path = request.url.path
-        if path.startswith("/staff") and not path.startswith(("/staff/api", "/staff/events")):
-            return TEMPLATES.TemplateResponse(request, "error.html", {"message": exc.detail, "staff": None}, status_code=exc.status_code)
-        return await http_exception_handler(request, exc)
+
