@@ -1,0 +1,53 @@
+"""The escalate skill: requests for a person and complaints."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.kb.base import KnowledgeBase
+from bot.kb.loader import load_knowledge
+from tests.conftest import DEMO
+
+MENU = {item.name: item for item in load_knowledge(DEMO).menu}
+def sources(reply) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s.id for s in reply.sources]
+
+
+@pytest.mark.parametrize("message", ["사장님 바꿔주세요", "챗봇 말고 사람이랑 얘기할래요", "찌개에서 머리카락 나왔어요;;", "카드 결제가 두번 됐어요 취소해주세요", "환불 안 해주시면 신고할 거예요"])
+def test_escalate_hands_over_requests_and_complaints(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.intent == "escalate" and reply.escalate and "직원" in reply.text
+
+def test_refund_policy_question_is_not_an_escalation(make_knowledge, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from bot.engine import Engine
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+
+    root = make_knowledge(faqs={"a.md": "## 주문 취소나 환불이 되나요?\n만들기 전에는 취소돼요.\n"})
+    kb = KnowledgeBase(root, tmp_path / "i", RetrievalSettings())
+    kb.reload()
+    reply = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("환불 규정이 어떻게 되나요")))
+    assert reply.intent == "faq" and not reply.escalate
+
+def test_an_allergy_question_the_files_cannot_answer_goes_to_staff(make_knowledge, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from bot.engine import Engine
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+
+    kb = KnowledgeBase(make_knowledge(), tmp_path / "i", RetrievalSettings())  # no FAQ about allergies
+    kb.reload()
+    reply = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("우유 알레르기가 심한데 여기 음식 먹어도 안전할까요?")))
+    assert reply.intent == "escalate" and reply.escalate and "알레르기는 정확하게 확인해야 해서" in reply.text
+
+@pytest.mark.parametrize(
+    "message",
+    ["주문한 지 두 시간인데 아직도 안 왔어요", "제육 시켰는데 불고기가 왔네요", "국물이 다 새서 왔어요 어떻게 해 주실 거예요?",
+     "이게 말이 됩니까 음식이 다 식어서 도착했어요"],
+)
+def test_complaints_about_an_order_go_to_staff(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.intent == "escalate" and reply.escalate

@@ -1,0 +1,53 @@
+"""The faq skill on the demo store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.kb.base import KnowledgeBase
+from bot.kb.loader import load_knowledge
+from tests.conftest import DEMO
+
+MENU = {item.name: item for item in load_knowledge(DEMO).menu}
+def sources(reply) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s.id for s in reply.sources]
+
+
+def test_faq_answer_is_the_owners_text(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("주차 되나여?")
+    answer = next(f.answer for f in load_knowledge(DEMO).faqs if f.id == "주차할 수 있나요?")
+    assert reply.intent == "faq" and reply.texts == [answer] and sources(reply) == ["주차할 수 있나요?"]
+
+def test_close_faqs_get_a_clarifying_question(demo_kb: KnowledgeBase, ask) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from bot.engine import Engine
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+
+    engine = Engine(demo_kb, RetrievalSettings(clarify_margin=1.0))  # every runner-up counts as close
+    reply = asyncio.run(engine.respond(Turn("반찬 리필 돼요?", now=datetime(2026, 11, 24, 14))))
+    assert reply.intent == "faq" and reply.texts[0].startswith("어떤 내용이 궁금하신지 골라 주시겠어요?")
+    assert len(reply.quick_replies) >= 3 and all(len(q.label) <= 14 for q in reply.quick_replies)
+
+def test_a_request_after_which_of_these_is_not_taken_as_a_pick(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    """After "어떤 내용이 궁금하신지 골라 주시겠어요?", a booking request is answered as one."""
+    import asyncio
+    from zoneinfo import ZoneInfo
+
+    from bot.engine import Engine, MemoryStates
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+    from bot.state import ConversationState
+
+    states = MemoryStates()
+    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+    turn = Turn("예약 취소할게요", "picker", "kakao", {}, now)
+    asyncio.run(states.save(turn, ConversationState("faq", {"options": ["예약할 수 있나요?", "단체석이나 룸이 있나요?"],
+                                                            "_at": now.isoformat()})))
+    reply = asyncio.run(Engine(demo_kb, RetrievalSettings(), states=states).respond(turn))
+    assert reply.intent == "reservation" and "예약 내역을 찾지 못했어요" in reply.text, reply.text
+    pick = Turn("1번", "picker2", "kakao", {}, now)
+    asyncio.run(states.save(pick, ConversationState("faq", {"options": ["예약할 수 있나요?", "단체석이나 룸이 있나요?"],
+                                                            "_at": now.isoformat()})))
+    assert asyncio.run(Engine(demo_kb, RetrievalSettings(), states=states).respond(pick)).sources[0].id == "예약할 수 있나요?"

@@ -1,0 +1,75 @@
+"""The menu skill on the demo store."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.kb.base import KnowledgeBase
+from bot.kb.loader import load_knowledge
+from tests.conftest import DEMO
+
+MENU = {item.name: item for item in load_knowledge(DEMO).menu}
+def sources(reply) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s.id for s in reply.sources]
+
+
+JJIGAE = [n for n, i in MENU.items() if i.category == "찌개" and i.available]
+
+
+def test_menu_price_is_formatted_from_the_menu(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("김찌 얼마에여")
+    assert reply.intent == "menu" and sources(reply) == ["돼지김치찌개"]
+    assert reply.texts[0].startswith("돼지김치찌개는 9,000원이에요.")
+    assert reply.cards[0].price == 9000 and reply.cards[0].image.startswith("https://")
+
+def test_sold_out_item(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("콩국수 아직 팔아요?")
+    assert reply.intent == "menu" and sources(reply) == ["콩국수"]
+    assert reply.texts[0] == "죄송해요, 콩국수는 지금은 판매하지 않아요."
+    suggested = reply.texts[1]
+    assert all(MENU[name].available for name in MENU if name in suggested)
+
+def test_allergen_and_spiciness_questions(ask) -> None:  # type: ignore[no-untyped-def]
+    # allergens.md: when the item holds the allergen, say so plainly and never open with a yes.
+    answer = ask("계란말이에 뭐 들어가요? 계란 알레르기 있어요").texts[0]
+    assert answer.startswith("주의해 주세요. 계란말이에는 달걀") and "드시지 않는 게 좋아요" in answer
+    assert ask("제육 많이 매워요?").texts[0].startswith("제육덮밥은 맵기 2단계로 꽤 매운 편이에요.")
+
+def test_item_not_on_the_menu_is_unknown(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("짜장면 팔아요?")
+    assert reply.intent == "unknown" and reply.texts[0].startswith("죄송해요, 짜장면은 저희 메뉴에 없어요.")
+
+def test_whole_menu(ask) -> None:  # type: ignore[no-untyped-def]
+    text = ask("메뉴 보여주세요").text
+    assert "[찌개] 돼지김치찌개 9,000원" in text and "콩국수" not in text
+
+@pytest.mark.parametrize("message", ["찌개 종류 뭐 있어요?", "찌개 메뉴 보여주세요", "어떤 찌개 있어요?", "찌개는 뭐뭐 있나요", "찌개종류 알려줘"])
+def test_a_named_category_lists_that_category(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.intent == "menu" and sources(reply) == JJIGAE
+    assert "돼지김치찌개 9,000원" in reply.text and "부대찌개 11,000원" in reply.text
+    assert "제육덮밥" not in reply.text and "[덮밥" not in reply.text
+    assert [c.title for c in reply.cards] == JJIGAE and all(c.price == MENU[c.title].price for c in reply.cards)
+
+def test_a_kind_in_a_mixed_category_lists_the_items_named_so(ask) -> None:  # type: ignore[no-untyped-def]
+    deopbap = ask("덮밥 메뉴 알려 주세요")
+    assert deopbap.intent == "menu" and sources(deopbap) == ["제육덮밥", "불고기덮밥", "오징어덮밥", "참치마요덮밥"]
+    jeon = ask("전 종류 알려 주세요")  # a one-syllable kind: 전 of 해물파전, 김치전, 감자전
+    assert sources(jeon) == ["해물파전", "김치전", "감자전"] and "한우육전은 지금은 판매하지 않아요." in jeon.text
+    noodles = ask("국수 뭐 있어요?")
+    assert sources(noodles) == ["잔치국수", "비빔국수", "바지락칼국수", "들기름 메밀국수"] and "콩국수는 지금은 판매하지 않아요." in noodles.text
+
+def test_words_inside_other_words_are_not_kinds(demo_kb: KnowledgeBase) -> None:
+    menu = demo_kb.snapshot.menu
+    assert [k.word for k in menu.find_kinds("국수랑 덮밥 뭐있어요")] == ["국수", "덮밥"]
+    assert menu.find_kinds("먹을 수 있는 거 뭐 있어요") == []  # 수 ends 국수, but is not a kind
+    assert menu.find_kinds("전에 먹었던 거 뭐였죠") == [] and menu.find_kinds("술안주로 좋은 거") == []
+
+@pytest.mark.parametrize(
+    "message,intent,source",
+    [("아이 메뉴 뭐 있어요?", "faq", "아이가 먹을 만한 메뉴가 있나요?"),  # the owner wrote that list
+     ("찌개 포장 돼요?", "faq", "포장 되나요?"), ("찌개 중에 안 매운 거 뭐 있어요?", "faq", "맵기 조절 되나요?")],
+)
+def test_a_kind_named_in_another_question_is_not_listed(ask, message: str, intent: str, source: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.intent == intent and sources(reply)[0] == source

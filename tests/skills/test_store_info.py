@@ -1,0 +1,51 @@
+"""The store_info skill on the demo store (소담식당 연남점), asked at Tuesday 14:00 unless stated."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.kb.loader import load_knowledge
+from tests.conftest import DEMO
+
+MENU = {item.name: item for item in load_knowledge(DEMO).menu}
+def sources(reply) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s.id for s in reply.sources]
+
+
+def test_open_now_uses_the_store_clock(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("지금 영업해요?")
+    assert reply.intent == "store_info" and sources(reply) == ["hours"]
+    assert reply.texts[0] == "네, 지금 영업 중이에요! 오늘은 오후 9시까지 열어요. 마지막 주문은 오후 8시까지예요."
+
+@pytest.mark.parametrize(
+    "when,expected",
+    [
+        (datetime(2026, 11, 24, 15, 30), "지금은 브레이크 타임이에요. 오늘 11월 24일(화) 오후 5시에 다시 열어요."),
+        (datetime(2026, 11, 24, 22, 0), "오늘 영업은 끝났어요. 내일 11월 25일(수) 오전 11시에 다시 열어요."),
+        (datetime(2026, 11, 30, 12, 0), "오늘은 정기 휴무일이에요. 내일 12월 1일(화) 오전 11시에 다시 열어요."),
+        (datetime(2026, 12, 31, 12, 0), "오늘은 연말 대청소·직원 송년회로 쉬어요. 모레 1월 2일(토) 오전 11시에 다시 열어요."),
+    ],
+)
+def test_open_now_when_closed(ask, when: datetime, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert ask("지금 문 열었나요?", now=when).texts[0] == expected
+
+def test_weekday_and_holiday_questions(ask) -> None:  # type: ignore[no-untyped-def]
+    monday = ask("월요일에도 문 여나요??")
+    assert sources(monday)[0] == "hours" and "11월 30일(월)은 정기 휴무일이에요." in monday.text
+    new_year = ask("신정에 영업하세요?")
+    assert sources(new_year)[0] == "holidays" and "1월 1일(금)은 신정 휴무로 쉬는 날이에요." in new_year.text
+    december = ask("12월에 임시휴무 있어요?")
+    assert sources(december)[0] == "holidays" and "12월 31일(목)" in december.text and "1월 1일(금)" in december.text
+
+def test_last_order_and_break(ask) -> None:  # type: ignore[no-untyped-def]
+    assert "마지막 주문은 마감 60분 전까지 받아요. 오늘은 오후 8시까지예요." in ask("라스트오더 몇시예요?").text
+    assert "브레이크 타임은 매일 오후 3시부터 오후 5시까지예요." in ask("브타 언제에요").text
+
+def test_store_info_address_phone_and_booking_policy(ask) -> None:  # type: ignore[no-untyped-def]
+    assert ask("가게 위치 어디예요?").texts == ["소담식당 연남점은 서울 마포구 연남로 38-7, 1층에 있어요."]
+    assert ask("전화번호 알려주세요").texts == ["소담식당 연남점 전화번호는 02-332-6417이에요."]
+    policy = ask("예약은 최대 몇 명까지 돼요?")
+    assert policy.intent == "store_info" and sources(policy) == ["reservation"]
+    assert "최대 8명" in policy.text and "1시간 30분" in policy.text and "30일" in policy.text
