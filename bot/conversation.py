@@ -112,7 +112,9 @@ class Inbox:
         """Count an answer the bot could not give (the Nth in a row hands over), say honestly when
         staff will read a handoff made while the shop is closed, and put what staff queued first."""
         if ticket.mode == "bot":
-            reply = await self.handoffs.after(ticket.conversation_id, reply, ticket.turn.text)
+            # A photo, a sticker or a shared product is never a question the bot failed, whatever answered it.
+            media = any(k in ticket.turn.params for k in ("image_url", "sticker", "product"))
+            reply = await self.handoffs.after(ticket.conversation_id, reply, "" if media else ticket.turn.text)
         elif reply.escalate:
             reply = replace(reply, escalate=False)  # already with staff: no second handoff
         if reply.escalate:

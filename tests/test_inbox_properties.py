@@ -119,3 +119,22 @@ def test_a_handoff_while_closed_says_when_staff_will_read_it(world: tuple[Inbox,
     closed = asyncio.run(ask(early, f"early-{uuid.uuid4().hex[:6]}"))
     assert "지금은 영업시간이 아니라서 직원이 오늘 11월 28일(토) 오전 11시에 가게 문을 열면 바로 확인할게요." in closed
     assert "영업시간이 아니라서" not in asyncio.run(ask(NOW, f"open-{uuid.uuid4().hex[:6]}"))
+
+
+def test_photos_and_stickers_never_count_as_misses(world: tuple[Inbox, Handoffs, Storage]) -> None:
+    """The handoff side does not depend on the media skill: a turn that carries a photo or a
+    sticker is not a failed answer, even when the reply is "I don't know"."""
+    inbox, _, storage = world
+    user = f"photos-{uuid.uuid4().hex[:6]}"
+
+    async def send(params: dict) -> bool:  # type: ignore[type-arg]
+        ticket = await inbox.open(Turn("", user, "kakao", params, NOW), None)
+        from bot.messages import Reply
+
+        reply = await inbox.settle(ticket, Reply("unknown", ["제가 확인해 드리기 어려워요."]))
+        await inbox.record(ticket, reply, None)
+        return reply.escalate
+
+    assert not any(asyncio.run(send(p)) for p in ({"image_url": "https://example.com/a.jpg"}, {"sticker": True}) * 3)
+    conversation_id = storage.conversation_id(channel="kakao", user_key=user)
+    assert storage.queued_messages(conversation_id=conversation_id) == []
