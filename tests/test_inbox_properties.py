@@ -3,7 +3,8 @@ for a person, the way back to the bot, staff claims, replies, resolves, returns 
 played through the Inbox and rendered for KakaoTalk.
 
 After every customer turn:
-- the response has 1 to 3 outputs (Kakao's rule): nobody meets silence;
+- the response has 1 to 3 outputs (Kakao's rule), and TalkTalk would send at least one event:
+  nobody meets silence;
 - nothing staff wrote (and no notice) is left undelivered;
 and over the whole run every staff reply reaches the customer exactly once, in the order written.
 """
@@ -23,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.channels.kakao import render
+from bot.channels.naver import render as naver_render
 from bot.conversation import Inbox
 from bot.db import DbStates, Storage, make_engine
 from bot.engine import Engine
@@ -57,6 +59,7 @@ def world() -> Iterator[tuple[Inbox, Handoffs, Storage]]:
 async def _turn(inbox: Inbox, user: str, text: str) -> dict:  # type: ignore[type-arg]
     ticket = await inbox.open(Turn(text, user, "kakao", {}, NOW), None)
     reply = await inbox.settle(ticket, await inbox.answer(ticket))
+    assert naver_render(reply) and all(e.get("textContent") or e.get("compositeContent") for e in naver_render(reply))  # TalkTalk too
     response = render(reply)
     await inbox.record(ticket, reply, response)
     return response
