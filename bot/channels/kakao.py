@@ -375,6 +375,8 @@ class KakaoChannel:
                 log.warning("kakao: request from a bot not on the allow-list: %r", req.bot_id)
                 raise Refusal(403, "forbidden", "허용되지 않은 봇이에요.")
             return JSONResponse(await self._answer(req, payload, started))
+        except Refusal:
+            raise  # a refusal for the caller (bot not allowed), rendered by bot/errors.py
         except Exception:
             log.exception("kakao: failed on a valid payload; answering politely")
             return JSONResponse(simple(FALLBACK_TEXT))
