@@ -30,6 +30,8 @@ SEAT_ASK = re.compile(r"자리|좌석|테이블|룸\s*(있|돼|되|잡|비)|창�
 # Orders to take away are not bookings; nor are questions about the opening hours ("…까지 해요?",
 # "…에 열려 있어요?") unless they also name a party ("…문 여나요? 저녁 6시에 여섯 명 가능할까요").
 NOT_A_TABLE = re.compile(r"포장|배달|택배|픽업|찾으러|테이크아웃|주문|케이크|케익")
+WALK_IN = re.compile(r"가면|가믄|가문|가도|가서|들르면|방문하면|찾아가면|오면")  # "if I come": a walk-in's question
+WHICH = re.compile(r"뭐가|뭘|무엇|어떤\s*(메뉴|코스|걸|게)|추천")  # asks what to order, not for a table
 HOURS_ASK = re.compile(r"영업|문\s*(열|닫)|몇\s*시까지|쉬|열려|열었|여나요|여는지|까지\s*(하|해|영업|운영|열)")
 OCCASION = re.compile(r"회식|모임|송년회|신년회|망년회|생일|생신|환갑|칠순|팔순|돌잔치|상견례|기념일|약속|단체|동창회|집들이|뒤풀이|가족\s*식사")
 ASKING = re.compile(r"가능|돼요|되나|될까|되요|됩니|돼\?|있어요|있나|있을까|남았|비어|빈\s*(자리|테이블|시간)|ㄱㄴ|갈게|갈께|갈\s*수|갈\s*건|갈\s*거|가려|방문|알아보")
@@ -45,8 +47,8 @@ def looks_like_booking(ctx: Context) -> bool:
     day = parse_date(text, ctx.now.date())
     clock = parse_time(text) or relative_time(text, ctx.now)
     party = parse_party(text)
-    if ctx.has(HOURS_ASK) and not party:
-        return False
+    if (ctx.has(HOURS_ASK) or ctx.has(WALK_IN) or ctx.has(WHICH)) and not party:
+        return False  # "토욜 8시쯤 가면 바로 앉을 수 있어요?", "토요일 상견례 자리인데 코스 뭐가 나을까요": not a booking
     seats = ctx.has(SEAT_ASK)
     if (day or clock) and (party or seats):
         return True

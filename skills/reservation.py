@@ -90,7 +90,7 @@ class ReservationSkill:
         if not ctx.has(TABLE_WORDS) and food and ctx.best_faq() is not None:
             return None  # "케이크 예약": a pre-order of food, which the owner's FAQ covers
         store = ctx.knowledge.store
-        if not store.reservation.enabled and not ctx.has(TABLE_WORDS) and ctx.best_faq() is not None:
+        if not store.reservation.enabled and not ctx.has(r"자리|좌석|테이블|룸") and ctx.best_faq() is not None:
             return None  # no tables to book here: "케익 예약" is a pre-order, which the owner's FAQ covers
         if not store.reservation.enabled:
             phone = f" 궁금한 점은 매장 전화({store.phone})로 문의해 주세요." if store.phone else ""
