@@ -50,7 +50,7 @@ def parse_date(text: str, today: date) -> DateMention | None:
     found = _calendar_date(s)
     if found is None:
         m = re.search(r"(?<![\d:/])(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])(?![\d:/])", text)
-        if m:  # "2/5 19시": read before squeezing glues the 5 to the 19
+        if m:  # "3/7 18시": read before squeezing glues the 7 to the 18
             found = (None, int(m[1]), int(m[2]), _squeeze(m[0]))
     if found:
         year, month, day, said = found
@@ -182,18 +182,18 @@ def parse_party(text: str) -> int | None:
     if m:
         return int(m[1])
     m = re.search(r"(?<![가-힣])(열|스물|스무|서른)\s*(한|하나|두|둘|세|셋|네|넷|다섯|여섯|일곱|여덟|아홉)?\s*(명|분|사람)", text)
-    if m:  # "스물두 명"
+    if m:  # "스물세 명"
         tens = {"열": 10, "스물": 20, "스무": 20, "서른": 30}[m[1]]
         return tens + (NATIVE_NUMBERS[m[2]] if m[2] else 0)
     m = re.search(rf"(?:(?<![가-힣])|(?<=에)|(?<=고)|(?<=요))({NATIVE})\s*(명|분|사람|인(?!분))", text)
-    if m:  # "6시에세명" in chat without spaces: a particle may come right before the number
+    if m:  # "7시에네명" in chat without spaces: a particle may come right before the number
         return _number(m[1])
     s = _squeeze(text)
     m = re.search(r"(둘|셋|넷|다섯|여섯|일곱|여덟|아홉|열)(?:이서|이서요|이요)", s)
     if m:
         return NATIVE_NUMBERS[m[1]]
     m = re.search(r"(?<![가-힣])(둘|셋|넷)이(?=\s|$|[,.!~]|갈|가|먹|방문|오|올)", text)
-    if m:  # "둘이 갈 건데"
+    if m:  # "둘이 갈게요"
         return NATIVE_NUMBERS[m[1]]
     if re.search(r"(?<![가-힣])(저\s*)?혼자(?!만의)", text):
         return 1

@@ -28,7 +28,7 @@ CODE = re.compile(r"(?<![A-Za-z0-9])([ACDEFGHJKLMNPRTUVWXY34679]{6})(?![A-Za-z0-
 # Asking for seats: with a day or time, these make a booking request without the word 예약.
 SEAT_ASK = re.compile(r"자리|좌석|테이블|룸\s*(있|돼|되|잡|비)|창가|단체석|잡아\s*(주|줄|둘|놔)|맡아\s*(주|줄|둘|놔)")
 # Orders to take away are not bookings; nor are questions about the opening hours ("…까지 해요?",
-# "…에 열려 있어요?") unless they also name a party ("…문 여나요? 저녁 6시에 여섯 명 가능할까요").
+# "…에 열려 있어요?") unless they also name a party ("수요일 문 열어요? 7시에 세 명 자리 돼요?").
 NOT_A_TABLE = re.compile(r"포장|배달|택배|픽업|찾으러|테이크아웃|주문|케이크|케익")
 WALK_IN = re.compile(r"가면|가믄|가문|가도|가서|들르면|방문하면|찾아가면|오면")  # "if I come": a walk-in's question
 WHICH = re.compile(r"뭐가|뭘|무엇|어떤\s*(메뉴|코스|걸|게)|추천")  # asks what to order, not for a table
@@ -48,7 +48,7 @@ def looks_like_booking(ctx: Context) -> bool:
     clock = parse_time(text) or relative_time(text, ctx.now)
     party = parse_party(text)
     if (ctx.has(HOURS_ASK) or ctx.has(WALK_IN) or ctx.has(WHICH)) and not party:
-        return False  # "토욜 8시쯤 가면 바로 앉을 수 있어요?", "토요일 상견례 자리인데 코스 뭐가 나을까요": not a booking
+        return False  # "목요일 6시쯤 가도 줄 없어요?", "일요일 돌잔치인데 어떤 코스가 좋아요?": not a booking
     seats = ctx.has(SEAT_ASK)
     if (day or clock) and (party or seats):
         return True
@@ -69,12 +69,12 @@ def after_change(text: str) -> str:
             return text.split(marker, 1)[1]
     later = re.split(r"(?:^|\s)(?:그럼|그러면|대신|대신에|차라리)(?:\s|$)", text)
     if len(later) > 1 and later[-1].strip():
-        return later[-1]  # "월요일은 쉬는구나 그럼 화요일 같은 시간이요": what follows 그럼
+        return later[-1]  # "그날 쉬시는군요, 그럼 목요일 같은 시간이요": what follows 그럼
     m = re.search(r"(?:을|를)\s+(.+?)(?:으로|로)\s*(?:좀\s*)?(?:옮|바꾸|바꿔|바꿀|변경|미루|미뤄|미룰|당기|당겨|늦추|늦춰|늦출|앞당)", text)
-    if m:  # "3일 예약을 6일로 옮길 수 있나요?": the new value sits between the object and 로
+    if m:  # "15일 예약을 17일로 옮겨 주세요": the new value sits between the object and 로
         return m[1]
     m = re.search(r"((?:\S+\s+){0,2}\S+?)(?:으로|로)\s*(?:좀\s*)?(?:옮|바꾸|바꿔|바꿀|변경|미루|미뤄|미룰|당기|당겨|늦추|늦춰|늦출|앞당)", text)
-    if m:  # "9시 예약한 거 10시 반으로 미뤄도 돼요?": the words right before 로 and the verb
+    if m:  # "8시 예약 9시 반으로 늦춰 주세요": the words right before 로 and the verb
         return m[1]
     m = re.search(r"에서\s*(.+?)(으로|로)(?![가-힣]{2})", text)
     return m[1] if m else text
@@ -176,7 +176,7 @@ def read_details(turn: Turn, ctx: Context, state: dict[str, Any], dry_run: bool 
     if turn.params.get("party") is None:
         changed = party_change(new, state.get("party"), parse_party)
         if changed is not None:
-            party = changed  # "한 명 빠졌어요 아홉 명으로 해 주세요"
+            party = changed  # "둘 빠져서 일곱 명으로 할게요"
     if party is not None:
         found["party"] = party
     phone = PHONE.search(turn.text)

@@ -101,7 +101,7 @@ class ReservationSkill:
             return Reply("reservation", [text], quick_replies=[STAFF_QR])
         wants_facts = ctx.has(TABLE_WORDS) or parse_date(ctx.text, ctx.now.date()) or parse_party(ctx.text)
         hit = ctx.best_faq()
-        wish = ctx.has(WANT) and not ctx.is_question  # "칠순이라 가족 식사 예약하려고요": a booking, whatever FAQ matches
+        wish = ctx.has(WANT) and not ctx.is_question  # "환갑이라 식사 자리 예약하려고요": a booking, whatever FAQ matches
         if not (wants_facts or wish or ctx.has(CHECK) or ctx.has(CHANGE) or ctx.has(CANCEL)) and hit is not None and set(hit.matched) - {"예약", "하"}:
             return None  # "예약하면 보증금 내야 돼요?": the owner's FAQ on deposits, not a booking
         dated = parse_date(ctx.text, ctx.now.date()) or parse_time(ctx.text) or relative_time(ctx.text, ctx.now)
@@ -113,7 +113,7 @@ class ReservationSkill:
         if ctx.has(CHANGE) and not wants_facts or ctx.has(CHANGE) and (ctx.has(r"예약\s*(시간|날짜|인원)") or "말고" in ctx.text):
             return await self._start_change(ctx)
         if ctx.has(CHANGE) and ctx.bookings and await ctx.bookings.upcoming(turn.channel, turn.user_key, ctx.now):
-            return await self._start_change(ctx)  # "금요일로 예약한 거 시간 바꿀 수 있어요?": the booking they have
+            return await self._start_change(ctx)  # "수요일 예약 시간 바꿔 주세요": the booking they have
         if ctx.has(CHECK):
             return await self._check(ctx)
         fresh: dict[str, Any] = {"mode": "book"}
@@ -406,7 +406,7 @@ class ReservationSkill:
         code = CODE.search(ctx.turn.text.upper())
         chosen = [b for b in mine if code and b.code == code[1]] or mine
         if len(chosen) > 1:
-            # "24일 예약은 취소하고 27일 건 그대로 둘게요": the day named before the verb is the one meant
+            # "10일 건은 취소하고 12일 건은 둘게요": the day named before the verb is the one meant
             verb = (CANCEL if mode == "cancel" else CHANGE).search(ctx.text)
             named = parse_date(ctx.text[: verb.start()] if verb else ctx.text, ctx.now.date())
             if named:

@@ -31,7 +31,7 @@ class SmalltalkSkill:
             return None
         store = ctx.knowledge.store
         if has_details(text, ctx.now) and len(re.sub(r"[^가-힣A-Za-z0-9]", "", text)) > 25:
-            return None  # "…토요일 6시에 네 명 예약하고 싶어요 … 감사하겠습니다!": the request, not the thanks
+            return None  # "…목요일 7시에 세 명 예약 부탁해요 … 감사합니다!": the request, not the thanks
         if WISH.search(text):
             answer = "감사합니다! 손님도 즐겁고 건강하게 보내세요 😊"
         elif BYE.search(text) or BYE.search(raw):
@@ -43,7 +43,7 @@ class SmalltalkSkill:
         elif GREETING.search(text) or GREETING.search(raw):
             rest = re.sub(r"^\S+\s*", "", turn.text.strip())
             if len(re.sub(r"[^가-힣A-Za-z0-9]", "", rest)) > 12:
-                return None  # "안녕하세요~ 1월 16일 …에 4명 예약 부탁드립니다": the rest of the message is what it asks
+                return None  # "안녕하세요, 3월 2일 …에 다섯 명 예약할게요": the rest of the message is what it asks
             answer = greeting(store)
         elif ACK.search(raw) and len(ctx.query.tokens) <= 1:
             answer = "네, 더 도와드릴 일이 있으면 말씀해 주세요!"

@@ -94,7 +94,7 @@ class StoreInfoSkill:
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         store = ctx.knowledge.store
         if store.reservation.enabled and (looks_like_booking(ctx) or ctx.has(r"예약") and has_details(ctx.text, ctx.now)):
-            return None  # "이번 주 토요일 6명 가능해요?": a booking, which the reservation skill takes
+            return None  # "다음 주 수요일 세 명 돼요?": a booking, which the reservation skill takes
         if ctx.allergies:
             return None  # "명절에 약밥 … 견과류 알레르기": a question of safety, never of opening days
         if ctx.has(BOOKING_POLICY) and not has_details(ctx.text, ctx.now):
@@ -213,7 +213,7 @@ class StoreInfoSkill:
         if not policy.enabled:
             text = "죄송해요, 지금은 예약을 받지 않고 있어요. 방문하시면 바로 자리를 안내해 드릴게요."
             return Reply("store_info", [text], [Source("store", "reservation")])
-        # A shop that takes bookings: the details that follow ("다음주 화요일이요") start one.
+        # A shop that takes bookings: the details that follow ("모레요") start one.
         return Reply("store_info", [policy_text(ctx.knowledge.store) + " 예약하시려면 날짜와 시간, 인원을 알려 주세요."],
                      [Source("store", "reservation")], quick_replies=[BOOK_QR], awaiting="reservation", state={"mode": "book", "soft": True})
 

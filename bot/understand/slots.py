@@ -78,7 +78,7 @@ def name_in(text: str, asked: bool) -> str | None:
             return m[1]
     last = re.search(r"(?:예약|명|인|분)\S*\s+([가-힣]{3})$", plain)
     if last and _name_like(last[1]):
-        return last[1]  # "…4명 예약할게요 최민준": a name signed at the end
+        return last[1]  # "…세 명 예약이요 박하람": a name signed at the end
     return None
 
 
@@ -86,7 +86,7 @@ def _strip_ending(word: str) -> str:
     return re.sub(rf"\s*{NAME_ENDINGS}$", "", word.strip()) or word
 
 
-# "남길게요", "갈건데요", "반으로요": verbs and particles, not names (checked when no name was asked for)
+# "적을게요", "갈건데요", "뒤로요": verbs and particles, not names (checked when no name was asked for)
 VERB_ENDS = set("게께래까죠데해돼봐줘워와니다요네걸건듯는던로에을를랑만")
 
 
@@ -132,7 +132,7 @@ REQUEST_WORDS = re.compile(
 
 
 def request_in(text: str) -> str | None:
-    """A wish for the table ("아기 의자 하나 필요해요"), as the customer put it, without the booking
+    """A wish for the table ("유아 의자 부탁해요"), as the customer put it, without the booking
     details around it."""
     if not REQUEST_WORDS.search(text):
         return None
@@ -151,7 +151,7 @@ PARTY_WORD = (r"(?<![가-힣\d])((?:열|스물|스무|서른)\s*(?:하나|한|�
 
 def party_change(text: str, current: int | None, parse: object) -> int | None:
     """A new party size in a correction: "아홉 명으로 해 주세요" (the target wins over "한 명 빠졌어요"),
-    "두 명 늘어서 열 명" (the result), "한 명 더" or "두 명 빠졌어요" (counted from the current size)."""
+    "세 명 늘어서 열한 명" (the result), "한 명 더" or "두 명 빠졌어요" (counted from the current size)."""
     from bot.korean_time import parse_party
 
     target = re.search(rf"{PARTY_WORD}\s*(?:명|분|사람|인)\s*(?:으로|로|이\s*될|될|돼|되|이\s*돼|이\s*되)", text)
