@@ -92,11 +92,6 @@ class Handoffs:
                 conversation_id=conversation_id, direction="out", author=f"staff:{staff}", delivered=delivered, text=text,
                 created_at=utcnow())).inserted_primary_key[0])  # type: ignore[index]
 
-    def mark_delivered_sync(self, message_id: int) -> None:
-        messages = Message.__table__  # type: ignore[attr-defined]
-        with self.storage.engine.begin() as conn:
-            conn.execute(update(messages).where(messages.c.id == message_id).values(delivered=True))
-
     def miss_sync(self, conversation_id: int, missed: bool) -> int:
         """Count answers in a row the bot could not give; returns the new count."""
         table = Conversation.__table__  # type: ignore[attr-defined]

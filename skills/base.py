@@ -50,6 +50,20 @@ class Context:
         return clean(self.turn.text)
 
     @cached_property
+    def names_booking_details(self) -> bool:
+        """Whether the message names a day, a time, a party or a time from now; read once for every skill."""
+        from skills.booking_words import has_details  # the booking words build on this module
+
+        return has_details(self.text, self.now)
+
+    @cached_property
+    def booking_shaped(self) -> bool:
+        """A booking asked for without the word 예약 (skills.booking_words.looks_like_booking); read once."""
+        from skills.booking_words import looks_like_booking
+
+        return looks_like_booking(self)
+
+    @cached_property
     def allergies(self) -> list[str]:
         """The allergies the message names (bot.understand.allergens), read once for every skill."""
         return allergens.read(self.turn.text)

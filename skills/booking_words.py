@@ -20,7 +20,6 @@ from bot.understand.slots import name_in, party_change, relative_day, relative_t
 from skills.base import Context
 
 STOP = re.compile(r"그만|안\s*할래|안\s*할게|됐어요|됐습니다|취소할게|취소해\s*주세요|다음에\s*할게|나중에\s*할게|필요\s*없|관둘")
-SKIP = re.compile(r"없어요|없음|건너|생략|안\s*(남길|알려|드릴)|괜찮아요|패스|skip", re.I)
 PHONE = re.compile(r"(01[016789]|0\d{1,2})[-\s.]?\d{3,4}[-\s.]?\d{4}")
 CODE = re.compile(r"(?<![A-Za-z0-9])([ACDEFGHJKLMNPRTUVWXY34679]{6})(?![A-Za-z0-9])")
 

@@ -26,7 +26,6 @@ from skills.booking_words import (
     STOP,
     after_change,
     has_details,
-    looks_like_booking,
     opening,
     read_details,
 )
@@ -80,7 +79,7 @@ class ReservationSkill:
             if reply is not None:
                 return reply
         picked = "date" in turn.params or "time" in turn.params  # a date or time picker: only bookings use them
-        if not (ctx.has(BOOKING) or picked or looks_like_booking(ctx)):
+        if not (ctx.has(BOOKING) or picked or ctx.booking_shaped):
             # "7시 말고 8시로 바꿀 수 있어요?", "그거 취소해 주세요" from someone with a booking: about that booking.
             moved = ctx.has(CHANGE) and has_details(after_change(ctx.text), ctx.now)
             if (moved or ctx.has(CANCEL)) and ctx.bookings and await ctx.bookings.upcoming(turn.channel, turn.user_key, ctx.now):
@@ -463,8 +462,7 @@ class ReservationSkill:
             return Reply("reservation", [f"지금 예약이 {_when(booking.start, today)} {booking.party}명이에요. 어떻게 바꿔 드릴까요? 새 날짜, 시간, 인원을 알려 주세요."],
                          awaiting=self.name, state={**state, "step": "ask"})
         if party > store.reservation.max_party:
-            text = f"{party}명 예약은 직원이 직접 도와드릴게요. 곧 연락드릴게요." + (f" 급하시면 매장 전화({store.phone})로 연락 주세요." if store.phone else "")
-            return Reply("reservation", [text], escalate=True, refusal="too_many")
+            return self._too_many(ctx, {"party": party, "date": day.isoformat(), "time": f"{minute // 60 % 24:02d}:{minute % 60:02d}"})
         refused = await ctx.bookings.verdict(store, start, party, now, moving=booking.code)
         if refused is not None:
             listed = ", ".join(_when(o, today) for o in refused.options)

@@ -9,7 +9,6 @@ from bot.kb.records import Store
 from bot.kb.text import compact
 from bot.messages import Reply, Turn
 from skills.base import BOOK_QR, HOURS_QR, MENU_QR, RECOMMEND_QR, Context
-from skills.booking_words import has_details
 
 GREETING = re.compile(r"^((사장|이모|삼촌|언니|오빠|아저씨|아주머니)님?\s*)?(안녕|안뇽|하이|ㅎㅇ|hi|hello|헬로|반가워|반갑습니다|여보세요|저기요|계세요|오랜만)")
 # Seasonal good wishes to the shop: thanked and returned, never a question.
@@ -30,7 +29,7 @@ class SmalltalkSkill:
         if ctx.is_question and not re.fullmatch(r"(안녕|안뇽)[가-힣]{0,4}[~!?.]*", raw):
             return None
         store = ctx.knowledge.store
-        if has_details(text, ctx.now) and len(re.sub(r"[^가-힣A-Za-z0-9]", "", text)) > 25:
+        if ctx.names_booking_details and len(re.sub(r"[^가-힣A-Za-z0-9]", "", text)) > 25:
             return None  # "…목요일 7시에 세 명 예약 부탁해요 … 감사합니다!": the request, not the thanks
         if WISH.search(text):
             answer = "감사합니다! 손님도 즐겁고 건강하게 보내세요 😊"

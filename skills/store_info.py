@@ -11,7 +11,6 @@ from bot.kb.schedule import DayHours, hours_on, open_state
 from bot.korean_time import format_clock, format_date, parse_date, parse_time
 from bot.messages import QuickReply, Reply, Source, Turn
 from skills.base import BOOK_QR, Context
-from skills.booking_words import has_details, looks_like_booking
 
 HOURS = re.compile(
     r"영업|장사|오픈|open|(월|화|수|목|금|토|일)요일\s*(에|에도|도|은|엔)?\s*(하세요|해요|하나요|하시나요|여세요|하죠)|문\s*(을\s*)?(열|닫|여)|열어|여나|여는|열려|열었|닫아|닫나|닫는|마감|몇\s*시\s*(까지|부터)|\d+\s*시\s*까지\s*(하|해|영업|열)|"
@@ -93,11 +92,11 @@ class StoreInfoSkill:
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         store = ctx.knowledge.store
-        if store.reservation.enabled and (looks_like_booking(ctx) or ctx.has(r"예약") and has_details(ctx.text, ctx.now)):
+        if store.reservation.enabled and (ctx.booking_shaped or ctx.has(r"예약") and ctx.names_booking_details):
             return None  # "다음 주 수요일 세 명 돼요?": a booking, which the reservation skill takes
         if ctx.allergies:
             return None  # "명절에 약밥 … 견과류 알레르기": a question of safety, never of opening days
-        if ctx.has(BOOKING_POLICY) and not has_details(ctx.text, ctx.now):
+        if ctx.has(BOOKING_POLICY) and not ctx.names_booking_details:
             return self._reservation(ctx)
         if (ctx.has(ADDRESS) or ctx.has(WEAK_ADDRESS) and ctx.best_faq() is None) and store.address:
             return Reply("store_info", [f"{josa(store.name, '은')} {store.address}에 있어요."], [Source("store", "address")],

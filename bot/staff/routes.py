@@ -358,7 +358,7 @@ class StaffConsole:
                 conv, _ = self.transcript(conversation_id)
                 channel = self.channels.get(conv.channel)
                 if channel is not None and getattr(channel, "pushes", False) and await channel.deliver(conv.user_key, text.strip()):
-                    await call(self.handoffs.mark_delivered_sync, message_id=message_id)
+                    await call(self.storage.mark_delivered, message_id=message_id)
             elif action in ("resolve", "return"):
                 conv, messages = self.transcript(conversation_id)
                 channel = self.channels.get(conv.channel)
