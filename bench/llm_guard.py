@@ -1,0 +1,56 @@
+"""How many scripted model answers reach the customer through a real server and KakaoTalk.
+
+    .venv/bin/python bench/llm_guard.py tests/fixtures/llm/wrong.jsonl [--right tests/fixtures/llm/right.jsonl]
+        [--knowledge tests/fixtures/llm/knowledge] [--now 2026-01-10T12:00:00+09:00] [-v]
+
+For a table of wrong answers the figure that matters is how many reached a customer (the target is
+0); for correct ones, how many were thrown away (the target is at most 2%). Prints counts by kind
+and, with -v, every line on the wrong side of its target. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.support.llm_guard import Outcome, guard, load  # noqa: E402
+
+
+def report(name: str, outcomes: list[Outcome], want_reached: bool, verbose: bool) -> None:
+    by_kind: Counter[str] = Counter()
+    bad: Counter[str] = Counter()
+    for o in outcomes:
+        by_kind[o.line.kind] += 1
+        if o.reached != want_reached:
+            bad[o.line.kind] += 1
+    total = sum(bad.values())
+    label = "rejected" if want_reached else "reached the customer"
+    print(f"{name}: {total}/{len(outcomes)} {label} ({100 * total / max(1, len(outcomes)):.1f}%)")
+    for kind in sorted(by_kind):
+        print(f"  {kind:12} {bad[kind]:3}/{by_kind[kind]}")
+    if verbose:
+        for o in outcomes:
+            if o.reached != want_reached:
+                print(f"  {o.line.id} {o.line.question} | model: {o.line.model_answer} | customer read: {o.reply[:160]!r}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("wrong", type=Path)
+    parser.add_argument("--right", type=Path)
+    parser.add_argument("--knowledge", type=Path, default=ROOT / "tests/fixtures/llm/knowledge")
+    parser.add_argument("--now", default="2026-01-10T12:00:00+09:00")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args()
+    with guard(args.knowledge, args.now) as g:
+        report(args.wrong.name, [g.ask(line) for line in load(args.wrong)], False, args.verbose)
+        if args.right:
+            report(args.right.name, [g.ask(line) for line in load(args.right)], True, args.verbose)
+
+
+if __name__ == "__main__":
+    main()
