@@ -21,21 +21,32 @@ from tests.support.llm_guard import Outcome, guard, load  # noqa: E402
 
 
 def report(name: str, outcomes: list[Outcome], want_reached: bool, verbose: bool) -> None:
+    """Wrong answers: how many reached a customer. Correct ones: how many the guard refused, and
+    apart from those, how many were never asked of the model (allergy questions, handovers, flows)."""
     by_kind: Counter[str] = Counter()
     bad: Counter[str] = Counter()
+    offline = 0
     for o in outcomes:
         by_kind[o.line.kind] += 1
-        if o.reached != want_reached:
+        if want_reached and not o.asked:
+            offline += 1
+        elif o.reached != want_reached:
             bad[o.line.kind] += 1
     total = sum(bad.values())
-    label = "rejected" if want_reached else "reached the customer"
-    print(f"{name}: {total}/{len(outcomes)} {label} ({100 * total / max(1, len(outcomes)):.1f}%)")
+    if want_reached:
+        asked = len(outcomes) - offline
+        print(f"{name}: {total}/{asked} refused by the guard ({100 * total / max(1, asked):.1f}%); "
+              f"{offline} more answered offline by design (model not asked)")
+    else:
+        print(f"{name}: {total}/{len(outcomes)} reached the customer ({100 * total / max(1, len(outcomes)):.1f}%)")
     for kind in sorted(by_kind):
-        print(f"  {kind:12} {bad[kind]:3}/{by_kind[kind]}")
+        print(f"  {kind:16} {bad[kind]:3}/{by_kind[kind]}")
     if verbose:
         for o in outcomes:
-            if o.reached != want_reached:
-                print(f"  {o.line.id} {o.line.question} | model: {o.line.model_answer} | customer read: {o.reply[:160]!r}")
+            routed = want_reached and not o.asked
+            if routed or o.reached != want_reached:
+                label = "offline by design" if routed else "refused" if want_reached else "REACHED"
+                print(f"  {o.line.id} [{label}] {o.line.question} | model: {o.line.model_answer} | customer read: {o.reply[:160]!r}")
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ from bot.settings import RetrievalSettings
 from bot.state import ConversationState, StateStore
 from bot.understand.parts import focus, questions
 from skills import SKILLS
-from skills.base import BOOK_QR, HOURS_QR, MENU_QR, RECOMMEND_QR, Context, Skill
+from skills.base import BOOK_QR, HOURS_QR, MENU_QR, RECOMMEND_QR, Context, Skill, first_reply
 from skills.smalltalk import greeting
 
 log = logging.getLogger(__name__)
@@ -135,13 +135,10 @@ class Engine:
 
     async def _skills(self, turn: Turn, ctx: Context, awaiting: str | None, fast_only: bool) -> tuple[Reply, Skill]:
         """The first skill's answer, in registry order (the awaiting skill first)."""
-        for skill in self._order(awaiting):
-            if fast_only and getattr(skill, "slow", False):
-                continue
-            reply = await skill.respond(turn, ctx)
-            if reply is not None:
-                return reply, skill
-        raise AssertionError("the fallback skill always answers")
+        found = await first_reply(self.skills, turn, ctx, fast_only)
+        if found is None:
+            raise AssertionError("the fallback skill always answers")
+        return found
 
     async def _all_parts(self, turn: Turn, parts: list[str], whole: Reply, snapshot: Snapshot, now: datetime,
                          fast_only: bool) -> Reply:
@@ -185,10 +182,3 @@ class Engine:
     def welcome(self) -> Reply:
         """The first words when a customer opens the chat: the owner's greeting and the usual next steps."""
         return Reply("smalltalk", [greeting(self.kb.snapshot.knowledge.store)], quick_replies=[MENU_QR, RECOMMEND_QR, HOURS_QR, BOOK_QR])
-
-    def _order(self, awaiting: str | None) -> list[Skill]:
-        if awaiting is None:
-            return list(self.skills)
-        first = [s for s in self.skills if s.name == awaiting]
-        return first + [s for s in self.skills if s.name != awaiting]
-

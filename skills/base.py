@@ -7,6 +7,7 @@ menu mentions) and every skill reads the same analysis, so routing costs one pas
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -163,3 +164,21 @@ MENU_QR = QuickReply("메뉴 보기", "메뉴 보여 주세요")
 HOURS_QR = QuickReply("영업시간", "영업시간 알려 주세요")
 BOOK_QR = QuickReply("예약하기", "예약하고 싶어요")
 RECOMMEND_QR = QuickReply("메뉴 추천", "메뉴 추천해 주세요")
+
+
+def in_order(skills: Sequence[Skill], awaiting: str | None) -> list[Skill]:
+    """The skills in the order they are asked: the one waiting for this message first."""
+    if awaiting is None:
+        return list(skills)
+    return [s for s in skills if s.name == awaiting] + [s for s in skills if s.name != awaiting]
+
+
+async def first_reply(skills: Sequence[Skill], turn: Turn, ctx: Context, fast_only: bool = False) -> tuple[Reply, Skill] | None:
+    """The first skill's answer, in that order (the engine's loop; the model's skill reuses it for the offline answer)."""
+    for skill in in_order(skills, ctx.awaiting):
+        if fast_only and getattr(skill, "slow", False):
+            continue
+        reply = await skill.respond(turn, ctx)
+        if reply is not None:
+            return reply, skill
+    return None

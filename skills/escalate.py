@@ -31,6 +31,10 @@ class EscalateSkill:
         accepted = ctx.awaiting == self.name and ctx.state.get("offered") and YES.search(ctx.text)
         if not (complaint or accepted or ctx.has(REQUEST)):
             return None
+        return self.hand_over(ctx, complaint)
+
+    def hand_over(self, ctx: Context, complaint: bool = False) -> Reply:
+        """The handover itself (the typed entry point the model's tool calls too)."""
         store = ctx.knowledge.store
         phone = f" 급하시면 매장 전화({store.phone})로 연락 주셔도 돼요." if store.phone else ""
         staffed = open_state(store, ctx.now).open  # outside hours the Inbox says when staff will read it

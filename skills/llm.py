@@ -17,18 +17,24 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot import metrics
-from bot.llm import grounding, prompt
+from bot.kb.records import Knowledge
+from bot.llm import prompt, references
+from bot.llm.guard import Guard
 from bot.llm.model import ChatModel, ModelUnavailable
 from bot.llm.tools import Toolbox, schemas
 from bot.messages import Reply, Source, Turn
 from bot.settings import LLMSettings
-from skills.base import Context, Skill
-from skills.menu import common_foods
+from skills.base import Context, Skill, first_reply
 
 log = logging.getLogger(__name__)
 History = Callable[[Turn, int], Awaitable[list[tuple[str, str]]]]  # the last turns before this one: ("user"|"assistant", text)
 MAX_ANSWER_S = 25.0
 WORD = re.compile(r"[가-힣A-Za-z]{2,}|\d[\d,]*")
+
+
+def english(text: str) -> bool:
+    """A message written mostly in Latin letters: the answer, and the facts it cites, are in English."""
+    return len(re.findall(r"[A-Za-z]", text)) > 2 * len(re.findall(r"[가-힣]", text))
 
 
 class UsageMeter(Protocol):
@@ -66,21 +72,22 @@ class LlmSkill:
         self.history = history
         self.usage: UsageMeter = usage or MemoryUsage()
         self.mode = "ok"  # ok, circuit-open, budget-spent: shown in the staff console
+        self._guards: dict[str, Guard] = {}
 
-    async def _ask_offline(self, turn: Turn, ctx: Context, keep_state: bool) -> Reply:
-        """The skills' own answer to `turn` (the customer's, or one a tool made up)."""
-        inner = Context(turn, ctx.kb, ctx.now, ctx.retrieval, state=ctx.state if keep_state else {},
-                        awaiting=ctx.awaiting if keep_state else None, bookings=ctx.bookings)
-        for skill in self.offline:
-            reply = await skill.respond(turn, inner)
-            if reply is not None:
-                return reply
-        return Reply("unknown", [])
+    async def _ask_offline(self, turn: Turn, ctx: Context) -> Reply:
+        """The skills' own answer to the customer's turn: the engine's loop over the offline skills."""
+        found = await first_reply(self.offline, turn, ctx)
+        return found[0] if found else Reply("unknown", [])
+
+    def _guard(self, k: Knowledge) -> Guard:
+        if self._guards.get(k.fingerprint) is None:
+            self._guards = {k.fingerprint: Guard(k, prompt.instruction_lines())}  # one snapshot at a time
+        return self._guards[k.fingerprint]
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
-        offline = await self._ask_offline(turn, ctx, keep_state=True)
-        if offline.escalate or (ctx.awaiting and offline.awaiting == ctx.awaiting):
-            return offline  # safety and flows under way stay with the rule-based skills
+        offline = await self._ask_offline(turn, ctx)
+        if offline.escalate or (ctx.awaiting and offline.awaiting == ctx.awaiting) or ctx.allergies_asked:
+            return offline  # safety (allergies, handovers) and flows under way stay with the rule-based skills
         month = ctx.now.strftime("%Y-%m")
         budget = self.settings.monthly_token_budget
         if budget and await self.usage.spent(month) >= budget:
@@ -114,10 +121,8 @@ class LlmSkill:
         knowledge = prompt.knowledge_block(k, ctx.faq_hits, [m.item for m in ctx.mentions], ctx.now.date())
         history = await self.history(turn, self.settings.memory_turns) if self.settings.memory_turns else []
         messages: list[dict] = prompt.messages(k.store.name, ctx.now, knowledge, history, turn.text)  # type: ignore[type-arg]
-        evidence = [knowledge, offline.text]
+        tools = Toolbox(ctx, {s.name: s for s in self.offline})
         sources: list[Source] = []
-        yes = bool(ctx.awaiting == "reservation" and ctx.state.get("step") == "confirm" and re.match(r"\s*(네|예|응|좋아요|그래요)", turn.text))
-        tools = Toolbox(turn, lambda t, keep: self._ask_offline(t, ctx, keep), ctx, confirmable=yes)
         text = ""
         for _ in range(self.settings.max_tool_rounds):
             if self.model.breaker.state != "open":  # an open circuit refuses without calling: not a call
@@ -133,22 +138,28 @@ class LlmSkill:
                 outcome = await tools.run(call.name, call.args)
                 if outcome.final is not None:
                     log.info("llm: %s chose %s", turn.user_key[-6:], call.name)
-                    return outcome.final  # a flow started or a handover: the skill's own words
+                    return outcome.final  # a flow started, a recommendation or a handover: the skill's own words
                 messages.append({"role": "tool", "tool_call_id": call.id, "content": outcome.content})
-                evidence.append(outcome.content)
                 sources += outcome.sources
         if not text:
             log.warning("llm: still calling tools after %d rounds; offline answer sent", self.settings.max_tool_rounds)
             raise ModelUnavailable("no answer after the tool rounds")
-        verdict = grounding.check(text, evidence, foods=common_foods(), menu_names=[i.name for i in k.menu],
-                                  items_in=lambda clause: [(m.item.name, m.item.price) for m in ctx.kb.menu.find(clause)])
-        if not verdict.ok:
-            log.warning("llm: answer not backed by the records (%s); offline answer sent instead", "; ".join(verdict.problems))
+        problems: tuple[str, ...]
+        try:
+            rendered = references.Renderer(k, ctx.now.date(), tools.facts, english=english(turn.text)).render(text)
+        except references.Unfillable as e:
+            problems = (str(e),)
+        else:
+            problems = self._guard(k).check(text, turn.text, rendered.refs, lambda t: [m.item for m in ctx.kb.menu.find(t)],
+                                            ctx.now.date()).problems
+        if problems:
+            log.warning("llm: answer refused (%s); offline answer sent instead", "; ".join(problems))
             metrics.LLM_FALLBACKS.labels("ungrounded").inc()
             await self.usage.add(month, 0, True)
             return offline
-        return Reply(offline.intent if offline.intent != "unknown" else "faq", [text],
-                     sources=_unique([*sources, *self._cited(text, ctx), *offline.sources]), quick_replies=offline.quick_replies)
+        cited = [Source(kind, id_) for kind, id_ in rendered.sources]  # type: ignore[arg-type]
+        return Reply(offline.intent if offline.intent != "unknown" else "faq", [rendered.text],
+                     sources=_unique([*cited, *sources, *self._cited(rendered.text, ctx)]), quick_replies=offline.quick_replies)
 
     @staticmethod
     def _cited(text: str, ctx: Context) -> list[Source]:

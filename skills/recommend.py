@@ -391,6 +391,10 @@ class RecommendSkill:
         unknown = unknown_allergies(ctx)
         if unknown:
             return allergy_unknown_reply(unknown, [])
+        return self.recommend(ctx, w)
+
+    def recommend(self, ctx: Context, w: Wants) -> Reply:
+        """Up to three items meeting `w`: the typed entry point the model's tool calls as well."""
         picks = choose(ctx.knowledge.menu, w)[:3]
         if not picks:
             text = "말씀하신 조건에 맞는 메뉴를 찾지 못했어요. 직원에게 한 번 더 확인해 드릴까요?"

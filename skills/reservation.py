@@ -119,6 +119,26 @@ class ReservationSkill:
         read_details(turn, ctx, fresh)
         return await self._book(turn, ctx, fresh)
 
+    # --- typed entry points: the model's tools call these, never a made-up sentence ------------
+
+    async def start(self, ctx: Context, details: dict[str, Any]) -> Reply:
+        """A booking with what is already known (date "YYYY-MM-DD", time "HH:MM", party, name, phone); the
+        flow asks for the rest and books only on the customer's own yes, as for a typed request."""
+        state: dict[str, Any] = {"mode": "book", **{k: v for k, v in details.items() if v not in (None, "")}}
+        if not ctx.knowledge.store.reservation.enabled:
+            phone = f" 궁금한 점은 매장 전화({ctx.knowledge.store.phone})로 문의해 주세요." if ctx.knowledge.store.phone else ""
+            return Reply("reservation", [f"죄송해요, 지금은 예약을 받지 않고 있어요.{phone}"], quick_replies=[STAFF_QR])
+        return await self._book(ctx.turn, ctx, state)
+
+    async def check_mine(self, ctx: Context) -> Reply:
+        return await self._check(ctx)
+
+    async def cancel(self, ctx: Context) -> Reply:
+        return await self._start_cancel(ctx)
+
+    async def change(self, ctx: Context) -> Reply:
+        return await self._start_change(ctx)
+
     # --- the booking flow: a dialogue manager over the conversation state ----------------------
     #
     # While a booking is open every customer turn is one of: details (an answer to the pending

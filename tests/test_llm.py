@@ -18,7 +18,7 @@ from bot.bookings import Bookings
 from bot.db import Reservation, Storage, make_engine
 from bot.engine import Engine
 from bot.kb.base import KnowledgeBase
-from bot.llm import StoredUsage, grounding, with_model
+from bot.llm import StoredUsage, with_model
 from bot.messages import Reply, Turn
 from bot.settings import LLMSettings, RetrievalSettings
 from skills import SKILLS
@@ -112,7 +112,7 @@ def test_a_wrong_price_is_replaced_by_the_offline_answer(demo_kb: KnowledgeBase,
 
     chat(demo_kb, settings(llm), script)
     assert "9,000원" in replies[0].text and "8,000원" not in replies[0].text
-    assert "not backed by the records (price 8,000원" in caplog.text
+    assert "answer refused (number '8,000')" in caplog.text
 
 
 def test_an_injection_is_data_and_cannot_change_a_price(demo_kb: KnowledgeBase, llm: FakeLLM) -> None:
@@ -210,25 +210,17 @@ def test_memory_sends_the_last_turns_trimmed(demo_kb: KnowledgeBase, llm: FakeLL
     assert all(len(m["content"]) < 400 for m in messages[1:])
 
 
-def test_grounding_checks_prices_times_dates_phones_and_dishes() -> None:
-    evidence = ["돼지김치찌개 | 9,000원", "계란말이 | 8,000원", "영업시간: 화~목 오전 11시~오후 9시", "전화: 02-332-6417", "12월 31일 휴무"]
-    items = {"돼지김치찌개": 9000, "계란말이": 8000}
+def test_a_referenced_price_is_filled_by_the_server_and_cited(demo_kb: KnowledgeBase, llm: FakeLLM) -> None:
+    llm.reply("돼지김치찌개는 {price:돼지김치찌개}이고, 저녁엔 {menu:계란말이}도 같이 많이 드세요.")
+    replies: list[Reply] = []
 
-    def items_in(clause: str) -> list[tuple[str, int | None]]:
-        return [(n, p) for n, p in items.items() if n in clause]
+    async def script(say: Say, _: Engine) -> None:
+        replies.append(await say("김치찌개 얼마예요?"))
 
-    def ok(text: str) -> bool:
-        return grounding.check(text, evidence, foods=["짜장면"], items_in=items_in).ok
-
-    assert ok("돼지김치찌개는 9,000원이고 두 개면 18,000원이에요.")
-    assert ok("돼지김치찌개 하나랑 계란말이 하나면 17,000원이에요.")
-    assert not ok("돼지김치찌개는 8,000원이에요.")
-    assert not ok("콜키지는 5,000원이에요.")
-    assert ok("오전 11시부터 오후 9시까지 열어요. 전화는 02-332-6417이에요.")
-    assert not ok("밤 11시까지 열어요.")
-    assert not ok("전화는 02-123-4567이에요.")
-    assert ok("12월 31일은 쉬어요.") and not ok("12월 25일은 쉬어요.")
-    assert not ok("짜장면도 있어요.")
+    chat(demo_kb, settings(llm), script)
+    assert replies[0].texts == ["돼지김치찌개는 9,000원이고, 저녁엔 계란말이(8,000원)도 같이 많이 드세요."]
+    assert {("menu", "돼지김치찌개"), ("menu", "계란말이")} <= {(s.kind, s.id) for s in replies[0].sources}
+    assert "{price:메뉴 이름}" in llm.requests[0].body["messages"][0]["content"]  # the rules teach the references
 
 
 def test_offline_by_default_nothing_from_langchain_is_imported(tmp_path: Path) -> None:

@@ -79,6 +79,11 @@ class KiwiTokenizer:
             results = self._kiwi.tokenize(texts) if len(texts) > 1 else [self._kiwi.tokenize(texts[0])] if texts else []
         return [(self._content(r), " ".join(m.form for m in r)) for r in results]
 
+    def morphemes(self, text: str) -> list:  # type: ignore[type-arg]
+        """Kiwi's tokens of `text` (form, tag, start, len): the LLM guard reads numerals and nouns from them."""
+        with self._lock:
+            return list(self._kiwi.tokenize(text))
+
     def warm(self) -> None:
         """The first call loads the language model lazily (seconds); do it before serving."""
         self.tokens("아메리카노 얼마예요?")

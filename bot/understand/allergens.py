@@ -144,7 +144,7 @@ ALLERGY_WORD = r"(알레르기|알러지|알레르|알르레기|알러쥐|allerg
 SHORT_CUE = r"(?=\s*(이랑|랑|하고|이나|나|과|와|,|·|/|\s)?\s*(알레르기|알러지|못\s*먹|안\s*먹|빼|들어|성분|없는|있어서|있는데|[가-힣]{2,}\s*(알레르기|알러지)))"
 # "복숭아 알레르기", "키위 알러지": an allergy to something the table may not know.
 NAMED_ALLERGY = re.compile(rf"([가-힣a-z]{{1,10}}?)\s*(?:이나|나|랑|이랑|과|와|에|하고)?\s*{ALLERGY_WORD}")
-NOT_A_NAME = re.compile(r"^(무슨|어떤|음식|식품|혹시|제가|저|애가|아이가|딸|아들|저희|좀|심한|심해|있|있는|있어서|조금|약간|살짝|많이|\d+|그|이|그런|이런|메뉴|성분|재료|표시)$")
+NOT_A_NAME = re.compile(r"^(무슨|어떤|음식|식품|혹시|제가|저|애가|아이가|딸|아들|저희|좀|심한|심해|있|있는|있어서|조금|약간|살짝|많이|\d+|그|이|그런|이런|메뉴|성분|재료|표시|am|is|are|im|be|been|very|so|have|has|had|an|a|my|the|severe|slight)$")
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,14 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import httpx
 
+from bot.kb.loader import load_knowledge
+from bot.llm import references
+from skills.llm import english
 from tests.support.fake_llm import FakeLLM
 from tests.support.live_server import live_server
 
@@ -40,7 +44,8 @@ class Line:
 class Outcome:
     line: Line
     reply: str  # what the customer read
-    reached: bool  # the model's words were used
+    reached: bool  # the customer read the model's answer, with its references filled
+    asked: bool  # the model was asked at all (allergy questions, handovers and flows under way are not)
 
 
 def load(path: Path) -> list[Line]:
@@ -67,11 +72,13 @@ def _text(body: dict) -> str:  # type: ignore[type-arg]
 class Guard:
     """A server with the fake model; `ask` runs one line and tells whether the model's words got through."""
 
-    def __init__(self, base: str, llm: FakeLLM):
+    def __init__(self, base: str, llm: FakeLLM, knowledge: Path, today: date):
         self.base = base
         self.llm = llm
         self.client = httpx.Client(timeout=30)
         self.answer = ""
+        self.knowledge = load_knowledge(knowledge)
+        self.today = today
         llm.respond_with(lambda body: self.answer)
 
     def ask(self, line: Line) -> Outcome:
@@ -81,24 +88,19 @@ class Guard:
         r.raise_for_status()
         reply = _text(r.json())
         asked = len(self.llm.requests) > before
-        return Outcome(line, reply, asked and _same(reply, self.rendered(line.model_answer)))
+        expected = self.rendered(line)
+        return Outcome(line, reply, asked and expected is not None and _squeeze(reply) == _squeeze(expected), asked)
 
-    def rendered(self, answer: str) -> str:
-        """The answer with its references filled (the server's own rendering, read back from the reply)."""
-        return answer
+    def rendered(self, line: Line) -> str | None:
+        """What the customer reads if the answer is let through: the server's own rendering of its references."""
+        try:
+            return references.Renderer(self.knowledge, self.today, english=english(line.question)).render(line.model_answer).text
+        except references.Unfillable:
+            return None
 
 
-def _same(reply: str, answer: str) -> bool:
-    """Whether the reply is the model's answer: equal once whitespace is ignored (references may render longer)."""
-    squeeze = "".join(reply.split())
-    fixed = [part for part in "".join(answer.split()).replace("}", "{").split("{")[::2] if part]
-    at = 0
-    for part in fixed:  # the model's own words, in order, with anything the server rendered between them
-        found = squeeze.find(part, at)
-        if found < 0:
-            return False
-        at = found + len(part)
-    return bool(fixed) or bool(squeeze)
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
 
 
 @contextmanager
@@ -112,4 +114,4 @@ def guard(knowledge: Path, now: str, tmp: Path | None = None) -> Iterator[Guard]
                "DANGGOL_LLM__PROVIDER": "openai", "DANGGOL_LLM__MODEL": "guard-model", "DANGGOL_LLM__BASE_URL": llm.base_url,
                "DANGGOL_LLM_API_KEY": "sk-guard", "DANGGOL_LLM__MEMORY_TURNS": "0"}
         with live_server(knowledge, where, app="tests.support.clock_app:app", **env) as (base, _, _):
-            yield Guard(base, llm)
+            yield Guard(base, llm, knowledge, datetime.fromisoformat(now).date())
