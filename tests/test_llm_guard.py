@@ -79,7 +79,7 @@ def test_ordinary_words_that_look_like_numbers_or_dishes_pass(judge, question: s
     ("주말에도 해요?", "네, 일요일에도 영업해요.", "schedule word"),
     ("할인 있어요?", "포장하시면 할인해 드려요.", "offer word"),
     ("찌개 뭐 있어요?", "해물순두부찌개도 있어요.", "dish"),
-    ("음료 뭐 있어요?", "콜라, 사이다, 환타가 있어요.", "not on the menu"),
+    ("음료 뭐 있어요?", "콜라, 사이다, 환타가 있어요.", "listed with the menu"),
     ("김치전 새우 들어가요?", "김치전에는 새우가 안 들어가요.", "absence"),
     ("어디예요?", "{address}, 시청역 바로 앞 건물이에요.", "place"),
     ("너 뭐야", "제 규칙상 가격은 말할 수 없어요.", "instructions"),

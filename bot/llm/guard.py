@@ -39,13 +39,14 @@ NATIVE = {"하나": 1, "둘": 2, "셋": 3, "넷": 4, "다섯": 5, "여섯": 6, "
           "서른": 30, "마흔": 40, "쉰": 50, "예순": 60, "일흔": 70, "여든": 80, "아흔": 90}
 SINO = {"영": 0, "공": 0, "일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "륙": 6, "칠": 7, "팔": 8, "구": 9}
 SINO_UNITS = {"십": 10, "백": 100, "천": 1000, "만": 10_000, "억": 100_000_000}
-EN_NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
               "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
               "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
               "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "million": 10**6,
               "dozen": 12, "half": -1, "once": 1, "twice": 2, "first": 1, "second": 2, "third": 3, "single": 1, "double": 2}
 SIGNS = re.compile(r"[₩$€¥£%‰]|\bKRW\b|\bwon\b|\bUSD\b|\bam\b|\bpm\b|\ba\.m\.|\bp\.m\.", re.I)
-CJK_NUMBER = re.compile(r"[〇零一二三四五六七八九十百千万萬億两兩半][元円块塊圓時时点點分人名個个位杯份张張枚%％號号]")
+CJK_NUMBER = re.compile(r"[〇零一二三四五六七八九十百千万萬億两兩]{2,}|(?<!星期)(?<!礼拜)(?<!周)[〇零一二三四五六七八九十百千万萬億两兩半]"
+                        r"[元円块塊圓韩韓ウ時时点點分人名個个位杯份张張枚%％號号]")
 DIGIT = re.compile(r"\d")
 
 # Fact words: a sentence that holds one must cite a reference; the classes are generic, not a shop's.
@@ -56,29 +57,42 @@ SCHEDULE = re.compile(
     r"쉬(?:어|는|고|었|니|세|ㅂ)|쉽니|쉴\s|문\s*(?:을\s*)?(?:열|닫|여)|닫(?:아|는|습|고)|마감|영업(?!\s*시간)|오픈|"
     r"\bopen(?:s|ing)?\b|\bclosed?\b|\bclosing\b|\bday\s+off\b|"
     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekends?\b|\bweekdays?\b|\bholidays?\b|\bchristmas\b|\bnew\s+year|"
-    r"\bbreak\b|\blast\s+orders?\b|\bnoon\b|\bmidnight\b|\bdaily\b|\bevery\s+day\b", re.I)
+    r"\bbreak\b|\blast\s+orders?\b|\bnoon\b|\bmidnight\b|\bdaily\b|\bevery\s+day\b|"
+    r"星期|礼拜|周末|工作日|休息|营业|營業|节日|節日|假日|曜日?|週末|平日|定休|休業|営業|祝日|休み", re.I)
 OFFER = re.compile(
     r"할인|무료|공짜|반값|반액|세일|특가|이벤트|행사|증정|사은품|캐시백|쿠폰|적립|포인트|스탬프|도장|서비스로|덤으로|프로모션|혜택|깎아|"
-    r"\bdiscounts?\b|\boff\b|\bfree\b|\bhalf[- ]price\b|\bsale\b|\bdeals?\b|\bcoupons?\b|\bcash\s*back\b|\bpromotions?\b|"
-    r"\bevents?\b|\bcomplimentary\b|\bstamps?\b|\bpoints\b", re.I)
-LOCATION = re.compile(r"출구|번지|[가-힣]역(?![가-힣])|\d*층|건물|맞은편|건너편|골목|사거리|삼거리|입구|"
-                      r"\bexit\b|\bstation\b|\bfloor\b|\bbuilding\b|\bnext\s+to\b|\bopposite\b", re.I)
-LOCATION_WORDS = frozenset({"출구", "역", "층", "건물", "옆", "앞", "뒤", "근처", "골목", "입구", "가게", "매장", "주소", "위치", "바로", "맞은편",
+    r"\bdiscounts?\b|\boff\b|\bfree\b|\bhalf[- ]price\b|\bdeals?\b|\bcoupons?\b|\bcash\s*back\b|\bpromotions?\b|"
+    r"\bevents?\b|\bcomplimentary\b|\bstamps?\b|\bpoints\b|折扣|优惠|優惠|免费|免費|打折|赠送|贈送|活动|活動|"
+    r"割引|無料|半額|クーポン|サービス|特典|ポイント", re.I)
+LOCATION = re.compile(r"출구|번지|[가-힣]역(?![가-힣])|\d*층|지하|지상|위층|아래층|건물|맞은편|건너편|골목|사거리|삼거리|입구|"
+                      r"\bexit\b|\bstation\b|\bfloor\b|\bbuilding\b|\bbasement\b|\bupstairs\b|\bnext\s+to\b|\bopposite\b|"
+                      r"地铁|地鐵|出口|楼|樓|駅|階|地下", re.I)
+LOCATION_WORDS = frozenset({"지하", "출구", "역", "층", "건물", "옆", "앞", "뒤", "근처", "골목", "입구", "가게", "매장", "주소", "위치", "바로", "맞은편",
                             "건너편", "사거리", "삼거리", "쪽", "방향", "길", "도보", "거리"})
 # An absence or safety claim: after an allergen or ingredient, the model never writes one.
 ABSENCE = re.compile(r"없|않|안\s*들어|안\s*넣|아니|빼|제외|괜찮|안심|안전|걱정\s*(없|마|안)|드셔도\s*(돼|되)|먹어도\s*(돼|되)|"
-                     r"\bno\b|\bnot\b|\bwithout\b|\bfree\b|\bsafe\b|\bfine\b|\bokay\b|\bok\b|n't", re.I)
+                     r"\bno\b|\bnot\b|\bwithout\b|\bfree\b|\bsafe\b|\bfine\b|\bokay\b|\bok\b|n't|"
+                     r"没有|沒有|不含|无|無|安全|放心|可以吃|ない|ません|大丈夫|安心", re.I)
+# Allergy talk in any language the guard reads: such a sentence never carries an absence or safety claim.
+ALLERGY_TALK = re.compile(r"알레르기|알러지|allerg|アレルギー|过敏|過敏|卵|蛋|花生|ピーナッツ|乳|牛奶|虾|蝦|エビ|小麦|麦|大豆|ナッツ|坚果|堅果", re.I)
 # Talk about the bot's own configuration.
 META = re.compile(
     r"프롬프트|시스템|지침|지시|규칙|설정|지식\s*파일|기록\s*파일|도구|함수|토큰|언어\s*모델|knowledge|customer_message|"
     r"menu\.csv|faq\.md|store\.toml|danggol|단골\s*봇|"
     r"\bprompts?\b|\binstruct\w*|\bsystem\b|\brules?\b|\bguidelines?\b|\bconfigur\w*|\bsettings?\b|\btools?\b|\bfunctions?\b|"
-    r"\btemperature\b|\btokens?\b|\bi\s+was\s+told\b|\bi\s+am\s+told\b|\bprogrammed\b|\blanguage\s+model\b", re.I)
+    r"\btemperature\b|\btokens?\b|\bi\s+was\s+told\b|\bi\s+am\s+told\b|\bprogrammed\b|\blanguage\s+model\b|"
+    r"指令|指示|提示词|提示詞|规则|規則|系统|系統|设定|設定|引用|プロンプト|システム|ルール|ツール|工具", re.I)
 SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
-LIST_SPLIT = re.compile(r",|·|/|\s(?:와|과|랑|이랑|하고|이나|나|및|또는|and|or)\s|(?<=[가-힣])(?:와|과|랑|이랑|하고)\s")
-NOUN_TAGS = ("NNG", "NNP", "XR", "SL")
+LIST_SPLIT = re.compile(r",|·|/|、|和|或|と|や|\s(?:와|과|랑|이랑|하고|이나|나|및|또는|and|or)\s|(?<=[가-힣])(?:와|과|랑|이랑)\s")
+NOUN_TAGS = ("NNG", "NNP", "XR", "SL", "SH")
+# How Korean dish names end (a closed class of morphemes, not a list of dishes): a name the files do
+# not know that ends this way, or the way the shop's own dishes end, is taken for an invented dish.
+DISH_ENDINGS = ("세트", "정식", "코스", "플래터", "도시락", "탕", "찜", "죽", "떡", "만두", "볶음", "구이", "튀김", "무침", "조림",
+                "전골", "국밥", "덮밥", "볶음밥", "비빔밥", "국수", "냉면", "라면", "우동", "김밥", "찌개", "주스", "에이드", "라떼",
+                "스무디", "빙수", "케이크", "쿠키")
+SET_WORDS = ("세트", "정식", "코스", "플래터", "도시락")
 # Category words that end ordinary phrases too (신메뉴, 점심 식사): not a sign of a dish name.
-GENERIC_HEADS = frozenset({"메뉴", "음식", "요리", "종류", "식사", "추가", "기타", "사이드", "주문", "포장"})
+GENERIC_HEADS = frozenset({"메뉴", "음식", "요리", "종류", "식사", "추가", "기타", "사이드", "주문", "포장", "음료", "추천", "인기"})
 
 
 @dataclass(frozen=True)
@@ -170,6 +184,32 @@ def _value(run: list[str]) -> int | None:
 NOT_ECHOED = re.compile(r"\s*(?:원|만\s*원|천\s*원|won|krw|시(?!간)|층|번지|번\s*출구|%|퍼센트|프로|할)", re.I)
 
 
+# 한 번, 한 그릇, 한 잔, 하나 더: "one" as ordinary speech; 한 시간, 한 개, 한 명 are quantities.
+ORDINARY_ONE = re.compile(r"\s*(?:번|그릇|잔|입|끼|숟가락|모금|가지|바퀴|곳|마디|더|씩|도\s|쯤)")
+CLOSED_CLAIM = re.compile(r"쉬(?:어|는|고|었|니|세|ㅂ)|쉽니|휴무|휴업|닫|문\s*(?:을\s*)?안\s*열|영업\s*(?:을\s*)?안|"
+                          r"\bclosed\b|\bday\s+off\b|休息|休み|定休", re.I)
+OPEN_CLAIM = re.compile(r"영업해|영업합|영업하|정상\s*영업|문\s*(?:을\s*)?열|열어|엽니|오픈|\bopen\b|营业|營業|営業", re.I)
+# Words that name a holiday and the dates they can mean; the store's own holiday reasons are read too.
+HOLIDAY_DATES = {"크리스마스이브": (12, 24), "이브": (12, 24), "크리스마스": (12, 25), "성탄": (12, 25), "christmas": (12, 25),
+                 "신정": (1, 1), "새해": (1, 1), "new year": (1, 1), "어린이날": (5, 5), "광복절": (8, 15), "삼일절": (3, 1),
+                 "현충일": (6, 6), "한글날": (10, 9), "개천절": (10, 3)}
+# A sentence that settles a question of service ("배달도 돼요") without citing anything.
+SERVICE_CLAIM = re.compile(r"(?:돼요|되요|됩니다|가능|불가|있어요|있습니다|없어요|없습니다|안\s*돼|받아요|받습니다|"
+                           r"\bwe\s+(?:do|don't|have|offer|accept)\b|\byes\b|\bsure\b)", re.I)
+
+
+NEGATION = re.compile(r"안\s|않|없|못\s|불가|어렵|아니|\bno\b|\bnot\b|n't|没|不|ない|ません", re.I)
+
+
+# What a question about the booking rules asks for, so a limit is not given for another one.
+BOOKING_ASKS = {
+    "max_party": re.compile(r"몇\s*(명|분|사람)|인원|명\s*까지|최대|how\s+many\s+(people|guests)|party\s+size", re.I),
+    "duration": re.compile(r"얼마나\s*(있|앉|머물|이용)|몇\s*시간|이용\s*시간|how\s+long\s+(can|do)", re.I),
+    "lead": re.compile(r"몇\s*(분|시간)\s*전|전까지|당일|how\s+(early|soon)|in\s+advance\s+must", re.I),
+    "ahead": re.compile(r"며칠|미리|언제부터|몇\s*일\s*(뒤|후|전)|how\s+far|ahead", re.I),
+}
+
+
 class Guard:
     """The checks for one shop's knowledge; built once per knowledge snapshot, used for every answer."""
 
@@ -191,6 +231,21 @@ class Guard:
         return compact(" ".join(p for p in parts if p))
 
     @cached_property
+    def faq_words(self) -> frozenset[str]:
+        """Nouns of the owner's FAQ that the menu does not use: the topics only an FAQ entry can settle."""
+        menu = compact(" ".join(f"{i.name} {i.category} {i.description}" for i in self.k.menu))
+        words = set()
+        for f in self.k.faqs:
+            for t in Morphemes.tokenize(" ".join([*f.aliases, f.id])):
+                if t.tag in ("NNG", "NNP") and len(t.form) >= 2 and t.form not in menu and t.form not in GENERIC_HEADS:
+                    words.add(t.form)
+        return frozenset(words)
+
+    def faq_text(self, n: int) -> str:
+        f = self.k.faqs[n - 1]
+        return compact(" ".join([f.id, *f.aliases, f.answer]))
+
+    @cached_property
     def heads(self) -> frozenset[str]:
         """How the shop's dishes end: the last noun morpheme of each item name and category (떡볶이, 우동…)."""
         out = set()
@@ -209,8 +264,9 @@ class Guard:
         """`raw` is the model's text with its references; `find_items(text)` lists the menu items a text names."""
         problems: list[str] = []
         own = references.outside(raw)
+        named = references.REF.sub(lambda m: f" {m[2]} " if m[1] in ("menu", "price") and m[2] else " ◆ ", raw)
         self._numbers(own, question, problems)
-        self._menu_like(own, question, problems)
+        self._menu_like(own, named, question, problems)
         self._meta(own, problems)
         asked = set(find_items(question))
         previous: set[MenuItem] = set()
@@ -219,10 +275,10 @@ class Guard:
             words = references.outside(sentence)
             cited = [r for r in refs if m.start() <= r.start < m.end()]
             self._facts(words, cited, question, problems)
-            self._absence(words, problems)
-            named = set(find_items(words))
-            self._fit(words, cited, named, asked | previous, question, today, problems)
-            previous |= named
+            named_items = set(find_items(words))
+            self._absence(words, named_items, problems)
+            self._fit(words, cited, named_items, asked | previous, question, today, problems)
+            previous |= named_items
         return Verdict(not problems, tuple(dict.fromkeys(problems)))
 
     # --- the checks ---------------------------------------------------------------------------------
@@ -235,45 +291,75 @@ class Guard:
             return
         customer = numbers(question)[1]
         for n in said:
-            ordinary_one = n.word in ("한", "하나") or n.word.lower() in ("one", "once", "single", "first")
+            ordinary_one = (n.word in ("한", "하나") and ORDINARY_ONE.match(own, n.end) is not None
+                            or n.word.lower() in ("one", "once", "single", "first"))
             echoed = n.value is not None and n.value in customer and not NOT_ECHOED.match(own, n.end)
             if not (ordinary_one or echoed):
                 problems.append(f"number {n.word!r}")
 
-    def _menu_like(self, own: str, question: str, problems: list[str]) -> None:
+    def _menu_like(self, own: str, named: str, question: str, problems: list[str]) -> None:
+        """`own` is the model's words; `named` the same with menu references written as the items' names."""
         asked = compact(question)
         tokens = Morphemes.tokenize(own)
-        compounds: list[tuple[str, list[str], int]] = []  # (surface, morphemes, start)
+        compounds: list[tuple[str, int]] = []  # (surface, start)
         for t in tokens:
-            if t.tag in NOUN_TAGS and (t.tag != "SL" or t.form[:1].isupper()):
-                if compounds and compounds[-1][2] + len(compounds[-1][0]) == t.start:
-                    surface, parts, start = compounds[-1]
-                    compounds[-1] = (surface + t.form, [*parts, t.form], start)
-                else:
-                    compounds.append((t.form, [t.form], t.start))
-        for surface, parts, _ in compounds:
+            if t.tag not in NOUN_TAGS or t.tag == "SL" and not t.form[:1].isupper():
+                continue
+            if compounds:
+                surface, start = compounds[-1]
+                gap = own[start + len(surface):t.start]
+                if gap == "" or gap == " " and t.form in SET_WORDS:
+                    compounds[-1] = (surface + gap + t.form, start)
+                    continue
+            compounds.append((t.form, t.start))
+        foreign = len(re.findall(r"[가-힣]", own)) * 2 < len(re.findall(r"[A-Za-z\u3040-\u30ff\u4e00-\u9fff]", own))
+        endings = self.heads | frozenset(DISH_ENDINGS)
+        for surface, _ in compounds:
             c = compact(surface)
-            if len(c) < 2 or c in self.known or c in asked:
+            if len(c) < 2 or c in self.known or c in asked or c == "◆":
                 continue
-            if any(c.endswith(h) and len(c) > len(h) for h in self.heads):
+            tags = {t.tag for t in tokens if surface.startswith(t.form) or surface.endswith(t.form)}
+            if tags <= {"XR"}:
+                continue  # 삼삼, 시원: roots of adjectives, not names
+            if any(c.endswith(e) and len(c) > len(e) for e in endings):
                 problems.append(f"dish {surface!r} not on the menu")
-            elif any(t.tag == "NNP" for t in tokens if t.form == parts[-1]) and self._listed_with_items(surface, own):
-                problems.append(f"name {surface!r} not on the menu")
-            elif self._listed_with_items(surface, own):
-                problems.append(f"item {surface!r} listed with the menu")
+            elif self._listed_with_items(surface, named):
+                problems.append(f"item {surface!r} listed with the menu but not on it")
+            elif foreign and re.search(r"[가-힣]", c):
+                problems.append(f"Korean name {surface!r} not on the menu")
 
-    def _listed_with_items(self, surface: str, own: str) -> bool:
-        """Whether `surface` is one element of a list whose other elements are menu items."""
-        for sentence in SENTENCE.findall(own):
-            if surface not in sentence:
+    def _listed_with_items(self, surface: str, text: str) -> bool:
+        """Whether `surface` is itself an element of a list in which another element is a menu item."""
+        c = compact(surface)
+        if not re.search(r"[가-힣\u4e00-\u9fff]", c) or c in GENERIC_HEADS:
+            return False
+        for sentence in SENTENCE.findall(text):
+            parts = [re.sub(r"^(그리고|또|또는|and|or|및)", "", compact(p)) for p in LIST_SPLIT.split(sentence)]
+            if len(parts) < 2:
                 continue
-            parts = [compact(re.sub(r"(이|가|은|는|을|를|도|만|요|이에요|예요|있어요|이랑|랑)$", "", p.strip())) for p in LIST_SPLIT.split(sentence)]
-            others = [p for p in parts if p and compact(surface) not in p]
-            if len(parts) >= 3 and sum(1 for p in others if any(p.endswith(n) or p == n for n in self.names)) >= 2:
+            mine = [p for p in parts if p.startswith(c) and len(p) - len(c) <= 6 or p.endswith(c) and len(p) - len(c) <= 3]
+            if not mine:
+                continue
+            others = [p for p in parts if p not in mine]
+            if any(n in p for p in others for n in self.names if len(n) >= 2):
                 return True
         return False
 
     def _facts(self, words: str, cited: list[references.Ref], question: str, problems: list[str]) -> None:
+        topics = [t.form for t in Morphemes.tokenize(words) if t.tag in ("NNG", "NNP") and t.form in self.faq_words]
+        if topics and not cited and SERVICE_CLAIM.search(words):
+            # Said in its own words: the owner's answer on that topic must say it the same way round.
+            negative = bool(NEGATION.search(words))
+            said = [sentence for f in self.k.faqs for sentence in SENTENCE.findall(f.answer)
+                    if any(w in compact(sentence) for w in topics)]
+            if not any(bool(NEGATION.search(sentence)) == negative for sentence in said):
+                problems.append(f"settles {topics[0]!r} other than the owner's answer says")
+        for r in cited:
+            if r.kind == "faq" and r.arg.isdigit() and 1 <= int(r.arg) <= len(self.k.faqs):
+                text = self.faq_text(int(r.arg))
+                other = [w for w in topics if w not in text]
+                if other:
+                    problems.append(f"faq:{r.arg} cited for {other[0]!r}, which it does not cover")
         for name, pattern in (("schedule", SCHEDULE), ("offer", OFFER), ("location", LOCATION)):
             hit = pattern.search(words)
             if not hit:
@@ -286,10 +372,23 @@ class Guard:
                     if t.tag in ("NNG", "NNP") and c not in LOCATION_WORDS and c not in self.known and c not in compact(question):
                         problems.append(f"place {t.form!r} not in the files")
 
-    def _absence(self, words: str, problems: list[str]) -> None:
-        found = allergens.read(words) or [w for w in allergens.read(words + " 알레르기")]
-        if found and ABSENCE.search(words):
-            problems.append(f"absence or safety claim about {', '.join(found)}")
+    def _absence(self, words: str, items: set[MenuItem], problems: list[str]) -> None:
+        """An ingredient or allergen followed by a negation or reassurance (새우는 안 들어가요, no peanuts, 大丈夫)."""
+        rest = words
+        for item in sorted(items, key=lambda i: len(i.name), reverse=True):
+            rest = rest.replace(item.name, " ").replace(item.name.replace(" ", ""), " ")  # 바지락칼국수 names a dish, not 바지락
+        latin = bool(re.search(r"[A-Za-z]{3,}", rest)) and not re.search(r"[가-힣]{2,}", rest)
+        for name in allergens.read(rest) or allergens.read(rest + " 알레르기"):
+            for spelling in (name, *allergens.SPELLINGS.get(name, ())):
+                at = rest.lower().find(spelling.lower())
+                if at < 0:
+                    continue
+                after = rest[at:] if not latin else rest
+                if ABSENCE.search(after):
+                    problems.append(f"absence or safety claim about {name}")
+                    return
+        if ALLERGY_TALK.search(rest) and ABSENCE.search(rest) and not re.search(r"[가-힣]{2,}", references.REF.sub("", rest)):
+            problems.append("absence or safety claim in allergy talk")
 
     def _fit(self, words: str, cited: list[references.Ref], named: set[MenuItem], earlier: set[MenuItem], question: str,
              today: date, problems: list[str]) -> None:
@@ -299,6 +398,19 @@ class Guard:
                     problems.append(f"{r.kind} of {r.item.name} in a sentence about {', '.join(i.name for i in named)}")
                 elif not named and r.item not in earlier:
                     problems.append(f"{r.kind} of {r.item.name}, which neither the sentence nor the question names")
+            if r.item is not None and not r.item.available and not NEGATION.search(words):
+                problems.append(f"{r.item.name} is not sold now, and the sentence does not say so")
+            if r.kind == "booking" and r.arg in BOOKING_ASKS:
+                asked_for = {key for key, pattern in BOOKING_ASKS.items() if pattern.search(question)}
+                given = {c.arg for c in cited if c.kind == "booking"}
+                if asked_for and not given & asked_for:
+                    problems.append(f"booking:{r.arg} given for a question about {sorted(asked_for)[0]}")
+            if r.kind == "closed_days":
+                closed = {i for i, key in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun")) if self.k.store.hours.get(key) is None}
+                if _days(words, today) - closed:
+                    problems.append("closed_days in a sentence about a day the shop opens")
+            if r.kind in ("day", "hours") and (r.date is not None or r.kind == "hours"):
+                self._day_claim(words, r, today, problems)
             if r.day is None or r.kind == "day":
                 continue
             days = _days(words, today) or _days(question, today)
@@ -306,6 +418,32 @@ class Guard:
                 days = {today.weekday()}  # "몇 시에 열어요?" asks about today
             if r.day not in days:
                 problems.append(f"{r.kind}:{r.arg} for another day than the one asked about")
+
+    def _day_claim(self, words: str, r: references.Ref, today: date, problems: list[str]) -> None:
+        """A holiday named with another date, or "쉬어요" beside a day the shop is open (and the reverse)."""
+        from bot.kb.schedule import hours_on
+
+        low = words.lower().replace(" ", "")
+        if r.kind == "day" and r.date is not None:
+            for word, (month, day) in HOLIDAY_DATES.items():
+                if word.replace(" ", "") in low and (r.date.month, r.date.day) != (month, day):
+                    if word in ("크리스마스", "christmas") and "이브" in low:
+                        continue
+                    problems.append(f"{word} cited with {r.date.isoformat()}")
+                    break
+            named = [h for h in self.k.store.holidays if h.reason and len(compact(h.reason)) >= 2 and compact(h.reason) in low]
+            if named and not any(o.day == r.date for o in self.k.store.holidays):
+                problems.append(f"{named[0].reason} cited with {r.date.isoformat()}, not a listed holiday")
+            is_open = hours_on(self.k.store, r.date).span is not None
+        else:
+            key = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[r.day if r.day is not None else today.weekday()]
+            is_open = self.k.store.hours.get(key) is not None
+        closed = CLOSED_CLAIM.search(words) and not re.search(r"안\s*쉬|쉬지\s*않|휴무\S*\s*아니|not\s+closed", words)
+        opened = OPEN_CLAIM.search(words) and not re.search(r"안\s*열|열지\s*않|영업\s*안|영업하지\s*않|not\s+open", words)
+        if is_open and closed and not opened:
+            problems.append(f"says closed beside {r.kind}:{r.arg}, an open day")
+        elif not is_open and opened and not closed:
+            problems.append(f"says open beside {r.kind}:{r.arg}, a closed day")
 
     def _meta(self, own: str, problems: list[str]) -> None:
         hit = META.search(own)
@@ -323,9 +461,14 @@ DAY_WORD = re.compile(r"[월화수목금토일]요일|오늘|내일|\b(?:mon|tue
 WEEK_GROUP = re.compile(r"주말|\bweekends?\b|평일|\bweekdays?\b", re.I)
 
 
+CJK_DAYS = re.compile(r"(?:星期|礼拜|禮拜|周|週)([一二三四五六日天])|([月火水木金土日])曜")
+
+
 def _days(text: str, today: date) -> set[int]:
-    """The weekdays a text names (월요일, 오늘, Saturday, 주말, 평일)."""
+    """The weekdays a text names (월요일, 오늘, Saturday, 주말, 평일, 星期三, 水曜日)."""
     out = {d for d in (references.weekday(m[0], today) for m in DAY_WORD.finditer(text)) if d is not None}
+    for m in CJK_DAYS.finditer(text):
+        out.add("一二三四五六日".find(m[1]) if m[1] and m[1] != "天" else 6 if m[1] else "月火水木金土日".index(m[2]))
     for m in WEEK_GROUP.finditer(text):
         out |= {5, 6} if m[0].lower().startswith(("주말", "weekend")) else {0, 1, 2, 3, 4}
     return out

@@ -117,6 +117,9 @@ class Renderer:
             if kind == "desc":
                 if not item.description:
                     raise Unfillable(f"desc: {item.name} has no description")
+                if not item.available:  # the description alone would read as an offer
+                    note = " (not sold right now)" if self.english else " (지금은 판매하지 않아요)"
+                    return ref, item.description + note, ("menu", item.name)
                 return ref, item.description, ("menu", item.name)
             if not item.available:
                 raise Unfillable(f"{kind}: {item.name} is not sold now")
