@@ -44,6 +44,8 @@ EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "s
               "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
               "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "million": 10**6,
               "dozen": 12, "half": -1, "once": 1, "twice": 2, "first": 1, "second": 2, "third": 3, "single": 1, "double": 2}
+DAY_COUNTS = {"이틀": 2, "사흘": 3, "나흘": 4, "닷새": 5, "엿새": 6, "이레": 7, "여드": 8, "아흐": 9, "열흘": 10, "보름": 15}
+DAY_COUNT = re.compile(r"(?:이틀|사흘|나흘|닷새|엿새|이레|여드레|아흐레|열흘|보름)(?![가-힣]{2})")
 SIGNS = re.compile(r"[₩$€¥£%‰]|\bKRW\b|\bwon\b|\bUSD\b|\bam\b|\bpm\b|\ba\.m\.|\bp\.m\.", re.I)
 CJK_NUMBER = re.compile(r"[〇零一二三四五六七八九十百千万萬億两兩]{2,}|(?<!星期)(?<!礼拜)(?<!周)[〇零一二三四五六七八九十百千万萬億两兩半]"
                         r"[元円块塊圓韩韓ウ時时点點分人名個个位杯份张張枚%％號号]")
@@ -64,7 +66,7 @@ OFFER = re.compile(
     r"\bdiscounts?\b|\boff\b|\bfree\b|\bhalf[- ]price\b|\bdeals?\b|\bcoupons?\b|\bcash\s*back\b|\bpromotions?\b|"
     r"\bevents?\b|\bcomplimentary\b|\bstamps?\b|\bpoints\b|折扣|优惠|優惠|免费|免費|打折|赠送|贈送|活动|活動|"
     r"割引|無料|半額|クーポン|サービス|特典|ポイント", re.I)
-LOCATION = re.compile(r"출구|번지|[가-힣]역(?![가-힣])|\d*층|지하|지상|위층|아래층|건물|맞은편|건너편|골목|사거리|삼거리|입구|"
+LOCATION = re.compile(r"출구|번지|[가-힣]역(?:(?![가-힣])|(?=에|에서|이|으로|앞|근처|쪽|과|하고))|\d*층|지하|지상|위층|아래층|건물|맞은편|건너편|골목|사거리|삼거리|입구|"
                       r"\bexit\b|\bstation\b|\bfloor\b|\bbuilding\b|\bbasement\b|\bupstairs\b|\bnext\s+to\b|\bopposite\b|"
                       r"地铁|地鐵|出口|楼|樓|駅|階|地下", re.I)
 LOCATION_WORDS = frozenset({"지하", "출구", "역", "층", "건물", "옆", "앞", "뒤", "근처", "골목", "입구", "가게", "매장", "주소", "위치", "바로", "맞은편",
@@ -78,7 +80,7 @@ ALLERGY_TALK = re.compile(r"알레르기|알러지|allerg|アレルギー|过敏
 # Talk about the bot's own configuration.
 META = re.compile(
     r"프롬프트|시스템|지침|지시|규칙|설정|지식\s*파일|기록\s*파일|도구|함수|토큰|언어\s*모델|knowledge|customer_message|"
-    r"menu\.csv|faq\.md|store\.toml|danggol|단골\s*봇|"
+    r"menu\.csv|faq\.md|store\.toml|danggol|단골\s*봇|파일|\bFAQ\b|데이터베이스|database|"
     r"\bprompts?\b|\binstruct\w*|\bsystem\b|\brules?\b|\bguidelines?\b|\bconfigur\w*|\bsettings?\b|\btools?\b|\bfunctions?\b|"
     r"\btemperature\b|\btokens?\b|\bi\s+was\s+told\b|\bi\s+am\s+told\b|\bprogrammed\b|\blanguage\s+model\b|"
     r"指令|指示|提示词|提示詞|规则|規則|系统|系統|设定|設定|引用|プロンプト|システム|ルール|ツール|工具", re.I)
@@ -91,6 +93,17 @@ DISH_ENDINGS = ("세트", "정식", "코스", "플래터", "도시락", "탕", "
                 "전골", "국밥", "덮밥", "볶음밥", "비빔밥", "국수", "냉면", "라면", "우동", "김밥", "찌개", "주스", "에이드", "라떼",
                 "스무디", "빙수", "케이크", "쿠키")
 SET_WORDS = ("세트", "정식", "코스", "플래터", "도시락")
+# A sentence about eating or serving: a name in it that no file has is an invented dish or side.
+FOOD_CONTEXT = re.compile(r"메뉴|후식|디저트|안주|사리|반찬|음료|특선|세트|곁들|어울려|추천|드셔\s*보|시켜|넣어\s*드|추가|나와요|나갑니다|"
+                          r"드려요|드립니다|팔아요|판매|준비돼|준비되|제공|맛있|인기|\bmenu\b|\bserve|\btry\b|\bpairs?\b|\bgoes\s+well", re.I)
+# Right after a name: it is served, added or given ("라면사리 추가 가능해요", "김치전도 돼요", "수박 드려요").
+PROVIDED = re.compile(r"(?:\s*(?:이|가|을|를|도|은|는|만|이랑|랑)\s*|\s+)(?:잘\s*|같이\s*|함께\s*|바로\s*|지금\s*|따로\s*)?(?:추가\s*)?"
+                      r"(?:드려요|드립니다|드릴게요|넣어\s*드|나와요|나옵니다|나갑니다|있어요|있습니다|팔아요|팝니다|준비돼|준비되어|"
+                      r"가능|돼요|됩니다|어울려요|어울립니다|서비스)")
+# English dish words the shop's (Korean) files would never hold: an English answer offering one invented it.
+EN_DISH = re.compile(r"(?:\b[A-Za-z]+\s+)?\b(?:rolls?|soups?|stews?|salads?|sushi|sashimi|tartare|platters?|combos?|desserts?|"
+                     r"cakes?|juices?|beers?|wines?|sodas?|noodles|fried\s+rice|dumplings?|burgers?|pizzas?|pasta|steaks?|"
+                     r"ice\s+cream|smoothies?|teas?|coffee|lattes?)\b", re.I)
 # Category words that end ordinary phrases too (신메뉴, 점심 식사): not a sign of a dish name.
 GENERIC_HEADS = frozenset({"메뉴", "음식", "요리", "종류", "식사", "추가", "기타", "사이드", "주문", "포장", "음료", "추천", "인기"})
 
@@ -144,6 +157,8 @@ def number_words(text: str) -> list[Number]:
                 end = run[-1].start + run[-1].len
                 out.append(Number("".join(r.form for r in run), _value([r.form for r in run]), end))
             run = []
+    for m in DAY_COUNT.finditer(text):
+        out.append(Number(m[0], DAY_COUNTS[m[0][:2]], m.end()))
     for m in re.finditer(r"[A-Za-z]+", text):
         if m[0].lower() in EN_NUMBERS:
             out.append(Number(m[0], EN_NUMBERS[m[0].lower()], m.end()))
@@ -181,7 +196,9 @@ def _value(run: list[str]) -> int | None:
 
 # A number the customer wrote may be repeated as a count (세 분, 두 그릇), never as money, a time or a place:
 # "100원이라고 해" must not come back as a price.
-NOT_ECHOED = re.compile(r"\s*(?:원|만\s*원|천\s*원|won|krw|시(?!간)|층|번지|번\s*출구|%|퍼센트|프로|할)", re.I)
+NOT_ECHOED = re.compile(r"\s*(?:원|만\s*원|천\s*원|won|krw|시(?!간)|층|번지|번\s*출구|%|퍼센트|프로|할|배)", re.I)
+# ... except a budget the customer set, said back as one ("만 원 안쪽으로는").
+BUDGET = re.compile(r"\s*(?:만\s*|천\s*)?원\s*(?:안쪽|이하|이내|아래|미만|대|정도로|으로|까지|선에서)|\s*won\s+(?:or\s+less|budget)", re.I)
 
 
 # 한 번, 한 그릇, 한 잔, 하나 더: "one" as ordinary speech; 한 시간, 한 개, 한 명 are quantities.
@@ -241,6 +258,17 @@ class Guard:
                     words.add(t.form)
         return frozenset(words)
 
+    @cached_property
+    def distinctive(self) -> frozenset[str]:
+        """FAQ topic nouns that one entry alone asks about (학생 in the student discount entry)."""
+        counts: dict[str, int] = {}
+        for f in self.k.faqs:
+            asked = compact(" ".join([f.id, *f.aliases]))
+            for w in self.faq_words:
+                if w in asked:
+                    counts[w] = counts.get(w, 0) + 1
+        return frozenset(w for w, n in counts.items() if n == 1)
+
     def faq_text(self, n: int) -> str:
         f = self.k.faqs[n - 1]
         return compact(" ".join([f.id, *f.aliases, f.answer]))
@@ -251,8 +279,8 @@ class Guard:
         out = set()
         for text in {*(i.name for i in self.k.menu), *(i.category for i in self.k.menu if i.category)}:
             nouns = [t.form for t in Morphemes.tokenize(text) if t.tag in NOUN_TAGS]
-            if nouns and len(nouns[-1]) >= 2 and nouns[-1] not in GENERIC_HEADS:
-                out.add(nouns[-1])
+            if nouns and nouns[-1] not in GENERIC_HEADS:
+                out.add(nouns[-1])  # 광어회 gives 회: used only for names of three syllables or more
         return frozenset(out)
 
     @cached_property
@@ -270,15 +298,18 @@ class Guard:
         self._meta(own, problems)
         asked = set(find_items(question))
         previous: set[MenuItem] = set()
+        faqs_cited = {int(r.arg) for r in refs if r.kind == "faq" and r.arg.isdigit() and 1 <= int(r.arg) <= len(self.k.faqs)}
         for m in SENTENCE.finditer(raw):
             sentence = m[0]
             words = references.outside(sentence)
             cited = [r for r in refs if m.start() <= r.start < m.end()]
-            self._facts(words, cited, question, problems)
+            self._facts(words, cited, question, faqs_cited, problems)
             named_items = set(find_items(words))
             self._absence(words, named_items, problems)
             self._fit(words, cited, named_items, asked | previous, question, today, problems)
-            previous |= named_items
+            self._order(raw, m.start(), cited, find_items, problems)
+            self._unsold(words, named_items, problems)
+            previous |= named_items | {r.item for r in cited if r.item is not None}
         return Verdict(not problems, tuple(dict.fromkeys(problems)))
 
     # --- the checks ---------------------------------------------------------------------------------
@@ -293,7 +324,7 @@ class Guard:
         for n in said:
             ordinary_one = (n.word in ("한", "하나") and ORDINARY_ONE.match(own, n.end) is not None
                             or n.word.lower() in ("one", "once", "single", "first"))
-            echoed = n.value is not None and n.value in customer and not NOT_ECHOED.match(own, n.end)
+            echoed = n.value is not None and n.value in customer and (not NOT_ECHOED.match(own, n.end) or BUDGET.match(own, n.end))
             if not (ordinary_one or echoed):
                 problems.append(f"number {n.word!r}")
 
@@ -314,19 +345,38 @@ class Guard:
             compounds.append((t.form, t.start))
         foreign = len(re.findall(r"[가-힣]", own)) * 2 < len(re.findall(r"[A-Za-z\u3040-\u30ff\u4e00-\u9fff]", own))
         endings = self.heads | frozenset(DISH_ENDINGS)
-        for surface, _ in compounds:
+        for surface, at in compounds:
             c = compact(surface)
-            if len(c) < 2 or c in self.known or c in asked or c == "◆":
+            if len(c) < 2 or c in self.known or c == "◆" or c in GENERIC_HEADS:
                 continue
+            if SCHEDULE.fullmatch(surface) or OFFER.fullmatch(surface) or LOCATION.fullmatch(surface) or surface in ("브레이크", "라스트"):
+                continue  # a fact word: the reference rule, not the menu, decides about it
             tags = {t.tag for t in tokens if surface.startswith(t.form) or surface.endswith(t.form)}
             if tags <= {"XR"}:
                 continue  # 삼삼, 시원: roots of adjectives, not names
-            if any(c.endswith(e) and len(c) > len(e) for e in endings):
+            sentence = next((m[0] for m in SENTENCE.finditer(own) if m.start() <= at < m.end()), own)
+            after = own[at + len(surface):]
+            nxt = next((t for t in tokens if t.start == at + len(surface)), None)
+            verb = nxt is not None and nxt.tag in ("XSV", "XSA")  # 해당되다, 시원하다: a verb, not a thing
+            provided = not verb and PROVIDED.match(after) is not None and not NEGATION.search(sentence)
+            if c in asked:
+                # The customer's own word for something the files do not have: only a "no" may follow.
+                if re.search(r"[가-힣]", c) and provided:
+                    problems.append(f"says yes to {surface!r}, which the files do not have")
+                continue
+            ends = any(c.endswith(e) and (len(c) > len(e) or e in DISH_ENDINGS) and (len(e) >= 2 or len(c) >= 3) for e in endings)
+            if ends and re.search(r"[가-힣]", c):
                 problems.append(f"dish {surface!r} not on the menu")
             elif self._listed_with_items(surface, named):
                 problems.append(f"item {surface!r} listed with the menu but not on it")
             elif foreign and re.search(r"[가-힣]", c):
                 problems.append(f"Korean name {surface!r} not on the menu")
+            elif re.search(r"[가-힣]", c) and provided and (FOOD_CONTEXT.search(sentence) or "◆" in sentence):
+                problems.append(f"{surface!r} offered, which the files do not have")
+        for m in EN_DISH.finditer(own):
+            gloss = re.search(r"(?:◆|[가-힣]{2,})\s*\(\s*$", own[:m.start()])  # "광어회 (flatfish sashimi)": a translation
+            if not gloss and compact(m[0]) not in self.known and compact(m[0]) not in asked:
+                problems.append(f"dish {m[0]!r} not on the menu")
 
     def _listed_with_items(self, surface: str, text: str) -> bool:
         """Whether `surface` is itself an element of a list in which another element is a menu item."""
@@ -337,7 +387,8 @@ class Guard:
             parts = [re.sub(r"^(그리고|또|또는|and|or|및)", "", compact(p)) for p in LIST_SPLIT.split(sentence)]
             if len(parts) < 2:
                 continue
-            mine = [p for p in parts if p.startswith(c) and len(p) - len(c) <= 6 or p.endswith(c) and len(p) - len(c) <= 3]
+            mine = [p for p in parts if (p.startswith(c) and len(p) - len(c) <= 6 or p.endswith(c) and len(p) - len(c) <= 3)
+                    and not any(n in p for n in self.names if len(n) >= 2)]
             if not mine:
                 continue
             others = [p for p in parts if p not in mine]
@@ -345,9 +396,25 @@ class Guard:
                 return True
         return False
 
-    def _facts(self, words: str, cited: list[references.Ref], question: str, problems: list[str]) -> None:
+    def _order(self, raw: str, start: int, cited: list[references.Ref], find_items, problems: list[str]) -> None:  # type: ignore[no-untyped-def]
+        """Each price or description cites the item named just before it: "광어회는 {price:우럭회}" is refused."""
+        at = start
+        for r in sorted(cited, key=lambda r: r.start):
+            if r.item is not None and r.kind in ("price", "desc"):
+                before = set(find_items(references.outside(raw[at:r.start])))
+                if before and r.item not in before:
+                    problems.append(f"{r.kind} of {r.item.name} right after {', '.join(sorted(i.name for i in before))}")
+            at = r.end
+
+    def _unsold(self, words: str, items: set[MenuItem], problems: list[str]) -> None:
+        for item in items:
+            if not item.available and not NEGATION.search(words):
+                problems.append(f"{item.name} is not sold now, and the sentence does not say so")
+
+    def _facts(self, words: str, cited: list[references.Ref], question: str, faqs_cited: set[int], problems: list[str]) -> None:
         topics = [t.form for t in Morphemes.tokenize(words) if t.tag in ("NNG", "NNP") and t.form in self.faq_words]
-        if topics and not cited and SERVICE_CLAIM.search(words):
+        covered = any(all(w in self.faq_text(n) for w in topics) for n in faqs_cited)
+        if topics and not cited and not covered and SERVICE_CLAIM.search(words):
             # Said in its own words: the owner's answer on that topic must say it the same way round.
             negative = bool(NEGATION.search(words))
             said = [sentence for f in self.k.faqs for sentence in SENTENCE.findall(f.answer)
@@ -357,8 +424,10 @@ class Guard:
         for r in cited:
             if r.kind == "faq" and r.arg.isdigit() and 1 <= int(r.arg) <= len(self.k.faqs):
                 text = self.faq_text(int(r.arg))
-                other = [w for w in topics if w not in text]
-                if other:
+                # Refused when another entry answers every topic the sentence names and this one does not.
+                other = [w for w in topics if w not in text and w in self.distinctive]
+                better = [n for n in range(1, len(self.k.faqs) + 1) if n != int(r.arg) and all(w in self.faq_text(n) for w in topics)]
+                if other and better:
                     problems.append(f"faq:{r.arg} cited for {other[0]!r}, which it does not cover")
         for name, pattern in (("schedule", SCHEDULE), ("offer", OFFER), ("location", LOCATION)):
             hit = pattern.search(words)
@@ -405,6 +474,10 @@ class Guard:
                 given = {c.arg for c in cited if c.kind == "booking"}
                 if asked_for and not given & asked_for:
                     problems.append(f"booking:{r.arg} given for a question about {sorted(asked_for)[0]}")
+            if r.kind == "phone" and re.search(r"주소|위치|어디|address|located", words, re.I) and not re.search(r"전화|번호|연락|call|phone", words, re.I):
+                problems.append("phone number given as the address")
+            if r.kind == "address" and re.search(r"전화|번호|연락처|call|phone", words, re.I) and not re.search(r"주소|위치|address", words, re.I):
+                problems.append("address given as the phone number")
             if r.kind == "closed_days":
                 closed = {i for i, key in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun")) if self.k.store.hours.get(key) is None}
                 if _days(words, today) - closed:
@@ -431,9 +504,10 @@ class Guard:
                         continue
                     problems.append(f"{word} cited with {r.date.isoformat()}")
                     break
-            named = [h for h in self.k.store.holidays if h.reason and len(compact(h.reason)) >= 2 and compact(h.reason) in low]
-            if named and not any(o.day == r.date for o in self.k.store.holidays):
-                problems.append(f"{named[0].reason} cited with {r.date.isoformat()}, not a listed holiday")
+            named = {_core(h.reason) for h in self.k.store.holidays if h.reason and _core(h.reason) and _core(h.reason) in low}
+            on = next((o for o in self.k.store.holidays if o.day == r.date), None)
+            if named and (on is None or _core(on.reason) not in named):
+                problems.append(f"{sorted(named)[0]} cited with {r.date.isoformat()}, which is not that holiday")
             is_open = hours_on(self.k.store, r.date).span is not None
         else:
             key = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[r.day if r.day is not None else today.weekday()]
@@ -459,6 +533,13 @@ class Guard:
 
 DAY_WORD = re.compile(r"[월화수목금토일]요일|오늘|내일|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\btoday\b|\btomorrow\b", re.I)
 WEEK_GROUP = re.compile(r"주말|\bweekends?\b|평일|\bweekdays?\b", re.I)
+
+
+def _core(reason: str) -> str:
+    """A holiday's name without 연휴/당일/휴무 (설 연휴 and 설날 are both 설)."""
+    first = reason.split()[0] if reason.split() else reason
+    core = re.sub(r"(연휴|당일|전날|휴무|휴업|날)$", "", first)
+    return core or first
 
 
 CJK_DAYS = re.compile(r"(?:星期|礼拜|禮拜|周|週)([一二三四五六日天])|([月火水木金土日])曜")
