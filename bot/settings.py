@@ -84,7 +84,7 @@ class KakaoSettings(BaseModel):
     secret_header: str = "X-Danggol-Secret"
     secret: SecretStr = SecretStr("")
     bot_ids: list[str] = []
-    deadline_s: float = Field(default=3.4, gt=0, le=4.8)  # the ack leaves by about 3.45 s (bench/kakao_ack.py), 1.5 s before Kakao gives up
+    deadline_s: float = Field(default=3.2, gt=0, le=4.8)  # with a slow model the ack leaves by about 3.4 s (bench/kakao_ack.py --model)
     waiting_text: str = "답변을 준비하고 있어요. 잠시만 기다려 주세요!"
     callback_within_s: float = Field(default=50.0, gt=5, le=55)
     max_body_bytes: int = Field(default=65536, ge=1024)

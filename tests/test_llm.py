@@ -223,6 +223,54 @@ def test_a_referenced_price_is_filled_by_the_server_and_cited(demo_kb: Knowledge
     assert "{price:메뉴 이름}" in llm.requests[0].body["messages"][0]["content"]  # the rules teach the references
 
 
+def test_tools_call_the_skills_typed_entry_points(demo_kb: KnowledgeBase, llm: FakeLLM) -> None:
+    llm.tool_call("recommend_menu", {"allergies": ["새우"], "not_spicy": True})
+    llm.tool_call("handover_to_staff", {"reason": "손님이 사장님을 찾아요", "complaint": False})
+    replies: list[Reply] = []
+
+    async def script(say: Say, _: Engine) -> None:
+        replies.append(await say("뭐 먹을지 모르겠는데 하나 골라 줄래요?"))
+        replies.append(await say("사장님이랑 얘기할 수 있을까"))
+
+    chat(demo_kb, settings(llm), script)
+    recommended, handed = replies
+    assert recommended.intent == "recommend" and recommended.sources
+    names = {s.id for s in recommended.sources}
+    menu = {i.name: i for i in demo_kb.snapshot.knowledge.menu}
+    assert all("새우" not in menu[n].allergens and menu[n].spicy == 0 for n in names)  # the skill kept the constraints
+    assert handed.escalate and handed.intent == "escalate"
+    tools = {t["function"]["name"] for t in llm.requests[0].body["tools"]}
+    assert "confirm_booking" not in tools  # only the customer's own yes confirms a booking
+
+
+def test_a_free_time_from_a_tool_is_cited_and_filled(demo_kb: KnowledgeBase, llm: FakeLLM, tmp_path: Path) -> None:
+    storage = Storage(make_engine(database_url(tmp_path), tmp_path))
+    llm.tool_call("check_availability", {"date": "2026-11-27", "time": "19:00", "party": 2})
+    llm.respond_with(lambda body: "네, 금요일 {fact:t1}에 두 분 자리 있어요. 예약해 드릴까요?")
+    replies: list[Reply] = []
+
+    async def script(say: Say, _: Engine) -> None:
+        replies.append(await say("금요일 저녁 7시에 두 명 자리 있는지만 알려 줘요"))
+
+    chat(demo_kb, settings(llm), script, storage=storage)
+    tool_result = json.loads(next(m for m in llm.requests[1].body["messages"] if m["role"] == "tool")["content"])
+    assert tool_result["available"] is True and tool_result["when"] == "t1"  # the model sees an id, not a time to copy
+    assert replies[0].texts == ["네, 금요일 11월 27일(금) 오후 7시에 두 분 자리 있어요. 예약해 드릴까요?"]
+
+
+def test_an_english_question_gets_english_facts(demo_kb: KnowledgeBase, llm: FakeLLM) -> None:
+    llm.reply("The 돼지김치찌개 is {price:돼지김치찌개}, and on Wednesdays we close at {close:수}.")
+    replies: list[Reply] = []
+
+    async def script(say: Say, _: Engine) -> None:
+        replies.append(await say("How much is the kimchi stew, and when do you close on Wednesday?"))
+
+    chat(demo_kb, settings(llm), script)
+    assert replies[0].texts == ["The 돼지김치찌개 is 9,000 won, and on Wednesdays we close at 9 pm."]
+    assert "customer's language" not in llm.requests[0].body["messages"][0]["content"]  # the rule is written in Korean
+    assert "손님이 쓴 언어로 답해요" in llm.requests[0].body["messages"][0]["content"]
+
+
 def test_offline_by_default_nothing_from_langchain_is_imported(tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -62,15 +62,19 @@ def test_a_slow_model_on_kakao_answers_through_the_callback_and_the_budget_shows
 
 
 def test_ask_llm_in_the_terminal(tmp_path: Path) -> None:
+    from bot.kb.loader import load_knowledge
+
+    parking = 1 + [f.id for f in load_knowledge(DEMO).faqs].index("주차할 수 있나요?")
     with FakeLLM() as llm:
-        llm.reply("가게 전용 주차장은 없어요. 근처 연남동 공영주차장(유료)을 이용해 주세요.")
+        llm.reply("차로 오시면 이렇게 안내해 드려요. {faq:PARKING} 전화는 {phone}로 주세요.".replace("PARKING", str(parking)))
         env = {**os.environ, "DANGGOL_RETRIEVAL__INDEX_DIR": str(tmp_path / "index"), **llm_env(llm)}
         out = subprocess.run([sys.executable, "-m", "bot", "ask", "--llm", "--json", "차 어디에 대요?"], capture_output=True, text=True,
                              env=env, cwd=ROOT, timeout=120)
         assert out.returncode == 0, out.stderr
         result = json.loads(out.stdout)
-        assert result["answer"] == "가게 전용 주차장은 없어요. 근처 연남동 공영주차장(유료)을 이용해 주세요."
-        assert {"kind": "faq", "id": "주차할 수 있나요?"} in result["sources"]
+        assert result["answer"].startswith("차로 오시면 이렇게 안내해 드려요. ") and "02-332-6417로 주세요" in result["answer"]
+        assert {"kind": "faq", "id": "주차할 수 있나요?"} in result["sources"]  # the references the answer cited
+        assert {"kind": "store", "id": "phone"} in result["sources"]
 
         offline = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "차 어디에 대요?"], capture_output=True, text=True,
                                  env=env, cwd=ROOT, timeout=120)
