@@ -141,7 +141,7 @@ class StoreInfoSkill:
         if mention:
             h = hours_on(store, mention.day)
             texts.append(day_sentence(h, today))
-            asked = parse_time(ctx.text)
+            asked = parse_time(ctx.text, h.span.start if h.span else None)  # "3시" in a shop open 11-21 is 15:00
             if asked and h.span:
                 minute = asked.at.hour * 60 + asked.at.minute
                 if minute < h.span.start:

@@ -39,6 +39,11 @@ def test_weekday_and_holiday_questions(ask) -> None:  # type: ignore[no-untyped-
     december = ask("12월에 임시휴무 있어요?")
     assert sources(december)[0] == "holidays" and "12월 31일(목)" in december.text and "1월 1일(금)" in december.text
 
+def test_a_bare_hour_on_a_named_day_is_read_inside_the_opening_hours(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("내일 4시에 가도 돼요?")  # Wednesday, open 11:00-21:00: 4시 is 16:00, in the break
+    assert "오전 4시" not in reply.text and "열기 전" not in reply.text
+
+
 def test_last_order_and_break(ask) -> None:  # type: ignore[no-untyped-def]
     assert "마지막 주문은 마감 60분 전까지 받아요. 오늘은 오후 8시까지예요." in ask("라스트오더 몇시예요?").text
     assert "브레이크 타임은 매일 오후 3시부터 오후 5시까지예요." in ask("브타 언제에요").text
