@@ -30,7 +30,6 @@ from tests.support.fake_llm import FakeLLM, reply  # noqa: E402
 from tests.support.live_server import live_server  # noqa: E402
 from tests.test_kakao_live import HEADERS, SECRET, Receiver, payload  # noqa: E402
 
-
 QUESTIONS = {"model": "주차는 어디에 하면 돼요?", "skill": "천천히 알려 주세요"}  # the slow skill answers 천천히 only
 
 
