@@ -40,6 +40,19 @@ def test_no_wrong_model_answer_reaches_a_customer(shop: tuple[str, Guard]) -> No
         assert reached == [], table
 
 
+def test_talktalk_lets_through_the_same_and_no_more(shop: tuple[str, Guard]) -> None:
+    """Every fourth line of each table again, through TalkTalk: the guard sits behind both channels."""
+    name, running = shop
+    for table in [*WRONG[name], "right_refs.jsonl"]:
+        lines = load(SETS / name / table)[::4]
+        outcomes = [running.ask(line, "naver") for line in lines]
+        if table == "right_refs.jsonl":
+            asked = [o for o in outcomes if o.asked]
+            assert sum(not o.reached for o in asked) <= max(1, 0.02 * len(asked))
+        else:
+            assert [o.line.id for o in outcomes if o.reached] == [], table
+
+
 def test_correct_model_answers_are_let_through(shop: tuple[str, Guard]) -> None:
     name, running = shop
     outcomes = [running.ask(line) for line in load(SETS / name / "right_refs.jsonl")]

@@ -26,9 +26,11 @@ from bot.kb.loader import load_knowledge
 from bot.llm import references
 from skills.llm import english
 from tests.support.fake_llm import FakeLLM
+from tests.support.fake_talktalk import FakeTalkTalk
 from tests.support.live_server import live_server
 
 SECRET = "guard-secret"
+NAVER_SECRET = "guard-naver-secret-0123456789"
 HEADERS = {"X-Danggol-Secret": SECRET}
 
 
@@ -72,24 +74,43 @@ def _text(body: dict) -> str:  # type: ignore[type-arg]
 class Guard:
     """A server with the fake model; `ask` runs one line and tells whether the model's words got through."""
 
-    def __init__(self, base: str, llm: FakeLLM, knowledge: Path, today: date):
+    def __init__(self, base: str, llm: FakeLLM, knowledge: Path, today: date, talktalk: FakeTalkTalk | None = None):
         self.base = base
         self.llm = llm
+        self.talktalk = talktalk
         self.client = httpx.Client(timeout=30)
         self.answer = ""
         self.knowledge = load_knowledge(knowledge)
         self.today = today
         llm.respond_with(lambda body: self.answer)
 
-    def ask(self, line: Line) -> Outcome:
+    def ask(self, line: Line, channel: str = "kakao") -> Outcome:
+        """One line through KakaoTalk's skill request or a TalkTalk `send` event (reply in the response or the send API)."""
         self.answer = line.model_answer
         before = len(self.llm.requests)
-        r = self.client.post(f"{self.base}/kakao/skill", json=_payload(line.question, f"guard-{uuid.uuid4().hex[:12]}"), headers=HEADERS)
-        r.raise_for_status()
-        reply = _text(r.json())
+        if channel == "naver":
+            reply = self._talktalk(line.question)
+        else:
+            r = self.client.post(f"{self.base}/kakao/skill", json=_payload(line.question, f"guard-{uuid.uuid4().hex[:12]}"),
+                                 headers=HEADERS)
+            r.raise_for_status()
+            reply = _text(r.json())
         asked = len(self.llm.requests) > before
         expected = self.rendered(line)
         return Outcome(line, reply, asked and expected is not None and _squeeze(reply) == _squeeze(expected), asked)
+
+    def _talktalk(self, question: str) -> str:
+        assert self.talktalk is not None
+        user = uuid.uuid4().hex[:22]
+        event = {"event": "send", "user": user, "textContent": {"text": question, "inputType": "typing"}, "options": {"mobile": True}}
+        r = self.client.post(f"{self.base}/naver/{NAVER_SECRET}", json=event)
+        r.raise_for_status()
+        body = r.json() if r.content else {}
+        texts = [body["textContent"]["text"]] if isinstance(body, dict) and body.get("textContent") else []
+        if not texts:
+            sent = [b for b in self.talktalk.wait(1, user) if b.get("textContent")]
+            texts = [b["textContent"]["text"] for b in sent]
+        return "\n".join(texts)
 
     def rendered(self, line: Line) -> str | None:
         """What the customer reads if the answer is let through: the server's own rendering of its references."""
@@ -110,8 +131,14 @@ def guard(knowledge: Path, now: str, tmp: Path | None = None) -> Iterator[Guard]
         where = tmp or Path(scratch)
         clock = where / "clock.txt"
         clock.write_text(now)
-        env = {"DANGGOL_KAKAO__SECRET": SECRET, "DANGGOL_RELOAD__ENABLED": "false", "DANGGOL_TEST_CLOCK_FILE": str(clock),
+        talktalk = FakeTalkTalk()
+        env = {"DANGGOL_NAVER__ENABLED": "true", "DANGGOL_NAVER__PATH_SECRET": NAVER_SECRET, "DANGGOL_NAVER__SEND_TOKEN": talktalk.token,
+               "DANGGOL_NAVER__API_URL": talktalk.url,
+               "DANGGOL_KAKAO__SECRET": SECRET, "DANGGOL_RELOAD__ENABLED": "false", "DANGGOL_TEST_CLOCK_FILE": str(clock),
                "DANGGOL_LLM__PROVIDER": "openai", "DANGGOL_LLM__MODEL": "guard-model", "DANGGOL_LLM__BASE_URL": llm.base_url,
                "DANGGOL_LLM_API_KEY": "sk-guard", "DANGGOL_LLM__MEMORY_TURNS": "0"}
-        with live_server(knowledge, where, app="tests.support.clock_app:app", **env) as (base, _, _):
-            yield Guard(base, llm, knowledge, datetime.fromisoformat(now).date())
+        try:
+            with live_server(knowledge, where, app="tests.support.clock_app:app", **env) as (base, _, _):
+                yield Guard(base, llm, knowledge, datetime.fromisoformat(now).date(), talktalk)
+        finally:
+            talktalk.close()
