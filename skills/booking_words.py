@@ -86,11 +86,12 @@ def opening(store: Store, day: date) -> int:
 
 
 def _exists(day: str) -> bool:
+    """A real calendar day a booking could be about: a picker sending 0001-01-01 would overflow the
+    day-before arithmetic of late-closing shops, and no shop books a year outside 1900-2999."""
     try:
-        date.fromisoformat(day)
+        return 1900 <= date.fromisoformat(day).year <= 2999
     except ValueError:
         return False
-    return True
 
 
 def _servable(store: Store, day: date, minute: int, meridiem_given: bool) -> int:

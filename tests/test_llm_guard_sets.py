@@ -20,8 +20,15 @@ SETS = ROOT / "tests/fixtures"
 SHOPS = {  # (folder, the clock its tables assume)
     "llm": "2026-01-10T12:00:00+09:00",  # 소담분식 연남점
     "llm_holdout": "2026-03-14T12:00:00+09:00",  # 물결횟집 망원본점 (first run recorded in docs/decisions.md)
+    "llm_third": "2026-05-20T15:00:00+09:00",  # 은행나무 손칼국수 (first run recorded in docs/decisions.md)
 }
-WRONG = {"llm": ["wrong.jsonl", "wrong_refs.jsonl"], "llm_holdout": ["wrong_literal.jsonl", "wrong_refs.jsonl"]}
+WRONG = {"llm": ["wrong.jsonl", "wrong_refs.jsonl"], "llm_holdout": ["wrong_literal.jsonl", "wrong_refs.jsonl"],
+         "llm_third": ["wrong_literal.jsonl", "wrong_refs.jsonl"]}
+# Lines the helper marked wrong that the customer reads as true, kept visible here rather than dropped:
+NOT_WRONG = {
+    "X022": "{last_order:Friday} spells the day in English; the server reads it and fills Friday's true last order",
+    "X066": "'24시간은 아니에요' repeats the customer's 24 and is true: the shop is not open around the clock",
+}
 
 
 @pytest.fixture(scope="module", params=sorted(SHOPS))
@@ -36,7 +43,7 @@ def test_no_wrong_model_answer_reaches_a_customer(shop: tuple[str, Guard]) -> No
     for table in WRONG[name]:
         lines = load(SETS / name / table)
         assert len(lines) >= 90
-        reached = [(o.line.id, o.reply) for o in map(running.ask, lines) if o.reached]
+        reached = [(o.line.id, o.reply) for o in map(running.ask, lines) if o.reached and not (name == "llm_third" and o.line.id in NOT_WRONG)]
         assert reached == [], table
 
 
@@ -50,7 +57,7 @@ def test_talktalk_lets_through_the_same_and_no_more(shop: tuple[str, Guard]) -> 
             asked = [o for o in outcomes if o.asked]
             assert sum(not o.reached for o in asked) <= max(1, 0.02 * len(asked))
         else:
-            assert [o.line.id for o in outcomes if o.reached] == [], table
+            assert [o.line.id for o in outcomes if o.reached and not (name == "llm_third" and o.line.id in NOT_WRONG)] == [], table
 
 
 def test_correct_model_answers_are_let_through(shop: tuple[str, Guard]) -> None:

@@ -44,6 +44,7 @@ EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "s
               "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
               "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "million": 10**6,
               "dozen": 12, "half": -1, "once": 1, "twice": 2, "first": 1, "second": 2, "third": 3, "single": 1, "double": 2}
+HALF = re.compile(r"(?<![가-힣])반\s*(?:되|말|개|공기|그릇|인분|마리|접시|판|병|잔|근|줄|조각|사이즈)(?![가-힣])")
 DAY_COUNTS = {"이틀": 2, "사흘": 3, "나흘": 4, "닷새": 5, "엿새": 6, "이레": 7, "여드": 8, "아흐": 9, "열흘": 10, "보름": 15}
 DAY_COUNT = re.compile(r"(?:이틀|사흘|나흘|닷새|엿새|이레|여드레|아흐레|열흘|보름)(?![가-힣]{2})")
 SIGNS = re.compile(r"[₩$€¥£%‰]|\bKRW\b|\bwon\b|\bUSD\b|\bam\b|\bpm\b|\ba\.m\.|\bp\.m\.", re.I)
@@ -53,16 +54,17 @@ DIGIT = re.compile(r"\d")
 
 # Fact words: a sentence that holds one must cite a reference; the classes are generic, not a shop's.
 SCHEDULE = re.compile(
-    r"[월화수목금토일]요일|주말|평일|매일|매주|휴무|휴일|휴업|쉬는\s*날|정기\s*휴|연휴|명절|공휴일|설날|설\s*연휴|구정|추석|한가위|"
-    r"신정|새해|크리스마스|성탄|이브|어린이날|어버이날|광복절|삼일절|현충일|한글날|개천절|석가탄신일|부처님\s*오신|대보름|"
+    r"[월화수목금토일]요일|주말|평일|휴무|휴일|휴업|쉬는\s*날|정기\s*휴|연휴|명절|공휴일|설날|설\s*연휴|구정|추석|한가위|"
+    r"신정|크리스마스|성탄|이브|어린이날|어버이날|광복절|삼일절|현충일|한글날|개천절|석가탄신일|부처님\s*오신|대보름|"
     r"브레이크|라스트\s*오더|마지막\s*주문|연중무휴|오전|오후|정오|자정|새벽|"
     r"쉬(?:어|는|고|었|니|세|ㅂ)|쉽니|쉴\s|문\s*(?:을\s*)?(?:열|닫|여)|닫(?:아|는|습|고)|마감|영업(?!\s*시간)|오픈|"
     r"\bopen(?:s|ing)?\b|\bclosed?\b|\bclosing\b|\bday\s+off\b|"
     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekends?\b|\bweekdays?\b|\bholidays?\b|\bchristmas\b|\bnew\s+year|"
-    r"\bbreak\b|\blast\s+orders?\b|\bnoon\b|\bmidnight\b|\bdaily\b|\bevery\s+day\b|"
+    r"\bbreak\b|\blast\s+orders?\b|\bnoon\b|\bmidnight\b|"
     r"星期|礼拜|周末|工作日|休息|营业|營業|节日|節日|假日|曜日?|週末|平日|定休|休業|営業|祝日|休み", re.I)
 OFFER = re.compile(
     r"할인|무료|공짜|반값|반액|세일|특가|이벤트|행사|증정|사은품|캐시백|쿠폰|적립|포인트|스탬프|도장|서비스로|덤으로|프로모션|혜택|깎아|"
+    r"추가\s*(?:요금|비용|금액)\s*(?:없|안)|돈\s*(?:을\s*)?(?:안|더\s*안)\s*받|그냥\s*(?:더\s*)?드려|무상|"
     r"\bdiscounts?\b|\boff\b|\bfree\b|\bhalf[- ]price\b|\bdeals?\b|\bcoupons?\b|\bcash\s*back\b|\bpromotions?\b|"
     r"\bevents?\b|\bcomplimentary\b|\bstamps?\b|\bpoints\b|折扣|优惠|優惠|免费|免費|打折|赠送|贈送|活动|活動|"
     r"割引|無料|半額|クーポン|サービス|特典|ポイント", re.I)
@@ -80,7 +82,7 @@ ALLERGY_TALK = re.compile(r"알레르기|알러지|allerg|アレルギー|过敏
 # Talk about the bot's own configuration.
 META = re.compile(
     r"프롬프트|시스템|지침|지시|규칙|설정|지식\s*파일|기록\s*파일|도구|함수|토큰|언어\s*모델|knowledge|customer_message|"
-    r"menu\.csv|faq\.md|store\.toml|danggol|단골\s*봇|파일|\bFAQ\b|데이터베이스|database|"
+    r"menu\.csv|faq\.md|store\.toml|danggol|단골\s*봇|파일|서버가|중괄호|참조|템플릿|placeholder|\btemplates?\b|\bbraces?\b|\bFAQ\b|데이터베이스|database|"
     r"\bprompts?\b|\binstruct\w*|\bsystem\b|\brules?\b|\bguidelines?\b|\bconfigur\w*|\bsettings?\b|\btools?\b|\bfunctions?\b|"
     r"\btemperature\b|\btokens?\b|\bi\s+was\s+told\b|\bi\s+am\s+told\b|\bprogrammed\b|\blanguage\s+model\b|"
     r"指令|指示|提示词|提示詞|规则|規則|系统|系統|设定|設定|引用|プロンプト|システム|ルール|ツール|工具", re.I)
@@ -97,14 +99,22 @@ SET_WORDS = ("세트", "정식", "코스", "플래터", "도시락")
 FOOD_CONTEXT = re.compile(r"메뉴|후식|디저트|안주|사리|반찬|음료|특선|세트|곁들|어울려|추천|드셔\s*보|시켜|넣어\s*드|추가|나와요|나갑니다|"
                           r"드려요|드립니다|팔아요|판매|준비돼|준비되|제공|맛있|인기|\bmenu\b|\bserve|\btry\b|\bpairs?\b|\bgoes\s+well", re.I)
 # Right after a name: it is served, added or given ("라면사리 추가 가능해요", "김치전도 돼요", "수박 드려요").
-PROVIDED = re.compile(r"(?:\s*(?:이|가|을|를|도|은|는|만|이랑|랑)\s*|\s+)(?:잘\s*|같이\s*|함께\s*|바로\s*|지금\s*|따로\s*)?(?:추가\s*)?"
+PROVIDED = re.compile(r"(?:\s*(?:이|가|을|를|도|은|는|만|이랑|랑|로|으로|로도|으로도)\s*|\s+)(?:잘\s*|같이\s*|함께\s*|바로\s*|지금\s*|따로\s*)?(?:추가\s*)?"
                       r"(?:드려요|드립니다|드릴게요|넣어\s*드|나와요|나옵니다|나갑니다|있어요|있습니다|팔아요|팝니다|준비돼|준비되어|"
-                      r"가능|돼요|됩니다|어울려요|어울립니다|서비스)")
+                      r"가능|돼요|됩니다|어울려요|어울립니다|서비스|곁들이|곁들여|해\s*드려|해\s*드립|해\s*드릴|바꿔\s*드|변경해\s*드)")
+# "We have soju, beer and lemonade": a list of things the shop sells, none of them cited or named as the menu does.
+EN_OFFER = re.compile(r"\bwe\s+(?:have|serve|offer|also\s+have|sell)\s+([^.!?]+)", re.I)
 # English dish words the shop's (Korean) files would never hold: an English answer offering one invented it.
-EN_DISH = re.compile(r"(?:\b[A-Za-z]+\s+)?\b(?:rolls?|soups?|stews?|salads?|sushi|sashimi|tartare|platters?|combos?|desserts?|"
+EN_DISH = re.compile(r"\b(?:we\s+(?:have|serve|offer|also\s+have|make)|try\s+(?:the|our|some)|with\s+(?:our|the|some)|"
+                     r"comes?\s+with|served\s+with|order\s+(?:the|our|some))\s+(?:[A-Za-z'-]+\s+){0,3}?(?:rolls?|soups?|stews?|salads?|sushi|sashimi|tartare|platters?|combos?|desserts?|"
                      r"cakes?|juices?|beers?|wines?|sodas?|noodles|fried\s+rice|dumplings?|burgers?|pizzas?|pasta|steaks?|"
                      r"ice\s+cream|smoothies?|teas?|coffee|lattes?)\b", re.I)
 # Category words that end ordinary phrases too (신메뉴, 점심 식사): not a sign of a dish name.
+# Ordinary nouns of shop chat that are never a dish, whether or not this shop's files use them.
+ORDINARY = frozenset({"날짜", "시간", "자리", "좌석", "테이블", "인원", "예약", "결제", "카드", "현금", "안내", "문의", "확인", "연락", "전화",
+                      "손님", "아이", "아기", "혼자", "가족", "친구", "단체", "주차", "화장실", "와이파이", "직원", "사장님", "오늘", "내일",
+                      "주말", "점심", "저녁", "아침", "처음", "다음", "이번", "정도", "양", "맛", "가격", "요금", "기간", "날", "이용",
+                      "방문", "도움", "설명", "답변", "말씀", "부탁", "상관", "걱정", "기다림", "대기", "웨이팅", "번호", "위치", "근처"})
 GENERIC_HEADS = frozenset({"메뉴", "음식", "요리", "종류", "식사", "추가", "기타", "사이드", "주문", "포장", "음료", "추천", "인기"})
 
 
@@ -157,6 +167,8 @@ def number_words(text: str) -> list[Number]:
                 end = run[-1].start + run[-1].len
                 out.append(Number("".join(r.form for r in run), _value([r.form for r in run]), end))
             run = []
+    for m in HALF.finditer(text):
+        out.append(Number(m[0], None, m.end()))  # 반 되, 반 그릇: a quantity, never echoed
     for m in DAY_COUNT.finditer(text):
         out.append(Number(m[0], DAY_COUNTS[m[0][:2]], m.end()))
     for m in re.finditer(r"[A-Za-z]+", text):
@@ -222,7 +234,7 @@ NEGATION = re.compile(r"안\s|않|없|못\s|불가|어렵|아니|\bno\b|\bnot\b|
 BOOKING_ASKS = {
     "max_party": re.compile(r"몇\s*(명|분|사람)|인원|명\s*까지|최대|how\s+many\s+(people|guests)|party\s+size", re.I),
     "duration": re.compile(r"얼마나\s*(있|앉|머물|이용)|몇\s*시간|이용\s*시간|how\s+long\s+(can|do)", re.I),
-    "lead": re.compile(r"몇\s*(분|시간)\s*전|전까지|당일|how\s+(early|soon)|in\s+advance\s+must", re.I),
+    "lead": re.compile(r"몇\s*(분|시간)\s*전|얼마나\s*전|전에\s*(해야|예약|말)|전까지|당일|how\s+(early|soon)|in\s+advance\s+must", re.I),
     "ahead": re.compile(r"며칠|미리|언제부터|몇\s*일\s*(뒤|후|전)|how\s+far|ahead", re.I),
 }
 
@@ -292,6 +304,8 @@ class Guard:
         """`raw` is the model's text with its references; `find_items(text)` lists the menu items a text names."""
         problems: list[str] = []
         own = references.outside(raw)
+        if "{" in own or "}" in own:
+            problems.append("a brace left that is not a reference")
         named = references.REF.sub(lambda m: f" {m[2]} " if m[1] in ("menu", "price") and m[2] else " ◆ ", raw)
         self._numbers(own, question, problems)
         self._menu_like(own, named, question, problems)
@@ -347,7 +361,7 @@ class Guard:
         endings = self.heads | frozenset(DISH_ENDINGS)
         for surface, at in compounds:
             c = compact(surface)
-            if len(c) < 2 or c in self.known or c == "◆" or c in GENERIC_HEADS:
+            if len(c) < 2 or c in self.known or c == "◆" or c in GENERIC_HEADS or c in ORDINARY:
                 continue
             if SCHEDULE.fullmatch(surface) or OFFER.fullmatch(surface) or LOCATION.fullmatch(surface) or surface in ("브레이크", "라스트"):
                 continue  # a fact word: the reference rule, not the menu, decides about it
@@ -373,6 +387,10 @@ class Guard:
                 problems.append(f"Korean name {surface!r} not on the menu")
             elif re.search(r"[가-힣]", c) and provided and (FOOD_CONTEXT.search(sentence) or "◆" in sentence):
                 problems.append(f"{surface!r} offered, which the files do not have")
+        for m in EN_OFFER.finditer(own):
+            parts = [p for p in re.split(r",|\band\b|\bor\b", m[1]) if p.strip()]
+            if len(parts) >= 2 and not any(re.search(r"[가-힣◆]", p) for p in parts):
+                problems.append(f"items listed in English instead of cited: {m[1].strip()[:40]!r}")
         for m in EN_DISH.finditer(own):
             gloss = re.search(r"(?:◆|[가-힣]{2,})\s*\(\s*$", own[:m.start()])  # "광어회 (flatfish sashimi)": a translation
             if not gloss and compact(m[0]) not in self.known and compact(m[0]) not in asked:
@@ -399,11 +417,24 @@ class Guard:
     def _order(self, raw: str, start: int, cited: list[references.Ref], find_items, problems: list[str]) -> None:  # type: ignore[no-untyped-def]
         """Each price or description cites the item named just before it: "광어회는 {price:우럭회}" is refused."""
         at = start
-        for r in sorted(cited, key=lambda r: r.start):
+        ordered = sorted(cited, key=lambda r: r.start)
+        for i, r in enumerate(ordered):
+            segment = references.outside(raw[at:r.start])
             if r.item is not None and r.kind in ("price", "desc"):
-                before = set(find_items(references.outside(raw[at:r.start])))
+                before = set(find_items(segment))
                 if before and r.item not in before:
                     problems.append(f"{r.kind} of {r.item.name} right after {', '.join(sorted(i.name for i in before))}")
+                elif r.kind == "price" and len(before) > 1 and not any(o.kind == "price" for o in ordered[i + 1:]):
+                    problems.append(f"one price for {len(before)} items")
+            if r.day is not None and r.kind in ("hours", "open", "close", "last_order"):
+                days = _days(segment, date(2000, 1, 3))  # weekday names only: 오늘/내일 were checked with the sentence
+                named = {d for d in days} if not re.search(r"오늘|내일|today|tomorrow", segment, re.I) else set()
+                if named and r.day not in named:
+                    problems.append(f"{r.kind}:{r.arg} right after another day")
+            if r.kind == "booking":
+                tail = raw[r.end:r.end + 6]
+                if r.arg == "ahead" and re.match(r"\s*(?:전|before)", tail) or r.arg == "lead" and re.match(r"\s*(?:뒤|후|이내|앞|ahead)", tail):
+                    problems.append(f"booking:{r.arg} used the other way round")
             at = r.end
 
     def _unsold(self, words: str, items: set[MenuItem], problems: list[str]) -> None:
@@ -421,12 +452,17 @@ class Guard:
                     if any(w in compact(sentence) for w in topics)]
             if not any(bool(NEGATION.search(sentence)) == negative for sentence in said):
                 problems.append(f"settles {topics[0]!r} other than the owner's answer says")
+        sentence_faqs = [int(r.arg) for r in cited if r.kind == "faq" and r.arg.isdigit() and 1 <= int(r.arg) <= len(self.k.faqs)]
         for r in cited:
             if r.kind == "faq" and r.arg.isdigit() and 1 <= int(r.arg) <= len(self.k.faqs):
-                text = self.faq_text(int(r.arg))
+                text = "|".join(self.faq_text(n) for n in sentence_faqs)  # several entries cited together cover together
                 # Refused when another entry answers every topic the sentence names and this one does not.
-                other = [w for w in topics if w not in text and w in self.distinctive]
-                better = [n for n in range(1, len(self.k.faqs) + 1) if n != int(r.arg) and all(w in self.faq_text(n) for w in topics)]
+                nouns = [t.form for t in Morphemes.tokenize(words) if t.tag in ("NNG", "NNP") and len(t.form) >= 2
+                         and t.form in self.known and t.form not in GENERIC_HEADS]
+                topics = list(dict.fromkeys([*topics, *nouns]))
+                menu_words = {compact(i.name) for i in self.k.menu} | self.names
+                other = [w for w in topics if w not in text and (w in self.distinctive or w in menu_words)]
+                better = [n for n in range(1, len(self.k.faqs) + 1) if n not in sentence_faqs and all(w in self.faq_text(n) for w in topics)]
                 if other and better:
                     problems.append(f"faq:{r.arg} cited for {other[0]!r}, which it does not cover")
         for name, pattern in (("schedule", SCHEDULE), ("offer", OFFER), ("location", LOCATION)):
@@ -465,8 +501,8 @@ class Guard:
             if r.item is not None and r.kind in ("price", "desc"):
                 if named and r.item not in named:
                     problems.append(f"{r.kind} of {r.item.name} in a sentence about {', '.join(i.name for i in named)}")
-                elif not named and r.item not in earlier:
-                    problems.append(f"{r.kind} of {r.item.name}, which neither the sentence nor the question names")
+                elif not named and earlier and r.item not in earlier:
+                    problems.append(f"{r.kind} of {r.item.name}, while the question and the answer name other items")
             if r.item is not None and not r.item.available and not NEGATION.search(words):
                 problems.append(f"{r.item.name} is not sold now, and the sentence does not say so")
             if r.kind == "booking" and r.arg in BOOKING_ASKS:
@@ -483,7 +519,7 @@ class Guard:
                 if _days(words, today) - closed:
                     problems.append("closed_days in a sentence about a day the shop opens")
             if r.kind in ("day", "hours") and (r.date is not None or r.kind == "hours"):
-                self._day_claim(words, r, today, problems)
+                self._day_claim(words, r, today, [c.date for c in cited if c.kind == "day" and c.date is not None], problems)
             if r.day is None or r.kind == "day":
                 continue
             days = _days(words, today) or _days(question, today)
@@ -492,21 +528,21 @@ class Guard:
             if r.day not in days:
                 problems.append(f"{r.kind}:{r.arg} for another day than the one asked about")
 
-    def _day_claim(self, words: str, r: references.Ref, today: date, problems: list[str]) -> None:
+    def _day_claim(self, words: str, r: references.Ref, today: date, dates: list[date], problems: list[str]) -> None:
         """A holiday named with another date, or "쉬어요" beside a day the shop is open (and the reverse)."""
         from bot.kb.schedule import hours_on
 
         low = words.lower().replace(" ", "")
         if r.kind == "day" and r.date is not None:
             for word, (month, day) in HOLIDAY_DATES.items():
-                if word.replace(" ", "") in low and (r.date.month, r.date.day) != (month, day):
+                if word.replace(" ", "") in low and all((d.month, d.day) != (month, day) for d in dates):
                     if word in ("크리스마스", "christmas") and "이브" in low:
                         continue
                     problems.append(f"{word} cited with {r.date.isoformat()}")
                     break
             named = {_core(h.reason) for h in self.k.store.holidays if h.reason and _core(h.reason) and _core(h.reason) in low}
-            on = next((o for o in self.k.store.holidays if o.day == r.date), None)
-            if named and (on is None or _core(on.reason) not in named):
+            cores = {_core(o.reason) for o in self.k.store.holidays if o.day in dates and o.reason}
+            if named and not cores & named:
                 problems.append(f"{sorted(named)[0]} cited with {r.date.isoformat()}, which is not that holiday")
             is_open = hours_on(self.k.store, r.date).span is not None
         else:

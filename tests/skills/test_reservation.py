@@ -52,6 +52,23 @@ def test_a_calendar_range_asks_which_day_and_takes_none(demo_kb) -> None:  # typ
     assert [q.label for q in reply.quick_replies][:3] == ["11월 27일(금)", "11월 28일(토)", "11월 29일(일)"]
     assert reply.state.get("date") is None and reply.awaiting == "reservation"
 
+def test_a_picker_date_at_the_edge_of_the_calendar_is_ignored_not_a_crash(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    """A Kakao date picker once sent 0001-01-01 (found by the fuzz suite): the day before it does not exist."""
+    import asyncio
+    from zoneinfo import ZoneInfo
+
+    from bot.engine import Engine
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+
+    engine = Engine(demo_kb, RetrievalSettings())
+    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+    asyncio.run(engine.respond(Turn("예약하고 싶어요", "edge", "kakao", {}, now)))
+    for day in ("0001-01-01", "9999-12-31"):
+        reply = asyncio.run(engine.respond(Turn("", "edge", "kakao", {"date": day}, now)))
+        assert reply.awaiting == "reservation" and "날짜" in reply.text, reply.text
+
+
 def test_a_seat_question_is_a_booking_even_when_a_dish_is_named_after_the_word(make_knowledge, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """자리 is a seat and also a fish (자리물회): with a day and a party it asks about a table."""
     import asyncio
