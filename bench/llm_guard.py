@@ -49,6 +49,39 @@ def report(name: str, outcomes: list[Outcome], want_reached: bool, verbose: bool
                 print(f"  {o.line.id} [{label}] {o.line.question} | model: {o.line.model_answer} | customer read: {o.reply[:160]!r}")
 
 
+def speed(knowledge: Path, now: str, lines: list) -> None:  # type: ignore[type-arg]
+    """Rendering and checking alone, in this process, over the same lines three times (no model, no HTTP)."""
+    import statistics
+    import tempfile
+    import time
+    from datetime import datetime
+
+    from bot.kb.base import KnowledgeBase
+    from bot.llm import prompt, references
+    from bot.llm.guard import Guard
+    from bot.settings import RetrievalSettings
+    from skills.llm import english
+
+    with tempfile.TemporaryDirectory() as index:
+        kb = KnowledgeBase(knowledge, Path(index), RetrievalSettings())
+        kb.reload()
+        snap = kb.snapshot
+        guard = Guard(snap.knowledge, prompt.instruction_lines())
+        today = datetime.fromisoformat(now).date()
+        took = []
+        for line in lines * 3:
+            t0 = time.perf_counter()
+            try:
+                r = references.Renderer(snap.knowledge, today, english=english(line.question)).render(line.model_answer)
+                guard.check(line.model_answer, line.question, r.refs, lambda t: [m.item for m in snap.menu.find(t)], today)
+            except references.Unfillable:
+                pass
+            took.append((time.perf_counter() - t0) * 1000)
+    took.sort()
+    print(f"render + guard per answer over {len(took)}: p50 {statistics.median(took):.2f} ms, "
+          f"p99 {took[int(0.99 * (len(took) - 1))]:.2f} ms, max {took[-1]:.2f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("wrong", type=Path)
@@ -61,6 +94,7 @@ def main() -> None:
         report(args.wrong.name, [g.ask(line) for line in load(args.wrong)], False, args.verbose)
         if args.right:
             report(args.right.name, [g.ask(line) for line in load(args.right)], True, args.verbose)
+    speed(args.knowledge, args.now, load(args.wrong) + (load(args.right) if args.right else []))
 
 
 if __name__ == "__main__":
