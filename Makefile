@@ -24,8 +24,8 @@ test: lint postgres browser
 
 # The console's browser tests drive Debian's Chromium (Playwright never downloads a browser here).
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null; } \
-	  || { echo "make test: Debian's chromium is needed for the console's browser tests and could not be installed" >&2; exit 1; }
+	@{ command -v chromium >/dev/null && fc-list :lang=ko | grep -q . ; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null; } \
+	  || { echo "make test: Debian's chromium and a Korean font (fonts-nanum) are needed for the console's browser tests and could not be installed" >&2; exit 1; }
 
 # The PostgreSQL tests use the server at 127.0.0.1:5432 (trust auth); start it when it is down.
 postgres:

@@ -139,7 +139,8 @@ class Inbox:
         reason = ticket.turn.text[:200] if reply.escalate else None
         meta = {"sources": [f"{s.kind}:{s.id}" for s in reply.sources]} if reply.sources else None
         recorded = await self.storage.call(self.storage.record_out, conversation_id=ticket.conversation_id, text=reply.text,
-                                           intent=reply.intent, payload=payload, handoff_reason=reason, meta=meta, delivered=delivered)
+                                           intent=reply.intent, payload=payload, handoff_reason=reason, meta=meta, delivered=delivered,
+                                           handoff_trigger=reply.handoff or "other")
         if recorded.handoff_started:
             note = self.when_staff_read(ticket.turn.now)
             self.handoffs.notify(channel=ticket.turn.channel, user_key=ticket.turn.user_key,

@@ -121,7 +121,8 @@ class Handoff(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversation.id", index=True)
-    reason: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=200)  # the customer's words that started it
+    trigger: str = Field(default="", max_length=20)  # why: complaint, request, unknown, allergy, booking, other
     status: str = Field(default="waiting", max_length=10)  # waiting, claimed, resolved
     claimed_by: str = Field(default="", max_length=60)
     created_at: datetime = Field(default_factory=utcnow)
@@ -232,7 +233,7 @@ class StaffSession(SQLModel, table=True):
     revoked: bool = False
 
 
-SCHEMA_HEAD = "0005"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
+SCHEMA_HEAD = "0006"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
 
 
 def make_engine(url: str, base_dir: Path, *, migrate: bool = True) -> SqlEngine:
@@ -458,7 +459,7 @@ class Storage:
 
     def record_out(self, *, conversation_id: int, text: str, intent: str | None, payload: dict[str, Any] | None,
                    handoff_reason: str | None = None, author: str = "bot", meta: dict[str, Any] | None = None,
-                   delivered: bool = True) -> Outbound:
+                   delivered: bool = True, handoff_trigger: str = "other") -> Outbound:
         """Store the bot's answer (before it leaves); with `handoff_reason`, hand the chat to staff.
 
         `delivered=False` for an answer that leaves later through a channel's push API: it is
@@ -478,7 +479,8 @@ class Storage:
             ).rowcount
             if changed:
                 conn.execute(insert(Handoff.__table__).values(  # type: ignore[attr-defined]
-                    conversation_id=conversation_id, reason=handoff_reason[:200], status="waiting", claimed_by="", created_at=now))
+                    conversation_id=conversation_id, reason=handoff_reason[:200], trigger=handoff_trigger[:20], status="waiting",
+                    claimed_by="", created_at=now))
         return Outbound(message_id, bool(changed))
 
     def mark_delivered(self, *, message_id: int) -> None:

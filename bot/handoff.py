@@ -76,7 +76,7 @@ class Handoffs:
             moved = conn.execute(update(table).where((table.c.id == conversation_id) & (table.c.handoff == "bot"))
                                  .values(handoff="human", handoff_at=now, staff=staff[:60], updated_at=now, misses=0)).rowcount
             if moved:
-                conn.execute(insert(handoffs).values(conversation_id=conversation_id, reason=reason[:200], status="claimed",
+                conn.execute(insert(handoffs).values(conversation_id=conversation_id, reason=reason[:200], trigger="other", status="claimed",
                                                      claimed_by=staff[:60], created_at=now))
         return bool(moved)
 
@@ -121,7 +121,7 @@ class Handoffs:
         misses = await self.storage.call(self.miss_sync, conversation_id=conversation_id, missed=missed)
         self._missing.add(conversation_id) if misses else self._missing.discard(conversation_id)
         if missed and misses >= self.settings.misses_before_handoff:
-            return Reply("escalate", [MISSED_TEXT], escalate=True, quick_replies=[QuickReply("처음으로", "처음으로")])
+            return Reply("escalate", [MISSED_TEXT], escalate=True, quick_replies=[QuickReply("처음으로", "처음으로")], handoff="unknown")
         return reply
 
     def notify(self, *, channel: str, user_key: str, reason: str) -> None:

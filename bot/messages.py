@@ -74,6 +74,7 @@ class Reply:
     state: dict[str, Any] = field(default_factory=dict)  # that skill's memory for the next turn
     ask: Literal["date", "time"] | None = None  # the answer asks for a date or time: channels with pickers offer one
     refusal: str = ""  # a booking refused: its availability code (closed, break, full, ...), for logs and grading
+    handoff: str = ""  # why a handover (escalate=True) happens: complaint, request, unknown, allergy, booking; shown to staff
 
     @property
     def text(self) -> str:

@@ -31,9 +31,9 @@ class EscalateSkill:
         accepted = ctx.awaiting == self.name and ctx.state.get("offered") and YES.search(ctx.text)
         if not (complaint or accepted or ctx.has(REQUEST)):
             return None
-        return self.hand_over(ctx, complaint)
+        return self.hand_over(ctx, complaint, why="unknown" if accepted and not complaint else "")
 
-    def hand_over(self, ctx: Context, complaint: bool = False) -> Reply:
+    def hand_over(self, ctx: Context, complaint: bool = False, why: str = "") -> Reply:
         """The handover itself (the typed entry point the model's tool calls too)."""
         store = ctx.knowledge.store
         phone = f" 급하시면 매장 전화({store.phone})로 연락 주셔도 돼요." if store.phone else ""
@@ -44,4 +44,5 @@ class EscalateSkill:
             text = f"네, 직원에게 연결해 드릴게요. 조금만 기다려 주시면 직원이 직접 답변드릴게요.{phone}"
         else:
             text = f"네, 직원에게 전달해 둘게요.{phone}"
-        return Reply("escalate", [text], escalate=True, quick_replies=[QuickReply("처음으로", "처음으로")])
+        return Reply("escalate", [text], escalate=True, quick_replies=[QuickReply("처음으로", "처음으로")],
+                     handoff="complaint" if complaint else why or "request")

@@ -18,6 +18,6 @@ class FallbackSkill:
         if ctx.has(ALLERGY_SAFETY):
             # A wrong guess about an allergy can hurt someone: a person answers what the files do not.
             text = "알레르기는 정확하게 확인해야 해서 직원에게 연결해 드릴게요. 직원이 확인해서 바로 답변드릴게요."
-            return Reply("escalate", [text], escalate=True)
+            return Reply("escalate", [text], escalate=True, handoff="allergy")
         text = "죄송해요, 그 질문에는 제가 정확한 답을 드리기 어려워요. 직원에게 연결해 드릴까요?"
         return Reply("unknown", [text], quick_replies=[STAFF_QR, MENU_QR, HOURS_QR], awaiting="escalate", state={"offered": True})

@@ -125,7 +125,7 @@ def allergy_unknown_reply(names: list[str], items: list[MenuItem]) -> Reply:
     what = ", ".join(names)
     text = (f"{josa(what, '은')} 메뉴 정보에 적혀 있지 않아서 어떤 메뉴에 들어가는지 제가 확인해 드리기 어려워요. "
             "정확하게 확인할 수 있도록 직원에게 연결해 드릴게요.")
-    return Reply("escalate", [text], [Source("menu", i.name) for i in items], escalate=True)
+    return Reply("escalate", [text], [Source("menu", i.name) for i in items], escalate=True, handoff="allergy")
 
 
 def describe(item: MenuItem, ctx: Context) -> str:

@@ -284,14 +284,14 @@ class ReservationSkill:
         text = f"{state['party']}명 예약은 직원이 직접 도와드릴게요. 말씀하신 내용({known})을 직원에게 전달했어요. 곧 연락드릴게요."
         if store.phone:
             text += f" 급하시면 매장 전화({store.phone})로 연락 주세요."
-        return Reply("reservation", [text], escalate=True, refusal="too_many")
+        return Reply("reservation", [text], escalate=True, refusal="too_many", handoff="booking")
 
     def _unavailable(self, ctx: Context, state: dict[str, Any], start: datetime, refused: Refused, notes: list[str]) -> Reply:
         """One reason, the nearest free times, and the valid details kept: only the refused one is asked again."""
         now = ctx.now
         if refused.code in ("too_many", "no_tables"):
             return self._too_many(ctx, state) if refused.code == "too_many" else Reply(
-                "reservation", [refused.reason + " 직원이 직접 도와드릴게요."], escalate=True, refusal=refused.code)
+                "reservation", [refused.reason + " 직원이 직접 도와드릴게요."], escalate=True, refusal=refused.code, handoff="booking")
         if refused.code in ("closed", "holiday", "too_far") or refused.code == "passed" and start.date() < now.date():
             state["asked_date"] = state.pop("date", None)
             state["step"] = "date"

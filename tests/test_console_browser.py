@@ -83,9 +83,9 @@ def test_handoff_loop_in_the_browser(server: str, page) -> None:  # type: ignore
     page.screenshot(path=str(ARTIFACTS / "queue.png"), full_page=True)
 
     page.click("text=손님 0042")
-    page.wait_for_selector("text=사장님이랑 직접 얘기하고 싶어요")
+    page.wait_for_selector(".transcript >> text=사장님이랑 직접 얘기하고 싶어요")
     page.click("text=내가 맡기")
-    page.wait_for_selector("text=상담 중")
+    page.wait_for_selector("h1 >> text=상담 중")
     page.fill("#reply-text", "안녕하세요, 직원 민지예요. 무엇을 도와드릴까요?")
     page.press("#reply-text", "Enter")  # Enter sends (once)
     page.wait_for_selector("text=손님의 다음 메시지와 함께 전달돼요")
@@ -123,9 +123,9 @@ def test_handoff_loop_for_a_talktalk_customer(server: str, page, talktalk: FakeT
     assert talktalk.wait(2, who)[-1]["options"] == {"control": "passThread", "targetId": 1}
     page.wait_for_selector("text=손님 7788", timeout=10_000)
     page.click("text=손님 7788")
-    page.wait_for_selector("text=사장님이랑 직접 얘기하고 싶어요")
+    page.wait_for_selector(".transcript >> text=사장님이랑 직접 얘기하고 싶어요")
     page.click("text=내가 맡기")
-    page.wait_for_selector("text=상담 중")
+    page.wait_for_selector("h1 >> text=상담 중")
     # Staff have the chat in Danggol (no standby flag): the customer hears who has it, never silence
     assert "민지 직원" in talktalk_customer(server, who, "여보세요?")["textContent"]["text"]
     page.fill("#reply-text", "안녕하세요, 직원 민지예요.")
@@ -156,3 +156,51 @@ def test_simulator_and_unanswered_questions(server: str, page) -> None:  # type:
     page.wait_for_selector("text=영어 메뉴판도 있나요?")
     assert page.locator(".count").first.inner_text() == "2회"
     page.screenshot(path=str(ARTIFACTS / "unanswered.png"), full_page=True)
+
+
+LAYOUT_JS = """() => {
+  const small = [];
+  for (const el of document.querySelectorAll('a, button, summary, input:not([type=hidden]):not([type=checkbox]), textarea, select')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+    if (r.height < 44) small.push((el.tagName + ' ' + (el.textContent || el.name || '')).trim().slice(0, 40) + ' ' + r.height.toFixed(1));
+  }
+  return {scroll: document.documentElement.scrollWidth - window.innerWidth, small};
+}"""
+
+
+@pytest.mark.parametrize(("width", "height", "label"), [(390, 844, "phone"), (1366, 800, "desktop")])
+def test_every_page_fits_the_screen_with_big_enough_targets(server: str, width: int, height: int, label: str) -> None:
+    """Each console page at a phone's 390x844 and a desktop's 1366x800: no sideways scrolling, and on the
+    phone every button, link and field at least 44 px tall. Screenshots go to test-artifacts/layout-*."""
+    from playwright.sync_api import sync_playwright
+
+    customer(server, "layout-0001", "사장님 좀 바꿔 주세요. 주문이 잘못 나왔어요")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        page = browser.new_context(viewport={"width": width, "height": height}, locale="ko-KR").new_page()
+        page.goto(f"{server}/staff/login")
+        found = page.evaluate(LAYOUT_JS)
+        assert found["scroll"] <= 0 and (label == "desktop" or found["small"] == []), ("login", found)
+        page.screenshot(path=str(ARTIFACTS / f"layout-{label}-login.png"), full_page=True)
+        page.fill("input[name=name]", "민지")
+        page.fill("input[name=password]", "correct horse battery")
+        page.click("button[type=submit]")
+        page.wait_for_selector("text=상담 대기열")
+        page.wait_for_selector(".queue >> text=손님 0001")
+        conversation = page.locator(".queue a", has_text="손님 0001").first.get_attribute("href")
+        for name, path in [("queue", "/staff"), ("conversation", conversation), ("reservations", "/staff/reservations?date=2026-11-27"),
+                           ("unanswered", "/staff/unanswered"), ("simulator", "/staff/simulator"), ("knowledge", "/staff/knowledge")]:
+            page.goto(f"{server}{path}")
+            page.wait_for_load_state("networkidle") if name != "queue" else page.wait_for_selector("#queue li")
+            found = page.evaluate(LAYOUT_JS)
+            page.screenshot(path=str(ARTIFACTS / f"layout-{label}-{name}.png"), full_page=True)
+            assert found["scroll"] <= 0, (name, found)
+            if label == "phone":
+                assert found["small"] == [], (name, found["small"])
+        # why the chat was handed over, in the queue: the trigger and the customer's words
+        page.goto(f"{server}/staff")
+        item = page.locator(".queue li", has_text="손님 0001").first
+        assert "불만·항의" in item.inner_text() and "주문이 잘못 나왔어요" in item.inner_text()
+        browser.close()

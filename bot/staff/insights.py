@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from bot.db import Message, Storage
@@ -31,15 +32,18 @@ def unanswered(storage: Storage, terms: Callable[[str], set[str]] | None = None,
     """Questions answered 'unknown', grouped by the overlap of their content words (the retrieval's
     own terms, so 메뉴판도 있나요 and 메뉴판 있어요 meet), newest first."""
     terms = terms or _grams
+    out_ = aliased(Message)
+    asked_before = (select(Message.text).where(Message.conversation_id == out_.conversation_id, Message.direction == "in",
+                                              Message.id < out_.id)  # type: ignore[operator]
+                    .order_by(Message.id.desc()).limit(1).correlate(out_).scalar_subquery())  # type: ignore[union-attr]
+    asked_at = (select(Message.created_at).where(Message.conversation_id == out_.conversation_id, Message.direction == "in",
+                                                 Message.id < out_.id)  # type: ignore[operator]
+                .order_by(Message.id.desc()).limit(1).correlate(out_).scalar_subquery())  # type: ignore[union-attr]
     with Session(storage.engine) as s:
-        misses = list(s.exec(select(Message).where(Message.direction == "out", Message.intent == "unknown")
-                             .order_by(Message.id.desc()).limit(limit)))  # type: ignore[union-attr]
-        asked: list[tuple[str, datetime]] = []
-        for out in misses:
-            question = s.exec(select(Message).where(Message.conversation_id == out.conversation_id, Message.direction == "in",
-                                                    Message.id < out.id).order_by(Message.id.desc())).first()  # type: ignore[union-attr,operator]
-            if question and question.text.strip():
-                asked.append((question.text.strip(), question.created_at))
+        # One query: each unanswered reply with the customer message just before it.
+        rows = s.exec(select(asked_before, asked_at).select_from(out_).where(out_.direction == "out", out_.intent == "unknown")
+                      .order_by(out_.id.desc()).limit(limit)).all()  # type: ignore[union-attr,call-overload]
+    asked = [(text.strip(), when) for text, when in rows if text and text.strip()]
     groups: list[tuple[set[str], Group]] = []
     for text, when in asked:  # newest first, so each group's example is its newest wording
         grams = terms(text) or _grams(text)

@@ -19,6 +19,12 @@
       osc.stop(ctx.currentTime + 0.2);
     } catch (e) { /* no audio: the list still updates */ }
   }
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
   function render(queue) {
     list.replaceChildren();
     if (!queue.length) {
@@ -29,17 +35,23 @@
     }
     const fresh = [];
     for (const c of queue) {
+      // Built with textContent only: customer text never becomes markup.
       const li = document.createElement("li");
       li.className = c.state;
       const a = document.createElement("a");
       a.href = "/staff/c/" + c.id;
-      const b = document.createElement("b");
-      b.textContent = c.customer;  // textContent: customer text never becomes markup
-      a.append(b, ` · ${c.channel} · ${c.state_ko}${c.staff ? " (" + c.staff + ")" : ""} · ${c.waiting}`, document.createElement("br"));
-      const last = document.createElement("span");
-      last.className = "last";
-      last.textContent = c.last;
-      a.append(last);
+      const head = el("span", "head");
+      const meta = el("span", "meta", `${c.channel} · ${c.state_ko}${c.staff ? " (" + c.staff + ")" : ""} · ${c.waiting}`);
+      if (c.unread) {
+        const unread = el("span", "unread", String(c.unread));
+        unread.title = "읽지 않은 메시지";
+        meta.append(" ", unread);
+      }
+      head.append(el("b", "", c.customer), " ", meta);
+      const why = el("span", "why");
+      why.append(el("span", "trigger " + c.trigger, c.trigger_ko), c.why);
+      a.append(head, why);
+      if (c.last && c.last !== c.why) a.append(el("span", "last", "마지막: " + c.last));
       li.append(a);
       list.append(li);
       if (!known.has(a.getAttribute("href"))) fresh.push(c);
@@ -47,7 +59,7 @@
     known = new Set(queue.map((c) => "/staff/c/" + c.id));
     if (fresh.length && alerts.checked) {
       beep();
-      if ("Notification" in window && Notification.permission === "granted") new Notification("단골: 직원 연결 요청", { body: fresh[0].last });
+      if ("Notification" in window && Notification.permission === "granted") new Notification("단골: 직원 연결 요청", { body: fresh[0].trigger_ko + " · " + (fresh[0].why || fresh[0].last) });
     }
   }
   const source = new EventSource("/staff/events");

@@ -1,0 +1,11 @@
+"""The console's pages, one module per page, each with its own APIRouter; `router` holds them all."""
+
+from fastapi import APIRouter
+
+from bot.staff.pages import conversation, knowledge, login, queue, reservations, simulator, unanswered
+
+ROUTERS = (login.router, queue.router, conversation.router, reservations.router, knowledge.router, unanswered.router,
+           simulator.router)
+router = APIRouter()
+for _page in ROUTERS:
+    router.include_router(_page)

@@ -1,0 +1,58 @@
+"""The console's reads cost a fixed number of queries, whatever the number of chats: the live queue
+(every open tab, every second) and the unanswered-questions page run on the database thread that
+customers' messages queue behind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+
+from bot.db import Storage, make_engine
+from bot.staff.console import queue_rows
+from bot.staff.insights import unanswered
+from tests.conftest import database_url
+
+
+@contextmanager
+def counted(storage: Storage) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(storage.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(storage.engine, "before_cursor_execute", count)
+
+
+def handed_over(storage: Storage, n: int, start: int = 0) -> None:
+    for i in range(start, start + n):
+        inbound = storage.record_in(channel="kakao", user_key=f"queue-{i:04d}", text=f"직원 불러 주세요 {i}", payload=None)
+        storage.record_out(conversation_id=inbound.conversation_id, text="연결할게요", intent="escalate", payload=None,
+                           handoff_reason=f"직원 불러 주세요 {i}", handoff_trigger="request")
+        storage.record_in(channel="kakao", user_key=f"queue-{i:04d}", text="아직이에요?", payload=None)
+        miss = storage.record_in(channel="kakao", user_key=f"miss-{i:04d}", text=f"영어 메뉴판 있어요 {i}", payload=None)
+        storage.record_out(conversation_id=miss.conversation_id, text="모르겠어요", intent="unknown", payload=None)
+
+
+def test_the_queue_and_the_unanswered_page_read_in_a_fixed_number_of_queries(tmp_path: Path) -> None:
+    storage = Storage(make_engine(database_url(tmp_path), tmp_path))
+    handed_over(storage, 3)
+    with counted(storage) as few:
+        rows = queue_rows(storage)
+    assert len(rows) == 3 and rows[0]["trigger_ko"] == "직원 요청" and rows[0]["why"] == "직원 불러 주세요 0" and rows[0]["unread"] == 2
+    with counted(storage) as few_misses:
+        groups = unanswered(storage)
+    assert sum(g.count for g in groups) == 3
+    handed_over(storage, 40, start=3)
+    with counted(storage) as many:
+        assert len(queue_rows(storage)) == 43
+    with counted(storage) as many_misses:
+        assert sum(g.count for g in unanswered(storage)) == 43
+    assert len(many) == len(few) <= 4
+    assert len(many_misses) == len(few_misses) == 1
