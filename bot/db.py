@@ -97,6 +97,7 @@ class Conversation(SQLModel, table=True):
     handoff_at: datetime | None = None
     staff: str = Field(default="", max_length=60)  # who claimed it
     misses: int = 0  # answers in a row the bot could not give
+    note: str = Field(default="", max_length=500)  # staff's internal note, never shown to the customer
 
 
 class Message(SQLModel, table=True):
@@ -233,7 +234,7 @@ class StaffSession(SQLModel, table=True):
     revoked: bool = False
 
 
-SCHEMA_HEAD = "0006"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
+SCHEMA_HEAD = "0007"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
 
 
 def make_engine(url: str, base_dir: Path, *, migrate: bool = True) -> SqlEngine:
@@ -482,6 +483,12 @@ class Storage:
                     conversation_id=conversation_id, reason=handoff_reason[:200], trigger=handoff_trigger[:20], status="waiting",
                     claimed_by="", created_at=now))
         return Outbound(message_id, bool(changed))
+
+    def set_note(self, *, conversation_id: int, note: str) -> None:
+        """Staff's internal note on a conversation (the console's 메모)."""
+        conversations = Conversation.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            conn.execute(update(conversations).where(conversations.c.id == conversation_id).values(note=note[:500]))
 
     def mark_delivered(self, *, message_id: int) -> None:
         messages = Message.__table__  # type: ignore[attr-defined]

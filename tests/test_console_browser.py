@@ -49,17 +49,24 @@ def server(tmp_path_factory: pytest.TempPathFactory, talktalk: FakeTalkTalk) -> 
 
 
 @pytest.fixture(scope="module")
-def page(server: str) -> Iterator[object]:
+def browser() -> Iterator[object]:
+    """One Chromium for the module (Playwright's sync API runs one instance per thread)."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--no-first-run", "--disable-quic"])
-        context = browser.new_context(viewport={"width": 420, "height": 860}, locale="ko-KR")  # a phone screen
-        yield context.new_page()
-        browser.close()
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def page(server: str, browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 420, "height": 860}, locale="ko-KR")  # a phone screen
+    yield context.new_page()
+    context.close()
 
 
 def customer(base: str, user: str, text: str) -> dict:  # type: ignore[type-arg]
@@ -170,16 +177,13 @@ LAYOUT_JS = """() => {
 
 
 @pytest.mark.parametrize(("width", "height", "label"), [(390, 844, "phone"), (1366, 800, "desktop")])
-def test_every_page_fits_the_screen_with_big_enough_targets(server: str, width: int, height: int, label: str) -> None:
+def test_every_page_fits_the_screen_with_big_enough_targets(server: str, browser, width: int, height: int, label: str) -> None:  # type: ignore[no-untyped-def]
     """Each console page at a phone's 390x844 and a desktop's 1366x800: no sideways scrolling, and on the
     phone every button, link and field at least 44 px tall. Screenshots go to test-artifacts/layout-*."""
-    from playwright.sync_api import sync_playwright
-
     customer(server, "layout-0001", "사장님 좀 바꿔 주세요. 주문이 잘못 나왔어요")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        page = browser.new_context(viewport={"width": width, "height": height}, locale="ko-KR").new_page()
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ko-KR")
+    try:
+        page = context.new_page()
         page.goto(f"{server}/staff/login")
         found = page.evaluate(LAYOUT_JS)
         assert found["scroll"] <= 0 and (label == "desktop" or found["small"] == []), ("login", found)
@@ -190,7 +194,8 @@ def test_every_page_fits_the_screen_with_big_enough_targets(server: str, width: 
         page.wait_for_selector("text=상담 대기열")
         page.wait_for_selector(".queue >> text=손님 0001")
         conversation = page.locator(".queue a", has_text="손님 0001").first.get_attribute("href")
-        for name, path in [("queue", "/staff"), ("conversation", conversation), ("reservations", "/staff/reservations?date=2026-11-27"),
+        for name, path in [("queue", "/staff"), ("conversation", conversation), ("history", "/staff/history?q=잘못"),
+                           ("reservations", "/staff/reservations?date=2026-11-27"),
                            ("unanswered", "/staff/unanswered"), ("simulator", "/staff/simulator"), ("knowledge", "/staff/knowledge")]:
             page.goto(f"{server}{path}")
             page.wait_for_load_state("networkidle") if name != "queue" else page.wait_for_selector("#queue li")
@@ -203,4 +208,18 @@ def test_every_page_fits_the_screen_with_big_enough_targets(server: str, width: 
         page.goto(f"{server}/staff")
         item = page.locator(".queue li", has_text="손님 0001").first
         assert "불만·항의" in item.inner_text() and "주문이 잘못 나왔어요" in item.inner_text()
-        browser.close()
+        # history: search by what was said, open it, leave a note that shows in the history
+        page.goto(f"{server}/staff/history")
+        page.fill("input[name=q]", "주문이 잘못")
+        page.click("button:has-text('찾기')")
+        page.wait_for_selector(".history >> text=손님 0001")
+        page.click(".history >> text=손님 0001")
+        page.wait_for_selector("h1 >> text=손님 0001")
+        if not page.locator("details.note[open]").count():
+            page.click("text=메모 (직원만 봐요)")
+        page.fill("details.note textarea", "환불 문의, 사장님 확인 필요")
+        page.click("button:has-text('메모 저장')")
+        page.goto(f"{server}/staff/history?handed=yes")
+        assert "환불 문의, 사장님 확인 필요" in page.locator(".history").inner_text()
+    finally:
+        context.close()

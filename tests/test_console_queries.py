@@ -56,3 +56,24 @@ def test_the_queue_and_the_unanswered_page_read_in_a_fixed_number_of_queries(tmp
         assert sum(g.count for g in unanswered(storage)) == 43
     assert len(many) == len(few) <= 4
     assert len(many_misses) == len(few_misses) == 1
+
+
+def test_history_search_filters_and_stays_at_three_queries(tmp_path: Path) -> None:
+    from bot.staff.history import Filters, search
+
+    storage = Storage(make_engine(database_url(tmp_path), tmp_path))
+    handed_over(storage, 5)
+    storage.record_in(channel="naver", user_key="talk-5555", text="100% 환불 되나요_아니면", payload=None)
+    with counted(storage) as statements:
+        everything = search(storage, Filters(), "Asia/Seoul")
+    assert len(everything.rows) == 11 and not everything.more and len(statements) == 3
+    assert [r["customer"] for r in search(storage, Filters(text="100% 환불"), "Asia/Seoul").rows] == ["손님 5555"]
+    assert search(storage, Filters(text="100%_"), "Asia/Seoul").rows == []  # % and _ are literal, not wildcards
+    handed = search(storage, Filters(handed="yes"), "Asia/Seoul").rows
+    assert len(handed) == 5 and all(r["handoffs"] == 1 for r in handed)
+    assert len(search(storage, Filters(handed="no", channel="kakao"), "Asia/Seoul").rows) == 5  # the unanswered ones
+    assert len(search(storage, Filters(intent="unknown"), "Asia/Seoul").rows) == 5
+    assert [r["customer"] for r in search(storage, Filters(customer="0003"), "Asia/Seoul").rows] == ["손님 0003", "손님 0003"]
+    first = search(storage, Filters(), "Asia/Seoul").rows[0]
+    storage.set_note(conversation_id=first["id"], note="단골손님")
+    assert search(storage, Filters(), "Asia/Seoul").rows[0]["note"] == "단골손님"

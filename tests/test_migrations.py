@@ -55,16 +55,26 @@ def differences(engine: Engine) -> list[object]:
 
 
 def add_rows(engine: Engine) -> None:
-    """A conversation with messages and a handoff, a reservation with its cells and audit event."""
+    """A conversation with messages and a handoff, a reservation with its cells and audit event, written as
+    revision 0001 stored them (today's storage code writes columns that later revisions added)."""
     storage = Storage(engine)
-    inbound = storage.record_in(channel="kakao", user_key="단골손님", text="7시에 4명 예약돼요?", payload={"utterance": "7시"})
-    storage.record_out(conversation_id=inbound.conversation_id, text="네, 가능해요.", intent="reservation", payload=None,
-                       meta={"sources": ["store"]})
-    storage.record_out(conversation_id=inbound.conversation_id, text="직원을 불러 드릴게요.", intent="escalate", payload=None)
-    with engine.begin() as conn:  # a handoff as revision 0001 stored it (today's code writes columns added since)
-        conn.execute(text("UPDATE conversation SET handoff = 'waiting' WHERE id = :id"), {"id": inbound.conversation_id})
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO conversation (id, channel, user_key, created_at, updated_at, awaiting, state, handoff, handoff_at, "
+                          "staff, misses) VALUES (1, 'kakao', '단골손님', '2026-11-24 05:00:00', '2026-11-24 05:01:00', NULL, '{}', "
+                          "'waiting', '2026-11-24 05:01:00', '', 0)"))
+        for i, (direction, author, body, intent, payload, meta) in enumerate([
+                ("in", "customer", "7시에 4명 예약돼요?", None, '{"utterance": "7시"}', None),
+                ("out", "bot", "네, 가능해요.", "reservation", None, '{"sources": ["store"]}'),
+                ("out", "bot", "직원을 불러 드릴게요.", "escalate", None, None)], start=1):
+            conn.execute(text("INSERT INTO message (id, conversation_id, direction, author, delivered, text, intent, payload, meta, created_at) "
+                              "VALUES (:id, 1, :direction, :author, :delivered, :text, :intent, :payload, :meta, '2026-11-24 05:00:00')"),
+                         {"id": i, "direction": direction, "author": author, "delivered": True, "text": body, "intent": intent,
+                          "payload": payload, "meta": meta})
         conn.execute(text("INSERT INTO handoff (conversation_id, reason, status, claimed_by, created_at) "
-                          "VALUES (:id, '손님 요청', 'waiting', '', '2026-11-24 05:00:00')"), {"id": inbound.conversation_id})
+                          "VALUES (1, '손님 요청', 'waiting', '', '2026-11-24 05:00:00')"))
+        if engine.dialect.name == "postgresql":  # rows written with their ids: move the sequences past them
+            for table in ("conversation", "message"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
     Bookings(storage, "Asia/Seoul").create_sync(start=datetime(2026, 11, 27, 19, 0, tzinfo=SEOUL), minutes=90, table_no=2, seats=4,
                                                 party=4, name="김민지", phone="01012345678", request="창가", channel="kakao",
                                                 user_key="단골손님")
@@ -84,7 +94,7 @@ def rows(engine: Engine, like: dict[str, list[tuple[object, ...]]] | None = None
         return out
 
 
-LATER_COLUMNS = (("handoff", "trigger"),)  # added by revision 0006
+LATER_COLUMNS = (("handoff", "trigger"), ("conversation", "note"))  # added by revisions 0006 and 0007
 LATER_INDEXES = ("ix_message_undelivered",)  # added by revisions after 0002: not in a database made before them
 
 

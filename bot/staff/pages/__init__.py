@@ -2,9 +2,18 @@
 
 from fastapi import APIRouter
 
-from bot.staff.pages import conversation, knowledge, login, queue, reservations, simulator, unanswered
+from bot.staff.pages import (
+    conversation,
+    history,
+    knowledge,
+    login,
+    queue,
+    reservations,
+    simulator,
+    unanswered,
+)
 
-ROUTERS = (login.router, queue.router, conversation.router, reservations.router, knowledge.router, unanswered.router,
+ROUTERS = (login.router, queue.router, conversation.router, history.router, reservations.router, knowledge.router, unanswered.router,
            simulator.router)
 router = APIRouter()
 for _page in ROUTERS:

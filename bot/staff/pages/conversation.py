@@ -46,6 +46,8 @@ async def act(conversation_id: int, action: str, staff: Page, console: ConsoleDe
         if not text.strip():
             raise HTTPException(status_code=400, detail="보낼 내용을 적어 주세요.")
         await console.reply(conversation_id, staff.name, text.strip())
+    elif action == "note":
+        await console.storage.call(console.storage.set_note, conversation_id=conversation_id, note=text.strip())
     elif action in ("resolve", "return"):
         waiting = sum(1 for m in messages if not m.delivered and m.author.startswith("staff:"))
         if waiting and not console.pushes(conv.channel) and not confirmed:
