@@ -36,7 +36,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Field, Session, SQLModel, create_engine, select
+from sqlmodel import Field, Session, SQLModel, col, create_engine, select
 
 from bot import safe
 from bot.messages import Turn
@@ -128,6 +128,16 @@ class Handoff(SQLModel, table=True):
     claimed_by: str = Field(default="", max_length=60)
     created_at: datetime = Field(default_factory=utcnow)
     resolved_at: datetime | None = None
+
+
+class SavedReply(SQLModel, table=True):
+    """A reply staff use often ("잠시만 기다려 주세요, 확인해 볼게요"), inserted with a tap in the console."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=40)
+    text: str = Field(max_length=1000)
+    created_by: str = Field(default="", max_length=60)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Reservation(SQLModel, table=True):
@@ -234,7 +244,7 @@ class StaffSession(SQLModel, table=True):
     revoked: bool = False
 
 
-SCHEMA_HEAD = "0007"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
+SCHEMA_HEAD = "0008"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
 
 
 def make_engine(url: str, base_dir: Path, *, migrate: bool = True) -> SqlEngine:
@@ -483,6 +493,22 @@ class Storage:
                     conversation_id=conversation_id, reason=handoff_reason[:200], trigger=handoff_trigger[:20], status="waiting",
                     claimed_by="", created_at=now))
         return Outbound(message_id, bool(changed))
+
+    def saved_replies(self) -> list[SavedReply]:
+        with Session(self.engine) as s:
+            return list(s.exec(select(SavedReply).order_by(col(SavedReply.title), col(SavedReply.id))))
+
+    def add_saved_reply(self, *, title: str, text: str, created_by: str) -> None:
+        with Session(self.engine) as s:
+            s.add(SavedReply(title=title[:40], text=text[:1000], created_by=created_by[:60]))
+            s.commit()
+
+    def delete_saved_reply(self, *, reply_id: int) -> None:
+        with Session(self.engine) as s:
+            found = s.get(SavedReply, reply_id)
+            if found is not None:
+                s.delete(found)
+                s.commit()
 
     def set_note(self, *, conversation_id: int, note: str) -> None:
         """Staff's internal note on a conversation (the console's 메모)."""

@@ -221,5 +221,16 @@ def test_every_page_fits_the_screen_with_big_enough_targets(server: str, browser
         page.click("button:has-text('메모 저장')")
         page.goto(f"{server}/staff/history?handed=yes")
         assert "환불 문의, 사장님 확인 필요" in page.locator(".history").inner_text()
+        # a saved reply, made once and inserted with a tap
+        page.goto(f"{server}/staff/replies")
+        page.fill("input[name=title]", f"잠시만요 {label}")
+        page.fill("textarea[name=text]", "잠시만 기다려 주세요, 바로 확인해 볼게요!")
+        page.click("button:has-text('저장')")
+        found = page.evaluate(LAYOUT_JS)
+        page.screenshot(path=str(ARTIFACTS / f"layout-{label}-replies.png"), full_page=True)
+        assert found["scroll"] <= 0 and (label == "desktop" or found["small"] == []), ("replies", found)
+        page.goto(f"{server}{conversation}")
+        page.click(f"button.chip:has-text('잠시만요 {label}')")
+        assert page.input_value("#reply-text") == "잠시만 기다려 주세요, 바로 확인해 볼게요!"
     finally:
         context.close()

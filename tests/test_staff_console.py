@@ -74,6 +74,16 @@ def test_forms_need_the_csrf_token(app_client: TestClient) -> None:
     assert r.status_code == 403 and "보안 토큰" in r.text
     assert app_client.post("/staff/c/1/claim", data={}).status_code == 403
     assert app_client.post("/staff/c/1/claim", data={"csrf": csrf_of(app_client)}, follow_redirects=False).status_code == 303
+    # every other form that changes something refuses a missing or forged token too, before doing anything
+    app = app_client.app
+    posts = [r.path for r in app.state.staff_routes if "POST" in getattr(r, "methods", ()) and r.path not in ("/staff/login", "/staff/simulator")]  # type: ignore[attr-defined]
+    assert {"/staff/replies", "/staff/replies/{reply_id}/delete", "/staff/c/{conversation_id}/{action}"} <= set(posts)
+    for path in posts:
+        url = path.replace("{conversation_id}", "1").replace("{action}", "note").replace("{code}", "ABCDEF").replace("{reply_id}", "1")
+        for data in ({"csrf": "forged", "title": "x", "text": "x"}, {"title": "x", "text": "x"}):
+            assert app_client.post(url, data=data, follow_redirects=False).status_code == 403, url
+    storage: Storage = app.state.storage  # type: ignore[attr-defined]
+    assert storage.saved_replies() == []
 
 
 def test_passwords_are_stored_hashed_and_accounts_are_checked(app_client: TestClient) -> None:

@@ -8,12 +8,13 @@ from bot.staff.pages import (
     knowledge,
     login,
     queue,
+    replies,
     reservations,
     simulator,
     unanswered,
 )
 
-ROUTERS = (login.router, queue.router, conversation.router, history.router, reservations.router, knowledge.router, unanswered.router,
+ROUTERS = (login.router, queue.router, conversation.router, history.router, replies.router, reservations.router, knowledge.router, unanswered.router,
            simulator.router)
 router = APIRouter()
 for _page in ROUTERS:

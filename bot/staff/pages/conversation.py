@@ -28,7 +28,8 @@ async def conversation_page(request: Request, conversation_id: int, staff: Page,
                "channel_ko": CHANNEL_KO.get(conv.channel, conv.channel),
                "pending": sum(1 for m in messages if not m.delivered and m.author.startswith("staff:")), "bookings": upcoming,
                "push": console.pushes(conv.channel), "confirm": confirm if confirm in ("resolve", "return") else "",
-               "queue": await console.queue(), "intent_ko": INTENT_KO}
+               "queue": await console.queue(), "intent_ko": INTENT_KO,
+               "saved": await console.storage.call(console.storage.saved_replies)}
     return render(request, "conversation.html", context)  # type: ignore[no-any-return]
 
 

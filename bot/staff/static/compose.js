@@ -13,3 +13,10 @@
   });
   form.addEventListener("submit", () => { sending = true; });
 })();
+
+// Saved replies: a tap puts the text in the reply box, where staff can still change it.
+document.querySelectorAll(".chip[data-text]").forEach((chip) => chip.addEventListener("click", () => {
+  const box = document.getElementById("reply-text");
+  box.value = box.value ? box.value + " " + chip.dataset.text : chip.dataset.text;
+  box.focus();
+}));
