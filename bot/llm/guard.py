@@ -50,7 +50,6 @@ DAY_COUNT = re.compile(r"(?:이틀|사흘|나흘|닷새|엿새|이레|여드레|
 SIGNS = re.compile(r"[₩$€¥£%‰]|\bKRW\b|\bwon\b|\bUSD\b|\bam\b|\bpm\b|\ba\.m\.|\bp\.m\.", re.I)
 CJK_NUMBER = re.compile(r"[〇零一二三四五六七八九十百千万萬億两兩]{2,}|(?<!星期)(?<!礼拜)(?<!周)[〇零一二三四五六七八九十百千万萬億两兩半]"
                         r"[元円块塊圓韩韓ウ時时点點分人名個个位杯份张張枚%％號号]")
-DIGIT = re.compile(r"\d")
 
 # Fact words: a sentence that holds one must cite a reference; the classes are generic, not a shop's.
 SCHEDULE = re.compile(

@@ -20,7 +20,6 @@ from bot.kb.text import compact
 from bot.korean_time import WEEKDAY_NAMES, format_clock, format_date
 
 REF = re.compile(r"\{\s*([a-z_]+)\s*(?::\s*([^{}]{1,60}?))?\s*\}")
-BOOKING_KEYS = ("max_party", "duration", "lead", "ahead")
 EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December")
