@@ -219,9 +219,12 @@ def cmd_reservations(args: argparse.Namespace) -> int:
 def cmd_staff(args: argparse.Namespace) -> int:
     import getpass
 
-    from bot.staff.auth import AccountError, add_staff
+    from bot.staff.auth import AccountError, add_staff, has_accounts
 
     settings = _settings(args)
+    storage = _storage(settings)
+    # The first account is the owner's; later ones are staff unless said otherwise.
+    role = args.role or ("staff" if has_accounts(storage) else "owner")
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -230,11 +233,12 @@ def cmd_staff(args: argparse.Namespace) -> int:
             print("두 비밀번호가 달라요. 다시 해 주세요.", file=sys.stderr)
             return 1
     try:
-        add_staff(_storage(settings), args.name, password)
+        add_staff(storage, args.name, password, role=role)
     except AccountError as e:
         print(str(e), file=sys.stderr)
         return 1
-    print(f"직원 '{args.name}' 계정을 만들었어요. /staff 에서 로그인하세요.")
+    who = "사장님" if role == "owner" else "직원"
+    print(f"{who} 계정을 만들었어요: {args.name}. /staff 에서 로그인하세요.")
     return 0
 
 
@@ -469,6 +473,8 @@ def main(argv: list[str] | None = None) -> int:
     add = staff_actions.add_parser("add", help="직원 계정 만들기 (비밀번호는 입력받아요)")
     add.add_argument("name")
     add.add_argument("--password-stdin", action="store_true", help="비밀번호를 표준 입력 한 줄로 받아요 (스크립트용)")
+    add.add_argument("--role", choices=["owner", "staff"],
+                     help="owner: 지식 편집·현황 보기까지, staff: 채팅·예약만 (기본: 첫 계정은 owner, 그다음은 staff)")
     p.set_defaults(func=cmd_staff)
     p = sub.add_parser("naver", help="네이버 톡톡 설정 (고정 메뉴)")
     naver_actions = p.add_subparsers(dest="action", required=True)

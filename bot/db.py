@@ -228,6 +228,7 @@ class StaffUser(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True, unique=True, max_length=60)
     password_hash: str = Field(max_length=300)
+    role: str = Field(default="owner", max_length=10)  # owner (knowledge, dashboards) or staff (chats, bookings)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -244,7 +245,7 @@ class StaffSession(SQLModel, table=True):
     revoked: bool = False
 
 
-SCHEMA_HEAD = "0008"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
+SCHEMA_HEAD = "0009"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
 
 
 def make_engine(url: str, base_dir: Path, *, migrate: bool = True) -> SqlEngine:

@@ -60,6 +60,7 @@ class Engine:
         clock: Callable[[], datetime] | None = None,
         bookings: Bookings | None = None,
         turn_lock: Callable[[str, str], AbstractAsyncContextManager[None]] | None = None,
+        counted: bool = True,
     ):
         self.kb = kb
         self.bookings = bookings
@@ -68,6 +69,7 @@ class Engine:
         self.skills = skills
         self.states = states or MemoryStates()
         self.turn_lock = turn_lock or _no_lock  # across processes: Storage.user_lock
+        self.counted = counted  # False for the console's probe engine: its questions are not customers'
         # One lock per user while any of their turns is running or waiting; gone with the last one.
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -117,7 +119,8 @@ class Engine:
             parts = questions(turn.text)
             if len(parts) > 1:
                 reply = await self._all_parts(turn, parts, reply, snapshot, now, fast_only)
-        metrics.answered(turn.channel, reply.intent)
+        if self.counted:
+            metrics.answered(turn.channel, reply.intent)
         waiting = next((s for s in self.skills if s.name == state.awaiting), None)
         if waiting is not None and skill is not waiting and getattr(waiting, "resume", None) and not reply.escalate:
             # An unrelated question in the middle of a flow (a booking): answer it, keep the flow

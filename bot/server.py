@@ -28,10 +28,12 @@ from bot.engine import Engine
 from bot.handoff import Handoffs
 from bot.health import Readiness
 from bot.kb.base import KnowledgeBase
+from bot.kb.edit import KnowledgeEditor
 from bot.llm import StoredHistory, StoredUsage, with_model
 from bot.messages import Turn
 from bot.metrics import CONTENT_TYPE, RequestMetrics, exposition
 from bot.settings import Settings
+from bot.staff.learning import Learning
 from bot.staff.routes import StaffConsole, error_page, for_people
 from bot.staff.routes import install as install_console
 from skills import SKILLS
@@ -75,6 +77,10 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
         used, app.state.llm = with_model(skills, settings.llm, history=StoredHistory(storage), usage=StoredUsage(storage))
         app.state.engine = inbox.engine = wiring.engine(settings, kb, storage, used, clock=clock, turn_lock=storage.user_lock)
         app.state.bookings = inbox.engine.bookings
+        # The learning loop asks the live knowledge again with a probe engine: offline skills, its own
+        # memory, nothing counted, stored or sent.
+        probe = Engine(kb, settings.retrieval, skills, clock=clock, bookings=app.state.bookings, counted=False)
+        app.state.learning = Learning(storage, kb, probe, KnowledgeEditor(kb.dir, reload=kb.reload))
         stop = asyncio.Event()
         watcher = asyncio.create_task(_watch(kb, settings, stop)) if settings.reload.enabled else None
         retention = asyncio.create_task(retention_loop(storage, settings, stop))

@@ -1,7 +1,8 @@
 """The staff console in a real browser (Debian's Chromium driven by Playwright) against a real
 server: log in, a Kakao customer asks for a person, the chat appears without a reload, staff
-claim and reply, the reply reaches the customer, resolve, the bot answers again; plus the
-simulator and the unanswered-questions page. Screenshots go to test-artifacts/."""
+claim and reply, the reply reaches the customer, resolve, the bot answers again; the simulator;
+the learning loop (a missed question becomes an FAQ phrasing or a new FAQ entry from a staff
+reply, and the bot answers it at once); the dashboard. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -39,10 +40,18 @@ def talktalk() -> Iterator[FakeTalkTalk]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, talktalk: FakeTalkTalk) -> Iterator[str]:
+def knowledge(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo shop's files: the learning loop writes to them."""
+    folder = tmp_path_factory.mktemp("shop") / "knowledge"
+    shutil.copytree(DEMO, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, talktalk: FakeTalkTalk, knowledge: Path) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("browser")
     add_staff(Storage(make_engine(database_url(tmp), tmp)), "민지", "correct horse battery")
-    with live_server(DEMO, tmp, DANGGOL_KAKAO__SECRET=SECRET, DANGGOL_RELOAD__ENABLED="false", DANGGOL_NAVER__ENABLED="true",
+    with live_server(knowledge, tmp, DANGGOL_KAKAO__SECRET=SECRET, DANGGOL_RELOAD__ENABLED="false", DANGGOL_NAVER__ENABLED="true",
                      DANGGOL_NAVER__PATH_SECRET=NAVER_SECRET, DANGGOL_NAVER__SEND_TOKEN=talktalk.token,
                      DANGGOL_NAVER__API_URL=talktalk.url) as (base, _, _):
         yield base
@@ -149,7 +158,7 @@ def test_handoff_loop_for_a_talktalk_customer(server: str, page, talktalk: FakeT
     assert "주차" in talktalk_customer(server, who, "주차 되나요?")["textContent"]["text"]
 
 
-def test_simulator_and_unanswered_questions(server: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_simulator(server: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{server}/staff/simulator")
     page.fill("#sim-text", "주차 되나여?")
     page.press("#sim-text", "Enter")
@@ -157,12 +166,70 @@ def test_simulator_and_unanswered_questions(server: str, page) -> None:  # type:
     assert page.locator(".transcript li.customer").count() == 1
     page.screenshot(path=str(ARTIFACTS / "simulator.png"), full_page=True)
 
-    customer(server, "curious-1", "영어 메뉴판 있어요?")
-    customer(server, "curious-2", "영어 메뉴판도 있나요?")
+
+def said(reply: dict) -> str:  # type: ignore[type-arg]
+    return "\n".join(o["simpleText"]["text"] for o in reply["template"]["outputs"] if "simpleText" in o)
+
+
+CANT = "정확한 답을 드리기 어려워요"
+
+
+def test_the_learning_loop_teaches_the_bot_live(server: str, page, knowledge: Path) -> None:  # type: ignore[no-untyped-def]
+    """(a) A question the bot missed, for an FAQ it has, becomes that entry's other phrasing; (b) a question no
+    FAQ answers is answered by staff, and that reply becomes a new entry. Each time the group leaves the
+    unanswered page, the file on disk has it, and the bot answers the next customer with the owner's words."""
+    waiting = "손님 많아요 지금?"
+    assert CANT in said(customer(server, "kakao-user-3101", waiting))
+    assert CANT in said(customer(server, "kakao-user-3102", waiting))
     page.goto(f"{server}/staff/unanswered")
-    page.wait_for_selector("text=영어 메뉴판도 있나요?")
-    assert page.locator(".count").first.inner_text() == "2회"
+    card = page.locator(".learn > li", has_text=waiting)
+    assert card.locator(".count").inner_text() == "2회"
     page.screenshot(path=str(ARTIFACTS / "unanswered.png"), full_page=True)
+    card.locator("select[name=faq_id]").select_option("웨이팅이 긴가요?")
+    card.locator("button:has-text('다른 표현으로 넣기')").click()
+    page.wait_for_selector(f"text=이제 ‘{waiting}’에 챗봇이 바로 답해요")
+    assert page.locator(".learn > li", has_text=waiting).count() == 0
+    assert f"다른 표현: 대기 있어요? | 줄 서야 해요? | 몇 분 기다려요? | {waiting}\n" in (knowledge / "faq" / "이용안내.md").read_text(encoding="utf-8")
+    assert "주말 점심 12시~1시 반 사이에는 20~30분 정도 기다리실 수 있어요" in said(customer(server, "kakao-user-3103", waiting))
+
+    plug = "콘센트 있어요?"
+    assert CANT in said(customer(server, "kakao-user-5150", plug))
+    customer(server, "kakao-user-5150", "직원 연결해 주세요")
+    page.goto(f"{server}/staff")
+    page.click("text=손님 5150")
+    page.click("text=내가 맡기")
+    page.wait_for_selector("h1 >> text=상담 중")
+    page.fill("#reply-text", "네, 창가 자리마다 콘센트가 있어요. 편하게 충전하세요.")
+    page.press("#reply-text", "Enter")
+    page.wait_for_selector(".transcript li.staff >> text=창가 자리마다 콘센트가 있어요")
+    page.click("text=이 답으로 FAQ 만들기")
+    page.wait_for_selector("h1 >> text=새 FAQ 만들기")
+    assert page.input_value("input[name=question]") == plug
+    assert page.input_value("textarea[name=answer]") == "네, 창가 자리마다 콘센트가 있어요. 편하게 충전하세요."
+    page.fill("textarea[name=aliases]", "충전할 수 있어요?")
+    page.screenshot(path=str(ARTIFACTS / "faq-new.png"), full_page=True)
+    page.click("button:has-text('저장하고 바로 반영')")
+    page.wait_for_selector(f"text=이제 ‘{plug}’에 챗봇이 바로 답해요")
+    assert page.locator(".learn > li", has_text=plug).count() == 0
+    files = "".join(p.read_text(encoding="utf-8") for p in (knowledge / "faq").glob("*.md"))
+    assert f"## {plug}\n다른 표현: 충전할 수 있어요?\n네, 창가 자리마다 콘센트가 있어요." in files
+    assert "창가 자리마다 콘센트가 있어요" in said(customer(server, "kakao-user-5151", "콘센트 있나요?"))
+
+
+def test_dashboard(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    """Today's and 30 days' figures from what customers did in this module, the charts with their tables."""
+    page.goto(f"{server}/staff/dashboard")
+    page.wait_for_selector("h1 >> text=챗봇 현황")
+    today = page.locator("section.card", has_text="오늘").first
+    figures = dict(zip(today.locator("dt").all_inner_texts(), today.locator("dd").all_inner_texts(), strict=True))
+    assert int(figures["대화"]) >= 5 and int(figures["손님 메시지"]) >= 8, figures
+    assert int(figures["답하지 못함"].split()[0]) >= 3 and int(figures["직원에게 연결"].split()[0]) >= 1, figures
+    assert page.locator("svg.heat rect.on").count() >= 1 and page.locator("svg.bars rect").count() == 30
+    heat = page.locator("details.as-table").nth(1)
+    heat.locator("summary").click()
+    cells = [int(t) for t in heat.locator("tbody td").all_inner_texts()]
+    assert len(cells) == 7 * 24 and sum(cells) >= int(figures["손님 메시지"])
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
 
 
 LAYOUT_JS = """() => {
@@ -181,6 +248,7 @@ def test_every_page_fits_the_screen_with_big_enough_targets(server: str, browser
     """Each console page at a phone's 390x844 and a desktop's 1366x800: no sideways scrolling, and on the
     phone every button, link and field at least 44 px tall. Screenshots go to test-artifacts/layout-*."""
     customer(server, "layout-0001", "사장님 좀 바꿔 주세요. 주문이 잘못 나왔어요")
+    customer(server, "layout-0002", "영어 메뉴판 있어요?")  # a card on the unanswered page, with its form
     context = browser.new_context(viewport={"width": width, "height": height}, locale="ko-KR")
     try:
         page = context.new_page()
@@ -196,7 +264,9 @@ def test_every_page_fits_the_screen_with_big_enough_targets(server: str, browser
         conversation = page.locator(".queue a", has_text="손님 0001").first.get_attribute("href")
         for name, path in [("queue", "/staff"), ("conversation", conversation), ("history", "/staff/history?q=잘못"),
                            ("reservations", "/staff/reservations?date=2026-11-27"),
-                           ("unanswered", "/staff/unanswered"), ("simulator", "/staff/simulator"), ("knowledge", "/staff/knowledge")]:
+                           ("unanswered", "/staff/unanswered"), ("simulator", "/staff/simulator"), ("knowledge", "/staff/knowledge"),
+                           ("dashboard", "/staff/dashboard"), ("more", "/staff/more"),
+                           ("faq-new", "/staff/unanswered/new?q=%EC%BD%98%EC%84%BC%ED%8A%B8")]:
             page.goto(f"{server}{path}")
             page.wait_for_load_state("networkidle") if name != "queue" else page.wait_for_selector("#queue li")
             found = page.evaluate(LAYOUT_JS)

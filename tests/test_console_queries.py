@@ -77,3 +77,24 @@ def test_history_search_filters_and_stays_at_three_queries(tmp_path: Path) -> No
     first = search(storage, Filters(), "Asia/Seoul").rows[0]
     storage.set_note(conversation_id=first["id"], note="단골손님")
     assert search(storage, Filters(), "Asia/Seoul").rows[0]["note"] == "단골손님"
+
+
+def test_the_dashboard_and_staff_replies_read_in_a_fixed_number_of_queries(tmp_path: Path) -> None:
+    from bot.staff.dashboard import dashboard
+    from bot.staff.insights import add_staff_replies
+
+    storage = Storage(make_engine(database_url(tmp_path), tmp_path))
+    handed_over(storage, 3)
+    with counted(storage) as few:
+        small = dashboard(storage, "Asia/Seoul")
+    groups = unanswered(storage)
+    storage.record_out(conversation_id=groups[0].asked[0][0], text="영어 메뉴판은 카운터에 있어요", intent=None, payload=None,
+                       author="staff:민지")
+    with counted(storage) as replies:
+        add_staff_replies(storage, groups)
+    assert groups[0].staff_replies == ["영어 메뉴판은 카운터에 있어요"] and all(not g.staff_replies for g in groups[1:])
+    handed_over(storage, 40, start=3)
+    with counted(storage) as many:
+        large = dashboard(storage, "Asia/Seoul")
+    assert (small.today.unanswered, large.today.unanswered, large.month.customer_messages) == (3, 43, 129)
+    assert len(many) == len(few) == 10 and len(replies) == 1  # four per period, one each for hours and top questions

@@ -181,10 +181,38 @@ def test_staff_add_command(tmp_path: Path) -> None:
         return subprocess.run([sys.executable, "-m", "bot", "staff", "add", name, "--password-stdin"], input=password + "\n",
                               capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
 
-    assert run("서연", "a long password").returncode == 0
+    first = run("서연", "a long password")
+    assert first.returncode == 0 and "사장님 계정을 만들었어요: 서연" in first.stdout  # the first account is the owner's
+    second = run("하준", "another long one")
+    assert second.returncode == 0 and "직원 계정을 만들었어요: 하준" in second.stdout
     short = run("도윤", "short")
     assert short.returncode == 1 and "8자 이상" in short.stderr
     assert "이미 있어요" in run("서연", "a long password").stderr
+
+
+def test_staff_accounts_answer_chats_and_only_the_owner_edits_knowledge(app_client: TestClient) -> None:
+    """A staff account sees the queue, bookings, history and the unanswered list, but not the dashboard, and
+    cannot write an FAQ (even with a valid CSRF token); the owner sees both, and the tab bar says so."""
+    storage: Storage = app_client.app.state.storage  # type: ignore[attr-defined]
+    add_staff(storage, "준호", PASSWORD, role="staff")
+    with pytest.raises(AccountError):
+        add_staff(storage, "지배인", PASSWORD, role="manager")
+    kakao(app_client, "role-check", "영어 메뉴판 있어요?")
+    assert login(app_client, "준호") == 303
+    queue = app_client.get("/staff").text
+    assert "/staff/dashboard" not in queue and "/staff/unanswered" in queue
+    refused = app_client.get("/staff/dashboard")
+    assert refused.status_code == 403 and "사장님 계정만" in refused.text
+    unanswered = app_client.get("/staff/unanswered")
+    assert unanswered.status_code == 200 and "영어 메뉴판 있어요?" in unanswered.text and "다른 표현으로 넣기" not in unanswered.text
+    token = csrf_of(app_client, "/staff/unanswered")
+    r = app_client.post("/staff/unanswered/phrasing", data={"csrf": token, "faq_id": "와이파이 되나요?", "question": "영어 메뉴판 있어요?"})
+    assert r.status_code == 403
+    assert app_client.get("/staff/unanswered/new?q=x").status_code == 403
+    app_client.post("/staff/logout", data={"csrf": token})
+    assert login(app_client) == 303
+    assert "/staff/dashboard" in app_client.get("/staff").text and app_client.get("/staff/dashboard").status_code == 200
+    assert "다른 표현으로 넣기" in app_client.get("/staff/unanswered").text
 
 
 def test_reservations_for_a_day(app_client: TestClient) -> None:

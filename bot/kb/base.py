@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,6 +46,7 @@ class KnowledgeBase:
         self._snapshot: Snapshot | None = None
         self.errors: list[Problem] = []
         self.last_attempt: datetime | None = None
+        self._reloading = threading.Lock()  # the file watcher and a console edit may reload at once
 
     @property
     def snapshot(self) -> Snapshot:
@@ -58,6 +60,10 @@ class KnowledgeBase:
 
     def reload(self) -> bool:
         """Load the folder again; on errors keep the last good snapshot. True when a new one is live."""
+        with self._reloading:
+            return self._reload()
+
+    def _reload(self) -> bool:
         self.last_attempt = datetime.now(UTC)
         if self._snapshot is not None and fingerprint(self.dir) == self._snapshot.knowledge.fingerprint:
             self.errors = []

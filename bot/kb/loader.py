@@ -94,7 +94,7 @@ def load_knowledge(root: Path) -> Knowledge:
 
 def knowledge_files(root: Path) -> list[Path]:
     """The files that make up the knowledge, in a stable order."""
-    files = [root / STORE_FILE, root / MENU_FILE, root / SYNONYM_FILE]
+    files = [root / STORE_FILE, root / MENU_FILE, root / MENU_XLSX, root / SYNONYM_FILE]
     faq_dir = root / FAQ_DIR
     if faq_dir.is_dir():
         files += sorted(p for p in faq_dir.glob("*.md") if p.is_file())

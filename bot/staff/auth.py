@@ -33,6 +33,11 @@ class StaffLogin:
     name: str
     csrf: str
     session_id: int
+    role: str = "owner"  # owner: knowledge, dashboards; staff: chats and bookings
+
+    @property
+    def owner(self) -> bool:
+        return self.role == "owner"
 
 
 @lru_cache(maxsize=1)
@@ -54,8 +59,14 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def add_staff(storage: Storage, name: str, password: str) -> None:
+ROLES = ("owner", "staff")
+
+
+def add_staff(storage: Storage, name: str, password: str, role: str = "owner") -> None:
+    """One account; `role` is owner (edits the knowledge, sees the dashboards) or staff."""
     name = name.strip()
+    if role not in ROLES:
+        raise AccountError("역할은 owner(사장님) 또는 staff(직원)만 돼요.")
     if not name or len(name) > 60:
         raise AccountError("직원 이름을 1~60자로 적어 주세요.")
     if len(password) < MIN_PASSWORD:
@@ -63,7 +74,7 @@ def add_staff(storage: Storage, name: str, password: str) -> None:
     with Session(storage.engine) as s:
         if s.exec(select(StaffUser).where(StaffUser.name == name)).first():
             raise AccountError(f"'{name}' 직원은 이미 있어요.")
-        s.add(StaffUser(name=name, password_hash=hasher().hash(password)))
+        s.add(StaffUser(name=name, password_hash=hasher().hash(password), role=role))
         s.commit()
 
 
@@ -100,7 +111,7 @@ def login(storage: Storage, name: str, password: str) -> tuple[str, StaffLogin] 
         s.add(session)
         s.commit()
         assert user.id is not None and session.id is not None
-        return token, StaffLogin(user.id, user.name, csrf, session.id)
+        return token, StaffLogin(user.id, user.name, csrf, session.id, user.role)
 
 
 def current(storage: Storage, token: str | None) -> StaffLogin | None:
@@ -118,7 +129,12 @@ def current(storage: Storage, token: str | None) -> StaffLogin | None:
         if user is None or not user.active:
             return None
         assert user.id is not None and session.id is not None
-        return StaffLogin(user.id, user.name, session.csrf, session.id)
+        return StaffLogin(user.id, user.name, session.csrf, session.id, user.role)
+
+
+def has_accounts(storage: Storage) -> bool:
+    with Session(storage.engine) as s:
+        return s.exec(select(StaffUser.id).limit(1)).first() is not None
 
 
 def logout(storage: Storage, session_id: int) -> None:

@@ -50,7 +50,12 @@ def get_llm(request: Request) -> Any:
     return getattr(request.app.state, "llm", None)
 
 
+def get_learning(request: Request) -> Any:
+    return request.app.state.learning
+
+
 KbDep = Annotated[Any, Depends(get_kb)]
+LearningDep = Annotated[Any, Depends(get_learning)]
 BookingsDep = Annotated[Any, Depends(get_bookings)]
 InboxDep = Annotated[Any, Depends(get_inbox)]
 LlmDep = Annotated[Any, Depends(get_llm)]
@@ -76,7 +81,15 @@ async def api_staff(request: Request, console: ConsoleDep) -> auth.StaffLogin:
     return staff
 
 
+async def page_owner(staff: Annotated[auth.StaffLogin, Depends(page_staff)]) -> auth.StaffLogin:
+    """The owner's pages (the knowledge, the dashboard): staff accounts are told so, politely."""
+    if not staff.owner:
+        raise HTTPException(status_code=403, detail="사장님 계정만 볼 수 있는 화면이에요. 사장님께 부탁해 주세요.")
+    return staff
+
+
 Page = Annotated[auth.StaffLogin, Depends(page_staff)]
+Owner = Annotated[auth.StaffLogin, Depends(page_owner)]
 Api = Annotated[auth.StaffLogin, Depends(api_staff)]
 
 
@@ -119,12 +132,30 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
     return f"{int(seconds // 86400)}일 전"
 
 
+# (key, href, label, where): "all" everywhere; "owner" only for the owner; "more" in the top bar on a
+# desktop and on the 더보기 page on a phone (five tabs fit a phone's bottom bar, not eight).
+TABS = (("queue", "/staff", "대기열", "all"), ("reservations", "/staff/reservations", "예약", "all"),
+        ("history", "/staff/history", "기록", "all"), ("dashboard", "/staff/dashboard", "현황", "owner"),
+        ("unanswered", "/staff/unanswered", "못 한 답", "more"), ("simulator", "/staff/simulator", "시뮬레이터", "more"),
+        ("replies", "/staff/replies", "자주 쓰는 답장", "more"), ("knowledge", "/staff/knowledge", "지식", "more"))
+
+
+def tabs(staff: auth.StaffLogin | None) -> list[dict[str, str]]:
+    """The tabs this account sees, each with where it shows (all, desk: desktop bar only)."""
+    if staff is None:
+        return []
+    shown = [t for t in TABS if t[3] != "owner" or staff.owner]
+    return [{"key": k, "href": h, "label": label, "place": "desk" if where == "more" else "all"} for k, h, label, where in shown]
+
+
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Any:
     """A console page, with what every page shows: the shop's time zone and the current tab."""
     kb = getattr(request.app.state, "kb", None)
     timezone = kb.snapshot.knowledge.store.timezone if kb is not None and kb.ready else "Asia/Seoul"
     tab = request.url.path.removeprefix("/staff").strip("/").split("/")[0] or "queue"
-    return TEMPLATES.TemplateResponse(request, template, {"tab": tab, "tz": timezone, **context}, status_code=status_code)
+    more = [t["key"] for t in tabs(context.get("staff")) if t["place"] == "desk"]
+    return TEMPLATES.TemplateResponse(request, template, {"tab": tab, "tz": timezone, "tabs": tabs(context.get("staff")),
+                                                          "more_tabs": more, **context}, status_code=status_code)
 
 
 TEMPLATES.env.filters["local"] = lambda moment, tz="Asia/Seoul": local_time(moment, tz)

@@ -4,9 +4,11 @@ from fastapi import APIRouter
 
 from bot.staff.pages import (
     conversation,
+    dashboard,
     history,
     knowledge,
     login,
+    more,
     queue,
     replies,
     reservations,
@@ -15,7 +17,7 @@ from bot.staff.pages import (
 )
 
 ROUTERS = (login.router, queue.router, conversation.router, history.router, replies.router, reservations.router, knowledge.router, unanswered.router,
-           simulator.router)
+           simulator.router, dashboard.router, more.router)
 router = APIRouter()
 for _page in ROUTERS:
     router.include_router(_page)

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.staff.console import CHANNEL_KO, INTENT_KO, STATE_KO
 from bot.staff.deps import BookingsDep, ConsoleDep, Page, check_csrf, render
+from bot.staff.learning import missed_replies
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 NOT_FOUND = "그 대화를 찾을 수 없어요."
@@ -29,7 +30,8 @@ async def conversation_page(request: Request, conversation_id: int, staff: Page,
                "pending": sum(1 for m in messages if not m.delivered and m.author.startswith("staff:")), "bookings": upcoming,
                "push": console.pushes(conv.channel), "confirm": confirm if confirm in ("resolve", "return") else "",
                "queue": await console.queue(), "intent_ko": INTENT_KO,
-               "saved": await console.storage.call(console.storage.saved_replies)}
+               "saved": await console.storage.call(console.storage.saved_replies),
+               "teachable": missed_replies(messages) if staff.owner else set()}
     return render(request, "conversation.html", context)  # type: ignore[no-any-return]
 
 
