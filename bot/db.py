@@ -24,6 +24,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
+    Text,
     UniqueConstraint,
     delete,
     event,
@@ -245,7 +246,23 @@ class StaffSession(SQLModel, table=True):
     revoked: bool = False
 
 
-SCHEMA_HEAD = "0009"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
+class KnowledgeVersion(SQLModel, table=True):
+    """One version of one knowledge file (bot/kb/history.py): who changed it, when, and its whole content."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    path: str = Field(index=True, max_length=300)  # relative to the knowledge folder: faq/기타.md
+    digest: str = Field(default="", max_length=64)  # sha256 of the file's bytes; "" when deleted
+    content: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # text, or base64 for .xlsx
+    encoding: str = Field(default="utf-8", max_length=20)
+    newline: str = Field(default="\n", max_length=4)
+    author: str = Field(default="", max_length=60)  # the staff name of a console change; "" for the files edited directly
+    summary: str = Field(default="", max_length=200)  # what the console did, in Korean
+    deleted: bool = False
+    restored_from: int | None = None  # the version a restore wrote back
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+SCHEMA_HEAD = "0010"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
 
 
 def make_engine(url: str, base_dir: Path, *, migrate: bool = True) -> SqlEngine:

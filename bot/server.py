@@ -27,6 +27,7 @@ from bot.datacare import retention_loop
 from bot.engine import Engine
 from bot.handoff import Handoffs
 from bot.health import Readiness
+from bot.kb import history as knowledge_history
 from bot.kb.base import KnowledgeBase
 from bot.kb.edit import KnowledgeEditor
 from bot.llm import StoredHistory, StoredUsage, with_model
@@ -34,8 +35,10 @@ from bot.messages import Turn
 from bot.metrics import CONTENT_TYPE, RequestMetrics, exposition
 from bot.settings import Settings
 from bot.staff.learning import Learning
+from bot.staff.preview import Previewer
 from bot.staff.routes import StaffConsole, error_page, for_people
 from bot.staff.routes import install as install_console
+from bot.staff.workspace import Workspace
 from skills import SKILLS
 from skills.base import Skill
 
@@ -80,7 +83,18 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
         # The learning loop asks the live knowledge again with a probe engine: offline skills, its own
         # memory, nothing counted, stored or sent.
         probe = Engine(kb, settings.retrieval, skills, clock=clock, bookings=app.state.bookings, counted=False)
-        app.state.learning = Learning(storage, kb, probe, KnowledgeEditor(kb.dir, reload=kb.reload))
+        editor = KnowledgeEditor(kb.dir, reload=kb.reload, record=lambda author, summary, restored: knowledge_history.record(
+            storage, kb.dir, author=author, summary=summary, restored_from=restored))
+
+        def files_changed() -> None:
+            """A change in the files themselves (or the state at start) goes into the history, unattributed."""
+            with editor.lock:
+                knowledge_history.record(storage, kb.dir)
+
+        kb.after_reload = files_changed
+        await asyncio.to_thread(files_changed)
+        app.state.learning = Learning(storage, kb, probe, editor)
+        app.state.workspace = Workspace(storage, kb, editor, Previewer(kb, probe, settings.retrieval, skills, app.state.bookings, clock))
         stop = asyncio.Event()
         watcher = asyncio.create_task(_watch(kb, settings, stop)) if settings.reload.enabled else None
         retention = asyncio.create_task(retention_loop(storage, settings, stop))

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +48,7 @@ class KnowledgeBase:
         self.errors: list[Problem] = []
         self.last_attempt: datetime | None = None
         self._reloading = threading.Lock()  # the file watcher and a console edit may reload at once
+        self.after_reload: Callable[[], object] | None = None  # the watcher calls it after each reload (history)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -87,9 +89,17 @@ class KnowledgeBase:
         )
         return True
 
+    def trial(self, knowledge: Knowledge) -> Snapshot:
+        """A snapshot of knowledge that is not live (the console's preview of an edit), built with the
+        live tokenizer and vector store; the vectors it adds are pruned at the next live reload."""
+        index = KnowledgeIndex(knowledge, self.tokenizer, self.vectors, self.retrieval.rrf_k)
+        return Snapshot(knowledge, index, MenuMatcher(knowledge.menu, index.lexicon), datetime.now(UTC))
+
     async def watch(self, debounce_ms: int = 300, stop: asyncio.Event | None = None) -> None:
         """Reload whenever a file in the folder changes, until `stop` is set."""
         from watchfiles import awatch
 
         async for _ in awatch(self.dir, debounce=debounce_ms, step=50, stop_event=stop, recursive=True):
             await asyncio.to_thread(self.reload)
+            if self.after_reload is not None:
+                await asyncio.to_thread(self.after_reload)

@@ -54,7 +54,12 @@ def get_learning(request: Request) -> Any:
     return request.app.state.learning
 
 
+def get_workspace(request: Request) -> Any:
+    return request.app.state.workspace
+
+
 KbDep = Annotated[Any, Depends(get_kb)]
+WorkspaceDep = Annotated[Any, Depends(get_workspace)]
 LearningDep = Annotated[Any, Depends(get_learning)]
 BookingsDep = Annotated[Any, Depends(get_bookings)]
 InboxDep = Annotated[Any, Depends(get_inbox)]

@@ -100,13 +100,13 @@ class Learning:
         best = next((faqs[i] for i in self.suggest(question, 1) if i in faqs), None)
         return f"{best.origin.file}#{best.category}" if best else ""
 
-    async def add_phrasing(self, faq_id: str, phrasing: str) -> bool:
+    async def add_phrasing(self, faq_id: str, phrasing: str, author: str) -> bool:
         """Write the phrasing; True when the bot now answers it (a close tie may still ask which)."""
-        await asyncio.to_thread(self.editor.add_phrasing, faq_id, phrasing)
+        await asyncio.to_thread(self.editor.add_phrasing, faq_id, phrasing, author)
         return await self.answers(phrasing)
 
-    async def add_faq(self, question: str, answer: str, aliases: list[str], file: str, category: str) -> bool:
-        await asyncio.to_thread(self.editor.add_faq, question, answer, aliases, file, category)
+    async def add_faq(self, question: str, answer: str, aliases: list[str], file: str, category: str, author: str) -> bool:
+        await asyncio.to_thread(self.editor.add_faq, question, answer, aliases, file, category, author)
         return await self.answers(question)
 
     async def draft_from_reply(self, message_id: int) -> tuple[str, str] | None:

@@ -3,21 +3,25 @@
 from fastapi import APIRouter
 
 from bot.staff.pages import (
+    changes,
     conversation,
     dashboard,
+    faq,
     history,
     knowledge,
     login,
+    menu,
     more,
     queue,
     replies,
     reservations,
     simulator,
+    store,
     unanswered,
 )
 
 ROUTERS = (login.router, queue.router, conversation.router, history.router, replies.router, reservations.router, knowledge.router, unanswered.router,
-           simulator.router, dashboard.router, more.router)
+           simulator.router, dashboard.router, more.router, menu.router, faq.router, store.router, changes.router)
 router = APIRouter()
 for _page in ROUTERS:
     router.include_router(_page)

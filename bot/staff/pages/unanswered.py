@@ -32,7 +32,7 @@ async def add_phrasing(request: Request, staff: Owner, learning: LearningDep, cs
     """The question becomes a `다른 표현:` of the chosen FAQ entry; the page comes back without it."""
     check_csrf(staff, csrf)
     try:
-        answered = await learning.add_phrasing(faq_id, question)
+        answered = await learning.add_phrasing(faq_id, question, staff.name)
     except EditRefused as e:
         learned = await learning.unanswered()
         return render(request, "unanswered.html", {"staff": staff, "learned": learned, "flash": None,  # type: ignore[no-any-return]
@@ -65,7 +65,7 @@ async def add_faq(request: Request, staff: Owner, learning: LearningDep, csrf: A
     places = learning.places()
     chosen = next(((f, c) for f, c in places if _place_key(f, c) == place), places[0])
     try:
-        answered = await learning.add_faq(question, answer, aliases.splitlines(), chosen[0], chosen[1])
+        answered = await learning.add_faq(question, answer, aliases.splitlines(), chosen[0], chosen[1], staff.name)
     except EditRefused as e:
         form = {"question": question, "aliases": aliases, "answer": answer, "place": place}
         return _form(request, staff, learning, form, [str(p) for p in e.problems], status_code=400)
