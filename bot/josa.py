@@ -17,7 +17,7 @@ def _final(word: str) -> int | None:
     for ch in reversed(word.strip()):
         if "가" <= ch <= "힣":
             return (ord(ch) - 0xAC00) % 28
-        if ch.isdigit():
+        if ch in DIGIT_HAS_FINAL:  # ASCII digits only: '²' or '٣' are digits too, with no Korean reading here
             return 1 if DIGIT_HAS_FINAL[ch] else 0
         if ch.isalpha():
             return None
