@@ -232,6 +232,60 @@ def test_dashboard(server: str, page) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
 
 
+def test_the_owner_edits_the_knowledge_from_a_phone(server: str, page, knowledge: Path) -> None:  # type: ignore[no-untyped-def]
+    """Sold out in one tap and the bot says so at once; an FAQ phrasing added with a preview of the answers it
+    changes; a bad edit refused with the located error and nothing written; an earlier version restored."""
+    page.goto(f"{server}/staff/knowledge/menu")
+    item = page.locator(".menu-list > li").first
+    name = item.locator(".menu-item b").inner_text()
+    assert "지금은 판매하지 않아요" not in said(customer(server, "kakao-user-7001", f"{name} 주문할게요"))
+    item.locator("button:has-text('품절로 바꾸기')").click()
+    page.wait_for_selector(f"text=저장했어요: 메뉴 '{name}' 품절로 바꿈")
+    assert page.locator(".menu-list > li", has_text=name).first.locator(".soldout").count() == 1
+    assert "지금은 판매하지 않아요" in said(customer(server, "kakao-user-7002", f"{name} 주문할게요"))
+    page.screenshot(path=str(ARTIFACTS / "knowledge-menu.png"), full_page=True)
+
+    # a bad edit: the price is not a number; the loader's located error, and the file untouched
+    before = (knowledge / "menu.csv").read_bytes()
+    row = page.locator(".menu-list > li", has_text=name).first
+    row.locator("summary:has-text('고치기')").click()
+    row.locator("input[name=price]").fill("만원쯤")
+    row.locator("button:has-text('미리 보고 저장')").click()
+    page.wait_for_selector("text=저장하지 않았어요")
+    assert "menu.csv:2" in page.locator(".problems").inner_text() and "숫자로 읽을 수 없어요" in page.locator(".problems").inner_text()
+    assert (knowledge / "menu.csv").read_bytes() == before
+    page.screenshot(path=str(ARTIFACTS / "knowledge-refused.png"), full_page=True)
+
+    # an FAQ phrasing, previewed: a customer's recent question whose answer the edit changes, old and new
+    question = "주말 점심에 붐벼요?"
+    customer(server, "kakao-user-7003", question)
+    page.goto(f"{server}/staff/knowledge/faq")
+    entry = page.locator(".faq-list > li", has_text="웨이팅이 긴가요?").first
+    entry.locator("summary").click()
+    aliases = entry.locator("textarea[name=aliases]")
+    aliases.fill(aliases.input_value() + "\n" + question)
+    entry.locator("button:has-text('미리 보고 저장')").click()
+    page.wait_for_selector("h2 >> text=달라지는 답변")
+    assert page.locator(".diff li.add", has_text=question).count() >= 1
+    changed = page.locator(".changed li", has_text=question)
+    assert changed.count() == 1 and changed.locator(".after").inner_text() != changed.locator(".before").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "knowledge-preview.png"), full_page=True)
+    page.click("button:has-text('저장')")
+    page.wait_for_selector("text=저장했어요")
+    assert question in (knowledge / "faq" / "이용안내.md").read_text(encoding="utf-8")
+
+    # restore: the sold-out change undone from its history page, previewed, then live
+    page.goto(f"{server}/staff/knowledge/changes")
+    page.click(f"text=메뉴 '{name}' 품절로 바꿈")
+    page.wait_for_selector(".diff li.del")
+    page.click("button:has-text('이 변경 전으로 되돌리기')")
+    page.wait_for_selector("h2 >> text=달라지는 답변")
+    page.click("button:has-text('저장')")
+    page.wait_for_selector("text=되돌림")
+    assert "지금은 판매하지 않아요" not in said(customer(server, "kakao-user-7004", f"{name} 주문할게요"))
+    page.screenshot(path=str(ARTIFACTS / "knowledge-changes.png"), full_page=True)
+
+
 LAYOUT_JS = """() => {
   const small = [];
   for (const el of document.querySelectorAll('a, button, summary, input:not([type=hidden]):not([type=checkbox]), textarea, select')) {
@@ -265,7 +319,9 @@ def test_every_page_fits_the_screen_with_big_enough_targets(server: str, browser
         for name, path in [("queue", "/staff"), ("conversation", conversation), ("history", "/staff/history?q=잘못"),
                            ("reservations", "/staff/reservations?date=2026-11-27"),
                            ("unanswered", "/staff/unanswered"), ("simulator", "/staff/simulator"), ("knowledge", "/staff/knowledge"),
-                           ("dashboard", "/staff/dashboard"), ("more", "/staff/more"),
+                           ("dashboard", "/staff/dashboard"), ("more", "/staff/more"), ("menu", "/staff/knowledge/menu"),
+                           ("faq", "/staff/knowledge/faq"), ("store", "/staff/knowledge/store"), ("synonyms", "/staff/knowledge/synonyms"),
+                           ("changes", "/staff/knowledge/changes"), ("change", "/staff/knowledge/changes/1"),
                            ("faq-new", "/staff/unanswered/new?q=%EC%BD%98%EC%84%BC%ED%8A%B8")]:
             page.goto(f"{server}{path}")
             page.wait_for_load_state("networkidle") if name != "queue" else page.wait_for_selector("#queue li")
