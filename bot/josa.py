@@ -19,9 +19,13 @@ def _final(word: str) -> int | None:
             return (ord(ch) - 0xAC00) % 28
         if ch in DIGIT_HAS_FINAL:  # ASCII digits only: '²' or '٣' are digits too, with no Korean reading here
             return 1 if DIGIT_HAS_FINAL[ch] else 0
+        if "a" <= ch.lower() <= "z":
+            # Read as Korean says a word's end: -l (ㄹ), -m and -n (ㅁ, ㄴ) close a syllable; most other
+            # endings are read with a vowel (menu 메뉴, csv 씨에스브이, tue 튜).
+            return {"l": 8, "m": 16, "n": 4}.get(ch.lower(), 0)
         if ch.isalpha():
             return None
-        if ch in ")]}\"'":
+        if ch in ")]}\"'?!.~ ":
             continue
         return None
     return None

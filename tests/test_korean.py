@@ -121,7 +121,8 @@ def test_clock_format() -> None:
 @pytest.mark.parametrize(
     "word,particle,expected",
     [("콩국수", "은", "콩국수는"), ("된장국", "은", "된장국은"), ("라떼", "이", "라떼가"), ("02-332-6417", "이에요", "02-332-6417이에요"),
-     ("서울", "으로", "서울로"), ("연말 정비", "으로", "연말 정비로"), ("11월 24일(화)", "은", "11월 24일(화)는"), ("Latte", "은", "Latte은(는)")],
+     ("서울", "으로", "서울로"), ("연말 정비", "으로", "연말 정비로"), ("11월 24일(화)", "은", "11월 24일(화)는"), ("Latte", "은", "Latte는"), ("Salmon", "을", "Salmon을"), ("Bagel", "으로", "Bagel로"),
+     ("주차 되나요?", "이", "주차 되나요?가"), ("β", "은", "β은(는)")],
 )
 def test_josa(word: str, particle: str, expected: str) -> None:
     assert josa(word, particle) == expected

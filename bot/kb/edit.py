@@ -26,6 +26,7 @@ from bot.kb.loader import (
     ALIAS_PREFIX,
     FAQ_DIR,
     MENU_FILE,
+    MENU_XLSX,
     PAIR_ANSWER,
     PAIR_QUESTION,
     STORE_FILE,
@@ -197,12 +198,33 @@ class KnowledgeEditor:
         table = read_menu(self.root)
         if item is None or table is None:
             raise EditRefused([Problem(MENU_FILE, None, f"'{name}' 메뉴를 찾지 못했어요. 페이지를 새로 고쳐 주세요.")])
-        new_name = values.get("name", name).strip()
+        new_name = _cell(values.get("name", name))
         for key, value in values.items():
             table.set(item.origin.line, key, _cell(value))
+        changes: dict[str, bytes | None] = {table.file: table.to_bytes()}
+        if new_name != name:
+            renamed = self._renamed_synonyms(name, new_name)
+            if renamed is not None:
+                changes[SYNONYM_FILE] = renamed  # the customers' words for it follow the new name
         unread = Problem(table.file, item.origin.line, f"'{new_name}' 메뉴를 읽어 들이지 못했어요.")
-        return Plan({table.file: table.to_bytes()}, summary or f"메뉴 '{name}' 고침",
+        title = f"메뉴 '{name}' 이름을 {josa(repr_ko(new_name), '으로')} 바꿈" if new_name != name else f"메뉴 '{name}' 고침"
+        return Plan(changes, summary or title,
                     lambda after: None if any(m.name == new_name for m in after.menu) and len(after.menu) == len(k.menu) else unread)
+
+    def _renamed_synonyms(self, old: str, new: str) -> bytes | None:
+        """synonyms.txt with `old = ...` lines now reading `new = ...` (None when none refer to it)."""
+        path = self.root / SYNONYM_FILE
+        if not path.is_file():
+            return None
+        original = read_file(path)
+        lines = original.text.split("\n")
+        changed = False
+        for i, line in enumerate(lines):
+            left, sep, right = line.partition("=")
+            if sep and not line.lstrip().startswith("#") and left.strip() == old:
+                lines[i] = f"{new} ={right}"
+                changed = True
+        return _encode(SYNONYM_FILE, original, "\n".join(lines)) if changed else None
 
     def plan_new_menu(self, values: dict[str, str]) -> Plan:
         from bot.kb.menu_file import new_menu, read_menu
@@ -271,6 +293,20 @@ class KnowledgeEditor:
             raise EditRefused([Problem(SYNONYM_FILE, None, "바꾼 내용이 없어요.")])
         text = text.replace("\r\n", "\n").rstrip("\n") + "\n"
         return Plan({SYNONYM_FILE: _encode(SYNONYM_FILE, original, text)}, "손님 말(동의어) 목록 고침")
+
+    def plan_menu_upload(self, filename: str, data: bytes) -> Plan:
+        """An uploaded menu file (xlsx, or csv in any encoding the loader reads) in place of the menu;
+        the other menu file goes, since the loader reads only one. Refused when no item can be read."""
+        if not data:
+            raise EditRefused([Problem(MENU_FILE, None, "올릴 파일을 골라 주세요. 엑셀(.xlsx)이나 CSV 파일이면 돼요.")])
+        is_xlsx = filename.lower().endswith(".xlsx") or data[:2] == b"PK"
+        if not is_xlsx and not filename.lower().endswith((".csv", ".txt")):
+            raise EditRefused([Problem(filename or MENU_FILE, None, "메뉴 파일은 엑셀(.xlsx)이나 CSV(.csv)로 올려 주세요.")])
+        target, other = (MENU_XLSX, MENU_FILE) if is_xlsx else (MENU_FILE, MENU_XLSX)
+        also: dict[str, bytes | None] = {other: None} if (self.root / other).exists() else {}
+        empty = Problem(target, None, "올린 파일에서 메뉴를 하나도 읽지 못했어요. 첫 줄에 '이름, 가격' 같은 제목이 있고 그 아래에 메뉴가 있는지 확인해 주세요.")
+        return Plan({target: data, **also}, f"메뉴 파일을 올린 파일({filename or target})로 바꿈",
+                    lambda k: None if k.menu else empty)
 
     # --- whole files --------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.josa import josa
 from bot.kb.errors import KnowledgeError, Problem, display_name
 from bot.kb.records import (
+    WEEKDAY_KO,
     WEEKDAYS,
     FaqEntry,
     Holiday,
@@ -55,6 +56,8 @@ CLOSED = {"휴무", "휴일", "closed", "off", "쉼", "정기휴무"}
 # FAQs written as pairs (knowledge-format.md): "Q: …" / "A: …", "질문:" / "답변:", "문:" / "답:".
 PAIR_QUESTION = re.compile(r"^\s*(?:\*\*)?\s*(?:Q|질문|문)\s*\d*\s*[:：]\s*(?:\*\*)?\s*(\S.*?)\s*(?:\*\*)?\s*$", re.IGNORECASE)
 PAIR_ANSWER = re.compile(r"^\s*(?:\*\*)?\s*(?:A|답변|답)\s*\d*\s*[:：]\s*(?:\*\*)?\s*(.*)$", re.IGNORECASE)
+# A question written as a numbered or bold line ("1. 주차 되나요?", "**주차 되나요?**"): read as a question.
+QUESTION_LINE = re.compile(r"^\s*(?:\d{1,3}\s*[.)]\s+(?P<n>\S.*\?)|\*\*\s*(?P<b>[^*]+\?)\s*\*\*)\s*$")
 ALIAS_PREFIX = re.compile(r"^\s*(다른\s*표현|aliases)\s*[:：]\s*", re.IGNORECASE)
 # Markdown emphasis, most specific first. `*` may touch Korean particles (*카드*를), but a
 # single `_` only counts at word edges, so wifi_pass_1 keeps its underscores.
@@ -79,6 +82,7 @@ def load_knowledge(root: Path) -> Knowledge:
     menu = _load_menu(root, problems, warnings)
     faqs = _load_faqs(root, problems, warnings)
     synonyms = _load_synonyms(root, problems)
+    warnings += _orphan_synonyms(synonyms, menu, faqs)
     if problems or store is None:
         raise KnowledgeError(problems or [Problem(STORE_FILE, None, "매장 정보를 읽지 못했어요.")])
     return Knowledge(
@@ -90,6 +94,22 @@ def load_knowledge(root: Path) -> Knowledge:
         fingerprint=fingerprint(root),
         menu_by_name={item.name: item for item in menu},
     )
+
+
+def _orphan_synonyms(synonyms: list[Synonym], menu: list[MenuItem], faqs: list[FaqEntry]) -> list[Problem]:
+    """Synonyms whose left side no menu item or FAQ uses any more: usually an item renamed in the
+    menu and not here, so customers' words for it stopped working."""
+    def squeeze(text: str) -> str:
+        return re.sub(r"\s+", "", unicodedata.normalize("NFC", text)).lower()
+
+    texts = squeeze(" ".join([*(m.name + " " + m.description + " " + " ".join(m.tags) for m in menu),
+                              *(f.id + " " + " ".join(f.aliases) + " " + f.answer for f in faqs)]))
+    out = []
+    for syn in synonyms:
+        if squeeze(syn.canonical) not in texts:
+            out.append(Problem(SYNONYM_FILE, syn.origin.line, f"{josa(repr_ko(syn.canonical), '이')} 메뉴나 FAQ에 없어요. "
+                               "메뉴 이름을 바꿨다면 여기 = 왼쪽도 같은 이름으로 바꿔 주세요."))
+    return out
 
 
 def knowledge_files(root: Path) -> list[Path]:
@@ -149,6 +169,30 @@ def parse_span(value: str) -> Span | None:
     return Span(start, end)
 
 
+# What tomllib's English errors mean for an owner, most specific first; the line comes separately.
+TOML_PROBLEMS = (
+    ("Illegal character", "값의 따옴표가 닫히지 않았어요. 글자 값은 \"10:00-21:00\"처럼 같은 줄에서 큰따옴표로 열고 닫아 주세요."),
+    ("Unterminated string", "값의 따옴표가 닫히지 않았어요. 같은 줄 끝에 큰따옴표(\")를 붙여 주세요."),
+    ("Expected '=' after a key", "이름 다음에 = 가 있어야 해요. 예: phone = \"02-123-4567\""),
+    ("Invalid value", "= 뒤의 값을 읽을 수 없어요. 글자는 큰따옴표로 감싸고(\"휴무\"), 숫자는 그대로(30) 적어 주세요."),
+    ("Invalid initial character for a key", "이름을 읽을 수 없어요. 줄 맨 앞에 이름(예: name)과 = 를 적고, 설명은 # 뒤에 적어 주세요."),
+    ("Expected newline or end of document", "값을 읽을 수 없어요. 글자 값은 큰따옴표로 감싸 주세요(예: phone = \"02-123-4567\"). "
+     "한 줄에 값은 하나만 적고, 설명은 # 뒤에 적어 주세요."),
+    ("Expected ']'", "[구역] 제목의 대괄호가 닫히지 않았어요. 예: [hours]"),
+    ("Cannot declare", "같은 [구역]이 두 번 있어요. 하나로 합쳐 주세요."),
+    ("Cannot overwrite a value", "같은 이름이 두 번 있어요. 하나만 남겨 주세요."),
+    ("Unclosed array", "목록의 대괄호가 닫히지 않았어요. 예: tables = [2, 4, 4]"),
+    ("Unclosed table", "[구역] 제목의 대괄호가 닫히지 않았어요. 예: [hours]"),
+    ("Invalid date", "날짜를 읽을 수 없어요. 큰따옴표 안에 \"2026-12-25\"처럼 적어 주세요."),
+)
+
+
+def toml_problem(error: str) -> str:
+    """A tomllib error as a plain Korean sentence (never the parser's English)."""
+    said = next((ko for en, ko in TOML_PROBLEMS if en.lower() in error.lower()), None)
+    return (said or "store.toml의 형식이 맞지 않아요. 따옴표, = 기호, [구역] 제목을 확인해 주세요.") + " 다른 줄은 그대로 두세요."
+
+
 def _load_store(root: Path, problems: list[Problem], warnings: list[Problem]) -> Store | None:
     path = root / STORE_FILE
     if not path.is_file():
@@ -163,8 +207,7 @@ def _load_store(root: Path, problems: list[Problem], warnings: list[Problem]) ->
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)", str(e))
-        problems.append(Problem(STORE_FILE, int(m[1]) if m else None,
-                                f"TOML 형식이 맞지 않아요 ({e}). 따옴표와 = 기호, [구역] 제목을 확인해 주세요."))
+        problems.append(Problem(STORE_FILE, int(m[1]) if m else None, toml_problem(str(e))))
         return None
     before = len(problems)
 
@@ -189,7 +232,7 @@ def _load_store(root: Path, problems: list[Problem], warnings: list[Problem]) ->
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        bad(f"시간대 '{tz}'를 알 수 없어요. 한국 매장은 timezone = \"Asia/Seoul\"로 적어 주세요.", "timezone")
+        bad(f"시간대 {josa(repr_ko(str(tz)), '을')} 알 수 없어요. 한국 매장은 timezone = \"Asia/Seoul\"로 적어 주세요.", "timezone")
     for key in ("phone", "address"):
         if not data.get(key):
             warnings.append(Problem(STORE_FILE, None, f"'{key}' 값이 없어요. 손님이 물어보면 답할 수 없어요."))
@@ -203,25 +246,27 @@ def _load_store(root: Path, problems: list[Problem], warnings: list[Problem]) ->
         raw = hours_table.get(day)
         if raw is None:
             problems.append(Problem(STORE_FILE, _line_of(text, "", "hours"),
-                                    f"[hours]에 '{day}' 요일이 없어요. 예: {day} = \"10:00-21:00\" 또는 {day} = \"휴무\""))
+                                    f"[hours]에 {WEEKDAY_KO[WEEKDAYS.index(day)]}요일({day})이 없어요. 예: {day} = \"10:00-21:00\" 또는 {day} = \"휴무\""))
             continue
         if isinstance(raw, str) and raw.strip().lower() in CLOSED:
             hours[day] = None
             continue
         span = parse_span(raw) if isinstance(raw, str) else None
         if span is None:
-            bad(f"'{day}' 영업시간 '{raw}'을(를) 읽을 수 없어요. \"10:00-21:00\"처럼 적거나 쉬는 날은 \"휴무\"로 적어 주세요.", day, "hours")
+            bad(f"{WEEKDAY_KO[WEEKDAYS.index(day)]}요일 영업시간 {josa(repr_ko(str(raw)), '을')} 읽을 수 없어요. "
+                "\"10:00-21:00\"처럼 적거나 쉬는 날은 \"휴무\"로 적어 주세요.", day, "hours")
         hours[day] = span
     unknown_days = set(hours_table) - set(WEEKDAYS) - {"break", "last_order_minutes"}
     for key in sorted(unknown_days):
-        bad(f"[hours]의 '{key}'은(는) 알 수 없는 항목이에요. 요일은 mon, tue, wed, thu, fri, sat, sun으로 적어 주세요.", key, "hours")
+        bad(f"[hours]의 {josa(repr_ko(key), '은')} 알 수 없는 항목이에요. 요일은 mon(월), tue(화), wed(수), thu(목), fri(금), sat(토), sun(일)으로 적어 주세요.",
+            key, "hours")
 
     break_time = None
     if "break" in hours_table:
         raw = hours_table["break"]
         break_time = parse_span(raw) if isinstance(raw, str) else None
         if break_time is None or break_time.end > 1440:
-            bad(f"브레이크 타임 '{raw}'을(를) 읽을 수 없어요. break = \"15:00-17:00\"처럼 적어 주세요.", "break", "hours")
+            bad(f"브레이크 타임 {josa(repr_ko(str(raw)), '을')} 읽을 수 없어요. break = \"15:00-17:00\"처럼 적어 주세요.", "break", "hours")
             break_time = None
     last_order = hours_table.get("last_order_minutes", 0)
     if not isinstance(last_order, int) or isinstance(last_order, bool) or not 0 <= last_order <= 600:
@@ -396,13 +441,27 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _is_header(cells: list[str]) -> bool:
+    return any(COLUMN_OF.get(unicodedata.normalize("NFC", c).strip().lower()) == "name" for c in cells)
+
+
+def _from_header(rows: list[tuple[int, list[str]]], within: int = 10) -> list[tuple[int, list[str]]]:
+    """The rows from the header on: blank rows and a sheet's title rows above it ("소담 메뉴판",
+    merged across the columns) are skipped when a row with a name column follows within `within`
+    rows; otherwise the first non-blank row is taken as the header (and reported if it is not)."""
+    filled = [i for i, (_, cells) in enumerate(rows) if any(c.strip() for c in cells)]
+    header = next((i for i in filled[:within] if _is_header(rows[i][1])), None)
+    if header is None:
+        return rows[filled[0]:] if filled else []
+    return rows[header:]
+
+
 def _load_menu(root: Path, problems: list[Problem], warnings: list[Problem]) -> list[MenuItem]:
     source = _menu_rows(root, problems, warnings)
     if source is None:
         return []
     file, rows = source
-    while rows and not any(cell.strip() for cell in rows[0][1]):
-        rows = rows[1:]  # blank rows above the header, as Excel sheets often have
+    rows = _from_header(rows)
     if not rows:
         problems.append(Problem(file, 1, "첫 줄에 이름,분류,가격 같은 제목 줄이 있어야 해요."))
         return []
@@ -466,7 +525,7 @@ def _menu_item(cells: dict[str, str], line: int, problems: list[Problem], warnin
         if raw.isdigit() and 0 <= int(raw) <= 3:
             spicy = int(raw)
         else:
-            bad(f"'{name}'의 맵기 '{raw}'은(는) 0(안 매움)부터 3(아주 매움)까지의 숫자로 적어 주세요.")
+            bad(f"'{name}'의 맵기 {josa(repr_ko(raw), '은')} 0(안 매움)부터 3(아주 매움)까지의 숫자로 적어 주세요.")
     available = True
     if cells.get("available"):
         raw = cells["available"].lower()
@@ -475,7 +534,7 @@ def _menu_item(cells: dict[str, str], line: int, problems: list[Problem], warnin
         elif raw in NO:
             available = False
         else:
-            bad(f"'{name}'의 판매 값 '{cells['available']}'을(를) 알 수 없어요. Y/N, O/X, 예/아니오 중 하나로 적어 주세요.")
+            bad(f"'{name}'의 판매 값 {josa(repr_ko(cells['available']), '을')} 알 수 없어요. Y/N, O/X, 예/아니오 중 하나로 적어 주세요.")
     image = cells.get("image", "")
     if image and not re.match(r"^https://\S+$", image):
         bad(f"'{name}'의 이미지 주소는 https://로 시작하는 인터넷 주소여야 해요.")
@@ -514,12 +573,12 @@ def _load_faqs(root: Path, problems: list[Problem], warnings: list[Problem]) -> 
         for entry in _parse_faq_file(name, text, problems, warnings):
             if entry.id in seen:
                 problems.append(Problem(name, entry.origin.line,
-                                        f"질문 '{entry.id}'이(가) {seen[entry.id]}에도 있어요. 같은 질문은 한 번만 적어 주세요."))
+                                        f"질문 {josa(repr_ko(entry.id), '이')} {seen[entry.id]}에도 있어요. 같은 질문은 한 번만 적어 주세요."))
                 continue
             key = re.sub(r"[\s?？!.~]", "", entry.id)
             if key in normalized:
                 warnings.append(Problem(name, entry.origin.line,
-                                        f"질문 '{entry.id}'은(는) {normalized[key]}의 질문과 거의 같아요. 하나로 합쳐 주세요."))
+                                        f"질문 {josa(repr_ko(entry.id), '은')} {normalized[key]}의 질문과 거의 같아요. 하나로 합쳐 주세요."))
             normalized.setdefault(key, f"{name}:{entry.origin.line}")
             seen[entry.id] = f"{name}:{entry.origin.line}"
             entries.append(entry)
@@ -544,6 +603,7 @@ def _parse_faq_file(name: str, text: str, problems: list[Problem], warnings: lis
         entries.append(FaqEntry(id=current["id"], category=current["category"], aliases=tuple(current["aliases"]),
                                 answer=answer, origin=Origin(name, current["line"])))
 
+    headings = any(re.match(r"^##(?!#)", raw) for raw in text.split("\n"))
     for no, raw in enumerate(text.split("\n"), 1):
         line = unicodedata.normalize("NFC", raw.rstrip())
         heading = re.match(r"^(#{1,2})(?!#)\s*(.*)$", line)
@@ -557,6 +617,15 @@ def _parse_faq_file(name: str, text: str, problems: list[Problem], warnings: lis
             if not title:
                 problems.append(Problem(name, no, "'## ' 뒤에 질문이 비어 있어요. 예: ## 주차 가능한가요?"))
                 continue
+            current = {"id": title, "category": category, "aliases": [], "answer": [], "line": no}
+            continue
+        numbered = QUESTION_LINE.match(line)
+        if numbered and not (current and current.get("pair") and not current.get("answered")):
+            finish()
+            title = strip_emphasis((numbered["n"] or numbered["b"]).strip())
+            if headings:
+                warnings.append(Problem(name, no, f"질문처럼 보이는 줄 {josa(repr_ko(title), '을')} 새 질문으로 읽었어요. "
+                                        "맞으면 앞에 '## '을 붙여 주시고, 답변의 일부라면 '?'로 끝나지 않게 고쳐 주세요."))
             current = {"id": title, "category": category, "aliases": [], "answer": [], "line": no}
             continue
         question = PAIR_QUESTION.match(line)

@@ -28,6 +28,7 @@ class MenuTable:
     changed: dict[tuple[int, int], str] = field(default_factory=dict)  # XLSX: (row, column) -> new text
     added: list[list[str]] = field(default_factory=list)  # XLSX: rows appended
     removed: set[int] = field(default_factory=set)  # XLSX: rows deleted
+    above: list[list[str]] = field(default_factory=list)  # CSV: title or blank rows above the header, written back as they were
 
     @property
     def header(self) -> list[str]:
@@ -81,6 +82,8 @@ class MenuTable:
         assert self.source is not None
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
+        for cells in self.above:
+            writer.writerow(cells)
         for _, cells in self.rows:
             writer.writerow(cells)
         return self.source.encode(out.getvalue())
@@ -117,18 +120,18 @@ def new_menu(root: Path) -> MenuTable:
 
 def read_menu(root: Path) -> MenuTable | None:
     """The menu file as the loader reads it (None when the folder has none)."""
-    from bot.kb.loader import _menu_rows
+    from bot.kb.loader import _from_header, _menu_rows
 
     problems: list[object] = []
     source = _menu_rows(root, problems, [])  # type: ignore[arg-type]
     if source is None:
         return None
-    file, rows = source
-    while rows and not any(c.strip() for c in rows[0][1]):
-        rows = rows[1:]
+    file, every = source
+    rows = _from_header(every)
     if not rows:
         return None
+    above = [list(cells) for no, cells in every if no < rows[0][0]]
     rows = [(no, list(cells)) for no, cells in rows]
     if file == MENU_XLSX:
         return MenuTable(file, rows, workbook=(root / MENU_XLSX).read_bytes())
-    return MenuTable(MENU_FILE, rows, source=read_file(root / MENU_FILE))
+    return MenuTable(MENU_FILE, rows, source=read_file(root / MENU_FILE), above=above)

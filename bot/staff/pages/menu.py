@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.kb.edit import EditRefused, Plan
 from bot.kb.errors import Problem
-from bot.kb.loader import MENU_FILE, MENU_XLSX
+from bot.kb.loader import MENU_FILE
 from bot.kb.records import MenuItem
 from bot.staff.deps import KbDep, Owner, WorkspaceDep, check_csrf, render
 from bot.staff.pages.editing import preview_or_apply
@@ -141,17 +141,9 @@ async def upload(request: Request, staff: Owner, workspace: WorkspaceDep) -> Res
             data = b""
 
     async def make() -> Plan:
-        if not data:
-            raise EditRefused([Problem(MENU_FILE, None, "올릴 파일을 골라 주세요. 엑셀(.xlsx)이나 CSV 파일이면 돼요.")])
         if len(data) > MAX_UPLOAD:
             raise EditRefused([Problem(MENU_FILE, None, "파일이 너무 커요. 2MB보다 작은 메뉴 파일을 올려 주세요.")])
-        is_xlsx = name.lower().endswith(".xlsx") or data[:2] == b"PK"
-        if not is_xlsx and not name.lower().endswith((".csv", ".txt")):
-            raise EditRefused([Problem(name or MENU_FILE, None, "메뉴 파일은 엑셀(.xlsx)이나 CSV(.csv)로 올려 주세요.")])
-        target, other = (MENU_XLSX, MENU_FILE) if is_xlsx else (MENU_FILE, MENU_XLSX)
-        root = workspace.editor.root
-        also = {other: None} if (root / other).exists() else {}
-        return workspace.editor.plan_file(target, data, f"메뉴 파일을 올린 파일({name or target})로 바꿈", also=also)  # type: ignore[no-any-return]
+        return await workspace.plan(workspace.editor.plan_menu_upload, name, data)  # type: ignore[no-any-return]
 
     # The preview posts the file back as base64 (the browser cannot re-send a chosen file).
     request.state.carry = {"data": base64.b64encode(data).decode(), "filename": name}
