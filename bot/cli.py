@@ -437,9 +437,56 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(settings)
 
 
+def cmd_test(args: argparse.Namespace) -> int:
+    """The owner's tests (knowledge/tests.yaml), offline: ✓ or ✗ with what was wrong, by line."""
+    from bot.kb.owner_tests import TESTS_FILE, judge, load_tests
+    from bot.messages import Turn
+
+    settings = _settings(args)
+    tests, problems = load_tests(settings.knowledge_dir)
+    _print_problems(problems) if problems else None
+    if not tests and not problems:
+        print(f"{TESTS_FILE}에 테스트가 없어요. 예: knowledge/{TESTS_FILE}에 '- 질문: 주차 되나요?' 와 '  근거: 주차 가능한가요?'를 적어 보세요.")
+        return 0
+    kb = _knowledge_base(settings)
+    engine = _trial_engine(settings, kb)
+    now = _now(args.now)
+
+    async def run() -> int:
+        failed = 0
+        for n, test in enumerate(tests):
+            outcome = judge(test, await engine.respond(Turn(test.question, user_key=f"test-{n}", channel="cli", now=now)))
+            if outcome.passed:
+                print(f"✓ {test.question}")
+                continue
+            failed += 1
+            print(f"✗ {test.question}  ({TESTS_FILE}:{test.line})")
+            for why in outcome.failures:
+                print(f"    {why}")
+            print(f"    받은 답: {outcome.answer.splitlines()[0] if outcome.answer else '(없음)'}")
+        print(f"\n{len(tests)}개 중 {len(tests) - failed}개 통과" + (f", {failed}개 실패" if failed else ""))
+        return 1 if failed or problems else 0
+
+    return asyncio.run(run())
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from bot.doctor import FAIL, run
+
+    findings = run(_settings(args))
+    for finding in findings:
+        print(finding)
+    failed = sum(f.mark == FAIL for f in findings)
+    print(f"\n고칠 것 {failed}개" if failed else "\n모두 괜찮아요.")
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="danggol", description="단골: 작은 가게를 위한 카카오톡·네이버 톡톡 상담 봇")
-    sub = parser.add_subparsers(dest="command", required=True)
+    from bot.cli_ko import KoreanParser, install
+
+    install()  # argparse's own words in Korean too: usage, errors, --help
+    parser = KoreanParser(prog="danggol", description="단골: 작은 가게를 위한 카카오톡·네이버 톡톡 상담 봇")
+    sub = parser.add_subparsers(dest="command", metavar="명령", parser_class=KoreanParser)
 
     def with_knowledge(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument("--knowledge", metavar="DIR", help="지식 폴더 (기본: config.toml의 store.knowledge_dir)")
@@ -505,6 +552,11 @@ def main(argv: list[str] | None = None) -> int:
     copy.set_defaults(func=cmd_db_copy)
     db_actions.add_parser("upgrade", help="스키마를 최신 리비전으로 올려요 (데이터는 그대로 둬요)").set_defaults(func=cmd_db)
     db_actions.add_parser("current", help="데이터베이스의 지금 리비전을 보여 줘요").set_defaults(func=cmd_db)
+    p = with_knowledge(sub.add_parser("test", help="사장님 테스트(knowledge/tests.yaml)를 돌려요"))
+    p.add_argument("--now", help="이 시각에 물어본 것처럼 답해요 (예: 2026-11-24T14:00)")
+    p.set_defaults(func=cmd_test)
+    p = with_knowledge(sub.add_parser("doctor", help="설정, 비밀값, 포트, 데이터베이스, 지식 파일을 점검해요"))
+    p.set_defaults(func=cmd_doctor)
     p = with_knowledge(sub.add_parser("serve", help="서버를 시작해요"))
     p.add_argument("--host")
     p.add_argument("--port", type=int)
@@ -513,6 +565,9 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `danggol ask ... | head` ends quietly
     args = parser.parse_args(argv)
+    if args.command is None:  # `danggol` alone: what it can do, in Korean, not an error
+        parser.print_help()
+        return 0
     if args.command != "serve":  # serve sets up its own logging (JSON by default) once its settings are read: bot/logs.py
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     for noisy in ("chromadb", "httpx"):

@@ -18,12 +18,12 @@ KO = {
     "show this help message and exit": "이 도움말을 보여 줘요",
     "the following arguments are required: %s": "이 값이 필요해요: %s",
     "unrecognized arguments: %s": "알 수 없는 값이에요: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "'%(value)s'은(는) 고를 수 없어요. 다음 중 하나로 적어 주세요: %(choices)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "고를 수 없는 값이에요: '%(value)s'. 다음 중 하나로 적어 주세요: %(choices)s",
     "expected one argument": "값을 하나 적어 주세요",
     "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
-    "invalid %(type)s value: %(value)r": "'%(value)s'은(는) 올바른 값이 아니에요",
-    "ambiguous option: %(option)s could match %(matches)s": "%(option)s이(가) 여러 항목(%(matches)s)과 비슷해요",
-    "not allowed with argument %s": "%s와(과) 함께 쓸 수 없어요",
+    "invalid %(type)s value: %(value)r": "올바르지 않은 값이에요: '%(value)s'",
+    "ambiguous option: %(option)s could match %(matches)s": "여러 항목과 비슷해요: %(option)s (%(matches)s)",
+    "not allowed with argument %s": "함께 쓸 수 없는 항목이 있어요: %s",
 }
 
 

@@ -85,26 +85,33 @@ def _is_danggol(host: str, port: int) -> bool:
 
 
 def check_database(s: Settings) -> list[Finding]:
-    from bot.db import make_engine
+    from sqlalchemy.engine import make_url
+    from sqlmodel import Session, select
+
+    from bot.db import StaffUser, make_engine
     from bot.migrate import SchemaError
 
+    url = make_url(s.database.url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database)
+        path = path if path.is_absolute() else s.config_dir / path
+        if not path.exists():
+            return [Finding(WARN, f"데이터베이스 파일({path})이 아직 없어요", "서버를 처음 켜면 만들어져요. 그다음 danggol staff add 로 사장님 계정을 만들어 주세요.")]
     try:
-        engine = make_engine(s.database.url, Path.cwd(), migrate=False)
+        engine = make_engine(s.database.url, s.config_dir, migrate=False)
     except SchemaError:
+        if s.database.auto_migrate:
+            return [Finding(WARN, "데이터베이스 구조가 이 버전보다 오래됐어요", "서버를 켜면 자동으로 올려요. 지금 올리려면 danggol db upgrade (데이터는 그대로예요).")]
         return [Finding(FAIL, "데이터베이스 구조가 이 버전보다 오래됐어요", "danggol db upgrade 를 실행해 주세요 (데이터는 그대로예요).")]
     except Exception as e:  # noqa: BLE001 - any failure to open is reported the same way
         return [Finding(FAIL, "데이터베이스에 연결할 수 없어요",
                         f"DANGGOL_DATABASE__URL 주소와 권한을 확인해 주세요. ({type(e).__name__})")]
     try:
-        from sqlmodel import Session, select
-
-        from bot.db import StaffUser
-
         with Session(engine) as session:
             users = session.exec(select(StaffUser.role).where(StaffUser.active == True)).all()  # noqa: E712
     finally:
         engine.dispose()
-    out = [Finding(OK, f"데이터베이스에 연결돼요 ({s.database.url.split(':', 1)[0]})")]
+    out = [Finding(OK, f"데이터베이스에 연결돼요 ({url.get_backend_name()})")]
     if not users:
         out.append(Finding(WARN, "직원 화면 계정이 없어요", "danggol staff add 사장님이름 으로 사장님 계정을 만들어 주세요."))
     elif "owner" not in users:

@@ -30,6 +30,7 @@ from bot.health import Readiness
 from bot.kb import history as knowledge_history
 from bot.kb.base import KnowledgeBase
 from bot.kb.edit import KnowledgeEditor
+from bot.kb.owner_tests import load_tests
 from bot.llm import StoredHistory, StoredUsage, with_model
 from bot.messages import Turn
 from bot.metrics import CONTENT_TYPE, RequestMetrics, exposition
@@ -94,7 +95,8 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
         kb.after_reload = files_changed
         await asyncio.to_thread(files_changed)
         app.state.learning = Learning(storage, kb, probe, editor)
-        app.state.workspace = Workspace(storage, kb, editor, Previewer(kb, probe, settings.retrieval, skills, app.state.bookings, clock))
+        app.state.workspace = Workspace(storage, kb, editor, Previewer(kb, probe, settings.retrieval, skills, app.state.bookings, clock),
+                                        saved_tests=lambda: [t.question for t in load_tests(kb.dir)[0]])
         stop = asyncio.Event()
         watcher = asyncio.create_task(_watch(kb, settings, stop)) if settings.reload.enabled else None
         retention = asyncio.create_task(retention_loop(storage, settings, stop))
@@ -202,6 +204,23 @@ def insecure_exposure(settings: Settings) -> str | None:
     return None
 
 
+def port_taken(host: str, port: int) -> str:
+    """Why the server cannot listen on host:port, in Korean ("" when it can): a second `make serve`
+    should say so, not print "[Errno 98] address already in use"."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+    except PermissionError:
+        return f"{port}번 포트는 관리자 권한이 있어야 열 수 있어요. 1024보다 큰 번호(예: 8000)를 쓰거나 nginx·Caddy 뒤에 두세요."
+    except OSError:
+        return (f"{port}번 포트({host})를 이미 다른 프로그램이 쓰고 있어요. 단골이 이미 켜져 있을 수 있어요 "
+                f"(다른 창의 make serve, 또는 systemctl status danggol). 끄고 다시 켜거나 --port {port + 1}처럼 다른 번호로 열어 주세요.")
+    return ""
+
+
 def limit_malloc_arenas(arenas: int = 2) -> None:
     """Cap glibc's per-thread malloc arenas before threads start.
 
@@ -226,6 +245,10 @@ def serve(settings: Settings) -> int:
     if problem:
         print(f"{settings.server.host}에서 서버를 열 수 없어요: {problem}. DANGGOL_KAKAO__SECRET을 설정하거나, "
               "정말 괜찮다면 server.allow_insecure = true로 시작해 주세요.", file=sys.stderr)
+        return 2
+    taken = port_taken(settings.server.host, settings.server.port)
+    if taken:
+        print(taken, file=sys.stderr)
         return 2
     from bot.logs import install
 

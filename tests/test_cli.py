@@ -128,3 +128,40 @@ def test_staff_reservation_commands(tmp_path: Path) -> None:
     missing = run("cancel", "ZZZZZZ")
     assert missing.returncode == 1 and "찾을 수 없어요" in missing.stderr
     assert run("list", "--date", "27일").returncode == 2
+
+
+def test_danggol_speaks_korean_even_to_a_wrong_command(tmp_path: Path) -> None:
+    alone = danggol(tmp=tmp_path)
+    assert alone.returncode == 0 and alone.stdout.startswith("사용법: danggol") and "명령과 값" in alone.stdout
+    wrong = danggol("nope", tmp=tmp_path)
+    assert wrong.returncode == 2 and "고를 수 없는 값이에요: 'nope'" in wrong.stderr and "도움말: danggol --help" in wrong.stderr
+    for text in (alone.stdout, wrong.stderr):
+        assert "usage:" not in text and "error:" not in text and "invalid choice" not in text
+
+
+def test_a_second_server_on_the_same_port_says_so_in_korean(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        second = danggol("serve", "--port", str(port), tmp=tmp_path)
+    assert second.returncode == 2 and f"{port}번 포트" in second.stderr and "다른 프로그램이 쓰고 있어요" in second.stderr
+    assert "Errno" not in second.stderr
+
+
+def test_doctor_says_what_to_fix(tmp_path: Path, make_knowledge, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    with socket.socket() as free:  # a port nothing listens on, so the port check cannot depend on this machine
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    monkeypatch.setenv("DANGGOL_SERVER__PORT", str(port))
+    monkeypatch.setenv("DANGGOL_DATABASE__URL", f"sqlite:///{tmp_path / 'doctor.db'}")
+    good = danggol("doctor", tmp=tmp_path)
+    assert good.returncode == 0 and "✓ 지식 파일" in good.stdout and "모두 괜찮아요" in good.stdout, good.stdout + good.stderr
+    broken = make_knowledge(store=(DEMO / "store.toml").read_text(encoding="utf-8").replace('tue = "11:00-21:00"', 'tue = 11시'))
+    bad = danggol("doctor", "--knowledge", str(broken), tmp=tmp_path)
+    assert bad.returncode == 1 and "✗ 지식 파일에 고칠 곳이 1개 있어요" in bad.stdout and "store.toml:" in bad.stdout
+    assert "고칠 것 1개" in bad.stdout

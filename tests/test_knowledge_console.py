@@ -130,3 +130,22 @@ def test_the_staff_role_cannot_reach_the_knowledge_pages(owner: TestClient) -> N
     for path in ("/staff/knowledge/menu", "/staff/knowledge/faq", "/staff/knowledge/store", "/staff/knowledge/changes", "/staff/knowledge/menu.xlsx"):
         assert owner.get(path).status_code == 403, path
     assert "/staff/knowledge/menu" not in owner.get("/staff/knowledge").text
+
+
+def test_a_conversation_saved_as_tests_guards_its_answers(owner: TestClient, shop: Path) -> None:
+    from bot.kb.owner_tests import load_tests
+
+    body = {"userRequest": {"utterance": "차 가지고 가도 돼요?", "user": {"id": "tested-1", "type": "botUserKey"}}, "bot": {"id": "b"}, "action": {}}
+    owner.post("/kakao/skill", json=body)
+    before = {t.question for t in load_tests(shop)[0]}
+    r = owner.post("/staff/c/1/save-test", data={"csrf": csrf(owner, "/staff/c/1")}, follow_redirects=False)
+    assert r.status_code == 303 and "tested=" in r.headers["location"]
+    tests = {t.question: t for t in load_tests(shop)[0]}
+    assert set(tests) - before == {"차 가지고 가도 돼요?"} and tests["차 가지고 가도 돼요?"].source == "주차할 수 있나요?"
+    again = owner.post("/staff/c/1/save-test", data={"csrf": csrf(owner, "/staff/c/1")})
+    assert "이미 테스트에 있어요" in again.text
+    # the saved test is asked in every preview: an edit that changes its answer shows it
+    faq = next(f for f in load_knowledge(shop).faqs if f.id == "주차할 수 있나요?")
+    preview = owner.post("/staff/knowledge/faq/edit", data={"csrf": csrf(owner), "original": faq.id, "question": faq.id,
+                                                             "answer": "주차장은 없어요.", "place": f"{faq.origin.file}#{faq.category}"})
+    assert "차 가지고 가도 돼요?" in preview.text and "주차장은 없어요." in preview.text

@@ -308,6 +308,19 @@ class KnowledgeEditor:
         return Plan({target: data, **also}, f"메뉴 파일을 올린 파일({filename or target})로 바꿈",
                     lambda k: None if k.menu else empty)
 
+    def plan_tests(self, blocks: list[tuple[str, str]]) -> Plan:
+        """Owner tests appended to tests.yaml ((question, yaml block) pairs; questions already there are skipped)."""
+        from bot.kb.owner_tests import TESTS_FILE, load_tests
+
+        have = {t.question for t in load_tests(self.root)[0]}
+        new = [block for question, block in blocks if question not in have]
+        if not new:
+            raise EditRefused([Problem(TESTS_FILE, None, "이 대화의 질문은 이미 테스트에 있어요.")])
+        original = read_file(self.root / TESTS_FILE)
+        head = original.text.rstrip("\n") + "\n\n" if original.text.strip() else "# 사장님 테스트: danggol test 로 돌려요.\n\n"
+        text = head + "\n".join(new)
+        return Plan({TESTS_FILE: _encode(TESTS_FILE, original, text)}, f"테스트 {len(new)}개 저장")
+
     # --- whole files --------------------------------------------------------------------------
 
     def plan_file(self, rel: str, data: bytes | None, summary: str, restored_from: int | None = None,

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.josa import josa
 from bot.kb.errors import Problem
 from bot.messages import Reply
 
@@ -73,7 +74,7 @@ def load_tests(root: Path) -> tuple[list[OwnerTest], list[Problem]]:
     try:
         nodes = yaml.compose(text)
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
+        mark = getattr(e, "context_mark", None) or getattr(e, "problem_mark", None)  # where the broken part starts
         return [], [Problem(TESTS_FILE, mark.line + 1 if mark else None,
                             "YAML 형식이 맞지 않아요. 줄 앞의 빈칸(들여쓰기)과 '- 질문:' 모양을 확인해 주세요.")]
     if nodes is None:
@@ -92,7 +93,7 @@ def load_tests(root: Path) -> tuple[list[OwnerTest], list[Problem]]:
         for key, value in item.items():
             name = KEYS.get(str(key).strip())
             if name is None:
-                problems.append(Problem(TESTS_FILE, line, f"'{key}'은 알 수 없는 항목이에요. 질문, 근거, 포함, 의도, 제외 중에서 골라 주세요."))
+                problems.append(Problem(TESTS_FILE, line, f"{josa(repr(str(key)), '은')} 알 수 없는 항목이에요. 질문, 근거, 포함, 의도, 제외 중에서 골라 주세요."))
                 continue
             fields[name] = value
         question = str(fields.get("question") or "").strip()
@@ -129,8 +130,6 @@ def judge(test: OwnerTest, reply: Reply) -> Outcome:
 
 
 def _subject(word: str) -> str:
-    from bot.josa import josa
-
     return josa(word, "이")[len(word):]
 
 
