@@ -38,7 +38,7 @@ def test_check_lists_every_located_error_and_exits_1(tmp_path: Path) -> None:
     run = danggol("check", "--knowledge", str(root), tmp=tmp_path)
     assert run.returncode == 1
     assert "menu.csv:4: '순두부찌개'의 가격 '구천원'을 숫자로 읽을 수 없어요." in run.stderr
-    assert "faq/이용안내.md:17: 질문 '주차할 수 있나요?'이(가) faq/extra.md:1에도 있어요." in run.stderr
+    assert "faq/이용안내.md:17: 질문 '주차할 수 있나요?'가 faq/extra.md:1에도 있어요." in run.stderr
     assert "Traceback" not in run.stderr
 
 
