@@ -100,7 +100,7 @@ ON_POSTGRES = os.environ.get("DANGGOL_TEST_DB", "sqlite") == "postgres"
 # Entries are test files, or "file::name" prefixes for part of a file (`ask` and `chat` keep
 # bookings in a throwaway in-memory SQLite database whatever the settings say).
 NO_DATABASE = ("test_allergens.py", "test_understanding.py", "test_answer_quality.py", "test_fake_llm.py", "test_kakao_render.py", "test_knowledge_properties.py",
-               "test_korean.py", "test_korean_time_table.py", "test_loader.py", "test_kb_edit.py", "test_menu_file.py", "test_owner_tests.py::test_tests_are_read", "test_owner_tests.py::test_a_failure", "test_meta.py", "test_retrieval.py",
+               "test_korean.py", "test_korean_time_table.py", "test_loader.py", "test_kb_edit.py", "test_loader_messages.py", "test_menu_file.py", "test_owner_tests.py::test_tests_are_read", "test_owner_tests.py::test_a_failure", "test_meta.py", "test_retrieval.py",
                "test_escalate.py", "test_fallback.py", "test_faq.py", "test_media.py", "test_menu.py", "test_recommend.py",
                "test_registry.py", "test_reservation.py", "test_smalltalk.py", "test_store_info.py", "test_cli.py::test_check", "test_cli.py::test_ask", "test_cli.py::test_chat",
                "test_cli.py::test_reindex", "test_cli.py::test_danggol_speaks", "test_cli.py::test_a_second_server", "test_cli.py::test_doctor",
