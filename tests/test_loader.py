@@ -251,3 +251,31 @@ def test_faq_pairs(make_knowledge, question: str, answer: str) -> None:  # type:
 def test_faq_pair_without_answer_is_located(make_knowledge) -> None:  # type: ignore[no-untyped-def]
     problems = errors_of(make_knowledge(faqs={"a.md": "Q: 카드 되나요?\n\nQ: 주차는요?\nA: 두 대 돼요.\n"}))
     assert any(p.startswith("faq/a.md:1: ") and "답변이 없어요" in p for p in problems), problems
+
+
+def test_numbered_and_bold_questions_are_read_never_glued(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    only = "1. 주차 돼요?\n건물 뒤 공영주차장이요.\n\n2) 포장 돼요?\n네, 돼요.\n\n**반려견 돼요?**\n테라스만 돼요.\n"
+    k = load_knowledge(make_knowledge(faqs={"a.md": only}))
+    assert [(f.id, f.answer) for f in k.faqs] == [("주차 돼요?", "건물 뒤 공영주차장이요."), ("포장 돼요?", "네, 돼요."),
+                                                  ("반려견 돼요?", "테라스만 돼요.")]
+    assert not [w for w in k.warnings if w.file == "faq/a.md"]  # the file's own style: no warning
+    mixed = "## 주차 돼요?\n건물 뒤예요.\n1. 포장 돼요?\n네.\n"
+    k = load_knowledge(make_knowledge(faqs={"a.md": mixed}))
+    assert [(f.id, f.answer) for f in k.faqs] == [("주차 돼요?", "건물 뒤예요."), ("포장 돼요?", "네.")]
+    assert any(w.line == 3 and "새 질문으로 읽었어요" in w.message for w in k.warnings)
+    listed = "## 결제 돼요?\n1. 카드\n2. 현금\n"
+    assert load_knowledge(make_knowledge(faqs={"a.md": listed})).faqs[0].answer == "1. 카드\n2. 현금"  # a list, not questions
+
+
+def test_a_synonym_for_a_renamed_item_is_flagged(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    k = load_knowledge(make_knowledge(synonyms="아메리카노 = 아아\n카페라떼 = 라떼\n"))
+    flagged = [w for w in k.warnings if w.file == "synonyms.txt"]
+    assert [(w.line, w.message.split(" 메뉴나")[0]) for w in flagged] == [(2, "'카페라떼'가")]
+
+
+def test_several_menu_lookalikes_are_named_together(make_knowledge) -> None:  # type: ignore[no-untyped-def]
+    root = make_knowledge(menu=None)
+    for name in ("menu (1).csv", "메뉴.xlsx"):
+        (root / name).write_text("x", encoding="utf-8")
+    problems = errors_of(root)
+    assert len(problems) == 1 and "2개" in problems[0] and "menu (1).csv" in problems[0] and "메뉴.xlsx" in problems[0]

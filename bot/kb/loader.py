@@ -385,8 +385,11 @@ def _menu_rows(root: Path, problems: list[Problem], warnings: list[Problem]) -> 
         return MENU_XLSX, _xlsx_rows(xlsx_path, problems)
     if not csv_path.is_file():
         near = sorted(p.name for p in root.iterdir() if p.is_file() and MENU_LOOKALIKE.match(p.name)) if root.is_dir() else []
-        if near:
-            problems.append(Problem(near[0], None, f"메뉴 파일 이름이 '{near[0]}'이라서 읽지 않았어요. "
+        if len(near) > 1:
+            problems.append(Problem(near[0], None, f"메뉴 파일처럼 보이는 파일이 {len(near)}개 있어요({', '.join(near)}). "
+                                    "쓸 파일 하나만 이름을 menu.csv(엑셀 파일이면 menu.xlsx)로 바꾸고 나머지는 지우거나 다른 폴더로 옮겨 주세요."))
+        elif near:
+            problems.append(Problem(near[0], None, f"메뉴 파일 이름이 {josa(repr_ko(near[0]), '이라')}서 읽지 않았어요. "
                                     "파일 이름을 menu.csv(엑셀 파일이면 menu.xlsx)로 바꿔 주세요."))
         else:
             warnings.append(Problem(MENU_FILE, None, "menu.csv가 없어요. 메뉴와 가격을 물어보면 답할 수 없어요."))
