@@ -262,7 +262,52 @@ class KnowledgeVersion(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
-SCHEMA_HEAD = "0010"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
+class Customer(SQLModel, table=True):
+    """One person the shop knows (bot/ledger/): identities, visits and contacts hang off it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    label: str = Field(default="", max_length=60)  # a name from a booking, or what the owner wrote
+    pseudonym: str = Field(index=True, unique=True, max_length=16)  # what shop-wide statistics use
+    note: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Identity(SQLModel, table=True):
+    """A way to recognise a customer: a phone (digits only), a Kakao or TalkTalk user, a POS customer id."""
+
+    __table_args__ = (UniqueConstraint("kind", "value", name="uq_identity_kind_value"),)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    kind: str = Field(max_length=10)  # phone, kakao, naver, web, pos
+    value: str = Field(max_length=200)
+    manual: bool = False  # placed by the owner (merge or split): automatic matching never moves it
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Visit(SQLModel, table=True):
+    """A visit (or a no-show) from one source; (source, ref) makes every import idempotent."""
+
+    __table_args__ = (UniqueConstraint("source", "ref", name="uq_visit_source_ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    source: str = Field(max_length=10)  # booking, stamp, staff, pos
+    kind: str = Field(default="visit", max_length=10)  # visit or no_show
+    ref: str = Field(max_length=80)
+    party: int | None = None
+    amount: int | None = None
+    items: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LedgerSetting(SQLModel, table=True):
+    """The owner's ledger settings: segment thresholds, the stamp card, the POS column mapping, the stamp secret."""
+
+    key: str = Field(primary_key=True, max_length=40)
+    value: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+
+
+SCHEMA_HEAD = "0011"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
 
 
 def make_engine(url: str, base_dir: Path, *, migrate: bool = True) -> SqlEngine:

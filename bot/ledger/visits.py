@@ -1,0 +1,144 @@
+"""Visits from every source a small shop has: bookings staff marked 방문 완료 (and no-shows), the
+stamp card in the chat, a staff "방문 기록" by phone, and POS exports. Each visit has its source and a
+reference unique within it, so importing or syncing twice adds nothing twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from bot.db import Customer, Identity, Reservation, Visit
+from bot.ledger.customers import canonical, identify, merge, new_customer
+from bot.ledger.pos import Parsed
+
+
+def utc(moment: datetime) -> datetime:
+    """Visit times are stored in UTC (SQLite keeps no zone; a naive time read back is UTC)."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def add(s: Session, customer_id: int, at: datetime, source: str, ref: str, *, kind: str = "visit", party: int | None = None,
+        amount: int | None = None, items: tuple[str, ...] | list[str] = ()) -> bool:
+    """One visit; False when (source, ref) is already there (nothing changes)."""
+    if s.exec(select(Visit.id).where(Visit.source == source, Visit.ref == ref)).first() is not None:
+        return False
+    s.add(Visit(customer_id=customer_id, at=utc(at), source=source, kind=kind, ref=ref[:80], party=party, amount=amount, items=list(items)))
+    s.flush()
+    return True
+
+
+def sync_bookings(s: Session) -> int:
+    """Completed bookings become visits and no-shows become no-show records, for the customer of their
+    phone and chat user. Idempotent (the booking code is the reference). Returns how many were added."""
+    have = set(s.exec(select(Visit.ref).where(Visit.source == "booking")).all())
+    rows = s.exec(select(Reservation).where(col(Reservation.status).in_(("completed", "no_show")))).all()
+    added = 0
+    for r in rows:
+        ref = f"{r.code}:{r.status}"
+        if ref in have:
+            continue
+        ids = [("phone", r.phone)] if r.phone else []
+        if r.user_key and r.channel in ("kakao", "naver", "web"):
+            ids.append((r.channel, r.user_key))
+        customer = identify(s, ids, label=r.name)
+        if customer is None:
+            continue
+        s.add(Visit(customer_id=customer, at=utc(r.starts_at), source="booking", kind="visit" if r.status == "completed" else "no_show",
+                    ref=ref, party=r.party))
+        added += 1
+    s.flush()
+    return added
+
+
+@dataclass
+class Imported:
+    added: int = 0
+    already: int = 0  # rows imported before (same receipt or same contents)
+    new_customers: int = 0
+
+
+class _Identities:
+    """Identities of one import, read once and kept in memory: 10,000 rows in a few queries."""
+
+    def __init__(self, s: Session, pairs: set[tuple[str, str]]):
+        self.s = s
+        self.known: dict[tuple[str, str], Identity] = {}
+        for kind in {k for k, _ in pairs}:
+            values = [v for k, v in pairs if k == kind]
+            for start in range(0, len(values), 900):
+                for identity in s.exec(select(Identity).where(Identity.kind == kind, col(Identity.value).in_(values[start:start + 900]))).all():
+                    self.known[(identity.kind, identity.value)] = identity
+        self.created = 0
+
+    def customer(self, pairs: list[tuple[str, str]], label: str = "") -> int:
+        found = [self.known.get(p) for p in pairs]
+        known = [i for i in found if i is not None]
+        manual = next((i for i in known if i.manual), None)
+        if manual is not None:
+            target = manual.customer_id
+        elif known:
+            target = min(i.customer_id for i in known)
+        else:
+            c = new_customer(self.s, label)
+            assert c.id is not None
+            target = c.id
+            self.created += 1
+        for pair, identity in zip(pairs, found, strict=True):
+            if identity is None:
+                identity = Identity(customer_id=target, kind=pair[0], value=pair[1])
+                self.s.add(identity)
+                self.known[pair] = identity
+            elif identity.customer_id != target and not identity.manual and manual is None:
+                gone = identity.customer_id
+                merge(self.s, keep=target, gone=gone)
+                for other in self.known.values():
+                    if other.customer_id == gone:
+                        other.customer_id = target
+        return target
+
+
+def import_pos(s: Session, parsed: Parsed) -> Imported:
+    """The parsed rows as visits (bad rows were reported by the parser and are not here)."""
+    out = Imported()
+    refs = [v.ref for v in parsed.visits]
+    have: set[str] = set()
+    for start in range(0, len(refs), 900):
+        have |= set(s.exec(select(Visit.ref).where(Visit.source == "pos", col(Visit.ref).in_(refs[start:start + 900]))).all())
+    pairs_of = []
+    for v in parsed.visits:
+        pairs = [("phone", v.phone)] if v.phone else []
+        if v.customer:
+            pairs.append(("pos", canonical("pos", v.customer) or ""))
+        pairs_of.append([p for p in pairs if p[1]])
+    identities = _Identities(s, {p for pairs in pairs_of for p in pairs})
+    for v, pairs in zip(parsed.visits, pairs_of, strict=True):
+        if v.ref in have:
+            out.already += 1
+            continue
+        customer = identities.customer(pairs)
+        s.add(Visit(customer_id=customer, at=utc(v.at), source="pos", ref=v.ref, party=v.party, amount=v.amount, items=list(v.items)))
+        have.add(v.ref)
+        out.added += 1
+        if out.added % 2000 == 0:
+            s.flush()
+    s.flush()
+    out.new_customers = identities.created
+    return out
+
+
+def customers_of(s: Session, ids: list[int]) -> dict[int, Customer]:
+    rows = s.exec(select(Customer).where(col(Customer.id).in_(ids))).all() if ids else []
+    return {c.id: c for c in rows if c.id is not None}
+
+
+def visit_rows(s: Session, since: datetime | None = None) -> list[Any]:
+    """(customer_id, at, kind, party, items, source) of every visit, oldest first. One query."""
+    table = Visit.__table__  # type: ignore[attr-defined]
+    query = sa_select(table.c.customer_id, table.c.at, table.c.kind, table.c.party, table.c["items"], table.c.source).order_by(table.c.at)
+    if since is not None:
+        query = query.where(table.c.at >= since)
+    return list(s.execute(query).all())
