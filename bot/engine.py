@@ -16,6 +16,7 @@ import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot import metrics, safe
 from bot.bookings import Bookings
@@ -61,9 +62,11 @@ class Engine:
         bookings: Bookings | None = None,
         turn_lock: Callable[[str, str], AbstractAsyncContextManager[None]] | None = None,
         counted: bool = True,
+        ledger: Any = None,
     ):
         self.kb = kb
         self.bookings = bookings
+        self.ledger = ledger  # bot/ledger/service.py: the stamp card and a known customer's history
         self.clock = clock  # a fixed clock for tests; None means the real time
         self.retrieval = retrieval
         self.skills = skills
@@ -112,7 +115,7 @@ class Engine:
             state = ConversationState()  # an abandoned flow expires
         data = {k: v for k, v in state.data.items() if k != "_at"}
         ctx = Context(turn, snapshot, now, self.retrieval, state=data if state.awaiting else {}, awaiting=state.awaiting,
-                      bookings=self.bookings)
+                      bookings=self.bookings, ledger=self.ledger)
         reply, skill = await self._skills(turn, ctx, state.awaiting, fast_only)
         log.debug("%s answered in %.1f ms", skill.name, (time.perf_counter() - t0) * 1000)
         if state.awaiting is None and not reply.escalate and reply.awaiting in (None, "faq"):
@@ -155,7 +158,7 @@ class Engine:
         answers: list[Reply] = []
         for part in parts:
             sub = Turn(part, turn.user_key, turn.channel, {}, turn.now)
-            ctx = Context(sub, snapshot, now, self.retrieval, bookings=self.bookings)
+            ctx = Context(sub, snapshot, now, self.retrieval, bookings=self.bookings, ledger=self.ledger)
             if first is not None and first.kind == "faq" and any(
                     h.id == first.id and h.confidence >= self.retrieval.min_confidence for h in ctx.faq_hits[:2]):
                 answers.append(whole)  # the whole message's answer is this part's (a question asked twice)

@@ -31,6 +31,7 @@ from bot.kb import history as knowledge_history
 from bot.kb.base import KnowledgeBase
 from bot.kb.edit import KnowledgeEditor
 from bot.kb.owner_tests import load_tests
+from bot.ledger.service import Ledger
 from bot.llm import StoredHistory, StoredUsage, with_model
 from bot.messages import Turn
 from bot.metrics import CONTENT_TYPE, RequestMetrics, exposition
@@ -79,7 +80,9 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
             raise RuntimeError("지식 파일에 오류가 있어 서버를 시작할 수 없어요: danggol check로 확인해 주세요.")
         app.state.kb = kb
         used, app.state.llm = with_model(skills, settings.llm, history=StoredHistory(storage), usage=StoredUsage(storage))
-        app.state.engine = inbox.engine = wiring.engine(settings, kb, storage, used, clock=clock, turn_lock=storage.user_lock)
+        ledger = Ledger(storage, kb.snapshot.knowledge.store.timezone)
+        app.state.ledger = ledger
+        app.state.engine = inbox.engine = wiring.engine(settings, kb, storage, used, clock=clock, turn_lock=storage.user_lock, ledger=ledger)
         app.state.bookings = inbox.engine.bookings
         # The learning loop asks the live knowledge again with a probe engine: offline skills, its own
         # memory, nothing counted, stored or sent.

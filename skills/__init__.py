@@ -16,11 +16,13 @@ from skills.menu import MenuSkill
 from skills.recommend import RecommendSkill
 from skills.reservation import ReservationSkill
 from skills.smalltalk import SmalltalkSkill
+from skills.stamp import StampSkill
 from skills.store_info import StoreInfoSkill
 
 SKILLS: tuple[Skill, ...] = (
     MediaSkill(),
     EscalateSkill(),
+    StampSkill(),
     SmalltalkSkill(),
     StoreInfoSkill(),
     ReservationSkill(),

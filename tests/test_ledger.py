@@ -29,6 +29,7 @@ def load_shop(storage: Storage) -> None:
     shop = generate()
     with Session(storage.engine) as s:
         secret = card.shop_secret(s)
+        card.save_setting(s, "stamps", {"enabled": True, "needed": 10, "reward": "아메리카노 한 잔"})
         for stamp in shop.stamps:  # first, so that chat users start as customers of their own and must be merged
             at = datetime.fromisoformat(stamp["at"]).replace(tzinfo=SEOUL)
             assert card.stamp(s, "kakao", stamp["user"], daily_code(secret, at.date()), at).outcome == "added"
@@ -113,6 +114,8 @@ def test_a_stamp_a_day_and_only_with_todays_code(tmp_path: Path) -> None:
     storage = Storage(make_engine(database_url(tmp_path), tmp_path))
     with Session(storage.engine) as s:
         secret = card.shop_secret(s)
+        assert card.stamp(s, "kakao", "u1", daily_code(secret, TODAY), datetime.combine(TODAY, time(9), tzinfo=SEOUL)).outcome == "off"
+        card.save_setting(s, "stamps", {"enabled": True, "needed": 2, "reward": "아메리카노 한 잔"})
         monday = datetime.combine(TODAY, time(9, 0), tzinfo=SEOUL)
         tuesday = monday + timedelta(days=1)
         assert card.stamp(s, "kakao", "u1", daily_code(secret, monday.date()), monday).outcome == "added"
@@ -121,9 +124,11 @@ def test_a_stamp_a_day_and_only_with_todays_code(tmp_path: Path) -> None:
         wrong = next(c for c in ("0000", "1111", "2222") if c != daily_code(secret, tuesday.date()))
         assert card.stamp(s, "kakao", "u1", wrong, tuesday).outcome == "wrong"
         second = card.stamp(s, "kakao", "u1", daily_code(secret, tuesday.date()), tuesday)
-        assert (second.outcome, second.count) == ("added", 2)
+        assert (second.outcome, second.count, second.full) == ("added", 2, True)
         assert card.count(s, "kakao", "u1").count == 2 and card.count(s, "kakao", "nobody").count == 0
-        assert daily_code(secret, monday.date()) != daily_code(secret, tuesday.date()) or True  # one day in 10,000 they may match
+        customer = customers.find(s, "kakao", "u1")
+        assert customer is not None and card.redeem(s, customer.customer_id, "민지", tuesday)
+        assert card.count(s, "kakao", "u1").count == 0 and not card.redeem(s, customer.customer_id, "민지", tuesday)
 
 
 @pytest.mark.parametrize(("raw", "digits"), [("010-1234-5678", "01012345678"), ("+82 10 1234 5678", "01012345678"),

@@ -21,7 +21,7 @@ from bot.ledger.visits import utc
 
 @dataclass(frozen=True)
 class CardRules:
-    enabled: bool = True
+    enabled: bool = False  # off until the owner sets the card up in the console (the code must be at the counter)
     needed: int = 10
     reward: str = "음료 한 잔"
 
@@ -59,7 +59,7 @@ def shop_secret(s: Session) -> bytes:
 def rules(s: Session) -> CardRules:
     raw = setting(s, "stamps")
     try:
-        return CardRules(bool(raw.get("enabled", True)), max(1, int(raw.get("needed", 10))),  # type: ignore[call-overload]
+        return CardRules(bool(raw.get("enabled", False)), max(1, int(raw.get("needed", 10))),  # type: ignore[call-overload]
                          str(raw.get("reward") or CardRules.reward))
     except (TypeError, ValueError):
         return CardRules()

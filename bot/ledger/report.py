@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.db import Storage
-from bot.ledger.stats import SEGMENTS, Profile, Thresholds, profile
+from bot.ledger.stats import SEGMENTS, Profile, Thresholds, profile, segments_at
 from bot.ledger.visits import visit_rows
 
 WEEKS = 12
@@ -38,15 +38,10 @@ class Picture:
     bookings: int
     parties: list[tuple[int, int]]  # party size -> count
     trend: dict[str, list[int]] = field(default_factory=dict)  # segment -> size at each of the last weeks' ends
-    items: dict[int, Counter[str]] = field(default_factory=dict)  # customer -> items bought
 
     @property
     def customers(self) -> int:
         return len(self.profiles)
-
-
-def _local(moment: datetime, zone: ZoneInfo) -> datetime:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))).astimezone(zone)
 
 
 def picture(storage: Storage, timezone: str, today: date | None = None, thresholds: Thresholds | None = None,
@@ -58,12 +53,11 @@ def picture(storage: Storage, timezone: str, today: date | None = None, threshol
         rows = visit_rows(s)
     visits: dict[int, list[datetime]] = defaultdict(list)
     parties: dict[int, list[int]] = defaultdict(list)
-    items: dict[int, Counter[str]] = defaultdict(Counter)
     heat = [[0] * 24 for _ in range(7)]
     no_shows = bookings = 0
     party_sizes: Counter[int] = Counter()
-    for customer, at, kind, party, bought, source in rows:
-        local = _local(at, zone)
+    for customer, at, kind, party, source in rows:
+        local = at.astimezone(zone)
         if source == "booking":
             bookings += 1
         if kind == "no_show":
@@ -77,23 +71,19 @@ def picture(storage: Storage, timezone: str, today: date | None = None, threshol
         if party:
             parties[customer].append(party)
             party_sizes[party] += 1
-        for item in bought or []:
-            items[customer][item] += 1
     profiles = {c: profile(c, v, today, t, parties.get(c)) for c, v in visits.items()}
     members = {seg: sorted(c for c, p in profiles.items() if seg in p.segments) for seg in SEGMENTS}
 
     start = today - timedelta(days=today.weekday()) - timedelta(weeks=WEEKS - 1)
-    weeks = []
-    for w in range(WEEKS):
-        lo, hi = start + timedelta(weeks=w), start + timedelta(weeks=w + 1)
-        new = returning = 0
-        for p in profiles.values():
-            if any(lo <= d < hi for d in p.days):
-                if p.first is not None and lo <= p.first < hi:
-                    new += 1
-                else:
-                    returning += 1
-        weeks.append((lo, new, returning))
+    new_in: Counter[int] = Counter()
+    back_in: Counter[int] = Counter()
+    for p in profiles.values():
+        for week in {(d - start).days // 7 for d in p.days if d >= start}:
+            if p.first is not None and (p.first - start).days // 7 == week and p.first >= start:
+                new_in[week] += 1
+            else:
+                back_in[week] += 1
+    weeks = [(start + timedelta(weeks=w), new_in[w], back_in[w]) for w in range(WEEKS)]
     came_back = {}
     for window in (7, 30, 60):
         old_enough = [p for p in profiles.values() if p.first is not None and (today - p.first).days >= window]
@@ -108,18 +98,12 @@ def picture(storage: Storage, timezone: str, today: date | None = None, threshol
     for w in range(trend_weeks - 1, -1, -1):
         as_of = today - timedelta(weeks=w)
         sizes: Counter[str] = Counter()
-        for c, v in visits.items():
-            past = [m for m in v if m.date() <= as_of]
-            if past:
-                sizes.update(profile(c, past, as_of, t).segments)
+        for p in profiles.values():
+            sizes.update(segments_at(p.days, as_of, t))
         for seg in SEGMENTS:
             trend[seg].append(sizes[seg])
     return Picture(today, profiles, members, weeks, came_back, list(zip(GAP_KO, gap_counts, strict=True)), heat, no_shows, bookings,
-                   sorted(party_sizes.items()), trend, dict(items))
-
-
-def top_items(p: Picture, customer: int, n: int = 3) -> list[tuple[str, int]]:
-    return p.items.get(customer, Counter()).most_common(n)
+                   sorted(party_sizes.items()), trend)
 
 
 def as_table(p: Picture) -> list[dict[str, Any]]:

@@ -15,9 +15,9 @@ from datetime import date
 
 DIGITS = 4
 # "도장 4821", "스탬프 4821 찍어 주세요", "쿠폰 도장 4821": the word and a code in the same message.
-STAMP_WORD = re.compile(r"(도장|스탬프|stamp|적립)", re.IGNORECASE)
+STAMP_WORD = re.compile(r"(도장|스탬프|stamp)", re.IGNORECASE)  # not 적립: "포인트 적립 돼요?" is the owner's FAQ
 CODE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-HOW_MANY = re.compile(r"(도장|스탬프|적립).{0,8}(몇|얼마나|개수|확인|남았)|(몇|얼마나).{0,6}(도장|스탬프|적립)")
+HOW_MANY = re.compile(r"(도장|스탬프).{0,8}(몇|얼마나|개수|확인|남았)|(몇|얼마나).{0,6}(도장|스탬프)")
 
 
 def daily_code(secret: bytes, day: date) -> str:

@@ -8,6 +8,7 @@ a stamp for the same visit) are one visit for rhythm and segments. Thresholds ar
 
 from __future__ import annotations
 
+import bisect
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field, fields
@@ -104,6 +105,18 @@ def profile(customer_id: int, moments: list[datetime], today: date, thresholds: 
         p.party = float(statistics.median(parties))
     p.segments = segments(p, today, t)
     return p
+
+
+def segments_at(days: list[date], today: date, t: Thresholds) -> set[str]:
+    """The segments on a past `today`, from the sorted distinct visit days alone (the dashboard's
+    trend asks this for every customer at the end of each of the last weeks)."""
+    upto = days[: bisect.bisect_right(days, today)]
+    if not upto:
+        return set()
+    p = Profile(0, upto, first=upto[0], last=upto[-1])
+    gaps = [(b - a).days for a, b in zip(upto, upto[1:], strict=False)]
+    p.median_gap = float(statistics.median(gaps)) if gaps else None
+    return segments(p, today, t)
 
 
 def segments(p: Profile, today: date, t: Thresholds) -> set[str]:
