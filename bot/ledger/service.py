@@ -221,6 +221,19 @@ class Ledger:
                 return found.customer_id if found else None
         return await self.storage.call(run)
 
+    async def labels(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        """Each customer's name and first phone (digits), for lists. Two queries."""
+        def run() -> dict[int, tuple[str, str]]:
+            if not ids:
+                return {}
+            with Session(self.storage.engine) as s:
+                names = {c.id: c.label for c in s.exec(select(Customer).where(col(Customer.id).in_(ids))).all() if c.id is not None}
+                phones: dict[int, str] = {}
+                for i in s.exec(select(Identity).where(col(Identity.customer_id).in_(ids), Identity.kind == "phone").order_by(col(Identity.id))).all():
+                    phones.setdefault(i.customer_id, i.value)
+            return {c: (names.get(c, ""), phones.get(c, "")) for c in ids}
+        return await self.storage.call(run)
+
     async def customer_of(self, channel: str, user_key: str) -> int | None:
         """The customer a chat user is, if the ledger knows them (nothing is created)."""
         def run() -> int | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from bot.staff.dashboard import WEEKDAYS_KO, Activity, Figures
 
@@ -57,3 +58,27 @@ def heatmap(a: Activity, cell: int = 24, left: int = 30, top: int = 22) -> dict[
     hours = [{"x": left + h * cell + cell / 2, "label": str(h)} for h in range(0, 24, 3)]
     return {"width": left + 24 * cell, "height": top + 7 * cell, "cells": cells, "rows": rows, "hours": hours,
             "names": WEEKDAY_NAMES}
+
+
+def bars(values: list[tuple[str, int]], width: int = 600, height: int = 150, label_every: int = 1) -> dict[str, object]:
+    """Labelled bars for any short series (weeks, gap ranges, party sizes)."""
+    top = max((n for _, n in values), default=0) or 1
+    slot = width / max(len(values), 1)
+    out = [Bar(round(i * slot + slot * 0.15, 1), round(height - n / top * height, 1), round(slot * 0.7, 1), round(n / top * height, 1), label, n)
+           for i, (label, n) in enumerate(values)]
+    labels = [(b.x + b.w / 2, b.label) for i, b in enumerate(out) if (len(out) - 1 - i) % label_every == 0]
+    return {"width": width, "height": height, "bars": out, "labels": labels, "top": top}
+
+
+def stacked(weeks: list[tuple[date, int, int]], width: int = 600, height: int = 150) -> dict[str, object]:
+    """New (bottom) and returning (top) customers per week."""
+    top = max((a + b for _, a, b in weeks), default=0) or 1
+    slot = width / max(len(weeks), 1)
+    cols: list[dict[str, Any]] = []
+    for i, (start, new, back) in enumerate(weeks):
+        h_new, h_back = new / top * height, back / top * height
+        x = round(i * slot + slot * 0.15, 1)
+        cols.append({"x": x, "w": round(slot * 0.7, 1), "new_y": round(height - h_new, 1), "new_h": round(h_new, 1),
+                     "back_y": round(height - h_new - h_back, 1), "back_h": round(h_back, 1), "label": f"{start.month}/{start.day}",
+                     "new": new, "back": back})
+    return {"width": width, "height": height, "cols": cols, "labels": [(c["x"] + c["w"] / 2, c["label"]) for i, c in enumerate(cols) if i % 3 == 2]}

@@ -58,7 +58,12 @@ def get_workspace(request: Request) -> Any:
     return request.app.state.workspace
 
 
+def get_ledger(request: Request) -> Any:
+    return request.app.state.ledger
+
+
 KbDep = Annotated[Any, Depends(get_kb)]
+LedgerDep = Annotated[Any, Depends(get_ledger)]
 WorkspaceDep = Annotated[Any, Depends(get_workspace)]
 LearningDep = Annotated[Any, Depends(get_learning)]
 BookingsDep = Annotated[Any, Depends(get_bookings)]
@@ -142,7 +147,8 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
 TABS = (("queue", "/staff", "대기열", "all"), ("reservations", "/staff/reservations", "예약", "all"),
         ("history", "/staff/history", "기록", "all"), ("dashboard", "/staff/dashboard", "현황", "owner"),
         ("unanswered", "/staff/unanswered", "못 한 답", "more"), ("simulator", "/staff/simulator", "시뮬레이터", "more"),
-        ("replies", "/staff/replies", "자주 쓰는 답장", "more"), ("knowledge", "/staff/knowledge", "지식", "more"))
+        ("replies", "/staff/replies", "자주 쓰는 답장", "more"), ("knowledge", "/staff/knowledge", "지식", "more"),
+        ("customers", "/staff/customers", "손님", "more"), ("stamps", "/staff/stamps", "도장", "more"))
 
 
 def tabs(staff: auth.StaffLogin | None) -> list[dict[str, str]]:

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from bot.staff.pages import (
     changes,
     conversation,
+    customers,
     dashboard,
     faq,
     history,
@@ -21,7 +22,8 @@ from bot.staff.pages import (
 )
 
 ROUTERS = (login.router, queue.router, conversation.router, history.router, replies.router, reservations.router, knowledge.router, unanswered.router,
-           simulator.router, dashboard.router, more.router, menu.router, faq.router, store.router, changes.router)
+           simulator.router, dashboard.router, more.router, menu.router, faq.router, store.router, changes.router,
+           customers.router)
 router = APIRouter()
 for _page in ROUTERS:
     router.include_router(_page)
