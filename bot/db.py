@@ -269,6 +269,8 @@ class Customer(SQLModel, table=True):
     label: str = Field(default="", max_length=60)  # a name from a booking, or what the owner wrote
     pseudonym: str = Field(index=True, unique=True, max_length=16)  # what shop-wide statistics use
     note: str = Field(default="", max_length=500)
+    personal: bool | None = None  # may the bot use their history for recommendations (asked in the chat); None: not asked
+    personal_at: datetime | None = None  # when they answered
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -10,6 +10,7 @@ for children.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,9 +20,11 @@ from bot.kb.menu_match import category_parts
 from bot.kb.records import MenuItem
 from bot.kb.text import clean, compact
 from bot.korean_time import parse_won
+from bot.ledger.personal import picks as personal_picks
 from bot.messages import Card, QuickReply, Reply, Source, Turn
 from bot.understand import allergens
-from skills.base import STAFF_QR, Context
+from bot.understand.slots import NO
+from skills.base import STAFF_QR, YES, Context
 from skills.menu import (
     ALLERGY_CUE,
     FAME_TAGS,
@@ -374,11 +377,32 @@ def why(item: MenuItem, w: Wants) -> str:
     return ", ".join(dict.fromkeys(parts))
 
 
+STOP_PERSONAL = re.compile(r"맞춤\s*추천\s*(그만|싫|하지\s*마|안\s*해|끄|꺼|중지)")
+
+
+def resolve_item(ctx: Context, name: str) -> MenuItem | None:
+    """A name from a POS receipt as a menu item: exactly, or as the menu matcher reads it."""
+    item = ctx.knowledge.menu_by_name.get(name)
+    if item is not None:
+        return item
+    found = [m for m in ctx.kb.menu.find(name) if m.score >= 1.0]
+    return found[0].item if len(found) == 1 else None
+
+
 class RecommendSkill:
     name = "recommend"
     description = "알레르기, 카페인, 비건, 맵기, 예산, 아이 동반 같은 조건을 지키면서 메뉴를 추천해요."
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
+        if ctx.awaiting == self.name and ctx.state.get("ask_personal") and ctx.ledger is not None:
+            answered = await self._personal_answer(turn, ctx)
+            if answered is not None:
+                return answered
+        if ctx.ledger is not None and STOP_PERSONAL.search(ctx.text):
+            known = await ctx.ledger.personal(turn.channel, turn.user_key)
+            if known is not None:
+                await ctx.ledger.set_personal(known[0], False)
+            return Reply("recommend", ["알겠어요. 앞으로는 예전에 드신 메뉴를 참고하지 않고 추천해 드릴게요."])
         if not ctx.has(ASK) or (not ctx.has(STRONG_ASK) and any(m.score >= 1.0 for m in ctx.mentions)):
             return None
         faq = ctx.best_faq()
@@ -391,7 +415,52 @@ class RecommendSkill:
         unknown = unknown_allergies(ctx)
         if unknown:
             return allergy_unknown_reply(unknown, [])
+        if ctx.ledger is not None:
+            personal = await self._personal(turn, ctx, w)
+            if personal is not None:
+                return personal
         return self.recommend(ctx, w)
+
+    async def _personal(self, turn: Turn, ctx: Context, w: Wants) -> Reply | None:
+        """A known customer's own favourites (with their yes), or the question whether they want that."""
+        known = await ctx.ledger.personal(turn.channel, turn.user_key)
+        if known is None:
+            return None
+        customer, allowed, history = known
+        if allowed is None:
+            plain = self.recommend(ctx, w)
+            ask = ("예전에 드신 메뉴를 기억해 두었다가 다음부터 맞춤으로 추천해 드려도 될까요? 주문 기록만 쓰고, 싫으시면 안 하셔도 "
+                   "추천은 똑같이 해 드려요. 언제든 '맞춤 추천 그만'이라고 하시면 멈춰요.")
+            return dataclasses.replace(plain, texts=[*plain.texts, ask], card_texts=[*(plain.card_texts or []), ask],
+                                       awaiting=self.name, state={"ask_personal": customer},
+                                       quick_replies=[QuickReply("네, 좋아요", "네, 맞춤 추천 좋아요"), QuickReply("아니요", "아니요, 괜찮아요"),
+                                                      *plain.quick_replies])
+        if not allowed:
+            return None
+        chosen = personal_picks(choose(ctx.knowledge.menu, w), history, ctx.now, lambda name: resolve_item(ctx, name))
+        if not chosen:
+            return None
+        lines = [f"• {p.item.name}" + (f" {price_label(p.item)}" if price_label(p.item) else "") + f": {p.reason}" for p in chosen]
+        first = chosen[0]
+        lead = f"지난번 드신 {josa(first.item.name, '이')} 또 어떠세요?" if first.again else "이런 메뉴는 어떠세요?"
+        caution = ""
+        if w.avoid_allergens:
+            named = ", ".join(allergens.label(a) for a in w.avoid_allergens)
+            caution = f"{josa(named, '이')} 들어간 메뉴는 메뉴 정보 기준으로 뺐어요. 알레르기가 심하시면 주문할 때 꼭 직원에게 말씀해 주세요."
+        text = "\n".join([lead, *lines, *([caution] if caution else [])])
+        cards = [Card(p.item.name, p.reason, p.item.price, p.item.image) for p in chosen]
+        return Reply("recommend", [text], [Source("menu", p.item.name) for p in chosen], cards=cards, card_texts=[lead],
+                     quick_replies=[QuickReply("다른 메뉴 추천", "다른 메뉴도 추천해 주세요"), STAFF_QR])
+
+    async def _personal_answer(self, turn: Turn, ctx: Context) -> Reply | None:
+        customer = int(ctx.state["ask_personal"])
+        if YES.search(ctx.text):
+            await ctx.ledger.set_personal(customer, True)
+            return Reply("recommend", ["좋아요! 다음부터 예전에 드신 메뉴를 참고해서 추천해 드릴게요. 언제든 '맞춤 추천 그만'이라고 하시면 멈춰요."])
+        if NO.search(ctx.text):
+            await ctx.ledger.set_personal(customer, False)
+            return Reply("recommend", ["알겠어요. 지금처럼 추천해 드릴게요."])
+        return None  # something else: the skills in their order take it
 
     def recommend(self, ctx: Context, w: Wants) -> Reply:
         """Up to three items meeting `w`: the typed entry point the model's tool calls as well."""

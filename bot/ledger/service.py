@@ -234,6 +234,32 @@ class Ledger:
             return {c: (names.get(c, ""), phones.get(c, "")) for c in ids}
         return await self.storage.call(run)
 
+    async def personal(self, channel: str, user_key: str) -> tuple[int, bool | None, list[tuple[datetime, list[str]]]] | None:
+        """A chat user's customer, whether they allowed personal recommendations (None: not asked),
+        and their purchase history in local time; None when the ledger does not know them or they
+        have bought nothing it recorded."""
+        def run() -> tuple[int, bool | None, list[tuple[datetime, list[str]]]] | None:
+            with Session(self.storage.engine) as s:
+                found = customers.find(s, channel, user_key)
+                if found is None:
+                    return None
+                c = s.get(Customer, found.customer_id)
+                history = [(at.astimezone(self.zone), items) for at, items in visits.items_of(s, found.customer_id)]
+                if c is None or not history:
+                    return None
+                return found.customer_id, c.personal, history
+        return await self.storage.call(run)
+
+    async def set_personal(self, customer_id: int, allowed: bool) -> None:
+        def run() -> None:
+            with Session(self.storage.engine) as s:
+                c = s.get(Customer, customer_id)
+                if c is not None:
+                    c.personal, c.personal_at = allowed, datetime.now(self.zone)
+                    s.add(c)
+                    s.commit()
+        await self.storage.call(run)
+
     async def customer_of(self, channel: str, user_key: str) -> int | None:
         """The customer a chat user is, if the ledger knows them (nothing is created)."""
         def run() -> int | None:

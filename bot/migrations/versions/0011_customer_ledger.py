@@ -24,6 +24,8 @@ def upgrade() -> None:
         sa.Column("label", sa.String(length=60), nullable=False),
         sa.Column("pseudonym", sa.String(length=16), nullable=False),
         sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("personal", sa.Boolean(), nullable=True),
+        sa.Column("personal_at", TIMESTAMP, nullable=True),
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
