@@ -33,14 +33,17 @@ from bot.db import (
     Conversation,
     CustomerProfile,
     Handoff,
+    Identity,
     Message,
     Reservation,
     ReservationCell,
     ReservationEvent,
     StaffSession,
     Storage,
+    Visit,
     utcnow,
 )
+from bot.db import Customer as LedgerCustomer
 from bot.settings import RetentionSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -58,6 +61,9 @@ cells = ReservationCell.__table__  # type: ignore[attr-defined]
 events = ReservationEvent.__table__  # type: ignore[attr-defined]
 profiles = CustomerProfile.__table__  # type: ignore[attr-defined]
 sessions = StaffSession.__table__  # type: ignore[attr-defined]
+ledger_customers = LedgerCustomer.__table__  # type: ignore[attr-defined]
+identities = Identity.__table__  # type: ignore[attr-defined]
+visits = Visit.__table__  # type: ignore[attr-defined]
 
 
 class DataCareError(Exception):
@@ -73,6 +79,8 @@ class RetentionCounts:
     reservations: int = 0  # anonymized
     cells: int = 0  # table cells of ended bookings deleted
     sessions: int = 0  # expired or revoked staff sessions deleted
+    visits: int = 0  # ledger visits older than retention.ledger_days deleted
+    ledger_customers: int = 0  # ledger customers left without any visit, with their identities
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -86,6 +94,7 @@ class ForgetCounts:
     profiles: int = 0
     reservations: int = 0  # anonymized (all of them)
     cancelled: int = 0  # of which future confirmed bookings cancelled, their tables freed
+    ledger: int = 0  # customers deleted from the ledger, with their identities and visits
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -180,6 +189,27 @@ def _who(conn: Connection, customer: Customer) -> tuple[ColumnElement[bool], Col
     return of(conversations), of(profiles), booking
 
 
+def _ledger_ids(conn: Connection, customer: Customer, keys_of: list[int] | None = None) -> list[int]:
+    """The ledger customers of this person: by their phone, and by the chat users of their
+    conversations (read before those are deleted: `keys_of` holds the conversation ids)."""
+    pairs: set[tuple[str, str]] = set()
+    phone = digits(customer.phone)
+    if phone:
+        from bot.ledger.phones import normalize
+
+        pairs.add(("phone", normalize(phone) or phone))
+    chats, _, _ = _who(conn, customer)
+    rows = conn.execute(sa_select(conversations.c.channel, conversations.c.user_key).where(
+        conversations.c.id.in_(keys_of) if keys_of is not None else chats)).all()
+    pairs |= {(r.channel, r.user_key) for r in rows}
+    if customer.channel and customer.user_key:
+        pairs.add((customer.channel, customer.user_key))
+    if not pairs:
+        return []
+    match = or_(false(), *(and_(identities.c.kind == k, identities.c.value == v) for k, v in sorted(pairs)))
+    return sorted({r.customer_id for r in conn.execute(sa_select(identities.c.customer_id).where(match))})
+
+
 # --- export and deletion on request ---------------------------------------------------------
 
 
@@ -202,8 +232,19 @@ def export_customer(storage: Storage, *, customer: Customer) -> dict[str, Any]:
                 sa_select(events).where(events.c.reservation_id == booking.id).order_by(events.c.id))]
             out_bookings.append(item)
         out_profiles = [_row(p) for p in conn.execute(sa_select(profiles).where(shared).order_by(profiles.c.id))]
+        out_ledger = []
+        for who in _ledger_ids(conn, customer):
+            row = conn.execute(sa_select(ledger_customers).where(ledger_customers.c.id == who)).first()
+            if row is None:
+                continue
+            item = _row(row, ("pseudonym",))
+            item["identities"] = [_row(i, ("customer_id",)) for i in conn.execute(
+                sa_select(identities).where(identities.c.customer_id == who).order_by(identities.c.id))]
+            item["visits"] = [_row(v, ("customer_id",)) for v in conn.execute(
+                sa_select(visits).where(visits.c.customer_id == who).order_by(visits.c.at))]
+            out_ledger.append(item)
     return {"exported_at": utcnow().isoformat(), "customer": customer.describe(), "conversations": out_chats,
-            "reservations": out_bookings, "profiles": out_profiles}
+            "reservations": out_bookings, "profiles": out_profiles, "ledger": out_ledger}
 
 
 def forget_customer(storage: Storage, *, customer: Customer, now: datetime | None = None) -> ForgetCounts:
@@ -232,7 +273,11 @@ def forget_customer(storage: Storage, *, customer: Customer, now: datetime | Non
                                            "detail": {"from": "confirmed", "reason": "forget"}, "created_at": now} for rid in upcoming])
         conn.execute(delete(cells).where(cells.c.reservation_id.in_(upcoming + ended)))
         _anonymize(conn, [r.id for r in rows])
-    return ForgetCounts(n_chats, n_messages, n_handoffs, n_profiles, len(rows), len(upcoming))
+        ledger_ids = _ledger_ids(conn, customer, keys_of=chat_ids)
+        conn.execute(delete(visits).where(visits.c.customer_id.in_(ledger_ids)))
+        conn.execute(delete(identities).where(identities.c.customer_id.in_(ledger_ids)))
+        n_ledger = conn.execute(delete(ledger_customers).where(ledger_customers.c.id.in_(ledger_ids))).rowcount
+    return ForgetCounts(n_chats, n_messages, n_handoffs, n_profiles, len(rows), len(upcoming), n_ledger)
 
 
 # --- retention --------------------------------------------------------------------------------
@@ -328,8 +373,30 @@ def _steps(storage: Storage, settings: RetentionSettings, now: datetime) -> list
                   ("profiles", partial(_stale_profiles, storage, cutoff))]
     if settings.reservation_days:
         steps.append(("reservations", partial(_old_reservations, storage, now - timedelta(days=settings.reservation_days))))
+    if settings.ledger_days:
+        cutoff = now - timedelta(days=settings.ledger_days)
+        steps += [("visits", partial(_old_visits, storage, cutoff)), ("ledger_customers", partial(_empty_ledger_customers, storage, cutoff))]
     steps += [("cells", partial(_ended_cells, storage, now - CELL_GRACE)), ("sessions", partial(_dead_sessions, storage, now))]
     return steps
+
+
+def _old_visits(storage: Storage, before: datetime) -> tuple[int, bool]:
+    oldest = sa_select(visits.c.id).where(visits.c.at < before).order_by(visits.c.id).limit(BATCH)
+    with storage.engine.begin() as conn:
+        n = conn.execute(delete(visits).where(visits.c.id.in_(oldest.scalar_subquery()))).rowcount
+    return n, n == BATCH
+
+
+def _empty_ledger_customers(storage: Storage, before: datetime) -> tuple[int, bool]:
+    """Customers without a visit left, known since before the cut-off: gone with their identities."""
+    empty = (sa_select(ledger_customers.c.id).where(ledger_customers.c.created_at < before,
+                                                    ~exists().where(visits.c.customer_id == ledger_customers.c.id))
+             .limit(BATCH))
+    with storage.engine.begin() as conn:
+        ids = list(conn.execute(empty).scalars())
+        conn.execute(delete(identities).where(identities.c.customer_id.in_(ids)))
+        n = conn.execute(delete(ledger_customers).where(ledger_customers.c.id.in_(ids))).rowcount
+    return n, n == BATCH
 
 
 def run_retention(storage: Storage, *, settings: RetentionSettings, now: datetime | None = None) -> RetentionCounts:

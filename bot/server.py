@@ -32,6 +32,7 @@ from bot.kb.base import KnowledgeBase
 from bot.kb.edit import KnowledgeEditor
 from bot.kb.owner_tests import load_tests
 from bot.ledger.service import Ledger
+from bot.ledger.weekly import weekly_loop
 from bot.llm import StoredHistory, StoredUsage, with_model
 from bot.messages import Turn
 from bot.metrics import CONTENT_TYPE, RequestMetrics, exposition
@@ -103,6 +104,8 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
         stop = asyncio.Event()
         watcher = asyncio.create_task(_watch(kb, settings, stop)) if settings.reload.enabled else None
         retention = asyncio.create_task(retention_loop(storage, settings, stop))
+        weekly = (asyncio.create_task(weekly_loop(ledger, settings.handoff.webhook_url, kb.snapshot.knowledge.store.name, stop))
+                  if settings.handoff.webhook_url else None)
         recovery = asyncio.create_task(_recover(kakao, naver))  # answers a crash interrupted
         log.info("ready: %s", kb.snapshot.knowledge.store.name)
         try:
@@ -111,6 +114,8 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
             stop.set()
             retention.cancel()
             recovery.cancel()
+            if weekly:
+                weekly.cancel()
             if watcher:
                 watcher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

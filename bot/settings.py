@@ -117,6 +117,7 @@ class NaverSettings(BaseModel):
 class RetentionSettings(BaseModel):
     message_days: int = Field(default=365, ge=0, le=36500)
     reservation_days: int = Field(default=90, ge=0, le=36500)
+    ledger_days: int = Field(default=730, ge=0, le=36500)  # the customer ledger's visits (docs/operations.md, 10장)
     interval_hours: float = Field(default=24.0, ge=0.1, le=24 * 30)
 
 

@@ -159,7 +159,8 @@ def test_retention_deletes_exactly_the_old_data(storage: Storage, monkeypatch: p
 
     counts = run_retention(storage, settings=KEEP, now=NOW)
 
-    assert counts.as_dict() == {"messages": 5, "handoffs": 2, "conversations": 1, "profiles": 1, "reservations": 1, "cells": 48, "sessions": 2}
+    assert counts.as_dict() == {"messages": 5, "handoffs": 2, "conversations": 1, "profiles": 1, "reservations": 1, "cells": 48, "sessions": 2,
+                                 "visits": 0, "ledger_customers": 0}
     assert sorted(r.text for r in rows(storage, select(messages))) == ["내일 예약 문의", "밥의 질문"]
     assert sorted(r.user_key for r in rows(storage, select(conversations))) == ["alice", "bob", "dave"]  # dave waits for staff
     assert sorted(r.status for r in rows(storage, select(handoffs))) == ["resolved", "waiting"]  # bob's is recent
@@ -244,7 +245,7 @@ def test_forget_removes_one_customer_and_frees_future_tables(storage: Storage) -
 
     counts = forget_customer(storage, customer=Customer(phone="01033334444"), now=NOW)
 
-    assert counts.as_dict() == {"conversations": 1, "messages": 2, "handoffs": 1, "profiles": 1, "reservations": 2, "cancelled": 1}
+    assert counts.as_dict() == {"conversations": 1, "messages": 2, "handoffs": 1, "profiles": 1, "reservations": 2, "cancelled": 1, "ledger": 0}
     left = export_customer(storage, customer=Customer(channel="naver", user_key="bob"))
     assert left["conversations"] == left["reservations"] == left["profiles"] == []
     assert export_customer(storage, customer=Customer(phone="010-3333-4444"))["reservations"] == []
@@ -270,7 +271,7 @@ def test_forget_removes_one_customer_and_frees_future_tables(storage: Storage) -
 def test_forget_by_conversation_keeps_dave_waiting_elsewhere(storage: Storage) -> None:
     carol = export_customer(storage, customer=Customer(channel="kakao", user_key="carol"))["conversations"][0]["id"]
     counts = forget_customer(storage, customer=Customer(conversation_id=carol), now=NOW)
-    assert counts.as_dict() == {"conversations": 1, "messages": 3, "handoffs": 1, "profiles": 1, "reservations": 0, "cancelled": 0}
+    assert counts.as_dict() == {"conversations": 1, "messages": 3, "handoffs": 1, "profiles": 1, "reservations": 0, "cancelled": 0, "ledger": 0}
     assert sorted(r.user_key for r in rows(storage, select(conversations))) == ["alice", "bob", "dave"]
     assert len(rows(storage, select(messages))) == 4
 
@@ -354,3 +355,37 @@ def test_copy_into_sqlite_keeps_ids(storage: Storage, tmp_path: Path) -> None:
     assert rows(target, select(messages.c.id, messages.c.text).order_by(messages.c.id)) == \
         rows(storage, select(messages.c.id, messages.c.text).order_by(messages.c.id))
     target.engine.dispose()
+
+
+def test_the_ledger_has_its_own_retention_and_goes_with_a_forget(storage: Storage) -> None:
+    """Visits older than ledger_days go (a customer left with none goes too); a forget by phone takes the
+    ledger customer of that phone and of their chats, with every visit, and an export shows them first."""
+    from datetime import timedelta
+
+    from sqlmodel import Session
+
+    from bot.datacare import Customer, export_customer, forget_customer
+    from bot.db import Customer as LedgerCustomer
+    from bot.db import Identity, Visit
+    from bot.ledger import customers as ledger_customers
+    from bot.ledger import visits as ledger_visits
+
+    with Session(storage.engine) as s:
+        kept = ledger_customers.identify(s, [("phone", "010-5555-6666"), ("kakao", "alice")])
+        gone = ledger_customers.identify(s, [("phone", "010-7777-0000")])
+        assert kept and gone
+        ledger_visits.add(s, kept, NOW - timedelta(days=10), "pos", "k-new", items=["라떼"])
+        ledger_visits.add(s, kept, NOW - timedelta(days=800), "pos", "k-old")
+        ledger_visits.add(s, gone, NOW - timedelta(days=900), "pos", "g-old")
+        s.commit()
+    with storage.engine.begin() as conn:
+        conn.execute(update(LedgerCustomer.__table__).values(created_at=NOW - timedelta(days=1000)))  # type: ignore[attr-defined]
+    counts = run_retention(storage, settings=RetentionSettings(message_days=0, reservation_days=0, ledger_days=730), now=NOW)
+    assert (counts.visits, counts.ledger_customers) == (2, 1)
+    exported = export_customer(storage, customer=Customer(phone="010-5555-6666"))
+    assert [v["ref"] for item in exported["ledger"] for v in item["visits"]] == ["k-new"]
+    assert {i["kind"] for item in exported["ledger"] for i in item["identities"]} == {"phone", "kakao"}
+    assert forget_customer(storage, customer=Customer(phone="01055556666"), now=NOW).ledger == 1
+    with Session(storage.engine) as s:
+        assert s.exec(select(func.count()).select_from(Visit)).one() == (0,)
+        assert s.exec(select(func.count()).select_from(Identity)).one() == (0,)
