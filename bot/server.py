@@ -81,7 +81,7 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
             raise RuntimeError("지식 파일에 오류가 있어 서버를 시작할 수 없어요: danggol check로 확인해 주세요.")
         app.state.kb = kb
         used, app.state.llm = with_model(skills, settings.llm, history=StoredHistory(storage), usage=StoredUsage(storage))
-        ledger = Ledger(storage, kb.snapshot.knowledge.store.timezone)
+        ledger = Ledger(storage, kb.snapshot.knowledge.store.timezone, keep_days=settings.retention.ledger_days)
         app.state.ledger = ledger
         app.state.engine = inbox.engine = wiring.engine(settings, kb, storage, used, clock=clock, turn_lock=storage.user_lock, ledger=ledger)
         app.state.bookings = inbox.engine.bookings

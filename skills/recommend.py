@@ -429,8 +429,10 @@ class RecommendSkill:
         customer, allowed, history = known
         if allowed is None:
             plain = self.recommend(ctx, w)
-            ask = ("예전에 드신 메뉴를 기억해 두었다가 다음부터 맞춤으로 추천해 드려도 될까요? 주문 기록만 쓰고, 싫으시면 안 하셔도 "
-                   "추천은 똑같이 해 드려요. 언제든 '맞춤 추천 그만'이라고 하시면 멈춰요.")
+            days = ctx.ledger.keep_days
+            kept = f"최대 {days // 365}년" if days and days % 365 == 0 else f"최대 {days}일" if days else "따로 정한 기간 없이"
+            ask = (f"예전에 드신 메뉴를 기억해 두었다가 다음부터 맞춤으로 추천해 드려도 될까요? 주문 기록만 쓰고 {kept} 보관해요. "
+                   "싫으시면 안 하셔도 추천은 똑같이 해 드려요. 언제든 '맞춤 추천 그만'이라고 하시면 멈춰요.")
             return dataclasses.replace(plain, texts=[*plain.texts, ask], card_texts=[*(plain.card_texts or []), ask],
                                        awaiting=self.name, state={"ask_personal": customer},
                                        quick_replies=[QuickReply("네, 좋아요", "네, 맞춤 추천 좋아요"), QuickReply("아니요", "아니요, 괜찮아요"),

@@ -93,6 +93,7 @@ def test_personal_recommendations_only_after_a_yes(client: TestClient) -> None:
         s.commit()
     first = say(client, "뭐 먹을지 추천해 주세요")
     assert "맞춤으로 추천해 드려도 될까요" in first and "지난번 드신" not in first  # asked, not assumed
+    assert "주문 기록만 쓰고 최대 2년 보관해요" in first  # purpose, items and retention said; refusing changes nothing
     assert "지난번 드신" not in say(client, "뭐 먹을지 추천해 주세요", user="stranger")
     assert "다음부터 예전에 드신 메뉴를 참고해서" in say(client, "네, 좋아요")
     personal = say(client, "점심 메뉴 추천해 주세요")

@@ -40,9 +40,10 @@ class CustomerView:
 
 
 class Ledger:
-    def __init__(self, storage: Storage, timezone: str):
+    def __init__(self, storage: Storage, timezone: str, keep_days: int = 730):
         self.storage = storage
         self.zone = ZoneInfo(timezone)
+        self.keep_days = keep_days  # retention.ledger_days: said when a customer is asked to allow personal recommendations
         self._picture: tuple[tuple[Any, ...], Picture] | None = None
         self._lock = asyncio.Lock()
 
