@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, func, select
 
 from bot.db import LedgerSetting, Visit
 from bot.ledger.customers import find, identify
@@ -114,8 +114,3 @@ def redeem(s: Session, customer: int, staff: str, now: datetime) -> bool:
     s.add(Visit(customer_id=customer, at=utc(now), source="stamp", kind="reward", ref=f"reward:{customer}:{rewards + 1}", items=[staff]))
     s.flush()
     return True
-
-
-def stamp_days(s: Session, customer: int) -> list[datetime]:
-    return list(s.exec(select(Visit.at).where(Visit.customer_id == customer, Visit.source == "stamp", Visit.kind == "visit")
-                       .order_by(col(Visit.at))).all())

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -104,13 +103,3 @@ def picture(storage: Storage, timezone: str, today: date | None = None, threshol
             trend[seg].append(sizes[seg])
     return Picture(today, profiles, members, weeks, came_back, list(zip(GAP_KO, gap_counts, strict=True)), heat, no_shows, bookings,
                    sorted(party_sizes.items()), trend)
-
-
-def as_table(p: Picture) -> list[dict[str, Any]]:
-    """One row per customer for the Excel export (no phone numbers: those are added by the page for the owner)."""
-    out = []
-    for c, prof in sorted(p.profiles.items()):
-        out.append({"id": c, "first": prof.first, "last": prof.last, "visits": prof.visits, "in_30": prof.in_30, "in_90": prof.in_90,
-                    "in_365": prof.in_365, "median_gap": prof.median_gap, "expected_next": prof.expected_next,
-                    "segments": sorted(prof.segments)})
-    return out

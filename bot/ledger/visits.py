@@ -163,11 +163,6 @@ def import_pos(s: Session, parsed: Parsed) -> Imported:
     return out
 
 
-def customers_of(s: Session, ids: list[int]) -> dict[int, Customer]:
-    rows = s.exec(select(Customer).where(col(Customer.id).in_(ids))).all() if ids else []
-    return {c.id: c for c in rows if c.id is not None}
-
-
 def visit_rows(s: Session, since: datetime | None = None) -> list[tuple[int, datetime, str, int | None, str]]:
     """(customer_id, at (UTC), kind, party, source) of every visit, oldest first. One query; times are
     read as text and parsed with `fromisoformat` on SQLite (SQLAlchemy's own parsing is the slow
