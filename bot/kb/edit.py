@@ -146,11 +146,7 @@ class KnowledgeEditor:
         entry = self._faq(faq_id)
         question, aliases, answer = _entry_fields(question, aliases, answer, file)
         before = len(self._current().faqs)
-        source = read_file(self.root / entry.origin.file)
-        lines = source.text.split("\n")
-        span = entry_span(lines, entry.origin.line)
-        if span is None:
-            raise EditRefused([Problem(entry.origin.file, entry.origin.line, "질문 줄을 찾지 못했어요. 페이지를 새로 고쳐 주세요.")])
+        source, lines, span = self._entry_text(entry)
         changes: dict[str, bytes | None] = {}
         if (file, category) == (entry.origin.file, entry.category):
             pairs = PAIR_QUESTION.match(lines[span[0]]) is not None
@@ -177,11 +173,7 @@ class KnowledgeEditor:
     def plan_delete_faq(self, faq_id: str) -> Plan:
         entry = self._faq(faq_id)
         before = len(self._current().faqs)
-        source = read_file(self.root / entry.origin.file)
-        lines = source.text.split("\n")
-        span = entry_span(lines, entry.origin.line)
-        if span is None:
-            raise EditRefused([Problem(entry.origin.file, entry.origin.line, "질문 줄을 찾지 못했어요. 페이지를 새로 고쳐 주세요.")])
+        source, lines, span = self._entry_text(entry)
         del lines[span[0]:span[1]]
         gone = Problem(entry.origin.file, entry.origin.line, "질문을 지우지 못했어요.")
         return Plan({entry.origin.file: _encode(entry.origin.file, source, "\n".join(lines))}, f"FAQ '{entry.id}' 지움",
@@ -396,6 +388,15 @@ class KnowledgeEditor:
             return load_knowledge(self.root)
         except KnowledgeError as e:
             raise EditRefused(e.problems) from e
+
+    def _entry_text(self, entry: FaqEntry) -> tuple[FileText, list[str], tuple[int, int]]:
+        """The entry's file, its lines, and the entry's [start, end) in them; refused when the file moved on."""
+        source = read_file(self.root / entry.origin.file)
+        lines = source.text.split("\n")
+        span = entry_span(lines, entry.origin.line)
+        if span is None:
+            raise EditRefused([Problem(entry.origin.file, entry.origin.line, "질문 줄을 찾지 못했어요. 페이지를 새로 고쳐 주세요.")])
+        return source, lines, span
 
     def _faq(self, faq_id: str) -> FaqEntry:
         if not faq_id.strip():
