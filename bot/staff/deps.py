@@ -34,41 +34,20 @@ def get_console(request: Request) -> StaffConsole:
 ConsoleDep = Annotated[StaffConsole, Depends(get_console)]
 
 
-def get_kb(request: Request) -> Any:
-    return request.app.state.kb
+def service(name: str) -> Any:
+    """A dependency for one service the server put on `app.state` (None where it is not configured)."""
+    def get(request: Request) -> Any:
+        return getattr(request.app.state, name, None)
+    return Depends(get)
 
 
-def get_bookings(request: Request) -> Any:
-    return request.app.state.bookings
-
-
-def get_inbox(request: Request) -> Any:
-    return request.app.state.inbox
-
-
-def get_llm(request: Request) -> Any:
-    return getattr(request.app.state, "llm", None)
-
-
-def get_learning(request: Request) -> Any:
-    return request.app.state.learning
-
-
-def get_workspace(request: Request) -> Any:
-    return request.app.state.workspace
-
-
-def get_ledger(request: Request) -> Any:
-    return request.app.state.ledger
-
-
-KbDep = Annotated[Any, Depends(get_kb)]
-LedgerDep = Annotated[Any, Depends(get_ledger)]
-WorkspaceDep = Annotated[Any, Depends(get_workspace)]
-LearningDep = Annotated[Any, Depends(get_learning)]
-BookingsDep = Annotated[Any, Depends(get_bookings)]
-InboxDep = Annotated[Any, Depends(get_inbox)]
-LlmDep = Annotated[Any, Depends(get_llm)]
+KbDep = Annotated[Any, service("kb")]
+LedgerDep = Annotated[Any, service("ledger")]
+WorkspaceDep = Annotated[Any, service("workspace")]
+LearningDep = Annotated[Any, service("learning")]
+BookingsDep = Annotated[Any, service("bookings")]
+InboxDep = Annotated[Any, service("inbox")]
+LlmDep = Annotated[Any, service("llm")]  # None when no model is configured
 
 
 async def _login(request: Request, console: StaffConsole) -> auth.StaffLogin | None:
