@@ -29,6 +29,7 @@ from bot.handoff import Handoffs
 from bot.kb.schedule import local_now, open_state
 from bot.korean_time import format_clock, format_date
 from bot.messages import QuickReply, Reply, Turn
+from bot.outreach.optout import is_optout
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ class Inbox:
     """The channel-neutral owner of a turn (see the module docstring)."""
 
     engine: Engine  # set when the knowledge is loaded, before the first message
+    outreach: Any = None  # bot/outreach/service.py: 수신거부 is honoured in every chat, whoever has it
 
     def __init__(self, storage: Storage, handoffs: Handoffs):
         self.storage = storage
@@ -83,6 +85,8 @@ class Inbox:
     async def answer(self, ticket: Ticket, fast_only: bool = False) -> Reply:
         """The reply to this turn, before `settle` (misses, hours, what staff queued) and `record`."""
         turn = ticket.turn
+        if self.outreach is not None and is_optout(turn.text):
+            return await self.outreach.withdraw(turn)  # at once, in the same chat, even while staff have it
         if ticket.mode != "bot" and turn.text.strip() == BACK_TO_BOT.text:
             await self.storage.call(self.handoffs.release_sync, conversation_id=ticket.conversation_id, note="")
             ticket.mode = "bot"

@@ -30,6 +30,9 @@ from sqlmodel import SQLModel
 
 from bot.bookings import digits
 from bot.db import (
+    CampaignRecipient,
+    Consent,
+    ConsentEvent,
     Conversation,
     CustomerProfile,
     Handoff,
@@ -64,6 +67,9 @@ sessions = StaffSession.__table__  # type: ignore[attr-defined]
 ledger_customers = LedgerCustomer.__table__  # type: ignore[attr-defined]
 identities = Identity.__table__  # type: ignore[attr-defined]
 visits = Visit.__table__  # type: ignore[attr-defined]
+consents = Consent.__table__  # type: ignore[attr-defined]
+consent_events = ConsentEvent.__table__  # type: ignore[attr-defined]
+recipients = CampaignRecipient.__table__  # type: ignore[attr-defined]
 
 
 class DataCareError(Exception):
@@ -242,6 +248,12 @@ def export_customer(storage: Storage, *, customer: Customer) -> dict[str, Any]:
                 sa_select(identities).where(identities.c.customer_id == who).order_by(identities.c.id))]
             item["visits"] = [_row(v, ("customer_id",)) for v in conn.execute(
                 sa_select(visits).where(visits.c.customer_id == who).order_by(visits.c.at))]
+            item["consents"] = [_row(c, ("customer_id",)) for c in conn.execute(
+                sa_select(consents).where(consents.c.customer_id == who).order_by(consents.c.id))]
+            item["consent_history"] = [_row(e, ("customer_id",)) for e in conn.execute(
+                sa_select(consent_events).where(consent_events.c.customer_id == who).order_by(consent_events.c.id))]
+            item["campaigns"] = [_row(r, ("customer_id",)) for r in conn.execute(
+                sa_select(recipients).where(recipients.c.customer_id == who).order_by(recipients.c.id))]
             out_ledger.append(item)
     return {"exported_at": utcnow().isoformat(), "customer": customer.describe(), "conversations": out_chats,
             "reservations": out_bookings, "profiles": out_profiles, "ledger": out_ledger}
@@ -275,6 +287,7 @@ def forget_customer(storage: Storage, *, customer: Customer, now: datetime | Non
         _anonymize(conn, [r.id for r in rows])
         ledger_ids = _ledger_ids(conn, customer, keys_of=chat_ids)
         conn.execute(delete(visits).where(visits.c.customer_id.in_(ledger_ids)))
+        _delete_outreach(conn, ledger_ids)
         conn.execute(delete(identities).where(identities.c.customer_id.in_(ledger_ids)))
         n_ledger = conn.execute(delete(ledger_customers).where(ledger_customers.c.id.in_(ledger_ids))).rowcount
     return ForgetCounts(n_chats, n_messages, n_handoffs, n_profiles, len(rows), len(upcoming), n_ledger)
@@ -387,13 +400,24 @@ def _old_visits(storage: Storage, before: datetime) -> tuple[int, bool]:
     return n, n == BATCH
 
 
+def _delete_outreach(conn: Connection, ids: list[int]) -> None:
+    conn.execute(delete(consent_events).where(consent_events.c.customer_id.in_(ids)))
+    conn.execute(delete(consents).where(consents.c.customer_id.in_(ids)))
+    conn.execute(delete(recipients).where(recipients.c.customer_id.in_(ids)))
+
+
 def _empty_ledger_customers(storage: Storage, before: datetime) -> tuple[int, bool]:
-    """Customers without a visit left, known since before the cut-off: gone with their identities."""
-    empty = (sa_select(ledger_customers.c.id).where(ledger_customers.c.created_at < before,
-                                                    ~exists().where(visits.c.customer_id == ledger_customers.c.id))
+    """Customers without a visit left, known since before the cut-off: gone with their identities
+    (and their consent history), unless they hold a marketing consent: that is kept as the proof
+    the law asks for as long as it is in force."""
+    empty = (sa_select(ledger_customers.c.id).where(
+        ledger_customers.c.created_at < before,
+        ~exists().where(visits.c.customer_id == ledger_customers.c.id),
+        ~exists().where(consents.c.customer_id == ledger_customers.c.id, consents.c.status == "granted"))
              .limit(BATCH))
     with storage.engine.begin() as conn:
         ids = list(conn.execute(empty).scalars())
+        _delete_outreach(conn, ids)
         conn.execute(delete(identities).where(identities.c.customer_id.in_(ids)))
         n = conn.execute(delete(ledger_customers).where(ledger_customers.c.id.in_(ids))).rowcount
     return n, n == BATCH

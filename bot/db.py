@@ -99,6 +99,7 @@ class Conversation(SQLModel, table=True):
     staff: str = Field(default="", max_length=60)  # who claimed it
     misses: int = 0  # answers in a row the bot could not give
     note: str = Field(default="", max_length=500)  # staff's internal note, never shown to the customer
+    under14: bool | None = None  # TalkTalk's `open` event says whether the user is under 14; Kakao says nothing (None)
 
 
 class Message(SQLModel, table=True):
@@ -309,7 +310,98 @@ class LedgerSetting(SQLModel, table=True):
     value: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
 
 
-SCHEMA_HEAD = "0011"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
+class Consent(SQLModel, table=True):
+    """A customer's marketing consent on one channel (bot/outreach/consent.py): the proof the law asks
+    for (when, through which words, to which wording, the age confirmation) and its current state."""
+
+    __table_args__ = (UniqueConstraint("customer_id", "channel", name="uq_consent_customer_channel"),)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    channel: str = Field(max_length=20)  # kakao, naver
+    user_key: str = Field(default="", max_length=200)  # the chat user the consent was given from (where messages go)
+    status: str = Field(default="granted", max_length=10)  # granted, withdrawn, declined
+    words: str = Field(default="", max_length=200)  # the customer's own words that decided it
+    wording: str = Field(default="", max_length=20)  # the version of the consent text they were shown
+    adult: bool = False  # confirmed 14 or older (TalkTalk's flag, or the customer's answer in a Kakao chat)
+    adult_source: str = Field(default="", max_length=10)  # talktalk, asked
+    granted_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    withdrawn_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    reconfirmed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))  # the last 2-year notice sent
+    asked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))  # last time the bot asked
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class ConsentEvent(SQLModel, table=True):
+    """Every consent step, never changed: asked, granted, declined, withdrawn, reconfirmed, age answers."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    channel: str = Field(max_length=20)
+    action: str = Field(max_length=20)
+    words: str = Field(default="", max_length=200)
+    wording: str = Field(default="", max_length=20)
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+
+
+class Campaign(SQLModel, table=True):
+    """A 광고 the owner builds from a segment and a preset, previews and approves (bot/outreach/campaigns.py)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    preset: str = Field(max_length=30)
+    body: str = Field(default="", max_length=1000)  # the owner's middle text; the code adds the rest
+    coupon: str = Field(default="", max_length=60)  # what the coupon gives ("5% 할인"); "" for no coupon
+    coupon_days: int = 30
+    item: str = Field(default="", max_length=100)  # the menu item a preset names (a recommendation, a restock)
+    holdout_percent: int = 10
+    status: str = Field(default="draft", index=True, max_length=10)  # draft, approved, sending, done, cancelled
+    created_by: str = Field(default="", max_length=60)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    approved_by: str = Field(default="", max_length=60)
+    approved_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class CampaignRecipient(SQLModel, table=True):
+    """One customer in one campaign: sent, held out or suppressed (and why), by which route, with
+    their own coupon code. (campaign, customer) is unique: nobody gets a campaign twice, whatever
+    the channel or however often the sender runs."""
+
+    __table_args__ = (UniqueConstraint("campaign_id", "customer_id", name="uq_recipient_campaign_customer"),)
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    grp: str = Field(default="send", max_length=8)  # send, holdout
+    status: str = Field(default="queued", index=True, max_length=10)  # queued, sending, sent, manual, failed, unknown, suppressed, held
+    reason: str = Field(default="", max_length=20)  # why suppressed or failed
+    route: str = Field(default="", max_length=20)  # event_api, talktalk, friend_group, copy
+    channel: str = Field(default="", max_length=20)
+    user_key: str = Field(default="", max_length=200)
+    coupon_code: str | None = Field(default=None, unique=True, max_length=12)
+    task_id: str = Field(default="", max_length=80)  # Kakao Event API task
+    attempts: int = 0
+    sent_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), index=True))
+    redeemed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    redeemed_by: str = Field(default="", max_length=60)
+
+
+class Notice(SQLModel, table=True):
+    """A 정보 message the shop sent first (a booking reminder, a change, a consent re-confirmation):
+    (kind, ref) is unique, so a restart or a second process never sends one twice."""
+
+    __table_args__ = (UniqueConstraint("kind", "ref", name="uq_notice_kind_ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)  # reminder, changed, cancelled, no_show, reconfirm
+    ref: str = Field(max_length=80)
+    channel: str = Field(default="", max_length=20)
+    user_key: str = Field(default="", max_length=200)
+    text: str = Field(default="", max_length=1000)
+    status: str = Field(default="pending", max_length=10)  # pending, sent, failed, skipped
+    detail: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+
+
+SCHEMA_HEAD = "0012"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
 
 
 def make_engine(url: str, base_dir: Path, *, migrate: bool = True) -> SqlEngine:

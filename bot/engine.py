@@ -63,10 +63,12 @@ class Engine:
         turn_lock: Callable[[str, str], AbstractAsyncContextManager[None]] | None = None,
         counted: bool = True,
         ledger: Any = None,
+        outreach: Any = None,
     ):
         self.kb = kb
         self.bookings = bookings
         self.ledger = ledger  # bot/ledger/service.py: the stamp card and a known customer's history
+        self.outreach = outreach  # bot/outreach/service.py: the consent question after a booking or a stamp
         self.clock = clock  # a fixed clock for tests; None means the real time
         self.retrieval = retrieval
         self.skills = skills
@@ -115,8 +117,10 @@ class Engine:
             state = ConversationState()  # an abandoned flow expires
         data = {k: v for k, v in state.data.items() if k != "_at"}
         ctx = Context(turn, snapshot, now, self.retrieval, state=data if state.awaiting else {}, awaiting=state.awaiting,
-                      bookings=self.bookings, ledger=self.ledger)
+                      bookings=self.bookings, ledger=self.ledger, outreach=self.outreach)
         reply, skill = await self._skills(turn, ctx, state.awaiting, fast_only)
+        if reply.moment and self.outreach is not None and self.counted:
+            reply = await self.outreach.offer(turn, reply, now)
         log.debug("%s answered in %.1f ms", skill.name, (time.perf_counter() - t0) * 1000)
         if state.awaiting is None and not reply.escalate and reply.awaiting in (None, "faq"):
             parts = questions(turn.text)

@@ -75,6 +75,7 @@ class Reply:
     ask: Literal["date", "time"] | None = None  # the answer asks for a date or time: channels with pickers offer one
     refusal: str = ""  # a booking refused: its availability code (closed, break, full, ...), for logs and grading
     handoff: str = ""  # why a handover (escalate=True) happens: complaint, request, unknown, allergy, booking; shown to staff
+    moment: str = ""  # a natural moment to ask for marketing consent: "booked" (a booking confirmed), "stamped"
 
     @property
     def text(self) -> str:

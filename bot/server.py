@@ -15,12 +15,13 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
+import httpx
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from bot import errors, wiring
-from bot.channels.kakao import KakaoChannel
+from bot.channels.kakao import KakaoChannel, KakaoEventBroadcast
 from bot.channels.naver import NaverChannel
 from bot.conversation import Inbox
 from bot.datacare import retention_loop
@@ -36,6 +37,11 @@ from bot.ledger.weekly import weekly_loop
 from bot.llm import StoredHistory, StoredUsage, with_model
 from bot.messages import Turn
 from bot.metrics import CONTENT_TYPE, RequestMetrics, exposition
+from bot.outreach import digest
+from bot.outreach.notices import Notices
+from bot.outreach.routes import EventApiRoute, Route, TalkTalkRoute
+from bot.outreach.service import Outreach
+from bot.outreach.service import loop as outreach_loop
 from bot.settings import Settings
 from bot.staff.learning import Learning
 from bot.staff.preview import Previewer
@@ -83,7 +89,10 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
         used, app.state.llm = with_model(skills, settings.llm, history=StoredHistory(storage), usage=StoredUsage(storage))
         ledger = Ledger(storage, kb.snapshot.knowledge.store.timezone, keep_days=settings.retention.ledger_days)
         app.state.ledger = ledger
-        app.state.engine = inbox.engine = wiring.engine(settings, kb, storage, used, clock=clock, turn_lock=storage.user_lock, ledger=ledger)
+        outreach, jobs = _outreach(settings, storage, kb, ledger, kakao, naver, clock)
+        app.state.outreach = inbox.outreach = outreach
+        app.state.engine = inbox.engine = wiring.engine(settings, kb, storage, used, clock=clock, turn_lock=storage.user_lock, ledger=ledger,
+                                                        outreach=outreach)
         app.state.bookings = inbox.engine.bookings
         # The learning loop asks the live knowledge again with a probe engine: offline skills, its own
         # memory, nothing counted, stored or sent.
@@ -107,6 +116,7 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
         weekly = (asyncio.create_task(weekly_loop(ledger, settings.handoff.webhook_url, kb.snapshot.knowledge.store.name, stop))
                   if settings.handoff.webhook_url else None)
         recovery = asyncio.create_task(_recover(kakao, naver))  # answers a crash interrupted
+        outreach_jobs = asyncio.create_task(outreach_loop(outreach, jobs, stop, settings.outreach.every_s))
         log.info("ready: %s", kb.snapshot.knowledge.store.name)
         try:
             yield
@@ -114,6 +124,8 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
             stop.set()
             retention.cancel()
             recovery.cancel()
+            outreach_jobs.cancel()
+            await outreach.close()
             if weekly:
                 weekly.cancel()
             if watcher:
@@ -172,6 +184,37 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
         return AskResponse(**reply.as_contract(body.question), quick_replies=[q.label for q in reply.quick_replies])
 
     return app
+
+
+def _outreach(settings: Settings, storage: Any, kb: KnowledgeBase, ledger: Ledger, kakao: KakaoChannel, naver: NaverChannel,
+              clock: Callable[[], datetime] | None) -> tuple[Outreach, list[Callable[[], Any]]]:
+    """Consent, campaigns and the 정보 notices, with the routes this shop has set up."""
+    def store() -> Any:
+        return kb.snapshot.knowledge.store
+
+    client = httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+    broadcast = KakaoEventBroadcast(settings.kakao, client)
+    routes: dict[str, Route] = {}
+    outreach = Outreach(storage, settings.outreach, store, ledger, routes, clock=clock, client=client)
+    if broadcast.enabled:
+        routes["event_api"] = EventApiRoute(broadcast, settings.outreach.event_api_won, outreach.sender)
+    if naver.pushes:
+        routes["talktalk"] = TalkTalkRoute(naver.api, outreach.sender, carries_ads=settings.outreach.talktalk_ads)
+    by_channel: dict[str, Route] = {}
+    if "event_api" in routes:
+        by_channel["kakao"] = routes["event_api"]
+    if naver.pushes:  # 정보 goes through TalkTalk whatever the 광고 setting says
+        by_channel["naver"] = TalkTalkRoute(naver.api, outreach.sender, carries_ads=False)
+    o = settings.outreach
+    notices = Notices(storage, store, by_channel, o.reminder_time, o.reminders, o.notices, o.reconfirm_months, outreach.now)
+    jobs: list[Callable[[], Any]] = [outreach.send_due, notices.run]
+    if o.digest and settings.handoff.webhook_url:
+        async def daily_digest() -> bool:
+            s = store()
+            return await digest.send_if_due(storage, settings.handoff.webhook_url, s.name, s.timezone, o.digest_time,
+                                            outreach.now(), client)
+        jobs.append(daily_digest)
+    return outreach, jobs
 
 
 def _engine(request: Request) -> Engine:

@@ -93,6 +93,8 @@ class KakaoSettings(BaseModel):
     event_bot_id: str = ""
     event_name: str = ""
     event_rest_key: SecretStr = SecretStr("")
+    # Delivery results of an Event API request; sources disagree on v1 and v2 (spec/kakao.md §6.1): the other is tried on 404.
+    event_task_url: str = "https://bot-api.kakao.com/v1/tasks/{task_id}"
 
 
 NAVER_NETWORKS = ["211.249.40.0/27", "211.249.68.0/27", "220.230.168.0/27"]
@@ -121,6 +123,31 @@ class RetentionSettings(BaseModel):
     interval_hours: float = Field(default=24.0, ge=0.1, le=24 * 30)
 
 
+HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class OutreachSettings(BaseModel):
+    """Messages the shop sends first (spec/outreach.md): consent, 정보 notices, campaigns."""
+
+    ask_consent: bool = True  # after a booking or a stamp, ask once (optional, separate) for marketing consent
+    reask_days: int = Field(default=90, ge=7, le=3650)  # a customer who said no is not asked again before this
+    ad_start_hour: int = Field(default=9, ge=9, le=19)  # 광고 leaves only from this hour (store time); never earlier than 09
+    ad_end_hour: int = Field(default=20, ge=10, le=20)  # ... until this hour; never later than 20
+    frequency_days: int = Field(default=7, ge=1, le=365)  # at most one 광고 per customer in this many days, over every channel
+    holdout_percent: int = Field(default=10, ge=0, le=50)  # of a campaign's recipients kept back to measure its effect
+    talktalk_ads: bool = False  # Naver asks bots not to send promotions through the send API: off unless the owner decides
+    reminders: bool = True  # the day-before booking reminder (정보)
+    reminder_time: str = Field(default="18:00", pattern=HHMM)
+    notices: bool = True  # booking change, cancel and no-show notices when staff make them (정보)
+    digest: bool = True  # the owner's daily digest to handoff.webhook_url
+    digest_time: str = Field(default="08:30", pattern=HHMM)
+    coupon_days: int = Field(default=30, ge=1, le=365)
+    reconfirm_months: int = Field(default=23, ge=1, le=23)  # consents are re-confirmed this long after the last confirmation
+    event_api_won: int = Field(default=15, ge=0)  # cost per message, for the estimate the owner approves
+    friend_group_won: int = Field(default=20, ge=0)
+    every_s: float = Field(default=30.0, ge=1.0, le=600.0)  # how often the sender and the notices look for work
+
+
 class Settings(BaseSettings):
     """Everything Danggol reads from `config.toml` and the environment."""
 
@@ -138,6 +165,7 @@ class Settings(BaseSettings):
     kakao: KakaoSettings = KakaoSettings()
     naver: NaverSettings = NaverSettings()
     retention: RetentionSettings = RetentionSettings()
+    outreach: OutreachSettings = OutreachSettings()
 
     config_dir: Path = ROOT
 

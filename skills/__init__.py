@@ -1,13 +1,15 @@
 """The skills, in the order the engine asks them; the first that answers wins.
 
 A literal list, so the routing order is read here and nowhere else. What is not text comes first
-(a photo is never a failed question), then escalation (an angry customer is never answered
+(a photo is never a failed question), then the answer to a consent question (only when one was
+asked), then escalation (an angry customer is never answered
 with an FAQ); the fallback last.
 """
 
 from __future__ import annotations
 
 from skills.base import Skill
+from skills.consent import ConsentSkill
 from skills.escalate import EscalateSkill
 from skills.fallback import FallbackSkill
 from skills.faq import FaqSkill
@@ -21,6 +23,7 @@ from skills.store_info import StoreInfoSkill
 
 SKILLS: tuple[Skill, ...] = (
     MediaSkill(),
+    ConsentSkill(),
     EscalateSkill(),
     StampSkill(),
     SmalltalkSkill(),

@@ -41,6 +41,7 @@ class Context:
     awaiting: str | None = None  # the skill that asked the customer something last turn
     bookings: Bookings | None = None  # reservation storage; None where bookings cannot be kept
     ledger: Any = None  # the customer ledger (stamps, a known customer's history); None in the terminal and tests
+    outreach: Any = None  # bot/outreach/service.py: marketing consent asked in the chat; None in the terminal and tests
 
     @property
     def knowledge(self) -> Knowledge:

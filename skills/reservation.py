@@ -374,7 +374,8 @@ class ReservationSkill:
                                          user_key=turn.user_key, phone=state.get("phone") or "", request=state.get("request") or "")
         if isinstance(result, Refused):
             return self._unavailable(ctx, state, start, Refused(result.code, f"그 사이에 {result.reason}", result.options), [])
-        return Reply("reservation", [self._confirmation(result, store, now.date())], quick_replies=[QuickReply("예약 확인", "내 예약 확인해 주세요")])
+        return Reply("reservation", [self._confirmation(result, store, now.date())], quick_replies=[QuickReply("예약 확인", "내 예약 확인해 주세요")],
+                     moment="booked")
 
     @staticmethod
     def _confirmation(b: Booking, store: Store, today: date) -> str:

@@ -44,4 +44,4 @@ class StampSkill:
             return Reply("store_info", ["오늘의 도장 코드가 아니에요. " + HOW], SOURCE, quick_replies=[QuickReply("도장 몇 개예요?", "도장 몇 개예요?")])
         if got.outcome == "already":
             return Reply("store_info", [f"오늘 도장은 이미 찍었어요. {card_line(got)} 내일 또 들러 주세요!"], SOURCE)
-        return Reply("store_info", [f"도장 하나 찍었어요! {card_line(got)}"], SOURCE)
+        return Reply("store_info", [f"도장 하나 찍었어요! {card_line(got)}"], SOURCE, moment="stamped")

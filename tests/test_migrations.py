@@ -94,7 +94,7 @@ def rows(engine: Engine, like: dict[str, list[tuple[object, ...]]] | None = None
         return out
 
 
-LATER_COLUMNS = (("handoff", "trigger"), ("conversation", "note"), ("staffuser", "role"))  # added by 0006, 0007, 0009
+LATER_COLUMNS = (("handoff", "trigger"), ("conversation", "note"), ("staffuser", "role"), ("conversation", "under14"))  # 0006, 0007, 0009, 0012
 LATER_INDEXES = ("ix_message_undelivered",)  # added by revisions after 0002: not in a database made before them
 
 

@@ -482,3 +482,107 @@ class KakaoEventApi:
         except (httpx.HTTPError, ValueError):
             log.exception("kakao event api failed")
             return False
+
+
+EVENT_BATCH = 100  # users per Event API call (spec/kakao.md §6.1)
+
+
+@dataclass(frozen=True)
+class EventBatch:
+    """What became of one Event API request: accepted with a task id, refused (nothing was sent), or
+    unknown (the request may have reached Kakao: never sent again, so nobody gets it twice)."""
+
+    outcome: str  # accepted, refused, unknown
+    task_id: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class EventTask:
+    """Per-user results of an accepted request: `failed` None while Kakao has not finished, or when its
+    answer does not say who failed (the sender then records the batch as unknown)."""
+
+    done: bool
+    failed: frozenset[str] | None = None
+    detail: str = ""
+
+
+def _failed_users(fail: Any) -> frozenset[str] | None:
+    """The users in a task's `fail.list` (strings, or objects with an id); None when it cannot be told."""
+    if not isinstance(fail, dict):
+        return frozenset()
+    entries = fail.get("list") or []
+    count = int(fail.get("count") or 0) if str(fail.get("count") or "0").isdigit() else 0
+    users: set[str] = set()
+    for e in entries if isinstance(entries, list) else []:
+        if isinstance(e, str):
+            users.add(e)
+        elif isinstance(e, dict):
+            for key in ("id", "userId", "botUserKey", "user", "userKey"):
+                if isinstance(e.get(key), str):
+                    users.add(e[key])
+                    break
+    return frozenset(users) if len(users) >= count else None
+
+
+class KakaoEventBroadcast:
+    """The Event API for messages the shop starts (bot/outreach/routes.py): up to 100 users per
+    call, the task's per-user results, and a strict rule on doubt: a request that may have arrived is
+    never repeated."""
+
+    SAFE_TO_RETRY = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+    def __init__(self, settings: KakaoSettings, client: httpx.AsyncClient):
+        self.settings = settings
+        self.client = client
+
+    @property
+    def enabled(self) -> bool:
+        s = self.settings
+        return bool(s.event_name and s.event_bot_id and s.event_rest_key.get_secret_value())
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"KakaoAK {self.settings.event_rest_key.get_secret_value()}"}
+
+    async def send(self, users: list[str], text: str) -> EventBatch:
+        if not self.enabled:
+            return EventBatch("refused", detail="event api not configured")
+        if not users or len(users) > EVENT_BATCH or len(set(users)) != len(users):
+            raise ValueError("an Event API call takes 1 to 100 distinct users")
+        s = self.settings
+        body = {"event": {"name": s.event_name, "data": {"text": text}},
+                "user": [{"type": "botUserKey", "id": u} for u in users], "params": {"text": text}}
+        try:
+            r = await self.client.post(s.event_api_url.format(bot_id=s.event_bot_id), json=body, headers=self._headers())
+        except self.SAFE_TO_RETRY as exc:
+            return EventBatch("refused", detail=f"unreachable: {type(exc).__name__}")
+        except httpx.HTTPError as exc:
+            log.error("kakao event api: %s after the request left; the batch is not repeated", type(exc).__name__)
+            return EventBatch("unknown", detail=type(exc).__name__)
+        try:
+            answer = r.json()
+        except ValueError:
+            answer = {}
+        if r.status_code == 200 and answer.get("status") == "SUCCESS" and answer.get("taskId"):
+            return EventBatch("accepted", str(answer["taskId"]))
+        if 400 <= r.status_code < 500 or answer.get("status") == "FAIL":
+            log.error("kakao event api refused: HTTP %s %s", r.status_code, r.text[:200])
+            return EventBatch("refused", detail=f"HTTP {r.status_code} {str(answer.get('message', ''))[:100]}")
+        log.error("kakao event api: HTTP %s %s; the batch is not repeated", r.status_code, r.text[:200])
+        return EventBatch("unknown", detail=f"HTTP {r.status_code}")
+
+    async def task(self, task_id: str) -> EventTask:
+        url = self.settings.event_task_url.format(task_id=task_id)
+        try:
+            r = await self.client.get(url, headers=self._headers())
+            if r.status_code == 404 and "/v1/" in url:
+                r = await self.client.get(url.replace("/v1/", "/v2/"), headers=self._headers())
+            answer = r.json() if r.status_code == 200 else {}
+        except (httpx.HTTPError, ValueError) as exc:
+            return EventTask(False, detail=type(exc).__name__)
+        status = str(answer.get("status", ""))
+        if not status or status.upper() in ("PENDING", "PROCESSING", "RUNNING", "READY"):
+            return EventTask(False, detail=status or f"HTTP {r.status_code}")
+        if status.upper() == "ALL SUCCESS":
+            return EventTask(True, frozenset())
+        return EventTask(True, _failed_users(answer.get("fail")), detail=status)

@@ -483,6 +483,10 @@ class NaverChannel:
         if event.name == "send":
             return await self._on_send(event, payload, started)
         if event.name == "open":
+            flag = event.options.get("under14")
+            outreach = getattr(self.inbox, "outreach", None)
+            if isinstance(flag, bool) and outreach is not None:
+                await outreach.note_age(CHANNEL, event.user, flag)
             if event.standby:
                 return _ok()
             return _ok(self._single(self.inbox.engine.welcome()))

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select, update
 
-from bot.db import Customer, Identity, Visit
+from bot.db import CampaignRecipient, Consent, ConsentEvent, Customer, Identity, Visit
 from bot.ledger.phones import normalize
 
 KINDS = ("phone", "kakao", "naver", "web", "pos")
@@ -76,6 +76,7 @@ def merge(s: Session, keep: int, gone: int, by_owner: bool = False) -> None:
     values = {"customer_id": keep, **({"manual": True} if by_owner else {})}
     s.exec(update(Identity).where(col(Identity.customer_id) == gone).values(**values))  # type: ignore[call-overload]
     s.exec(update(Visit).where(col(Visit.customer_id) == gone).values(customer_id=keep))  # type: ignore[call-overload]
+    _move_outreach(s, keep, gone)
     kept, old = s.get(Customer, keep), s.get(Customer, gone)
     if kept is not None and old is not None:
         if not kept.label and old.label:
@@ -87,6 +88,38 @@ def merge(s: Session, keep: int, gone: int, by_owner: bool = False) -> None:
     s.flush()
 
 
+def _move_outreach(s: Session, keep: int, gone: int) -> None:
+    """Consents, their history and campaign rows follow the person. One consent per channel stays:
+    a withdrawal wins over a grant (the law's side of doubt), otherwise the newer one."""
+    kept = {c.channel: c for c in s.exec(select(Consent).where(Consent.customer_id == keep)).all()}
+    for c in s.exec(select(Consent).where(Consent.customer_id == gone)).all():
+        other = kept.get(c.channel)
+        if other is None:
+            c.customer_id = keep
+            s.add(c)
+            continue
+        if (c.status == "withdrawn") != (other.status == "withdrawn"):
+            loser = other if c.status == "withdrawn" else c
+        else:
+            loser = other if c.updated_at > other.updated_at else c
+        if loser is other:
+            s.delete(other)
+            s.flush()
+            c.customer_id = keep
+            s.add(c)
+        else:
+            s.delete(c)
+    s.exec(update(ConsentEvent).where(col(ConsentEvent.customer_id) == gone).values(customer_id=keep))  # type: ignore[call-overload]
+    taken = set(s.exec(select(CampaignRecipient.campaign_id).where(CampaignRecipient.customer_id == keep)).all())
+    for r in s.exec(select(CampaignRecipient).where(CampaignRecipient.customer_id == gone)).all():
+        if r.campaign_id in taken:
+            s.delete(r)  # the person is in that campaign once already
+        else:
+            r.customer_id = keep
+            s.add(r)
+    s.flush()
+
+
 def split(s: Session, identity_id: int) -> int:
     """The owner takes one identity off its customer: it becomes a customer of its own (with the visits
     that came through it when they can be told apart: none can, so visits stay) and stays there."""
@@ -95,6 +128,11 @@ def split(s: Session, identity_id: int) -> int:
         raise KeyError(identity_id)
     customer = new_customer(s)
     assert customer.id is not None
+    # The consent given through this chat user goes with it.
+    for c in s.exec(select(Consent).where(Consent.customer_id == identity.customer_id, Consent.channel == identity.kind,
+                                          Consent.user_key == identity.value)).all():
+        c.customer_id = customer.id
+        s.add(c)
     identity.customer_id = customer.id
     identity.manual = True
     s.add(identity)

@@ -184,3 +184,9 @@ def items_of(s: Session, customer: int) -> list[tuple[datetime, list[str]]]:
     """What one customer bought, by visit (POS imports), oldest first."""
     rows = s.exec(select(Visit.at, Visit.items).where(Visit.customer_id == customer, Visit.kind == "visit").order_by(col(Visit.at))).all()
     return [(utc(at), list(items or [])) for at, items in rows if items]
+
+
+def all_items(s: Session) -> list[tuple[int, list[str]]]:
+    """Every customer's bought items, by visit (a restock notice goes to those who bought the item)."""
+    rows = s.exec(select(Visit.customer_id, Visit.items).where(Visit.kind == "visit")).all()
+    return [(c, list(items)) for c, items in rows if items]

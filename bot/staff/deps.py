@@ -47,6 +47,7 @@ WorkspaceDep = Annotated[Any, service("workspace")]
 LearningDep = Annotated[Any, service("learning")]
 BookingsDep = Annotated[Any, service("bookings")]
 InboxDep = Annotated[Any, service("inbox")]
+OutreachDep = Annotated[Any, service("outreach")]
 LlmDep = Annotated[Any, service("llm")]  # None when no model is configured
 
 
@@ -127,7 +128,8 @@ TABS = (("queue", "/staff", "대기열", "all"), ("reservations", "/staff/reserv
         ("history", "/staff/history", "기록", "all"), ("dashboard", "/staff/dashboard", "현황", "owner"),
         ("unanswered", "/staff/unanswered", "못 한 답", "more"), ("simulator", "/staff/simulator", "시뮬레이터", "more"),
         ("replies", "/staff/replies", "자주 쓰는 답장", "more"), ("knowledge", "/staff/knowledge", "지식", "more"),
-        ("customers", "/staff/customers", "손님", "more"), ("stamps", "/staff/stamps", "도장", "more"))
+        ("customers", "/staff/customers", "손님", "more"), ("stamps", "/staff/stamps", "도장", "more"),
+        ("campaigns", "/staff/campaigns", "캠페인", "more"))
 
 
 def tabs(staff: auth.StaffLogin | None) -> list[dict[str, str]]:

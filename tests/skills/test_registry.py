@@ -13,5 +13,5 @@ def sources(reply) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_registry_is_a_literal_ordered_list_ending_with_fallback() -> None:
     names = [s.name for s in SKILLS]
-    assert names == ["media", "escalate", "stamp", "smalltalk", "store_info", "reservation", "recommend", "menu", "faq", "fallback"]
+    assert names == ["media", "consent", "escalate", "stamp", "smalltalk", "store_info", "reservation", "recommend", "menu", "faq", "fallback"]
     assert all(s.description for s in SKILLS)

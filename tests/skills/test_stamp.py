@@ -45,7 +45,9 @@ def test_the_stamp_card_in_the_chat(client: TestClient) -> None:
     assert "오늘의 네 자리 코드" in say(client, "도장 찍어 주세요")
     wrong = "0000" if code != "0000" else "1111"
     assert "오늘의 도장 코드가 아니에요" in say(client, f"도장 {wrong}")
-    assert say(client, f"도장 {code}") == "도장 하나 찍었어요! 지금 도장이 1개예요. 9개 더 모으면 아메리카노 한 잔을 드려요."
+    first = say(client, f"도장 {code}").split("\n")
+    assert first[0] == "도장 하나 찍었어요! 지금 도장이 1개예요. 9개 더 모으면 아메리카노 한 잔을 드려요."
+    assert first[1] == "[선택] 광고성 정보 수신 동의"  # a stamp is a moment to ask, once (tests/outreach)
     assert say(client, f"도장 {code}").startswith("오늘 도장은 이미 찍었어요. 지금 도장이 1개예요.")
     assert say(client, "도장 몇 개 모았어요?") == "지금 도장이 1개예요. 9개 더 모으면 아메리카노 한 잔을 드려요."
     assert say(client, "도장 몇 개예요?", user="someone-else").startswith("지금 도장이 0개예요.")

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from bot.staff.pages import (
+    campaigns,
     changes,
     conversation,
     customers,
@@ -23,7 +24,7 @@ from bot.staff.pages import (
 
 ROUTERS = (login.router, queue.router, conversation.router, history.router, replies.router, reservations.router, knowledge.router, unanswered.router,
            simulator.router, dashboard.router, more.router, menu.router, faq.router, store.router, changes.router,
-           customers.router)
+           customers.router, campaigns.router)
 router = APIRouter()
 for _page in ROUTERS:
     router.include_router(_page)

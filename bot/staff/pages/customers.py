@@ -8,6 +8,7 @@ customer ids only.
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import asdict, fields
 from typing import Annotated, Any
@@ -22,7 +23,7 @@ from bot.ledger.pos import FIELD_KO, FIELDS
 from bot.ledger.stats import SEGMENT_KO, SEGMENTS, Thresholds
 from bot.staff import charts
 from bot.staff.dashboard import WEEKDAYS_KO, Activity
-from bot.staff.deps import LedgerDep, Owner, Page, check_csrf, render
+from bot.staff.deps import LedgerDep, OutreachDep, Owner, Page, check_csrf, render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 MAX_UPLOAD = 10_000_000
@@ -66,7 +67,8 @@ async def segment_page(request: Request, segment: str, staff: Page, ledger: Ledg
 
 
 @router.get("/customers/c/{customer_id}", response_class=HTMLResponse)
-async def customer_page(request: Request, customer_id: int, staff: Page, ledger: LedgerDep, saved: str = "") -> Response:
+async def customer_page(request: Request, customer_id: int, staff: Page, ledger: LedgerDep, outreach: OutreachDep,
+                        saved: str = "") -> Response:
     view = await ledger.customer(customer_id) if 0 < customer_id < 2**63 else None
     if view is None:
         raise HTTPException(status_code=404, detail="그 손님을 찾을 수 없어요.")
@@ -76,10 +78,27 @@ async def customer_page(request: Request, customer_id: int, staff: Page, ledger:
                    "value": phone_for(staff, i.value) if i.kind == "phone" else (i.value if staff.owner else i.value[:4] + "…")}
                   for i in view.identities]
     rules = await ledger.card_rules()
+    consents, events = await outreach.consents(customer_id) if outreach is not None else ([], [])
     return render(request, "customer.html", {"staff": staff, "c": view.customer, "view": view, "prof": prof, "identities": identities,  # type: ignore[no-any-return]
                                              "segments": [SEGMENT_KO[s] for s in SEGMENTS if prof and s in prof.segments],
                                              "weekday": WEEKDAY_NAMES[prof.usual_weekday] if prof and prof.usual_weekday is not None else "",
-                                             "today": p.today, "rules": rules, "saved": saved[:200]})
+                                             "today": p.today, "rules": rules, "saved": saved[:200],
+                                             "consents": consents, "consent_events": events})
+
+
+@router.get("/customers/c/{customer_id}/consents.csv")
+async def consents_csv(customer_id: int, staff: Owner, outreach: OutreachDep) -> Response:
+    """One customer's consents and withdrawals, every step, for the customer or an inspector."""
+    _, events = await outreach.consents(customer_id)
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(["일시(UTC)", "채널", "내용", "손님이 쓴 말", "동의 문구 버전"])
+    action_ko = {"asked": "물어봄", "granted": "동의", "declined": "동의 안 함", "withdrawn": "수신 거부", "reconfirmed": "2년 재확인 안내",
+                 "under14": "만 14세 미만이라 받지 않음"}
+    for e in events:
+        w.writerow([e.at.isoformat(timespec="seconds"), e.channel, action_ko.get(e.action, e.action), e.words, e.wording])
+    return Response(("\ufeff" + out.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="consents-{customer_id}.csv"'})
 
 
 @router.post("/customers/c/{customer_id}/split")
