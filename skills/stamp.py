@@ -37,7 +37,7 @@ class StampSkill:
         if code is None:
             rules = await ctx.ledger.card_rules()
             return Reply("store_info", [HOW], SOURCE) if rules.enabled else None
-        got = await ctx.ledger.stamp(turn.channel, turn.user_key, code)
+        got = await ctx.ledger.stamp(turn.channel, turn.user_key, code, ctx.now)
         if got.outcome == "off":
             return None
         if got.outcome == "wrong":

@@ -109,10 +109,11 @@ class Ledger:
 
     # --- visits ---------------------------------------------------------------------------
 
-    async def stamp(self, channel: str, user_key: str, code: str) -> card.Stamped:
+    async def stamp(self, channel: str, user_key: str, code: str, at: datetime | None = None) -> card.Stamped:
+        """A stamp at `at` (the turn's time: the engine's clock), or now."""
         def run() -> card.Stamped:
             with Session(self.storage.engine) as s:
-                out = card.stamp(s, channel, user_key, code, self.now())
+                out = card.stamp(s, channel, user_key, code, at.astimezone(self.zone) if at else self.now())
                 s.commit()
                 return out
         return await self.storage.call(run)

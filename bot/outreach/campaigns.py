@@ -162,9 +162,12 @@ def choose_route(r: Reach, routes: dict[str, bool], talktalk_ads: bool) -> tuple
     for ch in ("kakao", "naver"):
         if ch in granted and r.users.get(ch):
             return "copy", ch, r.users[ch]
-    # No consent anywhere: the channel the customer chats on, for the gate to say why not.
+    if granted:  # consented, but no way to them (a Kakao consent without a phone or a chat user): nothing to send with
+        ch = sorted(granted)[0]
+        return "", ch, r.users.get(ch, "")
+    # No consent anywhere: the channel the customer chats on, so that the gate says why not (consent first).
     ch = next((c for c in ("kakao", "naver") if c in r.users or c in r.consents), "kakao")
-    return "copy" if r.users.get(ch) else "", ch, r.users.get(ch, "")
+    return "copy", ch, r.users.get(ch, "")
 
 
 def facts_for(r: Reach, route: str, channel: str, now: datetime, last_ad: datetime | None, open_chat: bool, complaint: bool,

@@ -37,7 +37,7 @@ from skills.base import YES
 log = logging.getLogger(__name__)
 
 GRANT_QR = QuickReply("받을게요", "광고 메시지 받을게요")
-REFUSE_QR = QuickReply("안 받을게요", "광고 메시지는 안 받을게요")
+REFUSE_QR = QuickReply("안 받을게요", "동의하지 않을게요")  # not a 수신거부 (nothing was granted to withdraw)
 ADULT_QR = QuickReply("네, 14세 이상", "네, 만 14세 이상이에요")
 CHILD_QR = QuickReply("아니요", "아니요, 만 14세 미만이에요")
 NO = re.compile(r"^\s*(아니|아뇨|안\s*받|싫|괜찮|됐|노|no|ㄴㄴ|nope|거절|필요\s*없)", re.I)
@@ -80,7 +80,8 @@ class Outreach:
         zone = ZoneInfo(self.store().timezone)
         if at is not None:
             return at.astimezone(zone) if at.tzinfo else at.replace(tzinfo=zone)
-        return (self.clock() if self.clock else datetime.now(UTC)).astimezone(zone)
+        now = self.clock() if self.clock else datetime.now(UTC)
+        return now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)  # a naive clock is store time
 
     @property
     def rules(self) -> Rules:

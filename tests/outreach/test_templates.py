@@ -14,7 +14,17 @@ from hypothesis import strategies as st
 from bot.channels.kakao import EventBatch, EventTask
 from bot.channels.naver import SendResult
 from bot.outreach.routes import EventApiRoute, FrameError, ManualRoute, Outgoing, TalkTalkRoute
-from bot.outreach.templates import AD_MARK, INFO, OPTOUT_LINE, Template, TemplateError, advert, check_info, is_framed, lint
+from bot.outreach.templates import (
+    AD_MARK,
+    INFO,
+    OPTOUT_LINE,
+    Template,
+    TemplateError,
+    advert,
+    check_info,
+    is_framed,
+    lint,
+)
 
 STORE, PHONE = "소담식당 연남점", "02-332-6417"
 AD_WORDS = ["할인", "쿠폰", "이벤트", "무료", "증정", "10% off", "30%", "1+1", "사은품", "특가", "적립", "혜택"]

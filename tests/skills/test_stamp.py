@@ -40,7 +40,7 @@ def test_the_stamp_card_in_the_chat(client: TestClient) -> None:
     with Session(ledger.storage.engine) as s:
         card.save_setting(s, "stamps", {"enabled": True, "needed": 10, "reward": "아메리카노 한 잔"})
         s.commit()
-        code = card.today_code(s, ledger.now())
+        code = card.today_code(s, datetime(2026, 11, 24, 14, 0, tzinfo=ledger.zone))  # the day of the app's clock
         s.commit()
     assert "오늘의 네 자리 코드" in say(client, "도장 찍어 주세요")
     wrong = "0000" if code != "0000" else "1111"
