@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo
 from bot.kb.errors import Problem
 from bot.ledger.phones import normalize
 
-FIELDS = ("when", "day", "clock", "phone", "customer", "amount", "items", "party", "receipt")
+FIELDS = ("when", "day", "clock", "phone", "customer", "amount", "items", "party", "receipt", "coupon")
 FIELD_KO = {"when": "거래 일시", "day": "날짜", "clock": "시각", "phone": "휴대폰 번호", "customer": "고객 번호", "amount": "금액",
-            "items": "상품", "party": "인원", "receipt": "영수증 번호"}
+            "items": "상품", "party": "인원", "receipt": "영수증 번호",
+            "coupon": "쿠폰 번호"}
 ALIASES = {
     "when": ("거래일시", "결제일시", "승인일시", "판매일시", "주문일시", "일시", "datetime", "date time"),
     "day": ("거래일자", "결제일자", "승인일자", "판매일자", "일자", "날짜", "date"),
@@ -34,6 +35,7 @@ ALIASES = {
     "items": ("상품명", "메뉴", "메뉴명", "품목", "주문내역", "상품", "items", "menu"),
     "party": ("인원", "인원수", "고객수", "party", "guests"),
     "receipt": ("영수증번호", "거래번호", "승인번호", "주문번호", "receipt", "order no"),
+    "coupon": ("쿠폰번호", "쿠폰", "쿠폰코드", "할인코드", "coupon", "coupon code"),  # a campaign's coupon handed in (bot/outreach)
 }
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y.%m.%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
                 "%Y%m%d %H%M%S", "%Y%m%d%H%M%S", "%Y-%m-%dT%H:%M:%S", "%Y. %m. %d. %H:%M", "%Y. %m. %d %H:%M")
@@ -51,6 +53,7 @@ class PosVisit:
     items: tuple[str, ...]
     party: int | None
     ref: str  # unique per visit across re-imports
+    coupon: str | None = None  # a campaign coupon code used with this sale
 
 
 @dataclass
@@ -205,5 +208,6 @@ def parse(name: str, data: bytes, timezone: str, saved: dict[str, str] | None = 
         receipt = cell("receipt")
         ref = f"pos:{receipt}" if receipt not in (None, "") else "pos#" + hashlib.sha256(
             f"{at.isoformat()}|{phone}|{customer}|{cell('amount')}|{items}".encode()).hexdigest()[:24]
-        out.visits.append(PosVisit(line, at, phone, customer, _int(cell("amount")), items, _int(cell("party")), ref))
+        coupon = re.sub(r"[^A-Za-z0-9]", "", str(cell("coupon") or "")).upper() or None
+        out.visits.append(PosVisit(line, at, phone, customer, _int(cell("amount")), items, _int(cell("party")), ref, coupon))
     return out

@@ -17,6 +17,7 @@ from bot.ledger import card, customers, pos, visits
 from bot.ledger.phones import normalize
 from bot.ledger.report import Picture, picture
 from bot.ledger.stats import Thresholds
+from bot.outreach.campaigns import redeem_from_pos
 
 
 def _version(s: Session) -> tuple[Any, ...]:
@@ -164,6 +165,8 @@ class Ledger:
                 saved = mapping if mapping is not None else {k: str(v) for k, v in card.setting(s, "pos_mapping").items()}
                 parsed = pos.parse(name, data, str(self.zone), saved)
                 result = visits.import_pos(s, parsed)
+                # A coupon column in the export: campaign coupons used with those sales (bot/outreach).
+                result.redeemed = redeem_from_pos(s, [(v.coupon, v.at) for v in parsed.visits if v.coupon])
                 if save_mapping and parsed.mapping:
                     card.save_setting(s, "pos_mapping", {f: parsed.header[i] for f, i in parsed.mapping.items() if i < len(parsed.header)})
                 s.commit()

@@ -63,6 +63,7 @@ class Imported:
     added: int = 0
     already: int = 0  # rows imported before (same receipt or same contents)
     new_customers: int = 0
+    redeemed: int = 0  # campaign coupons marked used from the export's coupon column
 
 
 class _Identities:

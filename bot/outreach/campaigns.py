@@ -257,6 +257,21 @@ def redeem(s: Session, code: str, staff: str, now: datetime) -> tuple[str, Campa
     return "ok", row, campaign
 
 
+def redeem_from_pos(s: Session, used: list[tuple[str, datetime]]) -> int:
+    """Coupon codes in a POS export: each recipient's code marked used at the sale's time (the sale
+    itself is the visit, so none is added). A code used before, or unknown, is left alone."""
+    done = 0
+    for code, at in used:
+        row = s.exec(select(CampaignRecipient).where(CampaignRecipient.coupon_code == code)).first()
+        if row is None or row.redeemed_at is not None:
+            continue
+        row.redeemed_at, row.redeemed_by = at.astimezone(UTC), "POS"
+        s.add(row)
+        done += 1
+    s.flush()
+    return done
+
+
 @dataclass
 class Results:
     counts: Counter[str]

@@ -65,7 +65,7 @@ class Outreach:
         self.settings = settings
         self.store = store
         self.ledger = ledger
-        self.routes = routes or {}
+        self.routes = routes if routes is not None else {}  # the server adds the routes after making the service
         self.clock = clock
         self.client = client  # the routes' HTTP client, closed with the service
         self._lock = asyncio.Lock()
