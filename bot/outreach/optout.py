@@ -93,13 +93,21 @@ def _elongated(text: str) -> str:
     return "".join(out)
 
 
+def _first_consonant(ch: str) -> int:
+    code = ord(ch) - BASE
+    return code // CHO if 0 <= code < 11172 else -1
+
+
 def _typos(text: str) -> str:
     """Words one jamo away from a key word are read as that word (never single syllables)."""
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
         for key in KEYWORDS:
             n = len(key)
-            if len(word) >= n and word[:n] != key and _near(word[:n], key):
+            # A slip changes one jamo: the first or the second syllable keeps its first consonant.
+            if (len(word) >= n and word[:n] != key and (_first_consonant(word[0]) == _first_consonant(key[0])
+                                                        or _first_consonant(word[1]) == _first_consonant(key[1]))
+                    and _near(word[:n], key)):
                 return key + word[n:]
         return word
     return re.sub(r"[가-힣]{2,}", fix, text)
