@@ -14,7 +14,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -401,7 +401,43 @@ class Notice(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
 
 
-SCHEMA_HEAD = "0012"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
+class Review(SQLModel, table=True):
+    """A review the owner copied from a platform (bot/reviews/): never fetched with a password. The
+    fingerprint of (platform, author, date, text) keeps a review pasted twice from counting twice."""
+
+    __table_args__ = (UniqueConstraint("platform", "fingerprint", name="uq_review_platform_fingerprint"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=20, index=True)  # naver, kakao, baemin, coupangeats, yogiyo, table
+    author: str = Field(default="", max_length=60)
+    written_on: date | None = None
+    rating: int | None = None
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    platform_reply: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # a reply already on the platform
+    menu: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))  # ordered items the page showed
+    items: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))  # menu items of the shop it names
+    sentiment: str = Field(default="neutral", max_length=10)
+    score: float = 0.0
+    aspects: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+    evidence: dict[str, list[str]] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+    urgent: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    fingerprint: str = Field(max_length=64)
+    status: str = Field(default="new", index=True, max_length=10)  # new, replied
+    replied_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    replied_by: str = Field(default="", max_length=60)
+    imported_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+
+
+class ReviewReply(SQLModel, table=True):
+    """Every reply the owner approved for a review, kept as its history."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    author: str = Field(default="", max_length=60)
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+SCHEMA_HEAD = "0013"  # the newest revision in bot/migrations (tests/test_meta.py keeps them equal)
 
 
 def make_engine(url: str, base_dir: Path, *, migrate: bool = True) -> SqlEngine:

@@ -42,6 +42,7 @@ from bot.outreach.notices import Notices
 from bot.outreach.routes import EventApiRoute, Route, TalkTalkRoute
 from bot.outreach.service import Outreach
 from bot.outreach.service import loop as outreach_loop
+from bot.reviews.service import Reviews
 from bot.settings import Settings
 from bot.staff.learning import Learning
 from bot.staff.preview import Previewer
@@ -91,6 +92,9 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
         app.state.ledger = ledger
         outreach, jobs = _outreach(settings, storage, kb, ledger, kakao, naver, clock)
         app.state.outreach = inbox.outreach = outreach
+        review_client = httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+        app.state.reviews = Reviews(storage, lambda: kb.snapshot.knowledge, lambda: kb.snapshot.menu, settings.handoff.webhook_url,
+                                    client=review_client, clock=clock)
         app.state.engine = inbox.engine = wiring.engine(settings, kb, storage, used, clock=clock, turn_lock=storage.user_lock, ledger=ledger,
                                                         outreach=outreach)
         app.state.bookings = inbox.engine.bookings
@@ -126,6 +130,7 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
             recovery.cancel()
             outreach_jobs.cancel()
             await outreach.close()
+            await review_client.aclose()
             if weekly:
                 weekly.cancel()
             if watcher:

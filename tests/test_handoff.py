@@ -25,7 +25,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     tmp = tmp_path_factory.mktemp("handoff")
     receiver = Receiver()
     with live_server(DEMO, tmp, DANGGOL_KAKAO__SECRET="live-secret", DANGGOL_RELOAD__ENABLED="false",
-                     DANGGOL_HANDOFF__IDLE_RETURN_MINUTES="0.05", DANGGOL_HANDOFF__WEBHOOK_URL=receiver.url("webhook")) as (base, _, _):
+                     DANGGOL_HANDOFF__IDLE_RETURN_MINUTES="0.05", DANGGOL_HANDOFF__WEBHOOK_URL=receiver.url("webhook"),
+                     DANGGOL_OUTREACH__DIGEST="false") as (base, _, _):  # the daily digest shares the webhook: not this test's
         yield base, tmp, receiver
 
 

@@ -57,7 +57,7 @@ def test_anonymous_requests_are_refused(app_client: TestClient) -> None:
               if r.path != "/staff/login" for m in r.methods]
     assert len(routes) >= 13
     for method, path in routes:
-        url = path.replace("{conversation_id}", "1").replace("{action}", "claim").replace("{code}", "ABCDEF").replace("{version_id}", "1").replace("{customer_id}", "1").replace("{campaign_id}", "1")
+        url = path.replace("{conversation_id}", "1").replace("{action}", "claim").replace("{code}", "ABCDEF").replace("{version_id}", "1").replace("{customer_id}", "1").replace("{campaign_id}", "1").replace("{review_id}", "1")
         r = app_client.request(method, url, data={"text": "x"} if method == "POST" else None, follow_redirects=False)
         if "/api/" in url or url.endswith("/events") or (url.endswith("/simulator") and method == "POST"):
             assert r.status_code == 401, (method, url)
@@ -79,7 +79,7 @@ def test_forms_need_the_csrf_token(app_client: TestClient) -> None:
     posts = [r.path for r in app.state.staff_routes if "POST" in getattr(r, "methods", ()) and r.path not in ("/staff/login", "/staff/simulator")]  # type: ignore[attr-defined]
     assert {"/staff/replies", "/staff/replies/{reply_id}/delete", "/staff/c/{conversation_id}/{action}"} <= set(posts)
     for path in posts:
-        url = path.replace("{conversation_id}", "1").replace("{action}", "note").replace("{code}", "ABCDEF").replace("{reply_id}", "1").replace("{version_id}", "1").replace("{customer_id}", "1").replace("{campaign_id}", "1")
+        url = path.replace("{conversation_id}", "1").replace("{action}", "note").replace("{code}", "ABCDEF").replace("{reply_id}", "1").replace("{version_id}", "1").replace("{customer_id}", "1").replace("{campaign_id}", "1").replace("{review_id}", "1")
         for data in ({"csrf": "forged", "title": "x", "text": "x"}, {"title": "x", "text": "x"}):
             assert app_client.post(url, data=data, follow_redirects=False).status_code == 403, url
     storage: Storage = app.state.storage  # type: ignore[attr-defined]

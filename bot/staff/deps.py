@@ -48,6 +48,7 @@ LearningDep = Annotated[Any, service("learning")]
 BookingsDep = Annotated[Any, service("bookings")]
 InboxDep = Annotated[Any, service("inbox")]
 OutreachDep = Annotated[Any, service("outreach")]
+ReviewsDep = Annotated[Any, service("reviews")]
 LlmDep = Annotated[Any, service("llm")]  # None when no model is configured
 
 
@@ -123,21 +124,22 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
 
 
 # (key, href, label, where): "all" everywhere; "owner" only for the owner; "more" in the top bar on a
-# desktop and on the 더보기 page on a phone (five tabs fit a phone's bottom bar, not eight).
+# desktop and on the 더보기 page on a phone (five tabs fit a phone's bottom bar, not eight); "owner-more"
+# the same, for the owner only.
 TABS = (("queue", "/staff", "대기열", "all"), ("reservations", "/staff/reservations", "예약", "all"),
         ("history", "/staff/history", "기록", "all"), ("dashboard", "/staff/dashboard", "현황", "owner"),
         ("unanswered", "/staff/unanswered", "못 한 답", "more"), ("simulator", "/staff/simulator", "시뮬레이터", "more"),
         ("replies", "/staff/replies", "자주 쓰는 답장", "more"), ("knowledge", "/staff/knowledge", "지식", "more"),
         ("customers", "/staff/customers", "손님", "more"), ("stamps", "/staff/stamps", "도장", "more"),
-        ("campaigns", "/staff/campaigns", "캠페인", "more"))
+        ("campaigns", "/staff/campaigns", "캠페인", "more"), ("reviews", "/staff/reviews", "리뷰", "owner-more"))
 
 
 def tabs(staff: auth.StaffLogin | None) -> list[dict[str, str]]:
     """The tabs this account sees, each with where it shows (all, desk: desktop bar only)."""
     if staff is None:
         return []
-    shown = [t for t in TABS if t[3] != "owner" or staff.owner]
-    return [{"key": k, "href": h, "label": label, "place": "desk" if where == "more" else "all"} for k, h, label, where in shown]
+    shown = [t for t in TABS if not t[3].startswith("owner") or staff.owner]
+    return [{"key": k, "href": h, "label": label, "place": "desk" if where.endswith("more") else "all"} for k, h, label, where in shown]
 
 
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Any:

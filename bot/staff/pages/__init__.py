@@ -17,6 +17,7 @@ from bot.staff.pages import (
     queue,
     replies,
     reservations,
+    reviews,
     simulator,
     store,
     unanswered,
@@ -24,7 +25,7 @@ from bot.staff.pages import (
 
 ROUTERS = (login.router, queue.router, conversation.router, history.router, replies.router, reservations.router, knowledge.router, unanswered.router,
            simulator.router, dashboard.router, more.router, menu.router, faq.router, store.router, changes.router,
-           customers.router, campaigns.router)
+           customers.router, campaigns.router, reviews.router)
 router = APIRouter()
 for _page in ROUTERS:
     router.include_router(_page)

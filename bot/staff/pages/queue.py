@@ -10,14 +10,16 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
-from bot.staff.deps import Api, ConsoleDep, Page, render
+from bot.staff.deps import Api, ConsoleDep, Page, ReviewsDep, render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
 
 @router.get("", response_class=HTMLResponse)
-async def queue_page(request: Request, staff: Page, console: ConsoleDep) -> Response:
-    return render(request, "queue.html", {"staff": staff, "queue": await console.queue()})  # type: ignore[no-any-return]
+async def queue_page(request: Request, staff: Page, console: ConsoleDep, reviews: ReviewsDep) -> Response:
+    # The owner sees flagged reviews here too: a hygiene complaint waits for nobody.
+    urgent = await reviews.urgent_open() if staff.owner and reviews is not None else []
+    return render(request, "queue.html", {"staff": staff, "queue": await console.queue(), "urgent_reviews": urgent})  # type: ignore[no-any-return]
 
 
 @router.get("/api/queue")

@@ -1,0 +1,1 @@
+"""Reviews from every platform: import, analysis, reply drafts."""
