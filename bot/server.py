@@ -94,7 +94,7 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
         app.state.outreach = inbox.outreach = outreach
         review_client = httpx.AsyncClient(timeout=httpx.Timeout(10.0))
         app.state.reviews = Reviews(storage, lambda: kb.snapshot.knowledge, lambda: kb.snapshot.menu, settings.handoff.webhook_url,
-                                    client=review_client, clock=clock)
+                                    client=review_client, clock=clock, model=getattr(app.state.llm, "model", None))
         app.state.engine = inbox.engine = wiring.engine(settings, kb, storage, used, clock=clock, turn_lock=storage.user_lock, ledger=ledger,
                                                         outreach=outreach)
         app.state.bookings = inbox.engine.bookings

@@ -331,7 +331,8 @@ def test_every_page_fits_the_screen_with_big_enough_targets(server: str, browser
                            ("customers", "/staff/customers"), ("segment", "/staff/customers/segment/new"), ("customer", customer_page),
                            ("stamps", "/staff/stamps"), ("import", "/staff/customers/import"),
                            ("campaigns", "/staff/campaigns"), ("campaign-new", "/staff/campaigns/new?preset=restock"),
-                           ("campaign-templates", "/staff/campaigns/templates"),
+                           ("campaign-templates", "/staff/campaigns/templates"), ("reviews", "/staff/reviews"),
+                           ("review-trends", "/staff/reviews/trends"),
                            ("faq-new", "/staff/unanswered/new?q=%EC%BD%98%EC%84%BC%ED%8A%B8")]:
             page.goto(f"{server}{path}")
             page.wait_for_load_state("networkidle") if name != "queue" else page.wait_for_selector("#queue li")

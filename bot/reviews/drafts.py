@@ -211,3 +211,51 @@ def problems(draft: str, knowledge: Knowledge, review_text: str = "", author: st
         if phone in draft:
             found.append("the reviewer's phone")
     return found
+
+
+# --- with a model ------------------------------------------------------------------------------
+
+MODEL_RULES = (
+    "당신은 {store}의 사장님을 대신해 손님 리뷰에 달 답글 초안을 써요. 답글 본문만 한국어로 써요.\n"
+    "- 사실은 참조로만 써요: 메뉴 이름은 {{menu_name:이름}} (아래 목록에 있는 이름만), 가게 전화번호는 {{phone}}.\n"
+    "- 가격, 시간, 날짜, 숫자는 쓰지 않아요. 목록에 없는 메뉴는 말하지 않아요.\n"
+    "- 환불, 보상, 할인, 쿠폰, 무료, 서비스 제공을 약속하지 않아요{policy}.\n"
+    "- 손님의 닉네임, 연락처, 주소 같은 개인정보를 쓰지 않아요. '고객님'이라고 불러요.\n"
+    "- 말투: {tone}. 길이: {length} (짧게 1~2문장, 보통 3~4문장, 길게 5~6문장).\n"
+    "- 불만 리뷰: 사과하고, 문제를 짚고, 무엇을 바꿀지 말하고, 다시 오시길 청해요. 칭찬 리뷰: 감사하고, 좋았던 점을 짚고, 다시 오시길 청해요."
+)
+MENU_REF = re.compile(r"\{\s*menu_name\s*:\s*([^{}]{1,60}?)\s*\}")
+
+
+def model_messages(review_text: str, rating: int | None, analysis: Analysis, knowledge: Knowledge, tone: str, length: str) -> list[dict[str, str]]:
+    policy = _policy(knowledge)
+    policy_note = "" if not policy else f" (가게 FAQ의 정책만 그대로 안내할 수 있어요: {next(f.answer for f in knowledge.faqs if f.id == policy)})"
+    system = MODEL_RULES.format(store=knowledge.store.name, policy=policy_note, tone=tone, length=length)
+    menu = ", ".join(i.name for i in knowledge.menu if i.available)
+    user = (f"메뉴 목록: {menu}\n리뷰 (별점 {rating if rating else '없음'}, 느낌 {analysis.sentiment}, "
+            f"아쉬운 점 {', '.join(a for a, p in analysis.aspects.items() if p == 'neg') or '없음'}):\n{review_text[:1500]}")
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def render_model(text: str, knowledge: Knowledge) -> tuple[str, tuple[str, ...]] | None:
+    """The model's draft with its references filled from the knowledge; None when one cannot be."""
+    facts: list[str] = []
+
+    def menu(m: re.Match[str]) -> str:
+        name = m.group(1).strip()
+        if name not in knowledge.menu_by_name:
+            raise KeyError(name)
+        facts.append(f"menu:{name}")
+        return name
+    try:
+        out = MENU_REF.sub(menu, text)
+    except KeyError:
+        return None
+    if "{phone}" in out:
+        if not knowledge.store.phone:
+            return None
+        facts.append("store:phone")
+        out = out.replace("{phone}", knowledge.store.phone)
+    if "{" in out or "}" in out:
+        return None  # a reference of another kind: not ours to fill here
+    return out.strip(), tuple(facts)

@@ -65,13 +65,14 @@ class Trends:
 
 class Reviews:
     def __init__(self, storage: Storage, knowledge: Callable[[], Any], menu: Callable[[], Any], webhook_url: str = "",
-                 client: httpx.AsyncClient | None = None, clock: Callable[[], datetime] | None = None):
+                 client: httpx.AsyncClient | None = None, clock: Callable[[], datetime] | None = None, model: Any = None):
         self.storage = storage
         self.knowledge = knowledge  # () -> Knowledge, live
         self.menu = menu  # () -> MenuMatcher, live: reviews that name menu items are linked to them
         self.webhook_url = webhook_url
         self.client = client
         self.clock = clock
+        self.model = model  # the configured chat model (bot/llm/model.py), or None: drafts from templates only
         self.pending: set[asyncio.Task[None]] = set()
 
     def now(self) -> datetime:
@@ -180,6 +181,30 @@ class Reviews:
     def drafts(self, review: Review, tone: str, length: str) -> list[drafting.Draft]:
         a = analyse(review.text, review.rating)
         return drafting.drafts(a, review.rating, list(review.items or []), self.knowledge(), tone, length)
+
+    async def model_draft(self, review: Review, tone: str, length: str) -> drafting.Draft | None:
+        """A fourth candidate written by the model, when one is configured: its facts by reference
+        (menu names, the phone) filled from the knowledge, then the same grounding check as the
+        templates. Anything that fails is dropped, never shown."""
+        if self.model is None:
+            return None
+        k = self.knowledge()
+        a = analyse(review.text, review.rating)
+        try:
+            turn = await self.model.complete(drafting.model_messages(review.text, review.rating, a, k, tone, length), [])
+        except Exception as exc:  # noqa: BLE001 - ModelUnavailable and anything else: the templates remain
+            log.info("review draft: no model draft (%s)", type(exc).__name__)
+            return None
+        rendered = drafting.render_model(turn.text, k)
+        if rendered is None:
+            log.info("review draft: the model referred to something the knowledge does not have; dropped")
+            return None
+        text, facts = rendered
+        issues = drafting.problems(text, k, review.text, review.author)
+        if issues or not text:
+            log.info("review draft: the model's draft failed the check (%s); dropped", "; ".join(issues)[:200])
+            return None
+        return drafting.Draft(text, "model", facts)
 
     def check(self, review: Review, text: str) -> list[str]:
         return drafting.problems(text, self.knowledge(), review.text, review.author)

@@ -5,6 +5,7 @@ the template upload, trends; staff accounts cannot see reviews."""
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from collections.abc import Iterator
@@ -95,7 +96,7 @@ def test_the_owner_pastes_sees_the_urgent_one_and_replies(client: TestClient, ho
     assert happy.sentiment == "positive" and str(happy.written_on) == "2026-12-01"
     page = client.get(f"/staff/reviews/{urgent.id}")
     assert page.status_code == 200 and "급한 리뷰예요: 위생" in page.text and "02-332-6417" in page.text  # the shop's phone from store.toml
-    drafts = re.findall(r'<li><a class="change" href="[^"]+pick=\d">([^<]+)</a></li>', page.text)
+    drafts = [html.unescape(d) for d in re.findall(r'<li><a class="change draft" data-text="([^"]+)"', page.text)]
     assert len(drafts) == 3 and all("죄송" in d or "사과" in d for d in drafts) and "배고픈곰" not in page.text.split("답글 초안")[1]
     refused = client.post(f"/staff/reviews/{urgent.id}/approve", data={"csrf": csrf, "text": "죄송합니다. 전액 환불해 드릴게요."})
     assert "가게 FAQ에 없는 약속" in refused.text
@@ -125,3 +126,31 @@ def test_staff_cannot_see_reviews(client: TestClient) -> None:
     login(client, "알바")
     assert client.get("/staff/reviews").status_code == 403
     assert "리뷰" not in client.get("/staff/more").text.split("<main")[1].split("</main>")[0]
+
+
+def test_with_a_model_its_draft_is_checked_like_the_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.support.fake_llm import FakeLLM
+
+    monkeypatch.setenv("DANGGOL_DATABASE__URL", database_url(tmp_path))
+    monkeypatch.setenv("DANGGOL_RETRIEVAL__INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("DANGGOL_RELOAD__ENABLED", "false")
+    monkeypatch.setenv("DANGGOL_LLM_API_KEY", "sk-test")
+    with FakeLLM() as llm:
+        for key, value in (("PROVIDER", "openai"), ("MODEL", "test-model"), ("BASE_URL", llm.base_url), ("TIMEOUT_S", "3")):
+            monkeypatch.setenv(f"DANGGOL_LLM__{key}", value)
+        app = create_app(load_settings(), clock=lambda: datetime(2026, 12, 2, 10, 0))
+        add_staff(app.state.storage, "사장", PASSWORD)
+        with TestClient(app, base_url="https://testserver") as client:
+            csrf = login(client, "사장")
+            client.post("/staff/reviews/paste", data={"csrf": csrf, "text": PASTE, "platform": "baemin", "captured": "2026-12-02"})
+            with Session(app.state.storage.engine) as s:
+                happy = s.exec(select(Review).where(Review.author == "국밥사랑")).one()
+            llm.reply("고객님, 좋은 말씀 감사합니다! {menu_name:돼지김치찌개}도 다음에 꼭 드셔 보세요. 궁금한 건 {phone}으로 연락 주세요.")
+            page = client.get(f"/staff/reviews/{happy.id}")
+            assert "모델 초안" in page.text and "돼지김치찌개도 다음에 꼭 드셔 보세요" in page.text and "02-332-6417" in page.text
+            system = llm.requests[-1].body["messages"][0]["content"]
+            assert "{menu_name:이름}" in system and "약속하지 않아요" in system
+            llm.reply("고객님 감사합니다! 다음 방문 때 음료 무료로 드릴게요.")  # a promise no FAQ makes: dropped
+            assert "모델 초안" not in client.get(f"/staff/reviews/{happy.id}").text
+            llm.reply("{menu_name:랍스터 파스타} 맛있게 드셨다니 기뻐요.")  # not on the menu: dropped
+            assert "모델 초안" not in client.get(f"/staff/reviews/{happy.id}").text

@@ -97,12 +97,16 @@ async def review_page(request: Request, review_id: int, staff: Owner, reviews: R
     tone = tone if tone in TONES else "정중"
     length = length if length in LENGTHS else "보통"
     options = reviews.drafts(review, tone, length)
-    chosen = history[-1].text if history and not pick else options[min(max(pick - 1, 0), len(options) - 1)].text
+    written = await reviews.model_draft(review, tone, length) if not pick else None
+    offset = 0
+    if written is not None:
+        options, offset = [written, *options], 1  # the model's, checked like the others, first
+    chosen = history[-1].text if history and not pick else options[min(max(pick - 1 + offset, 0), len(options) - 1)].text
     return render(request, "review.html", {"staff": staff, "r": review, "history": history, "drafts": options, "chosen": chosen,  # type: ignore[no-any-return]
                                            "tone": tone, "length": length, "tones": TONES, "lengths": LENGTHS,
                                            "platform_ko": PLATFORM_KO, "platform_url": PLATFORM_URL.get(review.platform, ""),
                                            "kind_ko": KIND_KO, "sentiment_ko": SENTIMENT_KO, "aspects": ASPECTS,
-                                           "error": [e for e in error.split("\n") if e][:5]})
+                                           "error": [e for e in error.split("\n") if e][:5], "offset": offset})
 
 
 @router.post("/reviews/{review_id}/approve")
