@@ -140,6 +140,7 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
             await kakao.close()
             await naver.close()
             await handoffs.close()
+            storage.engine.dispose()  # the pool's connections go with the app (PostgreSQL counts its clients)
 
     app = FastAPI(title="Danggol", version="0.1.0", lifespan=lifespan)
     app.add_middleware(RequestMetrics, kakao_path=settings.kakao.path)

@@ -7,14 +7,17 @@ import os
 import shutil
 import textwrap
 import uuid
+import weakref
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from bot import db as bot_db
 from bot.engine import Engine
 from bot.kb.base import KnowledgeBase
 from bot.messages import Reply, Turn
@@ -179,6 +182,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     _running[:] = [item]
+
+
+# Every engine a test makes (bot.db.connect), so its pooled connections can be closed after the test:
+# PostgreSQL allows 100 clients, and two workers' finished tests must not hold them until the session ends.
+_engines: weakref.WeakSet[Any] = weakref.WeakSet()
+_connect = bot_db.connect
+
+
+def _tracked_connect(url: str, base_dir: Path) -> Any:
+    engine = _connect(url, base_dir)
+    _engines.add(engine)
+    return engine
+
+
+bot_db.connect = _tracked_connect  # type: ignore[assignment]
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Close idle pooled connections (an engine stays usable: a module's server reconnects on demand)."""
+    if ON_POSTGRES:
+        for engine in list(_engines):
+            engine.dispose()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
