@@ -23,7 +23,6 @@ from bot.kb.base import KnowledgeBase  # noqa: E402
 from bot.reviews import paste  # noqa: E402
 from bot.reviews.analysis import analyse  # noqa: E402
 from bot.reviews.service import Reviews  # noqa: E402
-from bot.reviews.urgent import flags  # noqa: E402
 from bot.settings import RetrievalSettings  # noqa: E402
 from tests.conftest import DEMO  # noqa: E402
 
@@ -35,7 +34,9 @@ PASTES = ROOT / "tests" / "fixtures" / "reviews" / "paste"
 def scores() -> None:
     for f in sorted(LABELLED.glob("*.jsonl")):
         rows = [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
-        got = [analyse(r["text"], r["rating"]).sentiment for r in rows]
+        analysed = [analyse(r["text"], r["rating"]) for r in rows]
+        got = [a.sentiment for a in analysed]
+        flagged = {r["id"]: bool(a.urgent) for r, a in zip(rows, analysed, strict=True)}
         f1 = []
         for label in ("positive", "neutral", "negative"):
             tp = sum(g == p == label for g, p in zip((r["sentiment"] for r in rows), got, strict=True))
@@ -44,9 +45,9 @@ def scores() -> None:
             pr, rc = (tp / (tp + fp) if tp + fp else 0), (tp / (tp + fn) if tp + fn else 0)
             f1.append(2 * pr * rc / (pr + rc) if pr + rc else 0)
         safety = [r for r in rows if r["safety"]]
-        tp = sum(bool(r["urgent"]) and bool(flags(r["text"])) for r in safety)
-        fp = sum(not r["urgent"] and bool(flags(r["text"])) for r in safety)
-        fn = sum(bool(r["urgent"]) and not flags(r["text"]) for r in safety)
+        tp = sum(bool(r["urgent"]) and flagged[r["id"]] for r in safety)
+        fp = sum(not r["urgent"] and flagged[r["id"]] for r in safety)
+        fn = sum(bool(r["urgent"]) and not flagged[r["id"]] for r in safety)
         print(f"{f.stem}: {len(rows)} reviews, sentiment macro-F1 {sum(f1) / 3:.3f}; urgent on {len(safety)}: "
               f"recall {tp / max(1, tp + fn):.3f}, precision {tp / max(1, tp + fp):.3f}")
 

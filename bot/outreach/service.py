@@ -22,9 +22,10 @@ from zoneinfo import ZoneInfo
 import httpx
 from sqlmodel import Session, col, select
 
-from bot.db import Campaign, CampaignRecipient, Storage
+from bot.db import Campaign, CampaignRecipient, Conversation, Storage, Visit
 from bot.kb.records import Store
 from bot.ledger import visits as ledger_visits
+from bot.ledger.customers import find
 from bot.ledger.service import Ledger
 from bot.messages import QuickReply, Reply, Turn
 from bot.outreach import campaigns, consent
@@ -107,8 +108,6 @@ class Outreach:
     async def note_age(self, channel: str, user_key: str, under14: bool) -> None:
         """TalkTalk's `open` event: remember whether the user is under 14."""
         def run() -> None:
-            from bot.db import Conversation
-
             self.storage.conversation_id(channel=channel, user_key=user_key)
             with Session(self.storage.engine) as s:
                 row = s.exec(select(Conversation).where(Conversation.channel == channel, Conversation.user_key == user_key)).first()
@@ -377,8 +376,6 @@ class Outreach:
         return await self.storage.call(run)
 
     def _redeem_group(self, s: Session, code: str, phone: str, staff: str, now: datetime) -> tuple[str, str]:
-        from bot.ledger.customers import find
-
         for c in s.exec(select(Campaign).where(col(Campaign.status).in_(("approved", "sending", "done")))).all():
             if c.id is not None and self.group_code(c.id) == code:
                 who = find(s, "phone", phone) if phone else None
@@ -392,8 +389,6 @@ class Outreach:
                     return "used", c.name
                 row.redeemed_at, row.redeemed_by = now, staff
                 s.add(row)
-                from bot.db import Visit
-
                 s.add(Visit(customer_id=row.customer_id, at=now, source="coupon", kind="visit", ref=f"coupon:{code}:{row.customer_id}"))
                 s.commit()
                 return "ok", c.name

@@ -191,8 +191,10 @@ def analyse(text: str, rating: int | None = None) -> Analysis:
     total = praise_total = blame_total = 0.0
     aspect_score: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
+    complaints: list[list[Any]] = []  # the morphemes of sentences that read negative: where the semantic net looks
     for sentence in sentences(raw):
         morphs = kiwi.morphemes(sentence) if kiwi is not None else []
+        sentence_score = 0.0
         for clause, part, weight in _clauses(sentence, morphs):
             score, named, praise = _clause_score(clause, part)
             ironic = praise > 0 and re.search(lx.IRONY, clause) and (failure or (rating is not None and rating <= 2))
@@ -203,6 +205,7 @@ def analyse(text: str, rating: int | None = None) -> Analysis:
             if re.search(r"줄\s*알았(는데|더니)", clause):
                 score *= -0.3  # a first impression the review then takes back (화나신 줄 알았는데)
             score *= weight
+            sentence_score += score
             if score > 0:
                 praise_total += score
             else:
@@ -215,8 +218,10 @@ def analyse(text: str, rating: int | None = None) -> Analysis:
                     evidence.setdefault(aspect, [])
                     if sentence not in evidence[aspect]:
                         evidence[aspect].append(sentence)
+        if sentence_score < -0.3 or (rating is not None and rating <= 2):
+            complaints.append(morphs)
     total += _emoticons(raw, total)
-    urgent = flags(raw)
+    urgent = flags(raw, complaints)
     if urgent:
         total -= 1.5  # a report of a hair, a stomach ache or a refund is a complaint, however politely put
     if praise_total >= 0.6 and blame_total >= 0.6 and max(praise_total, blame_total) < 2.2 * min(praise_total, blame_total):

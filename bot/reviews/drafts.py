@@ -91,7 +91,7 @@ def _complaint(a: Analysis, items: list[str], k: Knowledge, tone: str, length: s
         what = "이런 일이 있었다니" if s != "b" else "불편을 겪으셨다니"
         issue_text = f"{URGENT_KO[a.urgent[0]]} 문제로 {what}"
     elif issues:
-        issue_text = josa(ISSUE_KO[issues[0]], "이") + " 만족스럽지 못하셨다니" if issues[0] not in ("대기",) else ISSUE_KO["대기"] + " 정말"
+        issue_text = "오래 기다리시게 해서" if issues[0] == "대기" else josa(ISSUE_KO[issues[0]], "이") + " 만족스럽지 못하셨다니"
     else:
         issue_text = "기대에 못 미쳤다니"
     item = f" {josa(items[0], '이')}" if items and s == "c" else ""
@@ -167,7 +167,7 @@ def _connective(clause: str) -> str:
 
 
 def _sentence(text: str, tone: str) -> str:
-    return text if text.endswith((".", "!", "요", "다")) and text[-1] in ".!" else text + "."
+    return text if text.endswith((".", "!")) else text + "."
 
 
 # --- the grounding check ------------------------------------------------------------------

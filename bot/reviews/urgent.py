@@ -12,6 +12,9 @@ which is not 고소 (a lawsuit).
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from bot.reviews import semantic
 
 KINDS = ("hygiene", "health", "refund", "abuse")
 KIND_KO = {"hygiene": "위생", "health": "건강", "refund": "환불·분쟁", "abuse": "욕설·폭언"}
@@ -95,10 +98,12 @@ PATTERNS = {k: re.compile(v, re.I) for k, v in WORDS.items()}
 GUARD_PATTERNS = {k: re.compile(v, re.I) for k, v in GUARDS.items()}
 
 
-def flags(text: str) -> tuple[str, ...]:
+def flags(text: str, complaints: list[list[Any]] | None = None) -> tuple[str, ...]:
     """The urgent kinds a review reports, in KINDS order. Judged sentence by sentence, so a guard in
-    one sentence does not hide a report in another."""
-    found: set[str] = set()
+    one sentence does not hide a report in another. `complaints` are the Kiwi morphemes of the
+    sentences that read negative: words the lexicon lacks but Kiwi's vectors put near a kind's
+    concepts flag it there (bot/reviews/semantic.py)."""
+    found: set[str] = set(semantic.kinds_of(complaints)) if complaints else set()
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
         for kind in KINDS:
             if kind in found:

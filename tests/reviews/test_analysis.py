@@ -4,7 +4,9 @@ labelled/): cafe_a was tuned on from the start (first run: sentiment macro-F1 0.
 0.70, precision 0.72) and tuned on after, mixed_c likewise (0.779, 0.79, 0.81), and final_d was
 scored once when the method was final: 0.807, urgent recall 0.84, precision 0.74 (docs/decisions.md); the
 urgent flags were then tuned on it too, and safety_e, written afterwards, measured them again on its first run
-(sentiment 0.738, urgent recall 0.82, precision 0.85): below the issue's targets on reviews never seen.
+(sentiment 0.738, urgent recall 0.82, precision 0.85); safety_f, whose writer was asked for unusual wordings,
+never tuned on: 0.666, recall 0.646 (0.608 without the semantic net), precision 0.797. The issue's urgent
+targets hold on the tuned sets only: on reviews never seen they are not met.
 
 The tuned sets must stay at the issue's targets; final_d is held to the figures of its single run, so
 a change that makes the analyser worse on unseen reviews fails here.
@@ -42,9 +44,10 @@ def macro_f1(gold: list[str], pred: list[str]) -> float:
 
 def urgent_scores(rows: list[dict]) -> tuple[float, float, int]:  # type: ignore[type-arg]
     safety = [r for r in rows if r["safety"]]
-    tp = sum(bool(r["urgent"]) and bool(flags(r["text"])) for r in safety)
-    fp = sum(not r["urgent"] and bool(flags(r["text"])) for r in safety)
-    fn = sum(bool(r["urgent"]) and not flags(r["text"]) for r in safety)
+    got = {r["id"]: bool(analyse(r["text"], r["rating"]).urgent) for r in safety}  # the lexicon and the semantic net
+    tp = sum(bool(r["urgent"]) and got[r["id"]] for r in safety)
+    fp = sum(not r["urgent"] and got[r["id"]] for r in safety)
+    fn = sum(bool(r["urgent"]) and not got[r["id"]] for r in safety)
     return tp / (tp + fn), tp / (tp + fp), len(safety)
 
 
@@ -52,10 +55,12 @@ def urgent_scores(rows: list[dict]) -> tuple[float, float, int]:  # type: ignore
     ("cafe_a", 0.80, 0.95, 0.80), ("restaurant_b", 0.80, 0.95, 0.80), ("mixed_c", 0.80, 0.95, 0.80),
     ("final_d", 0.80, 0.95, 0.80),  # its single run: 0.807, 0.84, 0.74; the urgent flags were tuned on it after
     ("safety_e", 0.78, 0.95, 0.80),  # its first run: 0.738, 0.82, 0.85 (133 safety items); the urgent flags tuned on it after
+    # written last, told to invent wordings nobody had used; never tuned on. Its only run: far below the targets.
+    ("safety_f", 0.66, 0.64, 0.79),
 ])
 def test_sentiment_and_urgent_flags_on_the_labelled_sets(name: str, f1: float, recall: float, precision: float) -> None:
     rows = load(name)
-    assert len(rows) >= 200
+    assert len(rows) >= 160
     got = macro_f1([r["sentiment"] for r in rows], [analyse(r["text"], r["rating"]).sentiment for r in rows])
     assert got >= f1, f"{name}: sentiment macro-F1 {got:.3f}"
     r, p, n = urgent_scores(rows)
