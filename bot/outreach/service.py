@@ -327,7 +327,7 @@ class Outreach:
         alphabet = campaigns.COUPON_ALPHABET
         n = campaign_id * 7919 + 31
         code = ""
-        for _ in range(5):
+        for _ in range(6):  # G + 6: never the shape of a recipient's own 6-character code
             n, r = divmod(n, len(alphabet))
             code += alphabet[r]
         return "G" + code
@@ -369,7 +369,7 @@ class Outreach:
 
         def run() -> tuple[str, str]:
             with Session(self.storage.engine) as s:
-                if code.startswith("G") and len(code) == 6:
+                if code.startswith("G") and len(code) == 7:
                     return self._redeem_group(s, code, phone, staff, now)
                 outcome, _, c = campaigns.redeem(s, code, staff, now)
                 return outcome, c.name if c else ""

@@ -262,3 +262,18 @@ def test_the_group_code_of_a_friend_group_message_is_redeemed_with_a_phone(tmp_p
     assert asyncio.run(outreach.redeem(code, "민지", "010-5555-0001"))[0] == "ok"
     assert asyncio.run(outreach.redeem(code, "민지", "01055550001"))[0] == "used"
     assert campaigns.in_holdout(campaign_id, 1, 0) is False
+
+
+def test_a_recipients_code_that_starts_with_g_is_not_taken_for_a_group_code(tmp_path: Path, demo_kb: KnowledgeBase) -> None:
+    storage = Storage(make_engine(database_url(tmp_path), tmp_path))
+    with Session(storage.engine) as s:
+        who = customers.identify(s, [("phone", "01099990000")])
+        campaign = Campaign(name="c", preset="dormant_2m", coupon="5% 할인", status="done", approved_at=NOON.astimezone(UTC))
+        s.add(campaign)
+        s.flush()
+        s.add(CampaignRecipient(campaign_id=campaign.id, customer_id=who, status="sent", coupon_code="GHKMNP",
+                                sent_at=NOON.astimezone(UTC)))
+        s.commit()
+    outreach = outreach_for(storage, demo_kb, Clock(NOON))
+    assert asyncio.run(outreach.redeem("ghkmnp", "민지"))[0] == "ok"
+    assert len(outreach.group_code(1)) == 7 and outreach.group_code(1).startswith("G")
