@@ -525,21 +525,12 @@ def _failed_users(fail: Any) -> frozenset[str] | None:
     return frozenset(users) if len(users) >= count else None
 
 
-class KakaoEventBroadcast:
+class KakaoEventBroadcast(KakaoEventApi):
     """The Event API for messages the shop starts (bot/outreach/routes.py): up to 100 users per
     call, the task's per-user results, and a strict rule on doubt: a request that may have arrived is
     never repeated."""
 
     SAFE_TO_RETRY = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-    def __init__(self, settings: KakaoSettings, client: httpx.AsyncClient):
-        self.settings = settings
-        self.client = client
-
-    @property
-    def enabled(self) -> bool:
-        s = self.settings
-        return bool(s.event_name and s.event_bot_id and s.event_rest_key.get_secret_value())
 
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"KakaoAK {self.settings.event_rest_key.get_secret_value()}"}
