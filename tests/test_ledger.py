@@ -136,3 +136,40 @@ def test_a_stamp_a_day_and_only_with_todays_code(tmp_path: Path) -> None:
                                              ("010-123", None), ("", None)])
 def test_phone_normalisation(raw: str, digits: str | None) -> None:
     assert normalize(raw) == digits
+
+
+
+def test_jobs_saving_one_setting_at_once_neither_collide_nor_disagree(tmp_path: Path) -> None:
+    """Background jobs saving one key at once (the notices' watermark, a collision seen in CI on
+    PostgreSQL) must not fail on the primary key; requests making the stamp secret at once must all
+    get the one secret that was stored."""
+    import threading
+
+    storage = Storage(make_engine(database_url(tmp_path), tmp_path))
+    workers, rounds = 6, 15
+    errors: list[BaseException] = []
+    secrets: list[list[bytes]] = [[] for _ in range(rounds)]
+
+    def job(n: int, gate: threading.Barrier) -> None:
+        for r in range(rounds):
+            gate.wait()
+            try:
+                with Session(storage.engine) as s:
+                    card.save_setting(s, f"mark-{r}", {"by": n})
+                    s.commit()
+                with Session(storage.engine) as s:
+                    secrets[r].append(card.shop_secret(s) if r == 0 else b"")
+                    s.commit()
+            except BaseException as error:  # noqa: BLE001 - the test reports every failure
+                errors.append(error)
+
+    gate = threading.Barrier(workers)
+    threads = [threading.Thread(target=job, args=(n, gate)) for n in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert len(set(secrets[0])) == 1
+    with Session(storage.engine) as s:
+        assert all(card.setting(s, f"mark-{r}")["by"] in range(workers) for r in range(rounds))

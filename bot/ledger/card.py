@@ -40,19 +40,39 @@ def setting(s: Session, key: str) -> dict[str, object]:
     return dict(row.value) if row else {}
 
 
+def _insert(s: Session):  # type: ignore[no-untyped-def]
+    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL spell it alike)."""
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(LedgerSetting.__table__)  # type: ignore[attr-defined]
+    from sqlalchemy.dialects.sqlite import insert as lite_insert
+
+    return lite_insert(LedgerSetting.__table__)  # type: ignore[attr-defined]
+
+
 def save_setting(s: Session, key: str, value: dict[str, object]) -> None:
-    row = s.get(LedgerSetting, key) or LedgerSetting(key=key)
-    row.value = value
-    s.add(row)
+    """Write a setting in one statement: two background jobs saving the same key at once (the
+    notices' watermark, seen in CI on PostgreSQL) must not collide on its primary key."""
     s.flush()
+    s.execute(_insert(s).values(key=key, value=value).on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+    row = s.get(LedgerSetting, key)
+    if row is not None:
+        s.refresh(row)
+
+
+def first_setting(s: Session, key: str, value: dict[str, object]) -> dict[str, object]:
+    """Store the value unless the key is set already, and return what is stored: the first writer
+    wins, so two requests making the shop's secret at once agree on one."""
+    s.execute(_insert(s).values(key=key, value=value).on_conflict_do_nothing(index_elements=["key"]))
+    return setting(s, key)
 
 
 def shop_secret(s: Session) -> bytes:
     """The shop's stamp secret, made on first use and kept in the database."""
     found = setting(s, "stamp_secret").get("hex")
     if not found:
-        found = secrets.token_hex(16)
-        save_setting(s, "stamp_secret", {"hex": found})
+        found = first_setting(s, "stamp_secret", {"hex": secrets.token_hex(16)})["hex"]
     return bytes.fromhex(str(found))
 
 
