@@ -6,9 +6,7 @@ errors make the folder unusable, warnings are shown but the bot keeps going.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import tomllib
 import unicodedata
@@ -17,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot import sheets
 from bot.josa import josa
 from bot.kb.errors import KnowledgeError, Problem, display_name
 from bot.kb.records import (
@@ -343,12 +342,9 @@ def _load_reservation(raw: Any, text: str, bad: Any) -> ReservationPolicy:
 
 
 def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else CP949, which is what Excel on a Korean PC saves."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp949")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """UTF-8 (with or without BOM), UTF-16, else CP949, which is what Excel on a Korean PC saves; bytes
+    none of them reads raise, so the owner gets a located error instead of a garbled price."""
+    return sheets.decode(data, strict=True)
 
 
 # A market price (회, 제철 생선): no number to state; "시가로 받아요" and the shop's phone instead.
@@ -399,41 +395,26 @@ def _menu_rows(root: Path, problems: list[Problem], warnings: list[Problem]) -> 
     except UnicodeDecodeError:
         problems.append(Problem(MENU_FILE, None, "글자 인코딩을 읽을 수 없어요. 엑셀에서 'CSV UTF-8' 형식으로 다시 저장해 주세요."))
         return None
-    reader = csv.reader(io.StringIO(text))
-    rows: list[tuple[int, list[str]]] = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            problems.append(Problem(MENU_FILE, start, "줄을 읽을 수 없어요. 큰따옴표가 짝이 맞는지 확인해 주세요."))
-            break
-        rows.append((start, row))
+    rows, broken = sheets.csv_rows(text)
+    if broken is not None:
+        problems.append(Problem(MENU_FILE, broken, "줄을 읽을 수 없어요. 큰따옴표가 짝이 맞는지 확인해 주세요."))
     return MENU_FILE, rows
 
 
 def _xlsx_rows(path: Path, problems: list[Problem]) -> list[tuple[int, list[str]]]:
     """The first sheet as text cells; numbers stored as numbers read as Excel shows them."""
-    from openpyxl import load_workbook
-
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # a broken or non-xlsx file: openpyxl raises many kinds
+        sheet = sheets.xlsx_rows(path)
+    except sheets.Unreadable:
         problems.append(Problem(MENU_XLSX, None, "엑셀 파일을 열 수 없어요. 엑셀에서 'Excel 통합 문서(.xlsx)'로 다시 저장해 주세요."))
         return []
-    try:
-        sheet = book.worksheets[0]
-        rows = []
-        for no, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            cells = [_cell_text(v) for v in values]
-            while cells and not cells[-1].strip():
-                cells.pop()  # Excel's used range reaches past the data
-            rows.append((no, cells))
-        return rows
-    finally:
-        book.close()
+    rows = []
+    for no, values in sheet:
+        cells = [_cell_text(v) for v in values]
+        while cells and not cells[-1].strip():
+            cells.pop()  # Excel's used range reaches past the data
+        rows.append((no, cells))
+    return rows
 
 
 def _cell_text(value: Any) -> str:

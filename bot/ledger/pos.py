@@ -8,9 +8,7 @@ a re-import of the same file, or of an overlapping later export, add nothing twi
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,6 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import sheets
 from bot.kb.errors import Problem
 from bot.ledger.phones import normalize
 
@@ -72,27 +71,9 @@ def _key(text: str) -> str:
 def rows_of(name: str, data: bytes) -> list[tuple[int, list[Any]]]:
     """(line, cells) of a CSV (UTF-8, BOM, CP949) or the first sheet of an xlsx (values as Excel keeps them)."""
     if name.lower().endswith(".xlsx") or data[:2] == b"PK":
-        from openpyxl import load_workbook
-
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            return [(no, list(values)) for no, values in enumerate(book.worksheets[0].iter_rows(values_only=True), 1)]
-        finally:
-            book.close()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp949", errors="replace")
-    reader = csv.reader(io.StringIO(text.replace("\r\n", "\n")))
-    out = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            out.append((start, next(reader)))
-        except StopIteration:
-            return out
-        except csv.Error:
-            out.append((start, []))
+        return sheets.xlsx_rows(data)
+    rows, _ = sheets.csv_rows(sheets.decode(data), keep_going=True)  # an unreadable line is an empty row: the rest still counts
+    return [(no, list(cells)) for no, cells in rows]
 
 
 def find_header(rows: list[tuple[int, list[Any]]], saved: dict[str, str] | None = None) -> tuple[int, dict[str, int]] | None:

@@ -19,13 +19,13 @@ Owners who keep reviews in a spreadsheet use `parse_table` with the template's c
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from bot import sheets
 
 PLATFORMS: dict[str, str] = {
     "naver": "네이버 스마트플레이스",
@@ -870,48 +870,19 @@ def _cell(value: Any) -> str:
     return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _decode(data: bytes) -> str:
-    """Excel on a Korean Windows saves CSV as CP949; newer Excel and Google Sheets as UTF-8, often with a BOM."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp949", errors="replace")
-
-
 def _csv_rows(data: bytes, problems: list[str]) -> list[tuple[int, list[str]]]:
-    text = _decode(data)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    reader = csv.reader(io.StringIO(text), delimiter="\t" if first.count("\t") > first.count(",") else ",")
-    rows = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            problems.append(f"{start}번째 줄: 줄을 읽을 수 없어요. 큰따옴표가 짝이 맞는지 확인해 주세요.")
-            break
-        rows.append((start, [c.strip() for c in row]))
-    return rows
+    rows, broken = sheets.csv_rows(sheets.decode(data))
+    if broken is not None:
+        problems.append(f"{broken}번째 줄: 줄을 읽을 수 없어요. 큰따옴표가 짝이 맞는지 확인해 주세요.")
+    return [(no, [c.strip() for c in row]) for no, row in rows]
 
 
 def _xlsx_rows(data: bytes, problems: list[str]) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # a broken or non-xlsx file: openpyxl raises many kinds
+        return [(no, [_cell(v) for v in values]) for no, values in sheets.xlsx_rows(data)]
+    except sheets.Unreadable:
         problems.append("엑셀 파일을 열 수 없어요. 엑셀에서 'Excel 통합 문서(.xlsx)'로 다시 저장해 주세요.")
         return []
-    try:
-        if not book.worksheets:
-            return []
-        return [(no, [_cell(v) for v in values]) for no, values in enumerate(book.worksheets[0].iter_rows(values_only=True), 1)]
-    finally:
-        book.close()
 
 
 def _table_rating(s: str) -> int | None:
