@@ -50,6 +50,6 @@ clean:
 
 lock:
 	rm -rf /tmp/danggol-lock && $(PYTHON) -m venv /tmp/danggol-lock
-	/tmp/danggol-lock/bin/pip install --quiet -e '.[dev,llm]'
-	{ echo '# Pinned versions for `pip install -c constraints.txt -e ".[dev,llm]"` (Python 3.11). Regenerate with `make lock`.'; \
+	/tmp/danggol-lock/bin/pip install --quiet -e '.[dev,llm,train]'
+	{ echo '# Pinned versions for `pip install -c constraints.txt -e ".[dev,llm,train]"` (Python 3.11). Regenerate with `make lock`.'; \
 	  /tmp/danggol-lock/bin/pip freeze --exclude-editable; } > constraints.txt

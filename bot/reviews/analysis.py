@@ -184,7 +184,7 @@ ASPECT_WORDS: dict[str, str] = {
 }
 
 
-def analyse(text: str, rating: int | None = None) -> Analysis:
+def analyse(text: str, rating: int | None = None, model: bool = True) -> Analysis:
     raw = _normal(text)
     kiwi = _kiwi()
     failure = bool(re.search(lx.FAILURE, raw))
@@ -221,7 +221,7 @@ def analyse(text: str, rating: int | None = None) -> Analysis:
         if sentence_score < -0.3 or (rating is not None and rating <= 2):
             complaints.append(morphs)
     total += _emoticons(raw, total)
-    urgent = flags(raw, complaints)
+    urgent = flags(raw, complaints, rating, model)
     if urgent:
         total -= 1.5  # a report of a hair, a stomach ache or a refund is a complaint, however politely put
     if praise_total >= 0.6 and blame_total >= 0.6 and max(praise_total, blame_total) < 2.2 * min(praise_total, blame_total):

@@ -3,6 +3,9 @@ objects, spoiled food), health (stomach trouble, food poisoning, an allergic rea
 disputes (a refund or compensation demanded, a double charge, a report to 구청, 소비자원 or 식약처),
 and abuse (insults, threats, harassment).
 
+Two readings decide (flags): this lexicon and a trained model (bot/reviews/triage.py), which meets
+wordings no list holds; the lexicon names kinds and lowers the model's bar where both agree.
+
 A missed hygiene or health complaint costs more than a false alarm, so the words are broad; the
 guards remove only what clearly is not a report: the word negated (벌레 한 마리 없이, 배탈 걱정
 없는), a hairnet (머리카락 묶고), hyperbole (배 터지게, 죽여주는 국물, 미친 맛), and 고소한 (nutty),
@@ -14,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.reviews import semantic
+from bot.reviews import semantic, triage
 
 KINDS = ("hygiene", "health", "refund", "abuse")
 KIND_KO = {"hygiene": "위생", "health": "건강", "refund": "환불·분쟁", "abuse": "욕설·폭언"}
@@ -98,8 +101,24 @@ PATTERNS = {k: re.compile(v, re.I) for k, v in WORDS.items()}
 GUARD_PATTERNS = {k: re.compile(v, re.I) for k, v in GUARDS.items()}
 
 
-def flags(text: str, complaints: list[list[Any]] | None = None) -> tuple[str, ...]:
-    """The urgent kinds a review reports, in KINDS order. Judged sentence by sentence, so a guard in
+def flags(text: str, complaints: list[list[Any]] | None = None, rating: int | None = None, model: bool = True) -> tuple[str, ...]:
+    """The urgent kinds a review reports, in KINDS order: the lexicon's reading (lexicon_flags) weighed
+    with the trained model's (bot/reviews/triage.py). The model decides whether the review is urgent at
+    all (at its threshold, or at a lower one when the lexicon names a kind too: two readings agreeing
+    need less certainty); the kinds are the lexicon's and those the model's kind outputs name."""
+    found = lexicon_flags(text, complaints)
+    trained = triage.load() if model else None
+    p = triage.probabilities(text, rating, trained) if trained is not None else None
+    if trained is None or p is None:
+        return found
+    if not (p["urgent"] >= trained.threshold or (found and p["urgent"] >= trained.lexicon_threshold)):
+        return ()
+    kinds = set(found) | {k for k in KINDS if p[k] >= trained.kind_threshold}
+    return tuple(k for k in KINDS if k in kinds) or (max(KINDS, key=lambda k: p[k]),)
+
+
+def lexicon_flags(text: str, complaints: list[list[Any]] | None = None) -> tuple[str, ...]:
+    """The urgent kinds the lexicon reads, in KINDS order. Judged sentence by sentence, so a guard in
     one sentence does not hide a report in another. `complaints` are the Kiwi morphemes of the
     sentences that read negative: words the lexicon lacks but Kiwi's vectors put near a kind's
     concepts flag it there (bot/reviews/semantic.py)."""

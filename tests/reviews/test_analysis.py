@@ -1,15 +1,14 @@
-"""The review analyser on four labelled sets written by writers who never saw it (tests/fixtures/reviews/
-labelled/): cafe_a was tuned on from the start (first run: sentiment macro-F1 0.618, urgent recall
-0.77), restaurant_b was held out until the method was first done (its single run: 0.795, recall
-0.70, precision 0.72) and tuned on after, mixed_c likewise (0.779, 0.79, 0.81), and final_d was
-scored once when the method was final: 0.807, urgent recall 0.84, precision 0.74 (docs/decisions.md); the
-urgent flags were then tuned on it too, and safety_e, written afterwards, measured them again on its first run
-(sentiment 0.738, urgent recall 0.82, precision 0.85); safety_f, whose writer was asked for unusual wordings,
-never tuned on: 0.666, recall 0.646 (0.608 without the semantic net), precision 0.797. The issue's urgent
-targets hold on the tuned sets only: on reviews never seen they are not met.
+"""The review analyser on labelled sets written by writers who never saw it (tests/fixtures/reviews/
+labelled/). Sentiment: cafe_a was tuned on from the start (first run macro-F1 0.618), restaurant_b and
+mixed_c were held out until the method was first done (0.795, 0.779), final_d was scored once when it
+was final (0.807, the issue's figure) and tuned on after.
 
-The tuned sets must stay at the issue's targets; final_d is held to the figures of its single run, so
-a change that makes the analyser worse on unseen reviews fails here.
+Urgent flags: the lexicon alone met each new writer at 0.70-0.84 recall (safety_f, asked for unusual
+wordings: 0.646), so a trained model (bot/reviews/triage.py, bench/train_urgent.py) now decides with it,
+trained on every set below but safety_g and on a corpus written for training. safety_g, written after by
+a writer who saw neither, was scored once on the final method: recall 0.970 (64/66), precision 0.865
+(64/74); the lexicon alone would have scored 0.697 and 0.780 on it. It is held to that run; the sets the
+model learned from are held to the issue's targets.
 """
 
 from __future__ import annotations
@@ -27,7 +26,10 @@ LABELS = ("positive", "neutral", "negative")
 
 
 def load(name: str) -> list[dict]:  # type: ignore[type-arg]
-    return [json.loads(line) for line in (SETS / f"{name}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in (SETS / f"{name}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    for r in rows:  # safety_g's writer could label a review "mixed"; the analyser's word for it is neutral
+        r["sentiment"] = "neutral" if r["sentiment"] == "mixed" else r["sentiment"]
+    return rows
 
 
 def macro_f1(gold: list[str], pred: list[str]) -> float:
@@ -53,14 +55,15 @@ def urgent_scores(rows: list[dict]) -> tuple[float, float, int]:  # type: ignore
 
 @pytest.mark.parametrize(("name", "f1", "recall", "precision"), [
     ("cafe_a", 0.80, 0.95, 0.80), ("restaurant_b", 0.80, 0.95, 0.80), ("mixed_c", 0.80, 0.95, 0.80),
-    ("final_d", 0.80, 0.95, 0.80),  # its single run: 0.807, 0.84, 0.74; the urgent flags were tuned on it after
-    ("safety_e", 0.78, 0.95, 0.80),  # its first run: 0.738, 0.82, 0.85 (133 safety items); the urgent flags tuned on it after
-    # written last, told to invent wordings nobody had used; never tuned on. Its only run: far below the targets.
-    ("safety_f", 0.66, 0.64, 0.79),
+    ("final_d", 0.80, 0.95, 0.80),  # its single run: 0.807, 0.84, 0.74; tuned on after
+    ("safety_e", 0.78, 0.95, 0.80),  # its first run: 0.738, 0.82, 0.85 (133 safety items); tuned on after
+    ("safety_f", 0.72, 0.95, 0.80),  # its only lexicon run: 0.666, 0.646, 0.797; the model learned from it after
+    # never trained or tuned on; its single run on the final method: sentiment 0.727, urgent 0.970 / 0.865
+    ("safety_g", 0.70, 0.95, 0.83),
 ])
 def test_sentiment_and_urgent_flags_on_the_labelled_sets(name: str, f1: float, recall: float, precision: float) -> None:
     rows = load(name)
-    assert len(rows) >= 160
+    assert len(rows) >= 150
     got = macro_f1([r["sentiment"] for r in rows], [analyse(r["text"], r["rating"]).sentiment for r in rows])
     assert got >= f1, f"{name}: sentiment macro-F1 {got:.3f}"
     r, p, n = urgent_scores(rows)
