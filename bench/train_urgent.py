@@ -3,15 +3,14 @@ trained on: each labelled set and each corpus file left out in turn (leave-one-g
 lexicon alone, the model alone and the combination the product uses, then a threshold curve over all
 left-out predictions together. Then fit on everything and write bot/reviews/urgent_model.json.gz.
 
-Needs scikit-learn (`.venv/bin/pip install -c constraints.txt '.[train]'`), which the product does not:
+Needs scikit-learn (`.venv/bin/pip install -c constraints.txt -e '.[train]'`), which the product does not:
 
-    .venv/bin/python bench/train_urgent.py [--no-write] [--threshold 0.5] [--lexicon-threshold 0.17]
+    .venv/bin/python bench/train_urgent.py [--no-write] [--no-left-out] [--threshold 0.25] [--lexicon-threshold 0.1]
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 import time
@@ -22,6 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import textmodels  # noqa: E402
 from bot.reviews import triage  # noqa: E402
 from bot.reviews.analysis import _normal, analyse  # noqa: E402
 
@@ -29,11 +29,11 @@ ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "fixtures" / "reviews" / "labelled"
 CORPUS = ROOT / "bench" / "data" / "urgent"
 KINDS = triage.OUTPUTS[1:]
-OPTIONS = {"min_df": 2}  # a term in one review only is that writer's, not the language's: dropping them halves the model
 # Never trained on: written after the method was final and scored once (docs/decisions.md); training on
 # it would turn the one figure that measures unseen writing into a training score.
 HELD_OUT = frozenset({"safety_g"})
 C = 10.0  # inverse regularisation: 4 and 10 measured alike on the left-out sets; 10 keeps rare words' weight
+MIN_DF = 2  # a term in one review only is that writer's, not the language's: the same left-out figures at a third of the size
 
 
 def load() -> list[dict[str, Any]]:
@@ -48,35 +48,14 @@ def load() -> list[dict[str, Any]]:
                     r.update(group=f.stem, use=use)
                     rows.append(r)
     for r in rows:
-        r["features"] = {name: fn(_normal(r["text"])) for name, fn in triage.FEATURES.items()}
+        r["features"] = triage.features(_normal(r["text"]), r["rating"])
         r["lexicon"] = analyse(r["text"], r["rating"], model=False).urgent
     return rows
 
 
-def targets(rows: list[dict[str, Any]]) -> np.ndarray:
-    return np.array([[bool(r["urgent"])] + [k in r["urgent"] for k in KINDS] for r in rows], dtype=bool)
-
-
-def fit(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], Any]:
-    """The vectorizers and one logistic regression per output, all of scikit-learn's making."""
-    from scipy.sparse import csr_matrix, hstack
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vectorizers = {name: TfidfVectorizer(analyzer=lambda tokens: tokens, sublinear_tf=True, min_df=OPTIONS["min_df"]) for name in triage.FEATURES}
-
-    def stars(rs: list[dict[str, Any]]) -> Any:
-        return csr_matrix(np.array([[1.0 if r["rating"] == k else 0.0 for k in range(1, 6)] for r in rs]))
-
-    x = hstack([v.fit_transform([r["features"][n] for r in rows]) for n, v in vectorizers.items()] + [stars(rows)]).tocsr()
-    y = targets(rows)
-    models = [LogisticRegression(C=C, class_weight="balanced", max_iter=5000).fit(x, y[:, j]) for j in range(len(triage.OUTPUTS))]
-
-    def predict(rs: list[dict[str, Any]]) -> np.ndarray:
-        xs = hstack([v.transform([r["features"][n] for r in rs]) for n, v in vectorizers.items()] + [stars(rs)]).tocsr()
-        return np.column_stack([m.predict_proba(xs)[:, 1] for m in models])
-
-    return {"vectorizers": vectorizers, "models": models}, predict
+def fit(rows: list[dict[str, Any]]) -> textmodels.Fitted:
+    targets = np.array([[bool(r["urgent"])] + [k in r["urgent"] for k in KINDS] for r in rows], dtype=bool)
+    return textmodels.fit([r["features"] for r in rows], targets, triage.OUTPUTS, "sigmoid", C, MIN_DF)
 
 
 def decide(p: np.ndarray, lexicon: tuple[str, ...], threshold: float, lexicon_threshold: float) -> bool:
@@ -93,10 +72,8 @@ def left_out(rows: list[dict[str, Any]], threshold: float, lexicon_threshold: fl
     pooled = []
     print("left-out group            n   lexicon alone                  model alone                    product rule")
     for group in sorted({r["group"] for r in rows}):
-        train = [r for r in rows if r["group"] != group]
         test = [r for r in rows if r["group"] == group and (r["use"] == "corpus" or r.get("safety"))]
-        _, predict = fit(train)
-        p = predict(test)
+        p = fit([r for r in rows if r["group"] != group]).predict([r["features"] for r in test])
         gold = [bool(r["urgent"]) for r in test]
         lex = [bool(r["lexicon"]) for r in test]
         model = [bool(q[0] >= threshold) for q in p]
@@ -118,38 +95,13 @@ def curve(pooled: list[tuple[dict[str, Any], np.ndarray]]) -> None:
     print(f"\nurgent reviews whose every kind is named (lexicon or a kind model at 0.5): {right}/{len(named)}")
 
 
-def export(rows: list[dict[str, Any]], threshold: float, lexicon_threshold: float) -> dict[str, Any]:
-    fitted, predict = fit(rows)
-    blocks = {}
-    models = fitted["models"]
-    coef = np.vstack([m.coef_[0] for m in models]).T  # [features, outputs]
-    start = 0
-    for name, v in fitted["vectorizers"].items():
-        terms = sorted(v.vocabulary_, key=v.vocabulary_.get)
-        n = len(terms)
-        blocks[name] = {"terms": "\n".join(terms), "idf": triage.pack(v.idf_), "weights": triage.pack(coef[start:start + n])}
-        start += n
-    checks = rows[:: max(1, len(rows) // 40)]
-    probs = predict(checks)
-    return {
-        "blocks": blocks, "stars": triage.pack(coef[start:start + 5]),
-        "intercepts": [float(m.intercept_[0]) for m in models], "threshold": threshold, "lexicon_threshold": lexicon_threshold,
-        "kind_threshold": 0.5,
-        "checks": [{"text": _normal(r["text"]), "rating": r["rating"], "p": [float(x) for x in q]} for r, q in zip(checks, probs, strict=True)],
-        "about": {"trained": time.strftime("%Y-%m-%d"), "reviews": len(rows), "urgent": int(sum(bool(r["urgent"]) for r in rows)),
-                  "groups": sorted({r["group"] for r in rows}), "C": C, "min_df": OPTIONS["min_df"]},
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--threshold", type=float, default=0.25)
     parser.add_argument("--lexicon-threshold", type=float, default=0.1)
-    parser.add_argument("--min-df", type=int, default=OPTIONS["min_df"])
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--no-left-out", action="store_true")
     args = parser.parse_args()
-    OPTIONS["min_df"] = args.min_df
     started = time.perf_counter()
     rows = load()
     print(f"{len(rows)} reviews, {sum(bool(r['urgent']) for r in rows)} urgent, from {len({r['group'] for r in rows})} groups")
@@ -157,15 +109,19 @@ def main() -> None:
         curve(left_out(rows, args.threshold, args.lexicon_threshold))
     if args.no_write:
         return
-    data = export(rows, args.threshold, args.lexicon_threshold)
-    triage.MODEL.write_bytes(gzip.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), mtime=0))
+    checks = [({"text": _normal(r["text"]), "rating": r["rating"]}, r["features"]) for r in rows[:: max(1, len(rows) // 40)]]
+    data = textmodels.export(
+        fit(rows), {"threshold": args.threshold, "lexicon_threshold": args.lexicon_threshold, "kind_threshold": 0.5}, checks,
+        {"trained": time.strftime("%Y-%m-%d"), "reviews": len(rows), "urgent": int(sum(bool(r["urgent"]) for r in rows)),
+         "groups": sorted({r["group"] for r in rows}), "C": C, "min_df": MIN_DF})
+    textmodels.write(triage.MODEL, data)
     triage.load.cache_clear()
     model = triage.load()
     assert model is not None
-    worst = max(abs(triage.probabilities(c["text"], c["rating"], model)["urgent"] - c["p"][0]) for c in data["checks"])  # type: ignore[index]
-    size = triage.MODEL.stat().st_size
-    print(f"\nwrote {triage.MODEL.relative_to(ROOT)} ({size / 1e6:.2f} MB, {sum(len(b.index) for b in model.blocks.values())} terms); "
-          f"largest difference from scikit-learn on the check reviews {worst:.2e}; {time.perf_counter() - started:.0f} s")
+    worst = textmodels.largest_difference(data, lambda c: model.probabilities(triage.features(c["text"], c["rating"])))
+    print(f"\nwrote {triage.MODEL.relative_to(ROOT)} ({triage.MODEL.stat().st_size / 1e6:.2f} MB, "
+          f"{sum(len(b.index) for b in model.blocks.values())} terms); largest difference from scikit-learn on the check reviews "
+          f"{worst:.2e}; {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

@@ -108,7 +108,7 @@ NO_DATABASE = ("test_allergens.py", "test_understanding.py", "test_answer_qualit
                "test_registry.py", "test_reservation.py", "test_smalltalk.py", "test_store_info.py", "test_cli.py::test_check", "test_cli.py::test_ask", "test_cli.py::test_chat",
                "test_cli.py::test_reindex", "test_cli.py::test_danggol_speaks", "test_cli.py::test_a_second_server", "test_cli.py::test_doctor",
                "test_owner_tests.py::test_danggol_test", "test_optout.py", "test_templates.py", "test_gate.py", "test_consent.py",
-               "test_paste.py", "test_analysis.py", "test_drafts.py", "test_triage.py", "test_sheets.py")
+               "test_paste.py", "test_analysis.py", "test_drafts.py", "test_triage.py", "test_sheets.py", "test_textmodel.py", "test_concepts.py")
 BOTH_DATABASES = ("test_migrations.py", "test_reservation_concurrency.py", "test_datacare.py")
 _databases: dict[Path, str] = {}  # test folder -> its PostgreSQL database, dropped when the session ends
 _running: list[pytest.Item] = []

@@ -111,9 +111,10 @@ def flags(text: str, complaints: list[list[Any]] | None = None, rating: int | No
     p = triage.probabilities(text, rating, trained) if trained is not None else None
     if trained is None or p is None:
         return found
-    if not (p["urgent"] >= trained.threshold or (found and p["urgent"] >= trained.lexicon_threshold)):
+    threshold, lexicon_threshold = float(trained.settings["threshold"]), float(trained.settings["lexicon_threshold"])
+    if not (p["urgent"] >= threshold or (found and p["urgent"] >= lexicon_threshold)):
         return ()
-    kinds = set(found) | {k for k in KINDS if p[k] >= trained.kind_threshold}
+    kinds = set(found) | {k for k in KINDS if p[k] >= float(trained.settings["kind_threshold"])}
     return tuple(k for k in KINDS if k in kinds) or (max(KINDS, key=lambda k: p[k]),)
 
 

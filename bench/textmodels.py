@@ -1,0 +1,93 @@
+"""Fitting and storing the product's small text models (bot/textmodel.py) with scikit-learn: one
+TfidfVectorizer per block of tokens and logistic regressions, exported as vocabulary, idf and weights.
+Shared by bench/train_urgent.py and bench/train_concepts.py; needs the `train` extra.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.textmodel import pack
+
+Features = dict[str, list[str]]
+
+
+@dataclass
+class Fitted:
+    vectorizers: dict[str, Any]
+    models: list[Any]  # one per output (sigmoid) or one multinomial (softmax)
+    outputs: tuple[str, ...]
+    link: str
+
+    def _matrix(self, inputs: Sequence[Features]) -> Any:
+        from scipy.sparse import hstack
+
+        return hstack([v.transform([f.get(n, []) for f in inputs]) for n, v in self.vectorizers.items()]).tocsr()
+
+    def predict(self, inputs: Sequence[Features]) -> np.ndarray:
+        """[inputs, outputs] probabilities."""
+        x = self._matrix(inputs)
+        if self.link == "softmax":
+            return np.asarray(self.models[0].predict_proba(x))
+        return np.column_stack([m.predict_proba(x)[:, 1] for m in self.models])
+
+
+def fit(inputs: Sequence[Features], targets: np.ndarray, outputs: Sequence[str], link: str, c: float, min_df: int = 2) -> Fitted:
+    """sigmoid: targets is [inputs, outputs] of booleans; softmax: [inputs] of output indices."""
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    names = sorted({n for f in inputs for n in f})
+    vectorizers = {}
+    for n in names:
+        docs = [f.get(n, []) for f in inputs]
+        single = all(len(d) <= 1 for d in docs)  # a one-token block (the stars) keeps every value
+        vectorizers[n] = TfidfVectorizer(analyzer=_same, sublinear_tf=True, min_df=1 if single else min_df)
+        vectorizers[n].fit(docs)
+    x = hstack([v.transform([f.get(n, []) for f in inputs]) for n, v in vectorizers.items()]).tocsr()
+    if link == "softmax":
+        models = [LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(x, targets)]
+    else:
+        models = [LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(x, targets[:, j]) for j in range(len(outputs))]
+    return Fitted(vectorizers, models, tuple(outputs), link)
+
+
+def _same(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def export(fitted: Fitted, settings: dict[str, Any], checks: Sequence[tuple[dict[str, Any], Features]], about: dict[str, Any]) -> dict[str, Any]:
+    """The stored form: each block's terms, idf and weights [terms, outputs]; the trainer's
+    probabilities for the check inputs, which the product's tests reproduce."""
+    if fitted.link == "softmax":
+        coef, intercepts = fitted.models[0].coef_.T, fitted.models[0].intercept_
+    else:
+        coef = np.vstack([m.coef_[0] for m in fitted.models]).T
+        intercepts = np.array([m.intercept_[0] for m in fitted.models])
+    blocks, start = {}, 0
+    for name, v in fitted.vectorizers.items():
+        terms = sorted(v.vocabulary_, key=v.vocabulary_.get)
+        assert not any("\n" in t for t in terms)
+        blocks[name] = {"terms": "\n".join(terms), "idf": pack(v.idf_), "weights": pack(coef[start:start + len(terms)])}
+        start += len(terms)
+    probs = fitted.predict([f for _, f in checks]) if checks else np.zeros((0, len(fitted.outputs)))
+    return {"outputs": list(fitted.outputs), "link": fitted.link, "blocks": blocks, "intercepts": [float(x) for x in intercepts],
+            "settings": settings, "checks": [{**given, "p": [float(x) for x in p]} for (given, _), p in zip(checks, probs, strict=True)],
+            "about": about}
+
+
+def write(path: Path, data: dict[str, Any]) -> None:
+    path.write_bytes(gzip.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), mtime=0))
+
+
+def largest_difference(data: dict[str, Any], score: Callable[[dict[str, Any]], dict[str, float]]) -> float:
+    """How far the product's scoring is from the trainer's on the check inputs."""
+    return max((abs(score(c)[o] - c["p"][j]) for c in data["checks"] for j, o in enumerate(data["outputs"])), default=0.0)
