@@ -5,7 +5,6 @@ Shared by bench/train_urgent.py and bench/train_concepts.py; needs the `train` e
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -13,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from bot.textmodel import pack
 
 Features = dict[str, list[str]]
 
@@ -72,22 +69,30 @@ def export(fitted: Fitted, settings: dict[str, Any], checks: Sequence[tuple[dict
     else:
         coef = np.vstack([m.coef_[0] for m in fitted.models]).T
         intercepts = np.array([m.intercept_[0] for m in fitted.models])
-    blocks, start = {}, 0
+    arrays: dict[str, np.ndarray] = {"intercepts": np.asarray(intercepts, dtype=np.float64)}
+    start = 0
     for name, v in fitted.vectorizers.items():
         terms = sorted(v.vocabulary_, key=v.vocabulary_.get)
         assert not any("\n" in t for t in terms)
-        blocks[name] = {"terms": "\n".join(terms), "idf": pack(v.idf_), "weights": pack(coef[start:start + len(terms)])}
+        arrays[f"{name}.terms"] = np.array("\n".join(terms))
+        arrays[f"{name}.idf"] = np.asarray(v.idf_, dtype=np.float32)
+        arrays[f"{name}.weights"] = np.asarray(coef[start:start + len(terms)], dtype=np.float32)
         start += len(terms)
     probs = fitted.predict([f for _, f in checks]) if checks else np.zeros((0, len(fitted.outputs)))
-    return {"outputs": list(fitted.outputs), "link": fitted.link, "blocks": blocks, "intercepts": [float(x) for x in intercepts],
-            "settings": settings, "checks": [{**given, "p": [float(x) for x in p]} for (given, _), p in zip(checks, probs, strict=True)],
-            "about": about}
+    meta = {"outputs": list(fitted.outputs), "link": fitted.link, "blocks": list(fitted.vectorizers), "settings": settings,
+            "checks": [{**given, "p": [float(x) for x in p]} for (given, _), p in zip(checks, probs, strict=True)], "about": about}
+    return {"meta": meta, "arrays": arrays}
 
 
 def write(path: Path, data: dict[str, Any]) -> None:
-    path.write_bytes(gzip.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), mtime=0))
+    with path.open("wb") as f:
+        np.savez_compressed(f, meta=np.array(json.dumps(data["meta"], ensure_ascii=False)), **data["arrays"])
 
 
 def largest_difference(data: dict[str, Any], score: Callable[[dict[str, Any]], dict[str, float]]) -> float:
     """How far the product's scoring is from the trainer's on the check inputs."""
-    return max((abs(score(c)[o] - c["p"][j]) for c in data["checks"] for j, o in enumerate(data["outputs"])), default=0.0)
+    meta = data["meta"]
+    worst = max((abs(score(c)[o] - c["p"][j]) for c in meta["checks"] for j, o in enumerate(meta["outputs"])), default=0.0)
+    if worst > 1e-5:
+        raise SystemExit(f"the product scores the check inputs {worst:.2e} away from scikit-learn: fix bot/textmodel.py")
+    return worst

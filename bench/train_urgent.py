@@ -1,7 +1,7 @@
 """Train the urgent-review model (bot/reviews/triage.py) and print how it does on reviews it was not
 trained on: each labelled set and each corpus file left out in turn (leave-one-group-out), for the
 lexicon alone, the model alone and the combination the product uses, then a threshold curve over all
-left-out predictions together. Then fit on everything and write bot/reviews/urgent_model.json.gz.
+left-out predictions together. Then fit on everything and write bot/reviews/urgent_model.npz.
 
 Needs scikit-learn (`.venv/bin/pip install -c constraints.txt -e '.[train]'`), which the product does not:
 

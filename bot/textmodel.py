@@ -12,8 +12,6 @@ of inputs, and the tests hold this module to them (tests/reviews/test_triage.py)
 
 from __future__ import annotations
 
-import base64
-import gzip
 import json
 import logging
 import math
@@ -30,15 +28,6 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 _SPACES = re.compile(r"\s+")
-
-
-def pack(values: Any) -> str:
-    """Numbers as base64 float32: a tenth of the memory of a JSON list of floats while loading."""
-    return base64.b64encode(np.asarray(values, dtype="<f4").tobytes()).decode()
-
-
-def unpack(text: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(text), dtype="<f4").astype(np.float64)
 
 
 def with_bigrams(tokens: Sequence[str]) -> list[str]:
@@ -63,8 +52,8 @@ def char_ngrams(text: str, sizes: tuple[int, ...] = (2, 3, 4)) -> list[str]:
 @dataclass(frozen=True)
 class Block:
     index: dict[str, int]
-    idf: np.ndarray  # [terms]
-    weights: np.ndarray  # [terms, outputs]
+    idf: np.ndarray  # float32 [terms]
+    weights: np.ndarray  # float32 [terms, outputs]
 
 
 @dataclass(frozen=True)
@@ -79,17 +68,19 @@ class LinearTextModel:
 
     @classmethod
     def load(cls, path: Path) -> LinearTextModel | None:
-        """The stored model, or None with a warning (callers then fall back to their lexicon)."""
+        """The stored model (numpy's .npz: arrays read straight into their buffers, float32 weights),
+        or None with a warning (callers then fall back to their lexicon)."""
         try:
-            raw = json.loads(gzip.decompress(path.read_bytes()))
-            outputs = tuple(raw["outputs"])
-            blocks = {}
-            for name, block in raw["blocks"].items():
-                terms = block["terms"].split("\n")
-                blocks[name] = Block({t: i for i, t in enumerate(terms)}, unpack(block["idf"]),
-                                     unpack(block["weights"]).reshape(len(terms), len(outputs)))
-            return cls(outputs, raw["link"], blocks, np.asarray(raw["intercepts"], dtype=np.float64), raw.get("settings", {}),
-                       raw.get("checks", []), raw.get("about", {}))
+            with np.load(path, allow_pickle=False) as f:
+                meta = json.loads(str(f["meta"]))
+                outputs = tuple(meta["outputs"])
+                blocks = {}
+                for name in meta["blocks"]:
+                    terms = str(f[f"{name}.terms"]).split("\n")
+                    blocks[name] = Block({t: i for i, t in enumerate(terms)}, f[f"{name}.idf"].astype(np.float32),
+                                         f[f"{name}.weights"].astype(np.float32).reshape(len(terms), len(outputs)))
+                intercepts = f["intercepts"].astype(np.float64)
+            return cls(outputs, meta["link"], blocks, intercepts, meta.get("settings", {}), meta.get("checks", []), meta.get("about", {}))
         except (OSError, ValueError, KeyError) as error:
             log.warning("text model %s not loaded (%s)", path.name, error)
             return None
@@ -103,7 +94,7 @@ class LinearTextModel:
                 continue
             rows = np.fromiter((block.index[t] for t in counts), dtype=np.int64, count=len(counts))
             values = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts)) * block.idf[rows]
-            z += (values / float(np.linalg.norm(values))) @ block.weights[rows]
+            z += (values / float(np.linalg.norm(values))) @ block.weights[rows].astype(np.float64)
         if self.link == "softmax":
             e = np.exp(z - z.max())
             p = e / e.sum()

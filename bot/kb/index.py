@@ -25,6 +25,7 @@ from bot.kb.embedding import HashedNgramEmbedding, ngram_vector
 from bot.kb.records import Knowledge
 from bot.kb.text import Lexicon, build_lexicon, builtin_lexicon, clean
 from bot.kb.tokenizer import Tokenizer
+from bot.understand.concepts import concept_of
 
 log = logging.getLogger(__name__)
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -281,6 +282,9 @@ class KnowledgeIndex:
 
     def _finish(self, c: str, tokens: list[str], lemmas: str) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
         canon = self.lexicon.expand(c, lemmas)
+        learned = concept_of(c, tokens)  # the trained reading of the same text: wordings the lexicon lacks
+        if learned is not None and learned not in canon:
+            canon.append(learned)
         concepts = tuple(w for phrase in canon for w in phrase.split())
         expanded = f"{c} {' '.join(canon)}" if canon else c
         return c, expanded, (*tokens, *concepts), concepts

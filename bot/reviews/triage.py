@@ -10,7 +10,7 @@ on all groups but one, the model met the left-out group's urgent reviews at 0.90
 written afterwards and never trained on at 0.97 (docs/decisions.md).
 
 Trained by `bench/train_urgent.py` on the labelled sets and a corpus written for training
-(bench/data/urgent/), stored in `urgent_model.json.gz`.
+(bench/data/urgent/), stored in `urgent_model.npz`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.textmodel import LinearTextModel, char_ngrams, with_bigrams
 
-MODEL = Path(__file__).with_name("urgent_model.json.gz")
+MODEL = Path(__file__).with_name("urgent_model.npz")
 OUTPUTS = ("urgent", "hygiene", "health", "refund", "abuse")
 WORD_TAGS = ("NN", "VV", "VA", "XR", "MAG", "SL", "VX", "NP", "SN")
 

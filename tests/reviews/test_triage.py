@@ -5,7 +5,6 @@ without the file the lexicon alone still flags."""
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 import pytest
@@ -46,8 +45,8 @@ def test_a_joke_the_lexicon_takes_literally_is_not_flagged() -> None:
 
 
 def test_without_the_model_file_the_lexicon_alone_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    broken = tmp_path / "urgent_model.json.gz"
-    broken.write_bytes(gzip.compress(b"{not json"))
+    broken = tmp_path / "urgent_model.npz"
+    broken.write_bytes(b"PK not a zip")
     assert triage.load(broken) is None
     monkeypatch.setattr(triage, "load", lambda path=broken: None)
     assert urgent.flags("찌개에서 머리카락이 나왔어요", rating=4) == ("hygiene",)

@@ -1,0 +1,51 @@
+"""The trained concept reader (bot/understand/concepts.py): it scores as its trainer did, its labels are
+the built-in lexicon's own canonical words (what it adds is what the lexicon would have added), and it
+reads wordings the lexicon has no entry for; nothing is added for a message about none of them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.kb.text import build_lexicon, builtin_lexicon, clean
+from bot.understand import concepts
+
+
+def test_the_product_scores_as_the_trainer_did() -> None:
+    model = concepts.load()
+    assert model is not None and len(model.checks) >= 30 and model.link == "softmax"
+    for check in model.checks:
+        p = model.probabilities(concepts.features_of(check["text"]))
+        assert [p[o] for o in model.outputs] == pytest.approx(check["p"], abs=1e-5), check["text"]
+
+
+def test_every_label_is_a_canonical_word_of_the_lexicon() -> None:
+    model = concepts.load()
+    assert model is not None
+    canonical = {s.canonical for s in builtin_lexicon()}
+    assert set(model.outputs) - {concepts.NONE} <= canonical
+
+
+@pytest.mark.parametrize(("text", "concept"), [  # written for this test, in wordings the lexicon has no entry for
+    ("우리 말티 안고 들어가도 되남요", "반려동물"),
+    ("노트북 꽂을 데 있어요?", "콘센트"),
+    ("폰 배터리 나갔는데 잠깐 꽂아도 될까요", "콘센트"),
+    ("뒷간 어디 있어요", "화장실"),
+])
+def test_a_wording_the_lexicon_lacks_gets_its_concept(text: str, concept: str) -> None:
+    cleaned, tokens, lemmas = analysed(text)
+    assert build_lexicon(builtin_lexicon()).expand(cleaned, lemmas) == []
+    assert concepts.concept_of(cleaned, tokens) == concept
+
+
+def analysed(text: str) -> tuple[str, list[str], str]:
+    from bot.kb.tokenizer import get_tokenizer
+
+    cleaned = clean(text)
+    ((tokens, lemmas),) = get_tokenizer("kiwi").analyse_many([cleaned])
+    return cleaned, tokens, lemmas
+
+
+@pytest.mark.parametrize("text", ["김치찌개 얼마예요?", "안녕하세요~", "내일 저녁 7시에 4명 자리 있어요?"])
+def test_no_concept_for_a_message_about_none(text: str) -> None:
+    cleaned, tokens, _ = analysed(text)
+    assert concepts.concept_of(cleaned, tokens) is None
