@@ -30,6 +30,9 @@ ALLERGY_CUE = re.compile(
 )
 
 
+FAMILY = 6  # at most this many items of one kind are each answered about an allergy; more go to staff
+
+
 def allergy_question(ctx: Context) -> bool:
     """The message asks whether an item holds an allergen it names (outside the item's own name),
     or whether someone with it may eat the item."""
@@ -179,6 +182,16 @@ class MenuSkill:
         kinds = self._kinds_asked(ctx, mentions)
         if kinds:
             return None if self._faq_lists(ctx, kinds) else self._kind_menu(ctx, kinds)
+        if not mentions and allergy_question(ctx) and (ctx.has(HOLDS) or ctx.has(SAFE_TO_EAT)):
+            # "잣 알레르기인데 식혜 마셔도 돼요?" with 식혜 1.5L and 식혜 500ml on the menu: each of them
+            # answered, never the general allergy FAQ in their place.
+            family = list(dict.fromkeys(i for k in ctx.kb.menu.find_kinds(ctx.turn.text) if len(k.items) <= FAMILY for i in k.items))
+            if family:
+                unknown = unknown_allergies(ctx, ctx.allergies_asked)
+                if unknown:
+                    return allergy_unknown_reply(unknown, family)
+                return Reply("menu", [describe(i, ctx) for i in family], [Source("menu", i.name) for i in family],
+                             cards=[item_card(i) for i in family], quick_replies=[RECOMMEND_QR, STAFF_QR])
         if not mentions:
             if ctx.has(LIST_MENU) and len(ctx.query.tokens) <= 4:
                 return self._whole_menu(ctx)

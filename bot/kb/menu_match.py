@@ -57,6 +57,11 @@ def common_foods() -> frozenset[str]:
     return frozenset(words)
 
 
+# A word of a name that gives a size or an amount, not what the item is (식혜 1.5L and 식혜 500ml are
+# both 식혜; 모둠회(대), 2인분, 10팩, 1kg): it does not count towards naming the item, so the shared rest
+# names the family of sizes.
+QUALIFIER = re.compile(r"\d+(?:[.,]\d+)?(?:l|ml|리터|g|kg|키로|그램|인분|인|개|개입|팩|마리|판|호|cm|구|입|pcs?|oz|p)?|[대중소특]|[sml]|xl|"
+                       r"small|medium|large|regular|미니|점보|빅|라지|레귤러|스몰|미디엄|소자|중자|대자|한판|반판")
 FORTIS = {1: 0, 4: 3, 8: 7, 10: 9, 13: 12}  # initial ㄲㄸㅃㅆㅉ -> ㄱㄷㅂㅅㅈ
 
 
@@ -116,7 +121,7 @@ class MenuMatcher:
         self.names = {item.name: compact(clean(item.name)) for item in menu}
         self.plain = {name: lenis(full) for name, full in self.names.items()}
         self.words = {
-            item.name: [w for w in (compact(clean(p)) for p in re.split(r"[\s()]+", item.name)) if len(w) >= 2]
+            item.name: [w for w in (compact(clean(p)) for p in re.split(r"[\s()]+", item.name)) if len(w) >= 2 and not QUALIFIER.fullmatch(w)]
             for item in menu
         }
         df = Counter(w for words in self.words.values() for w in set(words))

@@ -1,0 +1,51 @@
+"""Items sold in several sizes (수정과 1L and 수정과 350ml, 모둠전(소) and 모둠전(대)): the size does not
+name the item, so the shared name names them all; an allergy question about them answers each, and an
+allergy question no file answers goes to staff, in any language."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot.kb.loader import load_knowledge
+from bot.kb.menu_match import MenuMatcher
+from bot.kb.text import build_lexicon, builtin_lexicon
+from tests.support.stores import ask_in, write_store
+
+MENU = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+        "수정과 1L,음료,\"7,000\",계피 생강 달인 수정과 큰 병. 잣 띄움,,,0,Y\n"
+        "수정과 350ml,음료,\"3,000\",계피 생강 달인 수정과 작은 병. 잣 띄움,,,0,Y\n"
+        "모둠전(소),전,\"12,000\",동그랑땡 호박전 새우전,,\"밀,계란,새우\",0,Y\n"
+        "모둠전(대),전,\"20,000\",동그랑땡 호박전 새우전,,\"밀,계란,새우\",0,Y\n"
+        "쌍화차,차,\"6,000\",대추 띄운 쌍화차,,,0,Y\n")
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_store(tmp_path_factory.mktemp("sizes"), menu=MENU)
+
+
+def test_the_size_does_not_name_the_item(shop: Path) -> None:
+    knowledge = load_knowledge(shop)
+    matcher = MenuMatcher(knowledge.menu, build_lexicon(builtin_lexicon()))
+    kinds = {k.word: {i.name for i in k.items} for k in matcher.find_kinds("수정과 있어요?")}
+    assert kinds.get("수정과") == {"수정과 1L", "수정과 350ml"}
+    assert {m.item.name for m in matcher.find("수정과 350ml 얼마예요")} == {"수정과 350ml"}
+
+
+@pytest.mark.parametrize(("text", "allergen", "items"), [
+    ("잣 알레르기 있는데 수정과 마셔도 되나요?", "잣", {"수정과 1L", "수정과 350ml"}),
+    ("새우 알레르기인데 모둠전 먹어도 돼요?", "새우", {"모둠전(소)", "모둠전(대)"}),
+])
+def test_an_allergy_question_about_the_sizes_answers_each(shop: Path, text: str, allergen: str, items: set[str]) -> None:
+    reply = asyncio.run(ask_in(shop, text))
+    assert reply.intent == "menu" and {s.id for s in reply.sources} == items
+    answer = "\n".join(reply.texts)
+    assert not answer.startswith(("네", "예", "괜찮")) and answer.count(f"{allergen}") >= 2 and "들어가" in answer
+
+
+def test_an_allergy_question_the_files_cannot_answer_goes_to_staff(shop: Path) -> None:
+    reply = asyncio.run(ask_in(shop, "I have a severe allergy, is the house special safe for me?"))
+    assert reply.escalate and reply.intent == "escalate"
