@@ -1,4 +1,5 @@
-"""An offline embedding for Chroma: hashed character n-grams, no model, no download.
+"""The offline embedding registered with Chroma (bot/kb/vectors.py's hashed n-grams), for the large
+collections Chroma holds; imported only when one is opened, since chromadb costs ~50 MB per process.
 
 Chroma's default embedding fetches an ONNX model on first use, which must never happen in
 a shop's server; this one is pure arithmetic on the text, so it works on any machine, and
@@ -7,27 +8,12 @@ character n-grams are what survives Korean typos and missing spaces.
 
 from __future__ import annotations
 
-import zlib
 from typing import Any
 
-import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from bot.kb.text import compact
-
-
-def ngram_vector(text: str, dim: int) -> np.ndarray:
-    """Unit vector of hashed 1- to 3-grams of `text` without spaces, sub-linear counts."""
-    s = compact(text)
-    vec = np.zeros(dim, dtype=np.float32)
-    for n, weight in ((1, 0.25), (2, 1.0), (3, 0.75)):
-        for i in range(len(s) - n + 1):
-            gram = s[i : i + n]
-            vec[zlib.crc32(gram.encode("utf-8")) % dim] += weight
-    np.sqrt(vec, out=vec)
-    norm = float(np.linalg.norm(vec))
-    return vec / norm if norm else vec
+from bot.kb.vectors import ngram_vector
 
 
 @register_embedding_function

@@ -21,10 +21,10 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from bot.kb.embedding import HashedNgramEmbedding, ngram_vector
 from bot.kb.records import Knowledge
 from bot.kb.text import Lexicon, build_lexicon, builtin_lexicon, clean
 from bot.kb.tokenizer import Tokenizer
+from bot.kb.vectors import ngram_vector
 from bot.understand.concepts import concept_of
 
 log = logging.getLogger(__name__)
@@ -152,33 +152,77 @@ def claim_index_dir(path: Path) -> Path:
     raise RuntimeError(f"no free index folder next to {path}")
 
 
+@dataclass(frozen=True)
+class Embedding:
+    dim: int
+
+
 class VectorStore:
-    """One persistent Chroma collection per knowledge folder; entries keyed by content hash."""
+    """The entries' vectors, keyed by content hash, kept across restarts in the index folder.
+
+    A shop's few thousand entries live in memory and in one numpy file (`<name>.npz`), searched
+    exactly by KnowledgeIndex; a collection past EXACT_SEARCH_LIMIT goes to a persistent Chroma
+    collection and its approximate index. Chroma is imported only then: it costs about 50 MB in
+    every process, which a shop's small server should not pay for vectors that fit in a few MB.
+    """
 
     def __init__(self, path: Path, name: str, dim: int):
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
+        self.path = claim_index_dir(path)
+        self.name = name
+        self.embed = Embedding(dim)
+        self.file = self.path / f"{name}.npz"
+        self.memory: dict[str, np.ndarray] = self._read()
+        self.collection: Any = None  # the Chroma collection, once a large knowledge base needs it
 
-        path = claim_index_dir(path)
-        self.path = path
-        self.embed = HashedNgramEmbedding(dim)
-        self.client = chromadb.PersistentClient(
-            path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        )
-        self.collection = self.client.get_or_create_collection(
-            name=name, embedding_function=self.embed, metadata={"hnsw:space": "cosine"}  # type: ignore[arg-type]
-        )
+    def _read(self) -> dict[str, np.ndarray]:
+        try:
+            with np.load(self.file, allow_pickle=False) as f:
+                keys, matrix = [str(k) for k in f["keys"]], f["vectors"]
+            if matrix.shape[1:] != (self.embed.dim,):
+                return {}
+            return dict(zip(keys, matrix, strict=True))
+        except (OSError, ValueError, KeyError):
+            return {}  # none yet, or unreadable: the vectors are recomputed, nothing is lost
+
+    def _write(self) -> None:
+        keys = sorted(self.memory)
+        matrix = np.stack([self.memory[k] for k in keys]) if keys else np.zeros((0, self.embed.dim), dtype=np.float32)
+        tmp = self.file.with_suffix(".tmp.npz")
+        with tmp.open("wb") as f:
+            np.savez(f, keys=np.array(keys, dtype=str), vectors=matrix.astype(np.float32))
+        os.replace(tmp, self.file)  # a reader never sees half a file
+
+    def _chroma(self) -> Any:
+        if self.collection is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            from bot.kb.embedding import HashedNgramEmbedding
+
+            client = chromadb.PersistentClient(path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
+            self.collection = client.get_or_create_collection(
+                name=self.name, embedding_function=HashedNgramEmbedding(self.embed.dim), metadata={"hnsw:space": "cosine"}  # type: ignore[arg-type]
+            )
+        return self.collection
 
     def sync(self, entries: dict[str, tuple[str, str, str]]) -> tuple[int, int]:
-        """Add the entries not stored yet (id -> (kind, doc id, text)); return (added, kept)."""
-        existing = set(self.collection.get(include=[])["ids"])
+        """Store the entries not stored yet (id -> (kind, doc id, text)); return (added, kept)."""
+        if len(entries) <= EXACT_SEARCH_LIMIT:
+            new = [k for k in entries if k not in self.memory]
+            for k in new:
+                self.memory[k] = ngram_vector(entries[k][2], self.embed.dim)
+            if new:
+                self._write()
+            return len(new), len(entries) - len(new)
+        collection = self._chroma()
+        existing = set(collection.get(include=[])["ids"])
         new = [k for k in entries if k not in existing]
         for start in range(0, len(new), 1000):
             batch = new[start : start + 1000]
-            self.collection.add(
+            collection.add(
                 ids=batch,
                 documents=[entries[k][2] for k in batch],
-                embeddings=[ngram_vector(entries[k][2], self.embed.dim) for k in batch],  # type: ignore[arg-type]
+                embeddings=[ngram_vector(entries[k][2], self.embed.dim) for k in batch],
                 metadatas=[{"kind": entries[k][0], "doc": entries[k][1]} for k in batch],
             )
         return len(new), len(existing & set(entries))
@@ -187,24 +231,33 @@ class VectorStore:
         """The stored vectors of `ids`, in that order."""
         if not ids:
             return np.zeros((0, self.embed.dim), dtype=np.float32)
-        got = self.collection.get(ids=ids, include=["embeddings"])
-        by_id = dict(zip(got["ids"], got["embeddings"]))  # type: ignore[arg-type]
+        if all(i in self.memory for i in ids):
+            return np.stack([self.memory[i] for i in ids]).astype(np.float32)
+        got = self._chroma().get(ids=ids, include=["embeddings"])
+        by_id = dict(zip(got["ids"], got["embeddings"]))
         return np.asarray([by_id[i] for i in ids], dtype=np.float32)
 
     def prune(self, keep: set[str]) -> int:
         """Delete entries no snapshot uses any more."""
-        stale = [k for k in self.collection.get(include=[])["ids"] if k not in keep]
+        stale = [k for k in self.memory if k not in keep]
+        for k in stale:
+            del self.memory[k]
         if stale:
-            self.collection.delete(ids=stale)
+            self._write()
+        if self.collection is not None:
+            old = [k for k in self.collection.get(include=[])["ids"] if k not in keep]
+            if old:
+                self.collection.delete(ids=old)
+            stale += old
         return len(stale)
 
     def query(self, vector: np.ndarray, kind: str, k: int) -> list[tuple[str, str, float]]:
-        """(entry id, doc id, cosine) of the nearest entries of `kind`."""
-        res = self.collection.query(
+        """(entry id, doc id, cosine) of the nearest entries of `kind` in the Chroma collection."""
+        res = self._chroma().query(
             query_embeddings=[vector], n_results=k, where={"kind": kind}, include=["metadatas", "distances"]
         )
-        ids, metas, dists = res["ids"][0], res["metadatas"][0], res["distances"][0]  # type: ignore[index]
-        return [(i, str(m["doc"]), 1.0 - float(d)) for i, m, d in zip(ids, metas, dists)]
+        ids, metas, dists = res["ids"][0], res["metadatas"][0], res["distances"][0]
+        return [(i, str(m["doc"]), 1.0 - float(d)) for i, m, d in zip(ids, metas, dists, strict=False)]
 
 
 def _docs(knowledge: Knowledge) -> list[Doc]:
