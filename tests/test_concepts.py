@@ -29,7 +29,7 @@ def test_every_label_is_a_canonical_word_of_the_lexicon() -> None:
     ("우리 말티 안고 들어가도 되남요", "반려동물"),
     ("노트북 꽂을 데 있어요?", "콘센트"),
     ("폰 배터리 나갔는데 잠깐 꽂아도 될까요", "콘센트"),
-    ("뒷간 어디 있어요", "화장실"),
+    ("남은 거 싸 갈 수 있어요", "포장"),
 ])
 def test_a_wording_the_lexicon_lacks_gets_its_concept(text: str, concept: str) -> None:
     cleaned, tokens, lemmas = analysed(text)
