@@ -105,12 +105,12 @@ class Context:
         """
         if not self.mentions:
             return self.query
-        rest = self.compact
+        rest = self.text  # with its spaces: the lexicon reads "두 팩만 빼놔" as a hold, not "두팩만빼놔"
         lexicon = self.kb.index.lexicon
         for m in self.mentions:
             # The item as typed: its name, the matched words, and any nickname (김찌, 아아).
             for form in sorted({m.span, *lexicon.variants_of(m.item.name)}, key=len, reverse=True):
-                rest = rest.replace(form, " ")
+                rest = re.sub(r"\s*".join(map(re.escape, form)), " ", rest)
         return self.kb.index.query(rest)
 
     @cached_property

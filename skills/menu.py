@@ -245,7 +245,10 @@ class MenuSkill:
             return False  # the FAQ only shares an incidental word of its answer (대구 in 대구로페이)
         record = f"{item.name} {item.category} {item.description} {' '.join(item.tags)}"
         known = set(ctx.kb.index.analyse(record)[2])
-        return len(rest & known) / len(rest) < 0.5
+        # The rest of the message read by the FAQ's own question more than by the item's record
+        # ("돌떡 며칠 전에 주문해요?": 며칠 전 is the FAQ's, whatever syllable the record shares).
+        asked = set(ctx.kb.index.analyse(head)[2])
+        return len(rest & known) / len(rest) < 0.5 or len(rest & asked) > len(rest & known)
 
     def _similar(self, ctx: Context, item: MenuItem) -> list[MenuItem]:
         same = [i for i in ctx.knowledge.menu if i.available and i.category == item.category and i.name != item.name]
