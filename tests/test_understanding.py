@@ -47,6 +47,21 @@ def test_foreign_shop_words_are_glossed_and_kept() -> None:
     assert clean("아메리카노 주세요") == "아메리카노 주세요"  # Korean is never glossed
 
 
+@pytest.mark.parametrize(("text", "korean"), [
+    ("Could I talk to a real person please", "직원 연결"), ("Do you ship frozen packs to Busan?", "택배"),
+    ("Is there a private room for ten?", "룸"), ("How should I store the leftovers?", "보관"),
+    ("Can I pay the deposit later, or cancel?", "예약금"), ("Any discount with a stamp card?", "할인"),
+    ("Do you have a lift for my wheelchair?", "휠체어"),
+])
+def test_english_shop_words_are_glossed(text: str, korean: str) -> None:
+    assert korean in clean(text)
+
+
+def test_bring_is_not_glossed_alone() -> None:
+    """"bring my dog" and "bring my own cup" ask different things; the verb alone says neither."""
+    assert "가져가" not in clean("Can I bring my dog inside?")
+
+
 def test_a_password_is_not_a_phone_number(ask) -> None:  # type: ignore[no-untyped-def]
     """비밀번호 contains 번호: the phone answer must not take it."""
     for question in ("wifi 비번 머에요", "와이파이 비밀번호 알려주세요"):
