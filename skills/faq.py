@@ -10,6 +10,8 @@ from skills.base import STAFF_QR, Context
 from skills.escalate import REQUEST as PERSON
 from skills.reservation import BOOKING, CANCEL
 
+EAT_SAFELY = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전")
+
 
 class FaqSkill:
     name = "faq"
@@ -25,6 +27,10 @@ class FaqSkill:
                 return None  # a request of its own: the skills in their order take it
         best = ctx.best_faq()
         if best is None:
+            return None
+        if ctx.allergies_asked and not ctx.mentions and ctx.has(EAT_SAFELY):
+            # "Is the yangnyeom okay with a peanut allergy?" about something the bot could not find:
+            # the owner's general allergy note is not that answer; staff are (shared/spec/allergens.md).
             return None
         hits = ctx.faq_hits
         close = [h for h in hits[1:3] if best.confidence - h.confidence <= ctx.retrieval.clarify_margin and h.confidence >= ctx.retrieval.min_confidence]

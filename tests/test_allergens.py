@@ -130,3 +130,26 @@ def test_a_storage_question_is_not_an_allergy_question(shop: Path) -> None:
 def test_an_allergy_told_by_its_symptoms(shop: Path) -> None:
     text = asyncio.run(ask_in(shop, "제가 견과류만 먹으면 두드러기가 나서요 호두 파이 주문해도 될까요?")).text
     assert not text.startswith(("네", "예", "괜찮")) and "들어가서" in text
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("새우랑 콩 둘 다 알레르기 있어요", ["대두", "새우"]),  # a floating 둘 다 between the names and the allergy
+    ("게랑 새우 다 알레르기예요", ["게", "새우"]),
+    ("맛있는 게 다 알레르기 때문에 못 먹어요", []),  # 게 after a modifier is 것이
+    ("빠진 게 있는데 알레르기 성분이 뭐예요", []),
+])
+def test_allergies_read_around_quantifiers_and_the_thing_word(text: str, names: list[str]) -> None:
+    assert sorted(allergens.read(text)) == names
+
+
+def test_a_thing_is_not_a_mention_of_crab(tmp_path: Path) -> None:
+    """A shop whose files say "빠진 게 있으면" says nothing about crab: the bot must not claim its
+    dishes are crab-free; "꽃게" or a 게 of its own still counts."""
+    from bot.kb.loader import load_knowledge
+
+    folder = write_store(tmp_path, menu="이름,분류,가격,설명,태그,알레르기,맵기,판매\n후라이드,치킨,\"18,000\",바삭한 한 마리,,\"닭고기,밀\",0,Y\n",
+                         faqs={"이용.md": "# 이용\n\n## 주문한 거 빠지면요?\n빠진 게 있으면 바로 다시 보내 드려요.\n"})
+    knowledge = load_knowledge(folder)
+    assert not allergens.mentioned(knowledge, "갑각류") and not allergens.mentioned(knowledge, "게")
+    crab = write_store(tmp_path / "crab", menu="이름,분류,가격,설명,태그,알레르기,맵기,판매\n꽃게탕,탕,\"30,000\",꽃게 두 마리,,,0,Y\n")
+    assert allergens.mentioned(load_knowledge(crab), "갑각류")

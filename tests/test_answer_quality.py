@@ -21,7 +21,7 @@ from tests.support.judges import judge, judge_safety
 SETS = ROOT / "tests" / "fixtures" / "eval"
 # The least share of each set answered right (measured figures are in docs/decisions.md).
 MIN_SCORE = {"demo": 0.97, "bunsik": 0.93, "bakery": 0.80, "chicken": 0.84, "banchan": 0.80, "chinese": 0.80, "gangneung": 0.80,
-             "gogi": 0.77, "jeju": 0.68, "tteok": 0.59, "pho": 0.79}
+             "gogi": 0.77, "jeju": 0.68, "tteok": 0.61, "pho": 0.80, "gukbap": 0.69, "tongdak": 0.72}
 
 
 def answers(name: str, questions: list[str], tmp_path: Path) -> list[dict]:  # type: ignore[type-arg]

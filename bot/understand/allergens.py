@@ -141,10 +141,11 @@ ITEM_ONLY = frozenset({
 ALLERGY_WORD = r"(알레르기|알러지|알레르|알르레기|알러쥐|allerg)"
 # A one-syllable allergen in a message counts only next to allergy words or other allergens:
 # "좋은 게 뭐예요" has no crab in it.
-SHORT_CUE = r"(?=\s*(이랑|랑|하고|이나|나|과|와|,|·|/|\s)?\s*(알레르기|알러지|못\s*먹|안\s*먹|빼|들어|성분|없는|있어서|있는데|[가-힣]{2,}\s*(알레르기|알러지)))"
+SHORT_CUE = r"(?=\s*(이랑|랑|하고|이나|나|과|와|,|·|/|\s)?\s*(?:(?:둘|셋|두\s*개|세\s*개)?\s*(?:다|모두|전부)\s+)?(알레르기|알러지|못\s*먹|안\s*먹|빼|들어|성분|없는|있어서|있는데|[가-힣]{2,}\s*(?:(?:둘|셋)?\s*(?:다|모두|전부)\s+)?(알레르기|알러지)))"
 # "복숭아 알레르기", "키위 알러지": an allergy to something the table may not know.
 NAMED_ALLERGY = re.compile(rf"([가-힣a-z]{{1,10}}?)\s*(?:이나|나|랑|이랑|과|와|에|하고)?\s*{ALLERGY_WORD}")
-NOT_A_NAME = re.compile(r"^(무슨|어떤|음식|식품|혹시|제가|저|애가|아이가|딸|아들|저희|좀|심한|심해|있|있는|있어서|조금|약간|살짝|많이|\d+|그|이|그런|이런|메뉴|성분|재료|표시|am|is|are|im|be|been|very|so|have|has|had|an|a|my|the|severe|slight)$")
+NOT_A_NAME = re.compile(r"^(무슨|어떤|음식|식품|혹시|제가|저|애가|아이가|딸|아들|저희|좀|심한|심해|있|있는|있어서|조금|약간|살짝|많이|\d+|그|이|그런|이런|메뉴|성분|재료|표시|am|is|are|im|be|been|very|so|have|has|had|an|a|my|the|severe|slight)$"
+                        r"|^[가-힣]*(는데|은데|인데|어서|아서|해서|지만|니까|다가|는지)$")  # a clause's ending, not a food: "있는데 알레르기"
 
 
 @dataclass(frozen=True)
@@ -265,7 +266,7 @@ def read(text: str) -> list[str]:
     found: dict[str, None] = {}
     if ANY_SPELLING.search(t):  # most messages name no allergen: one scan decides
         for name, pattern in _READERS:
-            if pattern.search(t):
+            if any(not _thing(m) for m in pattern.finditer(t)):
                 found[name] = None
     # A spelling inside a longer one (새우 in 새우젓, 크림 in 생크림) is the same mention.
     names = list(found)
@@ -324,7 +325,19 @@ def mentioned(knowledge: Knowledge, name: str) -> bool:
     pattern = _own_pattern(name) if name in SPELLINGS else re.compile(re.escape(name))
     texts = [f"{i.name} {i.description} {' '.join(i.allergens)}" for i in knowledge.menu]
     texts += [f"{f.id} {' '.join(f.aliases)} {f.answer}" for f in knowledge.faqs]
-    return any(pattern.search(_clean(t)) for t in texts)
+    return any(not _thing(m) for t in texts for m in pattern.finditer(_clean(t)))
+
+
+# Syllables ending in ㄴ or ㄹ: a word ending in one modifies the next ("빠진 게 있어요", "먹을 게").
+_MODIFIER_END = "".join(chr(0xAC00 + 28 * i + final) for i in range(19 * 21) for final in (4, 8))
+_AFTER_MODIFIER = re.compile(f"[{_MODIFIER_END}]\\s$")
+
+
+def _thing(m: re.Match[str]) -> bool:
+    """A lone 게 right after a modifier is 것이 ("빠진 게 있어요"), not crab: in the direction where a
+    false mention would let the bot claim an absence, it does not count (an item's own text still
+    counts it as crab, the safe direction there)."""
+    return m.group(0) == "게" and bool(_AFTER_MODIFIER.search(m.string[max(0, m.start() - 2):m.start()]))
 
 
 @lru_cache(maxsize=512)

@@ -49,3 +49,14 @@ def test_an_allergy_question_about_the_sizes_answers_each(shop: Path, text: str,
 def test_an_allergy_question_the_files_cannot_answer_goes_to_staff(shop: Path) -> None:
     reply = asyncio.run(ask_in(shop, "I have a severe allergy, is the house special safe for me?"))
     assert reply.escalate and reply.intent == "escalate"
+
+
+def test_the_general_allergy_note_does_not_answer_for_an_item_the_bot_cannot_find(tmp_path: Path) -> None:
+    """An FAQ about allergies in general is not the answer to "is X safe for me": staff are."""
+    faq = "# 이용\n\n## 알레르기 있으면 어떻게 해요?\n주문하실 때 말씀해 주시면 재료를 알려 드려요.\n"
+    shop = write_store(tmp_path, menu=MENU, faqs={"이용.md": faq})
+    for text in ("I have a peanut allergy. Is the house special okay?", "땅콩 알레르기 있는데 오늘 특선 먹어도 괜찮아요?"):
+        reply = asyncio.run(ask_in(shop, text))
+        assert reply.escalate and reply.intent == "escalate", text
+    general = asyncio.run(ask_in(shop, "알레르기 있으면 어떻게 해요?"))
+    assert general.intent == "faq"
