@@ -109,7 +109,8 @@ def main() -> None:
         curve(left_out(rows, args.threshold, args.lexicon_threshold))
     if args.no_write:
         return
-    checks = [({"text": _normal(r["text"]), "rating": r["rating"]}, r["features"]) for r in rows[:: max(1, len(rows) // 40)]]
+    corpus = [r for r in rows if r["use"] == "corpus"]  # the checks come from the corpus written for training, never a labelled set
+    checks = [({"text": _normal(r["text"]), "rating": r["rating"]}, r["features"]) for r in corpus[:: max(1, len(corpus) // 40)]]
     data = textmodels.export(
         fit(rows), {"threshold": args.threshold, "lexicon_threshold": args.lexicon_threshold, "kind_threshold": 0.5}, checks,
         {"trained": time.strftime("%Y-%m-%d"), "reviews": len(rows), "urgent": int(sum(bool(r["urgent"]) for r in rows)),
