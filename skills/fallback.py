@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from bot.messages import Reply, Turn
+from bot.understand import allergens
 from skills.base import HOURS_QR, MENU_QR, STAFF_QR, Context
 
 # Any message about an allergy that reaches the last skill is one the files could not answer
 # (shared/spec/allergens.md: it goes to staff with the customer's words), however it is phrased.
-ALLERGY_SAFETY = re.compile(r"알레르기|알러지|아나필락시스|알르레기|앨러지")
+ALLERGY_SAFETY = re.compile(rf"{allergens.ALLERGY_WORD}|아나필락시스|앨러지")
 
 
 class FallbackSkill:

@@ -103,3 +103,10 @@ def get_tokenizer(name: str, default_dict: bool = False, multi_dict: bool = Fals
                 tok.warm()
             _shared[key] = tok
         return _shared[key]
+
+
+def kiwi() -> KiwiTokenizer | None:
+    """The shared Kiwi tokenizer, for morphemes beyond retrieval (review analysis, the urgent model);
+    None where Kiwi is not the tokenizer this process can use."""
+    tok = get_tokenizer("kiwi")
+    return tok if isinstance(tok, KiwiTokenizer) else None

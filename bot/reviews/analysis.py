@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
+from bot.kb.tokenizer import kiwi as shared_kiwi
 from bot.reviews import lexicon as lx
 from bot.reviews.urgent import flags
 
@@ -38,14 +38,6 @@ class Analysis:
     aspects: dict[str, str] = field(default_factory=dict)  # aspect -> pos / neg
     evidence: dict[str, list[str]] = field(default_factory=dict)  # aspect -> the sentences that judge it
     urgent: tuple[str, ...] = ()  # hygiene, health, refund, abuse
-
-
-@lru_cache(maxsize=1)
-def _kiwi() -> Any:
-    from bot.kb.tokenizer import KiwiTokenizer, get_tokenizer
-
-    tok = get_tokenizer("kiwi")
-    return tok if isinstance(tok, KiwiTokenizer) else None
 
 
 CHAT_TYPOS = ((r"마싯|맛잇|마싰|마시써|맛이써|마이쪙", "맛있"), (r"(?<=[가-힣])햇(?=어|음|다|고|는)", "했"), (r"짯(?=어|다|음|네)", "짰"),
@@ -186,7 +178,7 @@ ASPECT_WORDS: dict[str, str] = {
 
 def analyse(text: str, rating: int | None = None, model: bool = True) -> Analysis:
     raw = _normal(text)
-    kiwi = _kiwi()
+    kiwi = shared_kiwi()
     failure = bool(re.search(lx.FAILURE, raw))
     total = praise_total = blame_total = 0.0
     aspect_score: dict[str, float] = {}

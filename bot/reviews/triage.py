@@ -18,8 +18,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
+from bot.kb.tokenizer import kiwi as shared_kiwi
 from bot.textmodel import LinearTextModel, char_ngrams, with_bigrams
 
 MODEL = Path(__file__).with_name("urgent_model.npz")
@@ -27,16 +27,9 @@ OUTPUTS = ("urgent", "hygiene", "health", "refund", "abuse")
 WORD_TAGS = ("NN", "VV", "VA", "XR", "MAG", "SL", "VX", "NP", "SN")
 
 
-def _kiwi() -> Any:
-    from bot.kb.tokenizer import KiwiTokenizer, get_tokenizer
-
-    tok = get_tokenizer("kiwi")
-    return tok if isinstance(tok, KiwiTokenizer) else None
-
-
 def words(text: str) -> list[str]:
     """Content morphemes, verbs and adjectives in their dictionary form: 벌레가 나왔어요 → 벌레, 나오다."""
-    kiwi = _kiwi()
+    kiwi = shared_kiwi()
     if kiwi is None:
         return []
     return [m.form + ("다" if m.tag.startswith(("VV", "VA", "VX")) else "") for m in kiwi.morphemes(" ".join(unicodedata.normalize("NFC", text).split()))
