@@ -105,7 +105,7 @@ class Context:
         """
         if not self.mentions:
             return self.query
-        rest = self.text  # with its spaces: the lexicon reads "두 팩만 빼놔" as a hold, not "두팩만빼놔"
+        rest = self.text  # with its spaces: the lexicon reads "한 팩 빼놔 줄래요" as a hold, not "한팩빼놔줄래요"
         lexicon = self.kb.index.lexicon
         for m in self.mentions:
             # The item as typed: its name, the matched words, and any nickname (김찌, 아아).

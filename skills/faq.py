@@ -29,7 +29,7 @@ class FaqSkill:
         if best is None:
             return None
         if ctx.allergies_asked and not ctx.mentions and ctx.has(EAT_SAFELY):
-            # "Is the yangnyeom okay with a peanut allergy?" about something the bot could not find:
+            # "Peanut allergy here, is the house special safe?" about something the bot could not find:
             # the owner's general allergy note is not that answer; staff are (shared/spec/allergens.md).
             return None
         hits = ctx.faq_hits

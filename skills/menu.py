@@ -183,7 +183,7 @@ class MenuSkill:
         if kinds:
             return None if self._faq_lists(ctx, kinds) else self._kind_menu(ctx, kinds)
         if not mentions and allergy_question(ctx) and (ctx.has(HOLDS) or ctx.has(SAFE_TO_EAT)):
-            # "잣 알레르기인데 식혜 마셔도 돼요?" with 식혜 1.5L and 식혜 500ml on the menu: each of them
+            # "수정과에 잣 들어가요?" with 수정과 1L and 수정과 350ml on the menu: each of them
             # answered, never the general allergy FAQ in their place.
             family = list(dict.fromkeys(i for k in ctx.kb.menu.find_kinds(ctx.turn.text) if len(k.items) <= FAMILY for i in k.items))
             if family:
@@ -246,7 +246,7 @@ class MenuSkill:
         record = f"{item.name} {item.category} {item.description} {' '.join(item.tags)}"
         known = set(ctx.kb.index.analyse(record)[2])
         # The rest of the message read by the FAQ's own question more than by the item's record
-        # ("돌떡 며칠 전에 주문해요?": 며칠 전 is the FAQ's, whatever syllable the record shares).
+        # ("호박설기 며칠 전에 주문해요?": 며칠 전 is the FAQ's, whatever syllable the record shares).
         asked = set(ctx.kb.index.analyse(head)[2])
         return len(rest & known) / len(rest) < 0.5 or len(rest & asked) > len(rest & known)
 

@@ -57,8 +57,8 @@ def common_foods() -> frozenset[str]:
     return frozenset(words)
 
 
-# A word of a name that gives a size or an amount, not what the item is (식혜 1.5L and 식혜 500ml are
-# both 식혜; 모둠회(대), 2인분, 10팩, 1kg): it does not count towards naming the item, so the shared rest
+# A word of a name that gives a size or an amount, not what the item is (수정과 1L and 수정과 350ml are
+# both 수정과; 모둠회(대), 2인분, 10팩, 1kg): it does not count towards naming the item, so the shared rest
 # names the family of sizes.
 QUALIFIER = re.compile(r"\d+(?:[.,]\d+)?(?:l|ml|리터|g|kg|키로|그램|인분|인|개|개입|팩|마리|판|호|cm|구|입|pcs?|oz|p)?|[대중소특]|[sml]|xl|"
                        r"small|medium|large|regular|미니|점보|빅|라지|레귤러|스몰|미디엄|소자|중자|대자|한판|반판")

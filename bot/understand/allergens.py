@@ -141,7 +141,10 @@ ITEM_ONLY = frozenset({
 ALLERGY_WORD = r"(알레르기|알러지|알레르|알르레기|알러쥐|allerg)"
 # A one-syllable allergen in a message counts only next to allergy words or other allergens:
 # "좋은 게 뭐예요" has no crab in it.
-SHORT_CUE = r"(?=\s*(이랑|랑|하고|이나|나|과|와|,|·|/|\s)?\s*(?:(?:둘|셋|두\s*개|세\s*개)?\s*(?:다|모두|전부)\s+)?(알레르기|알러지|못\s*먹|안\s*먹|빼|들어|성분|없는|있어서|있는데|[가-힣]{2,}\s*(?:(?:둘|셋)?\s*(?:다|모두|전부)\s+)?(알레르기|알러지)))"
+# Another allergen before the allergy word ("게하고 콩 둘 다 알레르기"): any word of two syllables, or a
+# one-syllable allergen of the table.
+_ONE = "|".join(sorted({s for name, sp in SPELLINGS.items() for s in (name, *sp) if len(s) == 1 and "가" <= s <= "힣"}))
+SHORT_CUE = r"(?=\s*(이랑|랑|하고|이나|나|과|와|,|·|/|\s)?\s*(?:(?:둘|셋|두\s*개|세\s*개)?\s*(?:다|모두|전부)\s+)?(알레르기|알러지|못\s*먹|안\s*먹|빼|들어|성분|없는|있어서|있는데|(?:[가-힣]{2,}|" + _ONE + r")\s*(?:(?:둘|셋)?\s*(?:다|모두|전부)\s+)?(알레르기|알러지)))"
 # "복숭아 알레르기", "키위 알러지": an allergy to something the table may not know.
 NAMED_ALLERGY = re.compile(rf"([가-힣a-z]{{1,10}}?)\s*(?:이나|나|랑|이랑|과|와|에|하고)?\s*{ALLERGY_WORD}")
 NOT_A_NAME = re.compile(r"^(무슨|어떤|음식|식품|혹시|제가|저|애가|아이가|딸|아들|저희|좀|심한|심해|있|있는|있어서|조금|약간|살짝|많이|\d+|그|이|그런|이런|메뉴|성분|재료|표시|am|is|are|im|be|been|very|so|have|has|had|an|a|my|the|severe|slight)$"
@@ -328,13 +331,13 @@ def mentioned(knowledge: Knowledge, name: str) -> bool:
     return any(not _thing(m) for t in texts for m in pattern.finditer(_clean(t)))
 
 
-# Syllables ending in ㄴ or ㄹ: a word ending in one modifies the next ("빠진 게 있어요", "먹을 게").
+# Syllables ending in ㄴ or ㄹ: a word ending in one modifies the next ("남은 게 있어요", "먹을 게").
 _MODIFIER_END = "".join(chr(0xAC00 + 28 * i + final) for i in range(19 * 21) for final in (4, 8))
 _AFTER_MODIFIER = re.compile(f"[{_MODIFIER_END}]\\s$")
 
 
 def _thing(m: re.Match[str]) -> bool:
-    """A lone 게 right after a modifier is 것이 ("빠진 게 있어요"), not crab: in the direction where a
+    """A lone 게 right after a modifier is 것이 ("남은 게 있어요"), not crab: in the direction where a
     false mention would let the bot claim an absence, it does not count (an item's own text still
     counts it as crab, the safe direction there)."""
     return m.group(0) == "게" and bool(_AFTER_MODIFIER.search(m.string[max(0, m.start() - 2):m.start()]))

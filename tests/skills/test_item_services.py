@@ -23,7 +23,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_store(tmp_path_factory.mktemp("services"), menu=MENU, faqs={"주문.md": FAQ})
 
 
-@pytest.mark.parametrize("text", ["찹쌀떡 세 개만 빼놔 주세요 이따 갈게요", "호박설기 두 팩만 빼놔 주실 수 있어요?"])
+@pytest.mark.parametrize("text", ["찹쌀떡 세 개만 빼놔 주세요 이따 갈게요", "호박설기 한 팩 빼놔 줄래요? 저녁에 들를게요"])
 def test_holding_a_named_item_is_the_faqs(shop: Path, text: str) -> None:
     reply = asyncio.run(ask_in(shop, text))
     assert reply.intent == "faq" and [s.id for s in reply.sources] == ["사 갈 떡 맡아 두실 수 있나요?"]

@@ -36,8 +36,8 @@ def test_the_size_does_not_name_the_item(shop: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "allergen", "items"), [
-    ("잣 알레르기 있는데 수정과 마셔도 되나요?", "잣", {"수정과 1L", "수정과 350ml"}),
-    ("새우 알레르기인데 모둠전 먹어도 돼요?", "새우", {"모둠전(소)", "모둠전(대)"}),
+    ("수정과에 잣 들어가요? 잣 알레르기가 있어서요", "잣", {"수정과 1L", "수정과 350ml"}),
+    ("모둠전 시키려는데 새우 알러지 있으면 못 먹나요?", "새우", {"모둠전(소)", "모둠전(대)"}),
 ])
 def test_an_allergy_question_about_the_sizes_answers_each(shop: Path, text: str, allergen: str, items: set[str]) -> None:
     reply = asyncio.run(ask_in(shop, text))
@@ -55,7 +55,7 @@ def test_the_general_allergy_note_does_not_answer_for_an_item_the_bot_cannot_fin
     """An FAQ about allergies in general is not the answer to "is X safe for me": staff are."""
     faq = "# 이용\n\n## 알레르기 있으면 어떻게 해요?\n주문하실 때 말씀해 주시면 재료를 알려 드려요.\n"
     shop = write_store(tmp_path, menu=MENU, faqs={"이용.md": faq})
-    for text in ("I have a peanut allergy. Is the house special okay?", "땅콩 알레르기 있는데 오늘 특선 먹어도 괜찮아요?"):
+    for text in ("Peanut allergy here, would the house special be safe?", "땅콩 알레르기 있는데 오늘 특선 먹어도 괜찮아요?"):
         reply = asyncio.run(ask_in(shop, text))
         assert reply.escalate and reply.intent == "escalate", text
     general = asyncio.run(ask_in(shop, "알레르기 있으면 어떻게 해요?"))
