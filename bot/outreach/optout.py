@@ -25,23 +25,39 @@ SUSIN_GEOBU = re.compile(r"수\s*신\s*(거\s*[부뷰북브]|거\s*절|해\s*제
 OBJECT = (r"(광\s*고|홍\s*보|마케팅|문\s*자|메\s*[시세]\s*지|카\s*톡|톡|알\s*림|소\s*식|쿠\s*폰|이벤트|푸\s*시|푸쉬|뉴스레터|"
           r"안내\s*(문자|메[시세]지|톡)|(발송|수신|광고|문자)\s*(목록|명단|대상|리스트)|sms|push|ads?|spam|스팸|수\s*신(\s*동\s*의)?|마케팅\s*(수신\s*)?동\s*의)")
 # What asking to stop sounds like, standard and dialect, polite and not.
-STOP = (r"(그\s*만|고\s*마|구\s*만|그만\s*좀|보내지\s*(마|말|맙|않|마요|마세|마시|마라|말아|마셈|마쇼|마이소|말어|말랑께)|"
+STOP = (r"(그\s*만|고\s*마(?![워웠운와우])|구\s*만|그만\s*좀|보내지\s*(마|말|맙|않|마요|마세|마시|마라|말아|마셈|마쇼|마이소|말어|말랑께)|"
         r"보내\s*지\s*마|보내지들\s*마|안\s*보내|보내지\s*좀\s*마|그만\s*보내|보내는\s*거\s*(그만|싫|멈|중단|사절)|"
-        r"안\s*받(을|겠|고\s*싶|고\s*시|아도\s*돼|을래|을게|기로|는\s*걸로)|받고\s*싶지\s*않|받기\s*싫|받지\s*않(을|겠|고\s*싶)|"
+        r"안\s*받(을|겠|고\s*싶|고\s*시|아도\s*돼|을래|을게|기로|는\s*걸로|습니다(?!\s*\?)|아요(?!\s*\?)|음|는다)|사\s*양|(주|하)지\s*(좀\s*)?(마|말)|받고\s*싶지\s*않|받기\s*싫|받지\s*않(을|겠|고\s*싶)|"
         r"사\s*절|거\s*부|끊어|끊어\s*주|끊을|지워|삭제|오\s*프|중\s*단|중\s*지|멈춰|멈추|차\s*단|철\s*회|해\s*지|취\s*소|빼\s*(주|줘|달)|제외|"
         r"노노|no|싫어|싫다|싫습|짜증|원하지\s*않|원치\s*않|필요\s*없|그만해|그만하|stop|off|스\s*탑|스\s*톱|끄|꺼\s*(주|줘|달|라)|"
         r"해\s*제|탈\s*퇴|거\s*절|안\s*할(게|래|께)|안\s*하겠)")
 # A bare "stop sending" needs no object: it can only be about what the shop sends.
 BARE_STOP = re.compile(r"(그\s*만|고\s*만|구\s*만|더\s*(이상|는))\s*(좀\s*)?(보내|보내지|보내셈|보내라|보내요|보내세요|보내\s*주)", re.I)
 # Asking to be messaged again (after an opt-out by mistake) is the opposite of a withdrawal.
-RESUBSCRIBE = re.compile(r"다시[^.?!]{0,8}(받고\s*싶|받을래|받을게|받겠|받아\s*보|구독|동의|신청|켜)|다시\s*(받|풀|해\s*주)|(수\s*신\s*거\s*부|차\s*단|거\s*부)[^.?!]{0,10}(풀|해\s*제|취\s*소)|"
+RESUBSCRIBE = re.compile(r"계속\s*(보내|받)\s*(주|줘|을|고\s*싶)|다시[^.?!]{0,8}(받고\s*싶|받을래|받을게|받겠|받아\s*보|구독|동의|신청|켜)|다시\s*(받|풀|해\s*주)|(수\s*신\s*거\s*부|차\s*단|거\s*부)[^.?!]{0,10}(풀|해\s*제|취\s*소)|"
                          r"받을\s*수\s*있")
 OBJECT_THEN_STOP = re.compile(OBJECT + r"[^.?!\n]{0,20}?" + STOP, re.I)
 STOP_THEN_OBJECT = re.compile(r"(그만|더\s*이상|이제)\s*(광고|홍보|마케팅|문자|메[시세]지|카톡|알림)\s*(보내지|사절|노|ㄴㄴ|안\s*받)", re.I)
 KONGLISH = re.compile(r"언\s*섭|언서브|옵트\s*아웃|노\s*(광고|홍보|마케팅|스팸)|(광고|홍보|마케팅)\s*(메[시세]지\s*)?(노\s*땡큐|노땡스|노\s*생큐)", re.I)
 ENGLISH = re.compile(r"^\s*(stop|unsubscribe|opt[\s-]?out|no\s+more\s+(ads|messages|texts|spam|promotions?)|"
                      r"stop\s+(sending|texting|messaging)|please\s+stop|stop\s+(ads|messages|it))\b", re.I)
-ENGLISH_ANYWHERE = re.compile(r"\b(unsubscribe|opt[\s-]?out|stop\s+sending|no\s+more\s+(ads|messages|promotions?|spam))\b", re.I)
+ENGLISH_ANYWHERE = re.compile(
+    r"\b(unsubscribe|opt[\s-]?out|stop\s+sending|no\s+more\s+(ads|messages|promotions?|spam)|remove\s+me\s+from|take\s+me\s+off)\b|"
+    r"\b(stop|no|don'?t\s+(want|need|send)|do\s+not\s+(want|need|send)|not\s+interested\s+in)\b[^.?!]{0,30}?"
+    r"\b(promo(tion)?s?|ads?|adverts?|advertising|marketing|messages|texts|spam|newsletters?)\b|no\s*(광고|홍보|마케팅)", re.I)
+# "다시는 보내지 마세요", "이런 거 보내지 마라": sending refused with no object named is about what the
+# shop sends, unless the message is about something else sent (a parcel, a photo, money).
+SEND_NOT = re.compile(r"(^|[,.?!]\s*|(다시는|다신|절대|제발|더는|더\s*이상|앞으로|이제는?|좀|그만|저한테|나한테|제게|저에게|저희\s*집에|"
+                      r"(이런|그런|저런)\s*(거|것|걸|건|게)|이거|이건|그거|그건|싫(으니|으니까|어서|고|다))\s*)"
+                      r"(보내\s*지\s*(좀\s*)?(마|말|맙)|보내지들\s*마|연락\s*(좀\s*)?(하지|주지)\s*(좀\s*)?(마|말))")
+# The act itself denied or supposed ("수신거부 안 했어요", "한 적 없는데", "거부하면 적립금은요?").
+NOT_DONE = re.compile(r"^\S{0,2}\s*((하|되)면(?!\s*(되|돼))|할\s*경우|시에?\s|안\s*했|안\s*한|한\s*적|하지\s*않았|안\s*눌)")
+# Where a clause ends inside a message ("광고는 빼 주시고 예약 문자만 받을게요"): what follows is another request.
+CLAUSE_END = re.compile(r"(시고|하고|주고|지만|는데|고요)\s")
+SENT_THING = re.compile(r"택배|물건|상품|주문|사진|주소|계좌|돈|입금|선물|배달|퀵|답장|파일|링크|위치")
+# A short request to stop after a sentence that named the adverts ("… 왜 보내요? 당장 빼 주세요").
+ADVERT = re.compile(r"광\s*고|마케팅|홍\s*보|(쿠폰|이벤트|할인)\s*(문자|알림|톡|카톡|메[시세]지)")
+SHORT_STOP = re.compile(r"^(당장|제발|그냥|좀|이제|앞으로|얼른|빨리|다시는)?\s*(빼|지워|삭제해|그만\s*(해|하)|멈춰)\s*(주|줘|주시|달|라|요|세요)")
 
 # Not a withdrawal: asking whether something arrived, asking for permission, or talking about
 # something the shop did once (a booking notice that did not come).
@@ -129,15 +145,26 @@ def is_optout(text: str) -> bool:
         return False
     if RESUBSCRIBE.search(t):
         return False
-    if SUSIN_GEOBU.search(t) and not re.search(r"수\s*신\s*거\s*부\s*(어떻게|하는\s*법|방법|는\s*어디|하면\s*뭐)", t):
+    if SUSIN_GEOBU.search(t) and not re.search(
+            r"수\s*신\s*거\s*부\S{0,2}\s*(어떻게|하는\s*법|방법|는\s*어디|하면\s*뭐|(하|되)면(?!\s*(되|돼))|할\s*경우|시에?\s|"
+            r"안\s*했|안\s*한|한\s*적|하지\s*않았|안\s*눌)", t):
         return True
     if ENGLISH.search(t) or ENGLISH_ANYWHERE.search(t) or KONGLISH.search(t):
+        return True
+    if SEND_NOT.search(t) and not SENT_THING.search(t) and not NOT_A_REQUEST.search(t):
+        return True
+    sentences = [x.strip() for x in re.split(r"[.?!\n]+", t) if x.strip()]
+    if any(ADVERT.search(x) for x in sentences[:-1]) and any(SHORT_STOP.search(x) for x in sentences[1:]):
         return True
     bare = BARE_STOP.search(t)
     if bare and not OTHER_TARGET.search(t) and not re.search(r"잘못|다른\s*(걸|거)|엉뚱", t):
         return True
     for m in list(OBJECT_THEN_STOP.finditer(t)) + list(STOP_THEN_OBJECT.finditer(t)):
-        span = t[max(0, m.start() - 8): m.end() + 12]
+        after = t[m.end(): m.end() + 12]
+        if NOT_DONE.search(after) or re.search(r"(?<!받)기\s*싫", m.group(0)):
+            continue  # "수신 거부 한 적 없는데", "쿠폰 놓치기 싫어서요"
+        cut = CLAUSE_END.search(after)
+        span = t[max(0, m.start() - 8): m.end() + (cut.start() if cut else 12)]
         if NOT_A_REQUEST.search(span) and not re.search(r"(그\s*만|고\s*만|안|말고)\s*(좀\s*)?보내", span):
             continue
         if OTHER_TARGET.search(t[max(0, m.start() - 6): m.end()]) and not re.search(r"광고|홍보|마케팅|수신", m.group(0)):
