@@ -28,7 +28,7 @@ OBJECT = (r"(광\s*고|홍\s*보|마케팅|문\s*자|메\s*[시세]\s*지|카\s*
 STOP = (r"(그\s*만|고\s*마(?![워웠운와우])|구\s*만|그만\s*좀|보내지\s*(마|말|맙|않|마요|마세|마시|마라|말아|마셈|마쇼|마이소|말어|말랑께)|"
         r"보내\s*지\s*마|보내지들\s*마|안\s*보내|보내지\s*좀\s*마|그만\s*보내|보내는\s*거\s*(그만|싫|멈|중단|사절)|"
         r"안\s*받(을|겠|고\s*싶|고\s*시|아도\s*돼|을래|을게|기로|는\s*걸로|습니다(?!\s*\?)|아요(?!\s*\?)|음|는다)|사\s*양|(주|하)지\s*(좀\s*)?(마|말)|받고\s*싶지\s*않|받기\s*싫|받지\s*않(을|겠|고\s*싶)|"
-        r"사\s*절|거\s*부|끊어|끊어\s*주|끊을|지워|삭제|오\s*프|중\s*단|중\s*지|멈춰|멈추|차\s*단|철\s*회|해\s*지|취\s*소|빼\s*(주|줘|달)|제외|"
+        r"사\s*절|거\s*부|끊어|끊어\s*주|끊을|지워\s*(주|줘|달|라)|삭제\s*(해\s*(주|줘|달)|요|부탁|바랍|좀)|안\s*와도\s*(돼|되|괜찮)|오지\s*않(게|도록)|오\s*프|중\s*단|중\s*지|멈춰|멈추|차\s*단|철\s*회|해\s*지|취\s*소|빼\s*(주|줘|달)|제외|"
         r"노노|no|싫어|싫다|싫습|짜증|원하지\s*않|원치\s*않|필요\s*없|그만해|그만하|stop|off|스\s*탑|스\s*톱|끄|꺼\s*(주|줘|달|라)|"
         r"해\s*제|탈\s*퇴|거\s*절|안\s*할(게|래|께)|안\s*하겠)")
 # A bare "stop sending" needs no object: it can only be about what the shop sends.
@@ -37,12 +37,14 @@ BARE_STOP = re.compile(r"(그\s*만|고\s*만|구\s*만|더\s*(이상|는))\s*(�
 RESUBSCRIBE = re.compile(r"계속\s*(보내|받)\s*(주|줘|을|고\s*싶)|다시[^.?!]{0,8}(받고\s*싶|받을래|받을게|받겠|받아\s*보|구독|동의|신청|켜)|다시\s*(받|풀|해\s*주)|(수\s*신\s*거\s*부|차\s*단|거\s*부)[^.?!]{0,10}(풀|해\s*제|취\s*소)|"
                          r"받을\s*수\s*있")
 OBJECT_THEN_STOP = re.compile(OBJECT + r"[^.?!\n]{0,20}?" + STOP, re.I)
+ALL_CONTACT = re.compile(r"(모든|일체|일절|더\s*(는|이상))\s*연락\s*(을|은|도)?\s*(거부|사절|사양|끊|하지\s*마|주지\s*마|안\s*받)")
 STOP_THEN_OBJECT = re.compile(r"(그만|더\s*이상|이제)\s*(광고|홍보|마케팅|문자|메[시세]지|카톡|알림)\s*(보내지|사절|노|ㄴㄴ|안\s*받)", re.I)
 KONGLISH = re.compile(r"언\s*섭|언서브|옵트\s*아웃|노\s*(광고|홍보|마케팅|스팸)|(광고|홍보|마케팅)\s*(메[시세]지\s*)?(노\s*땡큐|노땡스|노\s*생큐)", re.I)
 ENGLISH = re.compile(r"^\s*(stop|unsubscribe|opt[\s-]?out|no\s+more\s+(ads|messages|texts|spam|promotions?)|"
                      r"stop\s+(sending|texting|messaging)|please\s+stop|stop\s+(ads|messages|it))\b", re.I)
 ENGLISH_ANYWHERE = re.compile(
     r"\b(unsubscribe|opt[\s-]?out|stop\s+sending|no\s+more\s+(ads|messages|promotions?|spam)|remove\s+me\s+from|take\s+me\s+off)\b|"
+    r"\b(don'?\s?t|do\s+not|stop|quit|never)\s+(text|messag|contact|send|email|spam)\w*\s+(me|us|anything)\b|"
     r"\b(stop|no|don'?t\s+(want|need|send)|do\s+not\s+(want|need|send)|not\s+interested\s+in)\b[^.?!]{0,30}?"
     r"\b(promo(tion)?s?|ads?|adverts?|advertising|marketing|messages|texts|spam|newsletters?)\b|no\s*(광고|홍보|마케팅)", re.I)
 # "다시는 보내지 마세요", "이런 거 보내지 마라": sending refused with no object named is about what the
@@ -62,7 +64,7 @@ SHORT_STOP = re.compile(r"^(당장|제발|그냥|좀|이제|앞으로|얼른|빨
 # Not a withdrawal: asking whether something arrived, asking for permission, or talking about
 # something the shop did once (a booking notice that did not come).
 NOT_A_REQUEST = re.compile(
-    r"(거\s*부\s*(됐|되었|되어|되|당|돼)|취\s*소\s*(됐|되었|되|한\s*적)|받았는데|받았어요|받았다|(차단|거부|그만|취소)\S{0,4}\s*(거|게|건)?\s*아니|안\s*(왔|와|오|옴|오네|오는|받았|받았는|받아지|들어왔)|못\s*받|왔나|오나요|갔나|갔나요|받았나|보냈나|보내\s*줄\s*수|"
+    r"(거\s*부\s*(됐|되었|되어|되|당|돼)|(차단|거부|그만|취소)[^.?!]{0,12}(말|거|게|건|뜻)\s*(이|은|는)?\s*아니|(배송|배달|발송|택배|픽업)\s*(문자|알림|메[시세]지|톡)|취\s*소\s*(됐|되었|되|한\s*적)|받았는데|받았어요|받았다|(차단|거부|그만|취소)\S{0,4}\s*(거|게|건)?\s*아니|안\s*(왔|와|오|옴|오네|오는|받았|받았는|받아지|들어왔)|못\s*받|왔나|오나요|갔나|갔나요|받았나|보냈나|보내\s*줄\s*수|"
     r"보내\s*주(세요|실|나|ㄹ)|보내도|보낼\s*수|보내주시면|보내\s*주시|보내\s*줘(요)?\s*$|어떻게\s*(꺼|끄|설정|해지|취소)|"
     r"설정\s*(어떻게|방법)|확인\s*(문자|메시지)|예약\s*(문자|알림|확인)|주문\s*(문자|알림|확인)|결제\s*(문자|알림)|"
     r"광고\s*(보고|봤|에서|보구|본)|광고\s*(중|하세요|하시|하는|나오|찍)|톡\s*으로\s*(주문|예약|문의))"
@@ -145,11 +147,17 @@ def is_optout(text: str) -> bool:
         return False
     if RESUBSCRIBE.search(t):
         return False
+    if re.search(r"수\s*신\s*거\s*부\s*(가\s*)?(되는|돼|되나|되요|되죠|처리\s*되나)[^.?!]{0,6}\?", t):
+        return False  # "이렇게 보내면 수신거부 되는 거예요?": asking how it works
+    if re.search(r"(그\s*만|거\s*부|차\s*단)[^.?!]{0,12}(라는|하라는|란|다는)\s*(말|거|게|건|뜻)\s*(이|은|는)?\s*아니", t):
+        return False  # "그만 보내라는 말이 아니고요": said, then denied
     if SUSIN_GEOBU.search(t) and not re.search(
             r"수\s*신\s*거\s*부\S{0,2}\s*(어떻게|하는\s*법|방법|는\s*어디|하면\s*뭐|(하|되)면(?!\s*(되|돼))|할\s*경우|시에?\s|"
             r"안\s*했|안\s*한|한\s*적|하지\s*않았|안\s*눌)", t):
         return True
     if ENGLISH.search(t) or ENGLISH_ANYWHERE.search(t) or KONGLISH.search(t):
+        return True
+    if ALL_CONTACT.search(t):
         return True
     if SEND_NOT.search(t) and not SENT_THING.search(t) and not NOT_A_REQUEST.search(t):
         return True
@@ -165,12 +173,14 @@ def is_optout(text: str) -> bool:
             continue  # "수신 거부 한 적 없는데", "쿠폰 놓치기 싫어서요"
         cut = CLAUSE_END.search(after)
         span = t[max(0, m.start() - 8): m.end() + (cut.start() if cut else 12)]
-        if NOT_A_REQUEST.search(span) and not re.search(r"(그\s*만|고\s*만|안|말고)\s*(좀\s*)?보내", span):
+        if NOT_A_REQUEST.search(span) and not re.search(r"(그\s*만|고\s*만|안|말고)\s*(좀\s*)?보내|안\s*와도", span):
             continue
         if OTHER_TARGET.search(t[max(0, m.start() - 6): m.end()]) and not re.search(r"광고|홍보|마케팅|수신", m.group(0)):
             continue
         word = m.group(0)
-        if re.search(r"취\s*소|해\s*지|철\s*회", word) and not re.search(r"수\s*신|동\s*의|광\s*고|마케팅|홍\s*보|소\s*식", word):
+        if re.search(r"싫어\s*하는\s*(사람|분|손님|이)", t[m.start(): m.end() + 8]):
+            continue  # "광고 문자 싫어하는 사람 많은데": somebody else's taste
+        if re.search(r"취\s*소|해\s*지|철\s*회", word) and not re.search(r"수\s*신|동\s*의|광\s*고|마케팅|홍\s*보|소\s*식|알\s*림", word):
             continue
         return True
     return False
