@@ -22,10 +22,17 @@ from bot.kb.text import clean, compact
 from bot.messages import QuickReply, Reply, Turn
 from bot.settings import RetrievalSettings
 from bot.understand import allergens
+from bot.understand.concepts import SERVICE_CONCEPTS
 
 # Interrogative endings and question words; a bare 있어요 is not one (맛있어요 is a compliment).
 QUESTION = re.compile(
     r"\?|나요|까요|니까|는지|을지|ㄹ지|뭐|얼마|어디|언제|몇|어떻|어때|(?<![가-힣])있어요|있나|없나|되나|되죠|하나요|인가|알려|궁금|가능|할래|주세요|줘"
+)
+# Questions a menu row cannot answer whatever item they name: when, how many days, how long, how to
+# keep or cook or get it.
+NOT_RECORD_ASK = re.compile(
+    r"언제|며칠|몇\s*(시|일|분|시간)|얼마나\s*(걸|기다|오래|둬|두|보관|가|갈)|"
+    r"어떻게\s*(보관|먹|드|데우|데워|해동|끓|주문|예약|찾|받|보내|가져|맡기|해야|하면|하나요|해요)|어디서|어디로"
 )
 
 
@@ -118,6 +125,20 @@ class Context:
         if not self.mentions:
             return self.faq_hits
         return self.kb.index.search(self.query_without_items, "faq", self.retrieval.max_candidates)
+
+    @cached_property
+    def service_asked(self) -> bool:
+        """The message names an item but asks about a service no menu row records (shipping it,
+        keeping it, when it is ready, how to cook it): the FAQ's question, or a person's."""
+        if not self.mentions:
+            return False
+        # A concept the item's own name carries (냉동 in "냉동 국밥 세트") is the item, not a service.
+        own = {c for m in self.mentions for c in self.kb.index.analyse(m.item.name)[3]}
+        if self.query_without_items.concepts & SERVICE_CONCEPTS - own:
+            return True
+        # "언제 찾을 수 있어요?" about an item whose row says "12월 20일부터 수령": the row answers it.
+        dated = any(re.search(r"\d+\s*(시|일|월|분)|요일|부터|까지|오전|오후|아침|저녁", m.item.description) for m in self.mentions)
+        return self.has(NOT_RECORD_ASK) and not dated
 
     def best_faq(self, hits: list[Hit] | None = None) -> Hit | None:
         """The top FAQ hit when it is confident enough to answer."""

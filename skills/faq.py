@@ -26,13 +26,17 @@ class FaqSkill:
             if ctx.has(PERSON) or ctx.has(BOOKING) or ctx.has(CANCEL):
                 return None  # a request of its own: the skills in their order take it
         best = ctx.best_faq()
+        hits = ctx.faq_hits
+        if best is None and ctx.service_asked:
+            # "호박설기 택배 돼요?": the item's name only dilutes the question the FAQ answers.
+            hits = ctx.faq_hits_without_items
+            best = ctx.best_faq(hits)
         if best is None:
             return None
         if ctx.allergies_asked and not ctx.mentions and ctx.has(EAT_SAFELY):
             # "Peanut allergy here, is the house special safe?" about something the bot could not find:
             # the owner's general allergy note is not that answer; staff are (shared/spec/allergens.md).
             return None
-        hits = ctx.faq_hits
         close = [h for h in hits[1:3] if best.confidence - h.confidence <= ctx.retrieval.clarify_margin and h.confidence >= ctx.retrieval.min_confidence]
         if close:
             options = [best, *close]

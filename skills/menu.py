@@ -226,13 +226,16 @@ class MenuSkill:
         service, a rule the owner wrote about this item) and an FAQ answers it."""
         full = ctx.best_faq()
         if full is None:
-            return False
+            # The item's name may dilute a service question the FAQ answers without it.
+            return ctx.service_asked and not allergy_question(ctx) and ctx.best_faq(ctx.faq_hits_without_items) is not None
         if allergy_question(ctx):
             return False  # "X에 우유 들어가요?", "X 먹어도 돼요?": the allergen column answers it
         if ctx.has(CHANGE_REQUEST):
             return True  # "순대볶음 더 맵게 될까요?": a request the owner's FAQ answers
         if ctx.has(PRICE) or ctx.has(SPICY) or re.search(rf"{re.escape(compact(item.name))}\S{{0,2}}(뭐|뭔|무엇|어떤|무슨)", ctx.compact):
             return False  # price, spiciness, "X가 뭐예요?": the item's own record answers
+        if ctx.service_asked:
+            return True  # shipping, keeping, when, how long: nothing a menu row says
         rest = {t for t in set(ctx.query_without_items.tokens) - PROPERTY_WORDS if not allergens.canonical(t)}
         if not rest:
             return False  # only the item and what its record answers (price, contents, spiciness)

@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.josa import josa
-from bot.kb.menu_match import category_parts
+from bot.kb.menu_match import category_parts, common_foods
 from bot.kb.records import MenuItem
 from bot.kb.text import clean, compact
+from bot.kb.tokenizer import kiwi
 from bot.korean_time import parse_won
 from bot.ledger.personal import picks as personal_picks
 from bot.messages import Card, QuickReply, Reply, Source, Turn
@@ -48,7 +49,7 @@ ASK = re.compile(
     r"(맵|매운|매콤|달달|단|담백|든든|가벼|시원|따뜻|뜨끈|칼칼|얼큰|고소|새콤|상큼|순한|해장|속\s*풀)[가-힣]{0,3}\s*"
     r"(거|게|것|걸|걸로|메뉴|음식|반찬|안주|국물|요리|간식|김치|차)\s*(는|도|좀|이|가|로)?\s*(한\s*잔\s*)?(뭐\s*|뭐가\s*)?(있|없|먹고|추천|좋)|"
     r"(거|걸|것)\s*(로)?\s*먹고\s*싶|(먹을|마실)\s*수\s*있는\s*(빵|디저트|요리|안주|반찬|간식|음료|차)|(드시기|먹기|마시기)\s*(편한|좋은|괜찮은|만한)|"
-    r"(한정|계절|시즌)\s*(메뉴|음료)?\s*(뭐|뭣|어떤|있)|뭐가\s*나을|"
+    r"(한정|계절|시즌)\s*(메뉴|음료)?\s*(뭐|뭣|어떤|있)|뭐가\s*나을|만한\s*(거|게|것|메뉴|음식)\s*(는|이|가|좀)?\s*(뭐|뭣|뭘|있|없|추천)|"
     r"(안\s*들어간|안\s*들어가는|없는|빼고)[^.?!]{0,12}(뭐|뭣|어떤)\s*(있|없|거|게|좋)"
 )
 # Words too general to meet an owner's tag (every message has them) or handled by their own rules.
@@ -76,11 +77,19 @@ DISH_TYPES = (
     (r"면\s*(요리|종류|류)|국수|면으로|면\s*먹", r"국수|면|파스타|우동|라면|냉면|소바|쌀국수|스파게티"),
     (r"밥\s*(종류|류|요리|메뉴)|밥으로|밥\s*먹|식사\s*류", r"밥|덮밥|비빔밥|볶음밥|정식|주먹밥|리조또|카레|오므라이스"),
     (r"덮밥", r"덮밥"),
-    (r"찌개|국물|탕\s*(종류|요리)|전골", r"찌개|국$|탕$|전골"),
+    (r"찌개|탕\s*(종류|요리)|전골", r"찌개|국$|탕$|전골"),
     (r"(?<![가-힣])전\s*(종류|요리)|부침개|지짐", r"전$|파전|부침|지짐"),
-    (r"안주|술\s*(이랑|하고|에)\s*(먹|곁들|어울)", r"전|무침|말이|김치|튀김|구이|안주|두부"),
     (r"샌드위치|토스트", r"샌드위치|토스트|파니니"),
 )
+# Wishes that rank rather than filter: "안주" and "국물" describe a dish loosely, and a menu that
+# files nothing under such names still has something that fits.
+SOFT_TYPES = (
+    (r"안주|술\s*(이랑|하고|에)\s*(먹|곁들|어울)", r"전$|무침|말이|튀김|구이|안주|수육|순대|족발|보쌈|탕수|볶음$|모둠|숙회|회$|편육|두부김치|치킨|똥집"),
+    (r"국물|뜨끈|뜨끈한\s*거|시원한\s*국", r"찌개|국(?!산|거리)|탕(?!수)|전골|짬뽕|라면|우동|국수|곰탕|해장|수프|스프|쌀국수|냉면|물회|밀면"),
+)
+SEASONING = re.compile(r"액젓|젓갈|젓(?![가-힣])|소스|육수|다시|가루|오일|기름|추출|분말|양념|sauce", re.I)
+RETAIL = re.compile(r"밀키트|택배|국거리|냉동|\d+\s*팩|선물\s*세트|소스\s*추가")
+MEAL_NAME = re.compile(r"밥$|면$|국수$|세트$|정식$|백반$|덮밥|비빔밥")
 # Categories of extras ordered with a dish (공기밥, 사리, 토핑), never a dish to recommend first.
 SIDE_CATEGORY = re.compile(r"사이드|추가|토핑|곁들|반찬|사리|side|extra|add", re.I)
 # The tags a wished-for tag goes by on different menus: 대표 메뉴 is a 시그니처, 베스트 is 인기.
@@ -103,10 +112,14 @@ class Wants:
     spicy: bool | None = None
     spiciest: bool = False
     budget: int | None = None
+    budget_from: int | None = None  # "만원대": near this price first
+    take_home: bool = False  # 사 가다, 포장, 선물, 택배: kits and parcels are wanted too
     kids: bool = False
     categories: list[str] = field(default_factory=list)  # "drink", "bread", "dessert", "meal", "coffee", "tea"
     named_categories: list[str] = field(default_factory=list)  # the store's own categories named (찌개, 덮밥)
     dish_types: list[str] = field(default_factory=list)  # kinds of dish named (면 요리, 밥 종류), as name patterns
+    soft_types: list[str] = field(default_factory=list)  # 안주, 국물: name patterns that rank first
+    snack_with_drink: bool = False  # 안주: not a meal, not the drink
     tags: list[str] = field(default_factory=list)
     sweet: bool | None = None
     fresh: bool = False
@@ -116,7 +129,10 @@ class Wants:
     kinds: list[set[str]] = field(default_factory=list)  # kinds of item named (치킨, 케이크, 나물), by item name
     occasion: set[str] = field(default_factory=set)  # the message's words, to meet the owner's tags (선물, 해장, 겨울)
     no_alcohol: bool = False
+    alcohol_asked: bool = False  # 술, 맥주, 한잔: only then is a drink with alcohol offered
     no_coffee: bool = False
+    include: list[str] = field(default_factory=list)  # "닭고기 들어간 걸로": every pick must hold it
+    liked: list[str] = field(default_factory=list)  # "양념 좋아하는데", "간장 계열로": picks that say so first
     reasons: list[str] = field(default_factory=list)
 
 
@@ -124,7 +140,12 @@ def read_wants(ctx: Context) -> Wants:
     t = ctx.text
     w = Wants()
     # "새우 들어간 거 추천" wishes for it; with any word of avoiding, every allergen named is kept away.
-    if re.search(r"알레르기|알러지|알르레기|못\s*먹|안\s*먹|빼고|빼서|없는|없이|안\s*들어|민감|못\s*마셔|체질|피해|조심|두드러기|프리|free|allerg", t) or ctx.has(ALLERGY_CUE):
+    if re.search(r"알레르기|알러지|알르레기|못\s*먹|안\s*먹|빼고|빼서|없는|없이|안\s*들어|민감|못\s*마셔|체질|피해|조심|두드러기|프리|free|allerg|"
+                 r"배\s*(가\s*)?(아프|아파|아퍼|탈)|설사|소화\s*(가|를)?\s*(안|못|잘\s*안)|안\s*맞|안\s*(돼|되)|못\s*(해|하)", t) or ctx.has(ALLERGY_CUE):
+        w.avoid_allergens = list(ctx.allergies)
+    elif ctx.allergies and not re.search(r"들어간|들어가는|들어있는|들어 있는|넣은|올라간|좋아|맛있는|위주|듬뿍|많이", t):
+        # An allergen named in a request for something to order, with no word of wishing for it, is
+        # kept away: a wrong guess this way costs a choice, the other way a reaction.
         w.avoid_allergens = list(ctx.allergies)
     if re.search(r"비건|채식|vegan|식물성", t, re.I):
         w.vegan = True
@@ -138,7 +159,9 @@ def read_wants(ctx: Context) -> Wants:
     if re.search(r"\d+\s*살|아이(?!스)|애기|아기|어린이|애들|유아|키즈|꼬마|초등", t):  # 아이스 is iced
         w.kids = True
     budget = parse_won(t)
-    if budget and re.search(r"이하|안\s*넘|넘지|까지|이내|미만|아래|밑|정도|내로|로\s*(먹|마실|살)|선에서|예산|안쪽|안으로|안에서|넘지\s*않", t):
+    if budget and re.search(r"만\s*원\s*대", t):
+        w.budget, w.budget_from = budget + 9_999, budget  # 만원대: from 10,000 up to 19,999
+    elif budget and re.search(r"이하|안\s*넘|넘지|까지|이내|미만|아래|밑|정도|내로|로\s*(먹|마실|살)|선에서|예산|안쪽|안으로|안에서|넘지\s*않", t):
         w.budget = budget
     if re.search(r"안\s*단|달지\s*않|단\s*(거|걸|것)\s*(별로|싫|안|못)|덜\s*단|안\s*달|담백|깔끔한", t):
         w.sweet = False
@@ -150,18 +173,18 @@ def read_wants(ctx: Context) -> Wants:
         w.warm = True
     if re.search(r"빵", t):
         w.categories.append("bread")
-    if re.search(r"디저트|케이크|케익|달달한\s*거|간식", t):
+    if re.search(r"디저트|케이크|케익|달달한\s*거|간식|후식", t):
         w.categories.append("dessert")
-    if re.search(r"브런치|식사|든든|배고|배부르|끼니|한\s*끼|점심|저녁\s*(으로|대신)|밥", t):
+    if re.search(r"브런치|식사|든든|배고|배부르|끼니|한\s*끼|점심|저녁\s*(으로|대신)|(?<![가-힣])밥", t):
         w.categories.append("meal")
     if re.search(r"커피(?!\s*말고)", t) and not re.search(r"같이|랑|하고", t):
         w.categories.append("coffee")
     if re.search(r"(?<![가-힣])차(?:\s*한\s*잔|\s*한잔|\s*종류|\s*추천|\s*중에|가|를|\s*마시)|티\s*(종류|추천|중)|(?<![가-힣])티(?![가-힣])", t):
         w.categories.append("tea")
-    if re.search(r"음료|마실|마시|마셔|drink", t) and not {"coffee", "tea"} & set(w.categories):
+    if re.search(r"음료|마실|마시기|마시고\s*싶|마셔\s*보|drink|beverage", t, re.I) and not {"coffee", "tea"} & set(w.categories):
         w.categories.append("drink")
-    for pattern, tag in ((r"시그니처|대표", "시그니처"), (r"인기|잘\s*나가|베스트|많이\s*(찾|시키|먹)|유명", "인기"),
-                         (r"신메뉴|새로\s*나온|새\s*메뉴|새메뉴|신상", "신메뉴"), (r"계절|시즌|한정|겨울|여름|봄|가을", "계절")):
+    for pattern, tag in ((r"시그니처|대표", "시그니처"), (r"인기|잘\s*나가|베스트|많이\s*(찾|시키|먹)(는|나|아요|어요|으세요|으시)|유명", "인기"),
+                         (r"신메뉴|새로\s*나온|새\s*메뉴|새메뉴|신상", "신메뉴"), (r"계절|시즌|한정|철에만|때만\s*(파|나오)", "계절")):
         if re.search(pattern, t):
             w.tags.append(tag)
     for category in ctx.knowledge.categories:
@@ -172,10 +195,24 @@ def read_wants(ctx: Context) -> Wants:
     for said, pattern in DISH_TYPES:
         if re.search(said, t):
             w.dish_types.append(pattern)
+    for said, pattern in SOFT_TYPES:
+        if re.search(said, t):
+            w.soft_types.append(pattern)
+    w.snack_with_drink = bool(re.search(r"안주", t))
+    w.take_home = bool(re.search(r"사\s*가|사가|포장|선물|택배|부치|보내|집에서|집에\s*가|끓여\s*먹|해\s*먹|밀키트|냉동", t))
     # "아아랑 같이 먹을 빵": the drink they already chose is not a recommendation.
-    w.avoid_items = {m.item.name for m in ctx.mentions}
+    w.avoid_items = {m.item.name for m in ctx.mentions if not re.search(rf"{re.escape(m.span)}\S{{0,2}}\s*(들어간|들어가는|들어있는|넣은|올라간)", t)}
     if re.search(r"술\s*(은|는|을)?\s*(못|안)\s*(마시|마셔|먹|하)|운전|임신|임산부|수유|무알코올|무알콜|논알코올", t):
         w.no_alcohol = True
+    # A morning after: hot food, never another drink ("어제 너무 마셔서 속 풀 거").
+    if re.search(r"해장|숙취|과음|술병|속\s*(이|을|좀)?\s*(좀\s*)?(풀|달래|쓰리|쓰려|아파|안\s*좋|뒤집|디비|울렁)|술\s*(이\s*)?(안\s*)?깨|"
+                 r"(마셔서|마셨더니|마셨는데|먹었더니|묵었더니|뭇더니|달렸더니)[^.?!]{0,20}(속|머리)", t):
+        w.no_alcohol = True
+        w.warm = True
+    # "주말에 술 마셔서 오늘은 가볍게": drinking told as a story is no wish for a drink.
+    if re.search(r"(술|맥주|소주|막걸리|와인)\S{0,2}\s*(을|를|좀|많이|너무|진탕|징하게|엄청)?\s*(마셔서|마셨|먹어서|먹었|묵었|뭇더|달려서|달렸)", t):
+        w.no_alcohol = True
+    w.alcohol_asked = bool(re.search(r"(?<![가-힣])술|주류|한\s*잔|한잔|맥주|생맥|소주|막걸리|동동주|와인|하이볼|칵테일|사케|고량주|beer|wine|soju", t, re.I))
     if re.search(r"커피\s*(는|를|은)?\s*(못|안|별로|싫)|커피\s*말고", t):
         w.no_coffee = True
         w.no_caffeine = True
@@ -183,10 +220,27 @@ def read_wants(ctx: Context) -> Wants:
         stem = re.sub(r"(한|인|은|는|던|운|긴|린|진)$", "", word)
         if stem and stem not in ("그거", "이거", "저거", "그", "이", "저", "없", "있", "안", "못"):
             w.avoid_words.append(stem)
+    # A food disliked ("순대는 별로라서", "오이 싫어해요"): left out like 말고. Tastes have their own rules.
+    for word in re.findall(r"([가-힣]{2,6}?)\s*(?:은|는|이|가|을|를|도)?\s*(?:별로|싫어|싫은|싫고|안\s*좋아|못\s*먹어|못\s*먹고|못\s*먹는)", t):
+        if _noun(word) and not re.search(r"^(매운|단|단거|느끼|짠|맵|달|너무|그거|이거|저거|음식|고기|종류)", word):
+            w.avoid_words.append(word)
+    # What must be in it ("닭고기 들어간 걸로") and what they like ("양념 좋아하는데", "간장 계열로").
+    for word in re.findall(r"([가-힣]{1,6}?)\s*(?:이|가|을|를|만)?\s*(?:들어간|들어가는|들어있는|들어 있는|들은|넣은|올라간|있는)\s*(?:거|걸|것|게|메뉴|음식|요리)"
+                           r"\s*(?=(?:으로|로|는|은|이|가|을|를|도|좀)?\s*(?:하나|한\s*개|몇\s*개|좀)?\s*(?:추천|뭐|뭣|있|없|골라|고르|시키|먹고\s*싶|주세요|부탁|알려|좋))", t):
+        if allergens.canonical(word) in w.avoid_allergens:
+            continue
+        if (len(word) >= 2 or allergens.canonical(word)) and word not in ("인기", "맛있") and not re.search(r"(안|못)$", word):
+            w.include.append(word)
+    for word in re.findall(r"([가-힣]{1,6}?)\s*(?:을|를|이|가)?\s*(?:좋아하|좋아해|좋아요|계열|쪽으로|맛으로|맛\s*나는|베이스)", t):
+        if word not in ("제일", "가장", "다", "뭐", "더", "안", "달달한", "매운", "단", "짠") and word not in w.include:
+            w.liked.append(word)
     kinds = ctx.kb.menu.find_kinds(ctx.turn.text)
     # A kind left out ("커피 말고") or named as the allergy ("새우 알러지 … 요리 추천") is not wished for.
     w.kinds = [{i.name for i in k.items} for k in kinds
-               if not re.search(rf"{re.escape(k.word)}\S*\s*(말고|빼고)", t) and allergens.canonical(k.word) not in w.avoid_allergens]
+               if not re.search(rf"{re.escape(k.word)}\S*\s*(말고|빼고|별로|싫)", t) and allergens.canonical(k.word) not in w.avoid_allergens]
+    if w.no_alcohol:  # "어제 술을 너무 마셔서": the drink named is the trouble, not the wish
+        menu = ctx.knowledge.menu_by_name
+        w.kinds = [k for k in w.kinds if sum(is_alcohol(menu[n]) for n in k if n in menu) * 2 < len(k)]
     w.occasion = {compact(x) for x in (*ctx.query.tokens, *re.findall(r"[가-힣]{2,}", t)) if len(x) >= 2} - NOT_OCCASION
     return w
 
@@ -237,7 +291,9 @@ def passes(item: MenuItem, w: Wants) -> bool:
         return False
     if w.vegan and not is_vegan(item):
         return False
-    if w.no_alcohol and is_alcohol(item):
+    if (w.no_alcohol or not w.alcohol_asked) and is_alcohol(item):
+        return False  # a server offers 소주 to someone who asked for a drink, not for lunch
+    if any(not holds(item, word) for word in w.include if _ingredient(word)):
         return False
     if w.no_coffee and (re.search(r"(?<!논)커피|coffee", f"{item.category} {item.name}", re.I) or has_caffeine(item) and not _tea(item)):
         return False
@@ -264,6 +320,39 @@ def is_alcohol(item: MenuItem) -> bool:
     return bool(ALCOHOL.search(item.name) or pure or re.search(r"도수|알코올\s*\d|\d+\s*도\b", item.description))
 
 
+def _noun(word: str) -> bool:
+    """Kiwi reads the word as a noun (순대, 오이), not an adverb of the sentence (전혀, 아직)."""
+    tok = kiwi()
+    if tok is None:
+        return len(word) >= 2
+    morphs = tok.morphemes(word)
+    return bool(morphs) and morphs[0].tag.startswith("NN")
+
+
+def _ingredient(word: str) -> bool:
+    """A food or an allergen group ("닭고기 들어간", "치즈 올라간"): a wish every pick must meet. Other
+    words ("국물 있는") rank instead."""
+    return bool(allergens.canonical(word)) or word in common_foods()
+
+
+def holds(item: MenuItem, word: str) -> bool:
+    """The item has `word` in it, as its own words say: 새우 wished for is a dish of 새우, not one
+    seasoned with 새우젓; a group word (해산물, 닭고기) by the allergen table's members named in the
+    item's name or description."""
+    text = f"{item.name} {item.category} {item.description} {' '.join(item.tags)}"
+
+    def said(w: str) -> bool:
+        return bool(w) and bool(re.search(rf"{re.escape(w)}(?!\s*(젓|액젓|소스|가루|육수|기름|오일|다시|분말|추출))", text))
+
+    if said(word):
+        return True
+    group = allergens.canonical(word)
+    if group != word:
+        return False
+    words = {re.sub(r"\(.*?\)", "", e.word).strip() for e in allergens.contains(item, group) if not SEASONING.search(e.word)}
+    return any(said(w) for w in words)
+
+
 def _stem_variant(word: str, text: str) -> bool:
     """"튀긴 거 말고" also leaves out what says 튀김: the noun and the verb of one stem."""
     forms = {"튀": ("튀김", "튀긴", "튀겨"), "구": ("구이", "구운", "구워"), "볶": ("볶음", "볶은"), "매": ("매운", "매콤")}
@@ -279,6 +368,16 @@ def tag_matches(item: MenuItem, words: set[str]) -> bool:
         if len(t) >= 2 and any(t == w or t in w or (len(w) >= 2 and w in t) for w in words):
             return True
     return False
+
+
+def _named_like(pattern: str) -> Callable[[MenuItem], bool]:
+    """The item's name or category fits a loose kind of dish (국물: 짬뽕, 쌀국수, 해장국)."""
+    return lambda i: bool(re.search(pattern, i.name) or re.search(pattern, i.category))
+
+
+def _says(word: str) -> Callable[[MenuItem], bool]:
+    """The item's own words say `word` (양념 for "양념 좋아하는데")."""
+    return lambda i: word in f"{i.name} {i.description} {' '.join(i.tags)}"
 
 
 def _narrow(items: list[MenuItem], keep: Callable[[MenuItem], bool]) -> list[MenuItem]:
@@ -301,11 +400,20 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
         typed = [i for i in items if any(re.search(p, i.name) for p in w.dish_types)]
         items = typed or [i for i in items if any(re.search(p, i.category) for p in w.dish_types)]
     elif w.categories:
-        items = [i for i in items if any(_in_category(i, c) for c in w.categories)]
+        chosen = [i for i in items if any(_in_category(i, c) for c in w.categories)]
+        if not chosen and w.categories == ["meal"]:
+            # A menu whose owner named no category 식사 or 밥: the dishes that are not drinks or extras.
+            minor = minor_items(menu)
+            chosen = [i for i in items if not _drink(i) and i.name not in minor]
+        items = chosen
     if w.sweet is False:
         items = [i for i in items if not SWEET.search(i.description)]
     elif w.sweet:
         items = [i for i in items if SWEET.search(i.description)]
+    if w.snack_with_drink:
+        items = _narrow(items, lambda i: not _drink(i) and not MEAL_NAME.search(i.name))
+    for pattern in w.soft_types:
+        items = _narrow(items, _named_like(pattern))
     if w.fresh:
         items = _narrow(items, lambda i: bool(FRESH.search(f"{i.name} {i.description}")))
     if w.warm:
@@ -315,12 +423,22 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
             items = [i for i in items if has_tag(i, tag)]
     # Occasion and season words the owner tagged (선물, 해장, 겨울, 단체): a narrowing that never empties.
     items = _narrow(items, lambda i: tag_matches(i, w.occasion))
+    for word in [*w.liked, *(x for x in w.include if not _ingredient(x))]:
+        items = _narrow(items, _says(word))
     if w.kids:
         items = _narrow(items, lambda i: "아이" in i.tags or for_children(i))
     if w.spicy and w.spiciest and items:
         hottest = max(i.spicy for i in items)
         items = [i for i in items if i.spicy == hottest]
     minor = minor_items(menu)
+    # Extras (공기밥, 사리) and, in a restaurant, drinks are offered only when nothing else fits;
+    # kits and parcels (밀키트, 택배 세트, 국거리) only to someone taking food home.
+    items = _narrow(items, lambda i: i.name not in minor)
+    if not w.take_home:
+        items = _narrow(items, lambda i: not RETAIL.search(f"{i.name} {i.category}"))
+    floor = w.budget_from
+    if floor is not None:
+        items = _narrow(items, lambda i: i.price is not None and i.price >= floor)
 
     def rank(i: MenuItem) -> tuple[int, int, int, int]:
         # For a child: children's dishes, then dishes the owner tagged as fine for children.

@@ -47,6 +47,21 @@ KIND_TAIL = rf"(?:종류|류|메뉴|쪽|들)?(?:{_KIND_PARTICLES}|에는|에서|
 KIND_GLUED = r"(?:종류|메뉴|뭐|뭣|어떤|무슨|는|은|도)"
 
 
+SIZE = re.compile(r"(\d+)\s*(인분|인|개입|개|팩|마리|호|kg|키로|g|그램|ml|l|리터)", re.I)
+
+
+def _size_fit(text: str, name: str) -> float:
+    """"냉동 4인 세트" between a 2인 and a 4인 set: the size the customer wrote picks the item.
+    A small nudge to a partial match, up for the same size, down for another of the same unit."""
+    said = {(n, u.lower()) for n, u in SIZE.findall(text)}
+    own = {(n, u.lower()) for n, u in SIZE.findall(name)}
+    if not said or not own:
+        return 0.0
+    if said & own:
+        return 0.08
+    return -0.08 if {u for _, u in said} & {u for _, u in own} else 0.0
+
+
 @lru_cache(maxsize=1)
 def common_foods() -> frozenset[str]:
     """Common Korean names of dishes, drinks and baked goods (bot/kb/foods.txt)."""
@@ -238,8 +253,12 @@ class MenuMatcher:
             words = self.words[item.name]
             if len(words) < 2:
                 hit = _near(full, squeezed) if full else None
+                if hit and hit[-1] != full[-1] and len(re.split(r"[\s()]+", item.name.strip())[-1]) == 1:
+                    hit = None  # "캐모마일 카페인" is not a slip for 캐모마일 티: 티 is a word, not a syllable of one
                 if hit:
                     found.append(Mention(item, 0.9, hit))
+                elif words and len(words[0]) >= 3 and words[0] in squeezed and sum(words[0] in n for n in self.names.values()) == 1:
+                    found.append(Mention(item, 0.75, words[0]))  # 캐모마일 of 캐모마일 티
                 continue
             total = sum(self.idf[w] for w in words)
             # A word of the name may be a compound the customer shortens to its head (막걸리 of 땅콩막걸리).
@@ -269,6 +288,7 @@ class MenuMatcher:
             inner = [f for f in found if f.score >= 1.0 and self.names[f.item.name] in self.names[m.item.name] and len(m.span) > len(f.span)]
             if inner:
                 found = [f for f in found if f not in inner and f is not m] + [Mention(m.item, 1.0 + len(m.span) / 100, m.span)]
+        found = [Mention(m.item, m.score + _size_fit(c, m.item.name), m.span) if m.score < 1.0 else m for m in found]
         found.sort(key=lambda m: -m.score)
         if found and found[0].score >= 1.0:
             # A word that also qualifies an item (디카페인 in "바닐라라떼 디카페인으로") is not

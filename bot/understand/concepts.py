@@ -50,3 +50,15 @@ def concept_of(cleaned: str, tokens: list[str] | tuple[str, ...], model: LinearT
     p = model.probabilities(features(cleaned, tokens))
     best = max(p, key=p.__getitem__)
     return best if best != NONE and p[best] >= float(model.settings["threshold"]) else None
+
+
+# Concepts about the shop's service, which no menu row records: "돌떡 택배 돼요?" or "식혜 며칠
+# 둬도 돼요?" names an item but asks what only an FAQ (or a person) can answer. Taste words (맵기,
+# 간) and who eats (아이, 비건) are the item's own facts and stay out.
+SERVICE_CONCEPTS = frozenset({
+    "결제", "단체 주문", "따로 계산", "라스트오더", "레터링", "리필", "미리 주문", "배달", "보관", "브레이크타임",
+    "선물 포장", "소요 시간", "손질", "스탬프", "영업시간", "예약금", "외부 음식", "용기", "원산지", "전화 주문", "지역화폐",
+    "주차", "택배", "포장", "할인", "현금영수증", "환불", "휴무", "웨이팅", "반려동물", "유아 의자", "와이파이", "화장실",
+    "짐 보관", "콘센트", "흡연", "휠체어", "오시는 길", "클래스", "시식",
+})
+

@@ -1,0 +1,109 @@
+"""Wishes a recommendation must honour beyond allergies and budgets: what must be in the dish, what
+the customer dislikes, a morning after drinking, food to go with a drink, extras and take-home kits
+offered only when asked for, a price band, and English constraints. The wordings are this file's own."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from tests.support.stores import ask_in, write_store
+
+MENU = (
+    "이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+    "콩나물해장국,식사,9000,맑은 콩나물 국물에 밥을 말아 드려요,해장,대두,0,Y\n"
+    "얼큰순두부,식사,9500,고춧가루 양념의 순두부찌개,,\"대두,조개류\",2,Y\n"
+    "오징어볶음,요리,16000,오징어와 채소를 매콤하게 볶았어요,,오징어,2,Y\n"
+    "해물파전,요리,15000,새우와 오징어를 넉넉히 넣은 파전,인기,\"밀,새우,오징어\",0,Y\n"
+    "두부김치,요리,13000,볶은 김치와 따끈한 두부,,대두,1,Y\n"
+    "오이무침,요리,7000,새콤한 오이무침,,,0,Y\n"
+    "제육덮밥,식사,10000,돼지고기 제육에 오이 곁들임,,\"돼지고기,대두\",1,Y\n"
+    "쌀국수 한 그릇,식사,11000,피시소스로 간한 소고기 쌀국수,,\"쇠고기,생선\",0,Y\n"
+    "공깃밥,추가,1000,흰쌀밥 한 공기,,,0,Y\n"
+    "해장국 밀키트,포장,12000,집에서 끓여 드시는 2인분 밀키트,,대두,0,Y\n"
+    "소주,주류,5000,참이슬,,,0,Y\n"
+    "막걸리,주류,5000,생막걸리 한 병,,,0,Y\n"
+    "콜라,음료,2000,캔 콜라,,,0,Y\n"
+)
+FAQ = "# 이용\n\n## 주차 되나요?\n가게 뒤 공영주차장을 이용해 주세요.\n"
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_store(tmp_path_factory.mktemp("wishes"), menu=MENU, faqs={"이용.md": FAQ})
+
+
+def picks(shop: Path, text: str) -> list[str]:
+    reply = asyncio.run(ask_in(shop, text))
+    assert reply.intent == "recommend", (text, reply.intent, reply.texts)
+    return [s.id for s in reply.sources]
+
+
+DRINKS = {"소주", "막걸리", "콜라"}
+
+
+@pytest.mark.parametrize("text", [
+    "간밤에 과음해서 머리가 깨질 것 같아요 속 달랠 만한 거 뭐 있을까요",
+    "어제 회식에서 많이 마셨더니 속이 안 좋네요 뭐 먹으면 좋을까요?",
+    "hangover food please, what do you recommend?",
+])
+def test_a_morning_after_gets_hot_food_and_never_a_drink(shop: Path, text: str) -> None:
+    got = picks(shop, text)
+    assert got and not set(got) & DRINKS, got
+    assert got[0] in {"콩나물해장국", "얼큰순두부"}, got
+
+
+def test_what_must_be_in_it_is_in_every_pick(shop: Path) -> None:
+    got = picks(shop, "오징어 들어간 걸로 하나 골라 주세요")
+    assert got and set(got) <= {"오징어볶음", "해물파전"}, got
+
+
+def test_a_seafood_wish_is_a_seafood_dish_not_a_fish_sauce_seasoning(shop: Path) -> None:
+    got = picks(shop, "해산물 들어간 메뉴 추천해 주실래요?")
+    assert got and "쌀국수 한 그릇" not in got, got
+    assert set(got) <= {"오징어볶음", "해물파전", "얼큰순두부"}, got
+
+
+def test_a_food_disliked_is_left_out(shop: Path) -> None:
+    got = picks(shop, "오이는 질색이라 오이 싫어요 식사 뭐가 좋아요?")
+    assert got and not {"오이무침", "제육덮밥"} & set(got), got
+
+
+def test_food_to_go_with_a_drink_is_neither_the_drink_nor_a_rice_dish(shop: Path) -> None:
+    got = picks(shop, "막걸리 한 병 시킬 건데 곁들일 안주 뭐가 좋을까요")
+    assert got and not set(got) & DRINKS and not {"제육덮밥", "공깃밥"} & set(got), got
+
+
+def test_a_story_about_drinking_is_not_a_wish_for_a_drink(shop: Path) -> None:
+    got = picks(shop, "주말에 친구들이랑 술 마셔서 오늘은 가볍게 먹고 싶어요 추천해 주세요")
+    assert got and not set(got) & DRINKS, got
+
+
+def test_extras_and_kits_only_for_who_asks(shop: Path) -> None:
+    got = picks(shop, "점심 혼자 먹을 건데 뭐 먹을까요")
+    assert got and not {"공깃밥", "해장국 밀키트", "콜라"} & set(got), got
+    home = picks(shop, "집에 사 가서 끓여 먹을 만한 거 추천해 주세요")
+    assert "해장국 밀키트" in home, home
+
+
+def test_a_price_band_is_a_range(shop: Path) -> None:
+    got = picks(shop, "만원대로 먹을 만한 거 추천 부탁해요")
+    assert got and all(name in {"제육덮밥", "쌀국수 한 그릇", "오징어볶음", "해물파전", "두부김치", "해장국 밀키트"} for name in got), got
+
+
+@pytest.mark.parametrize("text", ["Anything not spicy you'd suggest?", "I can't handle spicy food, what should I get?"])
+def test_english_spice_limits_hold(shop: Path, text: str) -> None:
+    got = picks(shop, text)
+    assert got and not {"얼큰순두부", "오징어볶음", "두부김치", "제육덮밥"} & set(got), got
+
+
+def test_an_allergen_named_without_a_wish_is_kept_away(shop: Path) -> None:
+    got = picks(shop, "오징어랑 대두는 둘 다 안 돼서요 시킬 만한 거 있을까요")
+    assert not {"오징어볶음", "해물파전", "얼큰순두부", "두부김치", "콩나물해장국", "제육덮밥", "해장국 밀키트"} & set(got), got
+
+
+
+def test_a_wish_for_shrimp_is_the_dish_that_says_so(shop: Path) -> None:
+    assert picks(shop, "새우 들어간 걸로 하나 추천해 주세요") == ["해물파전"]
