@@ -19,7 +19,7 @@ HOURS = re.compile(
     r"[월화수목금토일]요일[^?.!]{0,8}?(?:하세요|해요|하나요|하시나요|여세요|열어요|장사|영업)"
 )
 CLOSED_DAY = re.compile(r"휴무|쉬는\s*날|쉬어요|쉬나요|쉬세요|쉬는지|쉬시|쉬십|쉽니까|쉬어|노는\s*날|휴일|정기\s*휴|문\s*(?:안|닫는)\s*(?:여|열|날)")
-HOLIDAY = re.compile(r"임시\s*휴무|연휴|명절|설날|설\s*연휴|(?<![가-힣])설(?:에|날|\s*때|때)|구정|추석|한가위|공휴일|휴가|연말|연초|크리스마스|성탄|신정|빨간\s*날|대체\s*휴일|어린이날|현충일|광복절|개천절|한글날|삼일절|석가탄신일|부처님\s*오신\s*날")
+HOLIDAY = re.compile(r"임시\s*휴무|연휴|명절|설날|설\s*연휴|(?<![가-힣])설(?:에|날|\s*때|때|\s*(?:쇠|지나|끝|전|후|다음|당일|연휴|명절))|구정|추석|한가위|공휴일|휴가|연말|연초|크리스마스|성탄|신정|빨간\s*날|대체\s*휴일|어린이날|현충일|광복절|개천절|한글날|삼일절|석가탄신일|부처님\s*오신\s*날")
 ADDRESS = re.compile(
     r"주소|(?<![가-힣])위치|찾아\s*가|찾아가|오시는\s*길|가는\s*길|가는\s*방법|네비|내비|지도|몇\s*번\s*출구|(가게|매장|카페|식당|거기)\s*(가|는|이)?\s*어디"
 )
@@ -33,6 +33,7 @@ BOOKING_POLICY = re.compile(
     r"(당일|오늘\s*바로|바로)\s*예약\s*(도|은|이)?\s*(돼|되|가능|받)|예약\s*(은|도)?\s*(며칠|얼마나)\s*(전|미리)|예약제|예약\s*(을|도|은)?\s*(받으|받아|받나|받는|받으시|하나요|되나요|돼요|가능한가요|가능해요)\S*\s*\??$"
 )
 NOW = re.compile(r"지금|현재|아직|이제")
+MONTH = re.compile(r"(?<!\d)\d{1,2}\s*월(?!\s*\d+\s*일)|이번\s*달|다음\s*달|담달|이달|올해|연말|연초")
 # Another business as the subject: "옆 가게는 언제 닫아요", "근처 꽃집", "중앙시장은 몇 시에 닫아요".
 ELSEWHERE = re.compile(
     r"(?:옆|근처|주변|건너편|맞은편|앞|뒤|위층|아래층|윗층|다른)[가-힣\s]{0,8}?(?:집|가게|시장|마트|편의점|카페|식당|은행|약국|병원)(?:은|는|이|가|도)?(?![가-힣])|"
@@ -135,6 +136,10 @@ class StoreInfoSkill:
         store, now = ctx.knowledge.store, ctx.now
         today = now.date()
         mention = parse_date(ctx.text, today)
+        if mention and holiday_words and not mention.explicit:
+            # "추석 다음날 토요일": a weekday counted from a holiday the clock cannot place (추석, 설
+            # move every year) may be another week's; the dated closures answer instead.
+            mention = None
         weekend = re.search(r"주말", ctx.text)
         sources = [Source("store", "hours")]
         texts: list[str] = []
@@ -175,7 +180,8 @@ class StoreInfoSkill:
                 }[state.reason]
                 nxt = f" {format_date(state.next_open.date(), today)} {format_clock(state.next_open.hour * 60 + state.next_open.minute)}에 다시 열어요." if state.next_open else ""
                 texts.append(why + nxt)
-        elif holiday_words:
+        elif holiday_words or ctx.has(MONTH) and ctx.has(CLOSED_DAY):
+            # "8월에 따로 쉬는 날 있어요?": a month's closures are the dated holidays, not the weekday.
             sources = [Source("store", "holidays"), Source("store", "hours")]
             texts.append(self._holiday_text(store, today))
         if re.search(r"브레이크|브타|쉬는\s*시간", ctx.text) and not texts:

@@ -54,3 +54,15 @@ def test_store_info_address_phone_and_booking_policy(ask) -> None:  # type: igno
     policy = ask("예약은 최대 몇 명까지 돼요?")
     assert policy.intent == "store_info" and sources(policy) == ["reservation"]
     assert "최대 8명" in policy.text and "1시간 30분" in policy.text and "30일" in policy.text
+
+
+def test_a_weekday_counted_from_a_moving_holiday_gets_the_dated_closures(ask) -> None:  # type: ignore[no-untyped-def]
+    # 설 and 추석 move every year: "the Friday after 설" is not next Friday; the dated closures answer.
+    reply = ask("설 쇠고 그 주 금요일엔 가게 여세요?")
+    assert sources(reply)[0] == "holidays" and "예정된 휴무일은" in reply.text
+    assert "11월 27일(금)" not in reply.text
+
+
+def test_a_months_closures_are_the_dated_holidays(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("다음 달에 따로 쉬는 날 있을까요?")
+    assert sources(reply)[0] == "holidays" and "12월 31일(목)" in reply.text
