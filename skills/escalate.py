@@ -14,12 +14,15 @@ REQUEST = re.compile(rf"{PERSON}[^.?!]{{0,12}}{ASK}|(챗봇|봇|기계|자동응
 COMPLAINT = re.compile(
     r"머리카락|벌레|이물질|상했|상한 것|쉰내|이상한 냄새|냄새가 나|냄새 나|배가? 아프|배탈|식중독|토했|불친절|기분 나빴|"
     r"환불\s*(안|해\s*주세요|해주세요|해\s*줘|받고\s*싶|요청)|소비자원|신고할|고소|어이없|어이가 없|황당|짜증|화나|열받|최악|"
-    r"장난하|다른\s*게\s*나왔|다른\s*거\s*나왔|잘못\s*나왔|주문한\s*거랑|두\s*번\s*(결제|계산|긁)|(결제|계산)(가|이)?\s*두\s*번|이중\s*결제|중복\s*결제|"
+    r"장난\s*(하|해|치|까|이\s*야|이\s*냐)|다른\s*게\s*나왔|다른\s*거\s*나왔|잘못\s*나왔|주문한\s*거랑|두\s*번\s*(결제|계산|긁)|(결제|계산)(가|이)?\s*두\s*번|이중\s*결제|중복\s*결제|"
     r"돈이 두 번|사과하|항의|클레임|컴플레인|책임져|어떻게\s*(해\s*주실|하실|할|해\s*줄)\s*(거|건|겨|꺼|겁)|말이\s*(되|돼|됩)|"
-    r"아직(도)?\s*안\s*(와|왔|오)|(식어서|눌려서|터져서|새서|쏟아져서|부서져서|녹아서|뭉개져서|찌그러져서)\s*(왔|도착)|"
+    r"아직(도)?\s*안\s*(와|왔|오)|(시간|분)\s*(반\s*)?(째|이\s*넘|넘게|넘었|지났|지나도|이나|가\s*넘)[^.?!]{0,12}안\s*(와|왔|오|나와|나오)|(식어서|눌려서|터져서|새서|쏟아져서|부서져서|녹아서|뭉개져서|찌그러져서)\s*(왔|도착)|"
     r"(다른|엉뚱한)\s*(게|거|메뉴가?|음식이?)\s*(왔|나왔|배달)|(시켰|주문했)[가-힣]*\s*[가-힣]+(이|가)\s*(왔|나왔)|"
-    r"잘못\s*(써|적|나왔|왔|만들|들어)|망쳤|엉망|범벅|빠져\s*있|안\s*들어\s*있|덜\s*(왔|익)|안\s*익|날것|탄\s*맛|타서\s*왔"
+    r"잘못\s*(써|적|나왔|왔|만들|들어)|망쳤|엉망|범벅|빠져\s*있|안\s*들어\s*있|덜\s*(왔|익)|안\s*익|날것|탄\s*맛|타서\s*왔|"
+    r"빼돌|바꿔치기|속였|속인|사기\s*(치|꾼|당|야|네|잖|아냐|아니)"
 )
+# Something only staff can look up: this customer's own payment or order ("예약금 넣었는데 확인됐는지").
+CHECK_MINE = re.compile(r"(입금|예약금|계좌|송금|이체|결제)[^.?!]{0,16}(확인\s*(됐|되었|돼|되나|해\s*주|좀|부탁)|됐는지|되었는지|들어갔는지|갔는지)")
 
 
 class EscalateSkill:
@@ -29,7 +32,7 @@ class EscalateSkill:
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         complaint = ctx.has(COMPLAINT)
         accepted = ctx.awaiting == self.name and ctx.state.get("offered") and YES.search(ctx.text)
-        if not (complaint or accepted or ctx.has(REQUEST)):
+        if not (complaint or accepted or ctx.has(REQUEST) or ctx.has(CHECK_MINE)):
             return None
         return self.hand_over(ctx, complaint, why="unknown" if accepted and not complaint else "")
 

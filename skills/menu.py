@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.josa import josa
-from bot.kb.menu_match import Kind, Mention, common_foods
+from bot.kb.menu_match import SIZE, UNIT, Kind, Mention, common_foods
 from bot.kb.records import MenuItem
 from bot.kb.text import clean, compact
 from bot.messages import Card, QuickReply, Reply, Source, Turn, won
@@ -172,6 +172,25 @@ def describe(item: MenuItem, ctx: Context) -> str:
     return " ".join(sentences)
 
 
+SMALL = re.compile(r"작은|작은\s*(병|거|걸|사이즈)|(?<![가-힣])소(?:자|짜|\s*사이즈|$|\s)|미니|small|mini", re.I)
+LARGE = re.compile(r"큰|큰\s*(병|거|걸|사이즈)|(?<![가-힣])대(?:자|짜|\s*사이즈|$|\s)|large|big", re.I)
+
+
+def by_size(text: str, family: list[MenuItem]) -> list[MenuItem]:
+    """The member of a family of sizes the customer means: the size written (1.5리터 for 1.5L),
+    the smallest for 작은 or the largest for 큰; every member, smallest first, when none is said."""
+    said = {(n.replace(",", "."), UNIT.get(u.lower(), u.lower())) for n, u in SIZE.findall(text)}
+    exact = [i for i in family if said & {(n.replace(",", "."), UNIT.get(u.lower(), u.lower())) for n, u in SIZE.findall(i.name)}]
+    if exact:
+        return exact
+    priced = sorted(family, key=lambda i: (i.price is None, i.price or 0))
+    if SMALL.search(text) and not LARGE.search(text):
+        return priced[:1]
+    if LARGE.search(text) and not SMALL.search(text):
+        return [i for i in priced if i.price is not None][-1:] or priced[:1]
+    return priced
+
+
 class MenuSkill:
     name = "menu"
     description = "메뉴 하나하나의 가격, 설명, 알레르기 성분, 맵기, 판매 여부를 메뉴판 그대로 알려 줘요."
@@ -192,6 +211,13 @@ class MenuSkill:
                     return allergy_unknown_reply(unknown, family)
                 return Reply("menu", [describe(i, ctx) for i in family], [Source("menu", i.name) for i in family],
                              cards=[item_card(i) for i in family], quick_replies=[RECOMMEND_QR, STAFF_QR])
+        if not mentions and ctx.has(PRICE) and not ctx.allergies and not ctx.has(CHANGE_REQUEST) and ctx.best_faq() is None:
+            # "식혜 작은 병 얼마예요?" with 식혜 1.5L and 식혜 500ml on the menu: the size named, or each.
+            family = list(dict.fromkeys(i for k in ctx.kb.menu.find_kinds(ctx.turn.text) if len(k.items) <= FAMILY for i in k.items))
+            if family:
+                picked = by_size(ctx.text, family)
+                return Reply("menu", [describe(i, ctx) for i in picked], [Source("menu", i.name) for i in picked],
+                             cards=[item_card(i) for i in picked], quick_replies=[RECOMMEND_QR, STAFF_QR])
         if not mentions:
             if ctx.has(LIST_MENU) and len(ctx.query.tokens) <= 4:
                 return self._whole_menu(ctx)

@@ -22,6 +22,8 @@ TUESDAY = date(2026, 11, 24)
         ("와파 비번 머에요ㅠㅠ", "와파 비번 뭐예요"),
         ("감사합니다!!😊ㅋㅋㅋ", "감사합니다!!"),
         ("금욜 몇시까지 해요", "금요일 몇 시까지 해요"),
+        ("7시반쯤 가요", "7시 반쯤 가요"),
+        ("2시간 뒤에 갈게요", "2시간 뒤에 갈게요"),  # a duration, never "2시 간" (two o'clock)
     ],
 )
 def test_clean_fixes_chat_spellings(raw: str, expected: str) -> None:

@@ -47,14 +47,16 @@ KIND_TAIL = rf"(?:종류|류|메뉴|쪽|들)?(?:{_KIND_PARTICLES}|에는|에서|
 KIND_GLUED = r"(?:종류|메뉴|뭐|뭣|어떤|무슨|는|은|도)"
 
 
-SIZE = re.compile(r"(\d+)\s*(인분|인|개입|개|팩|마리|호|kg|키로|g|그램|ml|l|리터)", re.I)
+SIZE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(인분|인|개입|개|팩|마리|호|kg|키로|g|그램|ml|l|리터|밀리)", re.I)
+# One spelling per unit, so "1.5리터" meets "1.5L" and "2키로" meets "2kg".
+UNIT = {"리터": "l", "키로": "kg", "그램": "g", "밀리": "ml"}
 
 
 def _size_fit(text: str, name: str) -> float:
     """"냉동 4인 세트" between a 2인 and a 4인 set: the size the customer wrote picks the item.
     A small nudge to a partial match, up for the same size, down for another of the same unit."""
-    said = {(n, u.lower()) for n, u in SIZE.findall(text)}
-    own = {(n, u.lower()) for n, u in SIZE.findall(name)}
+    said = {(n, UNIT.get(u.lower(), u.lower())) for n, u in SIZE.findall(text)}
+    own = {(n, UNIT.get(u.lower(), u.lower())) for n, u in SIZE.findall(name)}
     if not said or not own:
         return 0.0
     if said & own:

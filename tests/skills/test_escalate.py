@@ -46,8 +46,14 @@ def test_an_allergy_question_the_files_cannot_answer_goes_to_staff(make_knowledg
 @pytest.mark.parametrize(
     "message",
     ["주문한 지 두 시간인데 아직도 안 왔어요", "제육 시켰는데 불고기가 왔네요", "국물이 다 새서 왔어요 어떻게 해 주실 거예요?",
-     "이게 말이 됩니까 음식이 다 식어서 도착했어요"],
+     "이게 말이 됩니까 음식이 다 식어서 도착했어요", "포장 주문했는데 50분 넘게 안 나와요", "2시간째 안 와요 장난치세요?",
+     "맡긴 깨 반이나 빼돌리신 거 아니에요?", "어제 계좌로 예약금 보냈는데 들어갔는지 확인 좀 해 주세요"],
 )
 def test_complaints_about_an_order_go_to_staff(ask, message: str) -> None:  # type: ignore[no-untyped-def]
     reply = ask(message)
     assert reply.intent == "escalate" and reply.escalate
+
+
+@pytest.mark.parametrize("message", ["배달 오는 데 몇 시간 걸려요?", "예약금은 어느 계좌로 보내요?", "사기 그릇에 담아 주세요", "아이 장난감 가져가도 돼요?"])
+def test_questions_near_a_complaint_are_not_handed_over(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    assert ask(message).intent != "escalate"

@@ -60,3 +60,17 @@ def test_the_general_allergy_note_does_not_answer_for_an_item_the_bot_cannot_fin
         assert reply.escalate and reply.intent == "escalate", text
     general = asyncio.run(ask_in(shop, "알레르기 있으면 어떻게 해요?"))
     assert general.intent == "faq"
+
+
+@pytest.mark.parametrize(("text", "items"), [
+    ("수정과 작은 거 얼마예요?", ["수정과 350ml"]),
+    ("수정과 큰 병은 가격이 어떻게 돼요", ["수정과 1L"]),
+    ("수정과 1리터짜리 얼마", ["수정과 1L"]),
+    ("수정과 얼마예요?", ["수정과 1L", "수정과 350ml"]),  # the kind's list, in the menu's order
+])
+def test_a_price_asked_of_a_family_of_sizes_is_the_size_meant_or_each(shop: Path, text: str, items: list[str]) -> None:
+    reply = asyncio.run(ask_in(shop, text))
+    assert reply.intent == "menu" and [s.id for s in reply.sources] == items, (reply.intent, reply.texts)
+    for name in items:
+        price = {"수정과 350ml": "3,000원", "수정과 1L": "7,000원"}[name]
+        assert price in " ".join(reply.texts)

@@ -25,6 +25,12 @@ def test_reservation_intents(ask, message: str, start: str) -> None:  # type: ig
     reply = ask(message)
     assert reply.intent == "reservation" and reply.text.startswith(start)
 
+def test_a_time_from_now_in_digits_is_a_duration(ask) -> None:  # type: ignore[no-untyped-def]
+    # "2시간 뒤" is two hours from now, not two o'clock (the chat clean-up once split it into "2시 간").
+    reply = ask("2시간 뒤에 3명 예약하고 싶어요", now=datetime(2026, 11, 24, 17, 30))
+    assert reply.text.startswith("[오늘 11월 24일(화) · 오후 7시 30분 · 3명]")
+
+
 def test_reservation_on_a_closed_day_says_so(ask) -> None:  # type: ignore[no-untyped-def]
     assert ask("다음 주 월요일 예약 되나요?").text == "11월 30일(월)은 정기 휴무일이라 예약을 받지 않아요. 어느 날짜로 예약해 드릴까요?"
     too_many = ask("토요일 12명 예약하고 싶어요")
