@@ -136,7 +136,7 @@ class Context:
         own = {c for m in self.mentions for c in self.kb.index.analyse(m.item.name)[3]}
         if self.query_without_items.concepts & SERVICE_CONCEPTS - own:
             return True
-        # "언제 찾을 수 있어요?" about an item whose row says "12월 20일부터 수령": the row answers it.
+        # "언제 받아 가요?" about an item whose row says "5월 1일부터 수령": the row answers it.
         dated = any(re.search(r"\d+\s*(시|일|월|분)|요일|부터|까지|오전|오후|아침|저녁", m.item.description) for m in self.mentions)
         return self.has(NOT_RECORD_ASK) and not dated
 

@@ -131,7 +131,7 @@ class Wants:
     no_alcohol: bool = False
     alcohol_asked: bool = False  # 술, 맥주, 한잔: only then is a drink with alcohol offered
     no_coffee: bool = False
-    include: list[str] = field(default_factory=list)  # "닭고기 들어간 걸로": every pick must hold it
+    include: list[str] = field(default_factory=list)  # "오징어 들어간 걸로": every pick must hold it
     liked: list[str] = field(default_factory=list)  # "양념 좋아하는데", "간장 계열로": picks that say so first
     reasons: list[str] = field(default_factory=list)
 
@@ -204,7 +204,7 @@ def read_wants(ctx: Context) -> Wants:
     w.avoid_items = {m.item.name for m in ctx.mentions if not re.search(rf"{re.escape(m.span)}\S{{0,2}}\s*(들어간|들어가는|들어있는|넣은|올라간)", t)}
     if re.search(r"술\s*(은|는|을)?\s*(못|안)\s*(마시|마셔|먹|하)|운전|임신|임산부|수유|무알코올|무알콜|논알코올", t):
         w.no_alcohol = True
-    # A morning after: hot food, never another drink ("어제 너무 마셔서 속 풀 거").
+    # A morning after: hot food, never another drink ("간밤에 과음해서 속 달랠 거").
     if re.search(r"해장|숙취|과음|술병|속\s*(이|을|좀)?\s*(좀\s*)?(풀|달래|쓰리|쓰려|아파|안\s*좋|뒤집|디비|울렁)|술\s*(이\s*)?(안\s*)?깨|"
                  r"(마셔서|마셨더니|마셨는데|먹었더니|묵었더니|뭇더니|달렸더니)[^.?!]{0,20}(속|머리)", t):
         w.no_alcohol = True
@@ -224,7 +224,7 @@ def read_wants(ctx: Context) -> Wants:
     for word in re.findall(r"([가-힣]{2,6}?)\s*(?:은|는|이|가|을|를|도)?\s*(?:별로|싫어|싫은|싫고|안\s*좋아|못\s*먹어|못\s*먹고|못\s*먹는)", t):
         if _noun(word) and not re.search(r"^(매운|단|단거|느끼|짠|맵|달|너무|그거|이거|저거|음식|고기|종류)", word):
             w.avoid_words.append(word)
-    # What must be in it ("닭고기 들어간 걸로") and what they like ("양념 좋아하는데", "간장 계열로").
+    # What must be in it ("오징어 들어간 걸로") and what they like ("양념 좋아하는데", "간장 계열로").
     for word in re.findall(r"([가-힣]{1,6}?)\s*(?:이|가|을|를|만)?\s*(?:들어간|들어가는|들어있는|들어 있는|들은|넣은|올라간|있는)\s*(?:거|걸|것|게|메뉴|음식|요리)"
                            r"\s*(?=(?:으로|로|는|은|이|가|을|를|도|좀)?\s*(?:하나|한\s*개|몇\s*개|좀)?\s*(?:추천|뭐|뭣|있|없|골라|고르|시키|먹고\s*싶|주세요|부탁|알려|좋))", t):
         if allergens.canonical(word) in w.avoid_allergens:
@@ -238,7 +238,7 @@ def read_wants(ctx: Context) -> Wants:
     # A kind left out ("커피 말고") or named as the allergy ("새우 알러지 … 요리 추천") is not wished for.
     w.kinds = [{i.name for i in k.items} for k in kinds
                if not re.search(rf"{re.escape(k.word)}\S*\s*(말고|빼고|별로|싫)", t) and allergens.canonical(k.word) not in w.avoid_allergens]
-    if w.no_alcohol:  # "어제 술을 너무 마셔서": the drink named is the trouble, not the wish
+    if w.no_alcohol:  # "주말에 소주를 마셔서": the drink named is the trouble, not the wish
         menu = ctx.knowledge.menu_by_name
         w.kinds = [k for k in w.kinds if sum(is_alcohol(menu[n]) for n in k if n in menu) * 2 < len(k)]
     w.occasion = {compact(x) for x in (*ctx.query.tokens, *re.findall(r"[가-힣]{2,}", t)) if len(x) >= 2} - NOT_OCCASION

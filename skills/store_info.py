@@ -137,7 +137,7 @@ class StoreInfoSkill:
         today = now.date()
         mention = parse_date(ctx.text, today)
         if mention and holiday_words and not mention.explicit:
-            # "추석 다음날 토요일": a weekday counted from a holiday the clock cannot place (추석, 설
+            # "설 쇠고 그 주 금요일": a weekday counted from a holiday the clock cannot place (추석, 설
             # move every year) may be another week's; the dated closures answer instead.
             mention = None
         weekend = re.search(r"주말", ctx.text)
@@ -181,7 +181,7 @@ class StoreInfoSkill:
                 nxt = f" {format_date(state.next_open.date(), today)} {format_clock(state.next_open.hour * 60 + state.next_open.minute)}에 다시 열어요." if state.next_open else ""
                 texts.append(why + nxt)
         elif holiday_words or ctx.has(MONTH) and ctx.has(CLOSED_DAY):
-            # "8월에 따로 쉬는 날 있어요?": a month's closures are the dated holidays, not the weekday.
+            # "다음 달에 따로 쉬는 날 있을까요?": a month's closures are the dated holidays, not the weekday.
             sources = [Source("store", "holidays"), Source("store", "hours")]
             texts.append(self._holiday_text(store, today))
         if re.search(r"브레이크|브타|쉬는\s*시간", ctx.text) and not texts:

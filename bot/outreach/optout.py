@@ -47,17 +47,17 @@ ENGLISH_ANYWHERE = re.compile(
     r"\b(don'?\s?t|do\s+not|stop|quit|never)\s+(text|messag|contact|send|email|spam)\w*\s+(me|us|anything)\b|"
     r"\b(stop|no|don'?t\s+(want|need|send)|do\s+not\s+(want|need|send)|not\s+interested\s+in)\b[^.?!]{0,30}?"
     r"\b(promo(tion)?s?|ads?|adverts?|advertising|marketing|messages|texts|spam|newsletters?)\b|no\s*(광고|홍보|마케팅)", re.I)
-# "다시는 보내지 마세요", "이런 거 보내지 마라": sending refused with no object named is about what the
+# "앞으로 보내지 말아 주세요", "그런 건 보내지 마요": sending refused with no object named is about what the
 # shop sends, unless the message is about something else sent (a parcel, a photo, money).
 SEND_NOT = re.compile(r"(^|[,.?!]\s*|(다시는|다신|절대|제발|더는|더\s*이상|앞으로|이제는?|좀|그만|저한테|나한테|제게|저에게|저희\s*집에|"
                       r"(이런|그런|저런)\s*(거|것|걸|건|게)|이거|이건|그거|그건|싫(으니|으니까|어서|고|다))\s*)"
                       r"(보내\s*지\s*(좀\s*)?(마|말|맙)|보내지들\s*마|연락\s*(좀\s*)?(하지|주지)\s*(좀\s*)?(마|말))")
-# The act itself denied or supposed ("수신거부 안 했어요", "한 적 없는데", "거부하면 적립금은요?").
+# The act itself denied or supposed ("수신거부 누른 적 없어요", "거부하면 포인트는요?").
 NOT_DONE = re.compile(r"^\S{0,2}\s*((하|되)면(?!\s*(되|돼))|할\s*경우|시에?\s|안\s*했|안\s*한|한\s*적|하지\s*않았|안\s*눌)")
-# Where a clause ends inside a message ("광고는 빼 주시고 예약 문자만 받을게요"): what follows is another request.
+# Where a clause ends inside a message ("홍보는 빼 주시고 주문 알림만 주세요"): what follows is another request.
 CLAUSE_END = re.compile(r"(시고|하고|주고|지만|는데|고요)\s")
 SENT_THING = re.compile(r"택배|물건|상품|주문|사진|주소|계좌|돈|입금|선물|배달|퀵|답장|파일|링크|위치")
-# A short request to stop after a sentence that named the adverts ("… 왜 보내요? 당장 빼 주세요").
+# A short request to stop after a sentence that named the adverts ("… 이런 걸 왜 받죠? 얼른 지워 주세요").
 ADVERT = re.compile(r"광\s*고|마케팅|홍\s*보|(쿠폰|이벤트|할인)\s*(문자|알림|톡|카톡|메[시세]지)")
 SHORT_STOP = re.compile(r"^(당장|제발|그냥|좀|이제|앞으로|얼른|빨리|다시는)?\s*(빼|지워|삭제해|그만\s*(해|하)|멈춰)\s*(주|줘|주시|달|라|요|세요)")
 
@@ -148,9 +148,9 @@ def is_optout(text: str) -> bool:
     if RESUBSCRIBE.search(t):
         return False
     if re.search(r"수\s*신\s*거\s*부\s*(가\s*)?(되는|돼|되나|되요|되죠|처리\s*되나)[^.?!]{0,6}\?", t):
-        return False  # "이렇게 보내면 수신거부 되는 거예요?": asking how it works
+        return False  # "이 답장이면 수신거부 돼요?": asking how it works
     if re.search(r"(그\s*만|거\s*부|차\s*단)[^.?!]{0,12}(라는|하라는|란|다는)\s*(말|거|게|건|뜻)\s*(이|은|는)?\s*아니", t):
-        return False  # "그만 보내라는 말이 아니고요": said, then denied
+        return False  # "그만하라는 뜻은 아니에요": said, then denied
     if SUSIN_GEOBU.search(t) and not re.search(
             r"수\s*신\s*거\s*부\S{0,2}\s*(어떻게|하는\s*법|방법|는\s*어디|하면\s*뭐|(하|되)면(?!\s*(되|돼))|할\s*경우|시에?\s|"
             r"안\s*했|안\s*한|한\s*적|하지\s*않았|안\s*눌)", t):
@@ -170,7 +170,7 @@ def is_optout(text: str) -> bool:
     for m in list(OBJECT_THEN_STOP.finditer(t)) + list(STOP_THEN_OBJECT.finditer(t)):
         after = t[m.end(): m.end() + 12]
         if NOT_DONE.search(after) or re.search(r"(?<!받)기\s*싫", m.group(0)):
-            continue  # "수신 거부 한 적 없는데", "쿠폰 놓치기 싫어서요"
+            continue  # "수신거부 안 눌렀는데요", "이벤트 놓치기 싫어요"
         cut = CLAUSE_END.search(after)
         span = t[max(0, m.start() - 8): m.end() + (cut.start() if cut else 12)]
         if NOT_A_REQUEST.search(span) and not re.search(r"(그\s*만|고\s*만|안|말고)\s*(좀\s*)?보내|안\s*와도", span):
@@ -179,7 +179,7 @@ def is_optout(text: str) -> bool:
             continue
         word = m.group(0)
         if re.search(r"싫어\s*하는\s*(사람|분|손님|이)", t[m.start(): m.end() + 8]):
-            continue  # "광고 문자 싫어하는 사람 많은데": somebody else's taste
+            continue  # "홍보 문자 싫어하는 분들 있죠": somebody else's taste
         if re.search(r"취\s*소|해\s*지|철\s*회", word) and not re.search(r"수\s*신|동\s*의|광\s*고|마케팅|홍\s*보|소\s*식|알\s*림", word):
             continue
         return True

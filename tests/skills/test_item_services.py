@@ -38,7 +38,7 @@ def test_the_items_own_facts_stay_the_menus(shop: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "faq"), [
-    ("호박설기 부산 사는 동생한테 부쳐 줄 수 있어요?", "지방으로 택배 보내 주세요?"),
+    ("호박설기 광주 사는 언니한테 좀 부쳐 주실래요?", "지방으로 택배 보내 주세요?"),
     ("찹쌀떡 열 개 사 가면 며칠 두고 먹어도 돼요?", "떡은 어떻게 보관해요?"),
 ])
 def test_a_service_asked_of_a_named_item_is_the_faqs(shop: Path, text: str, faq: str) -> None:

@@ -89,7 +89,7 @@ def test_extras_and_kits_only_for_who_asks(shop: Path) -> None:
 
 
 def test_a_price_band_is_a_range(shop: Path) -> None:
-    got = picks(shop, "만원대로 먹을 만한 거 추천 부탁해요")
+    got = picks(shop, "만원대에서 골라 주실 수 있나요? 추천 부탁해요")
     assert got and all(name in {"제육덮밥", "쌀국수 한 그릇", "오징어볶음", "해물파전", "두부김치", "해장국 밀키트"} for name in got), got
 
 
@@ -100,7 +100,7 @@ def test_english_spice_limits_hold(shop: Path, text: str) -> None:
 
 
 def test_an_allergen_named_without_a_wish_is_kept_away(shop: Path) -> None:
-    got = picks(shop, "오징어랑 대두는 둘 다 안 돼서요 시킬 만한 거 있을까요")
+    got = picks(shop, "저희 애가 오징어랑 대두가 문제라서요, 주문할 거 골라 주세요")
     assert not {"오징어볶음", "해물파전", "얼큰순두부", "두부김치", "콩나물해장국", "제육덮밥", "해장국 밀키트"} & set(got), got
 
 
