@@ -133,7 +133,8 @@ class Context:
         if not self.mentions:
             return False
         # A concept the item's own name carries (냉동 in "냉동 국밥 세트") is the item, not a service.
-        own = {c for m in self.mentions for c in self.kb.index.analyse(m.item.name)[3]}
+        lexicon = self.kb.index.lexicon  # the lexicon alone: no Kiwi pass over item names per message
+        own = {w for m in self.mentions for phrase in lexicon.expand(clean(m.item.name)) for w in phrase.split()}
         if self.query_without_items.concepts & SERVICE_CONCEPTS - own:
             return True
         # "언제 받아 가요?" about an item whose row says "5월 1일부터 수령": the row answers it.
