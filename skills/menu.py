@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.josa import josa
-from bot.kb.menu_match import SIZE, UNIT, Kind, Mention, common_foods
+from bot.kb.menu_match import Kind, Mention, common_foods, sizes
 from bot.kb.records import MenuItem
 from bot.kb.text import clean, compact
 from bot.messages import Card, QuickReply, Reply, Source, Turn, won
@@ -179,8 +179,8 @@ LARGE = re.compile(r"큰|큰\s*(병|거|걸|사이즈)|(?<![가-힣])대(?:자|�
 def by_size(text: str, family: list[MenuItem]) -> list[MenuItem]:
     """The member of a family of sizes the customer means: the size written (1.5리터 for 1.5L),
     the smallest for 작은 or the largest for 큰; every member, smallest first, when none is said."""
-    said = {(n.replace(",", "."), UNIT.get(u.lower(), u.lower())) for n, u in SIZE.findall(text)}
-    exact = [i for i in family if said & {(n.replace(",", "."), UNIT.get(u.lower(), u.lower())) for n, u in SIZE.findall(i.name)}]
+    said = sizes(text)
+    exact = [i for i in family if said & sizes(i.name)]
     if exact:
         return exact
     priced = sorted(family, key=lambda i: (i.price is None, i.price or 0))
@@ -204,20 +204,17 @@ class MenuSkill:
         if not mentions and allergy_question(ctx) and (ctx.has(HOLDS) or ctx.has(SAFE_TO_EAT)):
             # "수정과에 잣 들어가요?" with 수정과 1L and 수정과 350ml on the menu: each of them
             # answered, never the general allergy FAQ in their place.
-            family = list(dict.fromkeys(i for k in ctx.kb.menu.find_kinds(ctx.turn.text) if len(k.items) <= FAMILY for i in k.items))
+            family = self._family(ctx)
             if family:
                 unknown = unknown_allergies(ctx, ctx.allergies_asked)
                 if unknown:
                     return allergy_unknown_reply(unknown, family)
-                return Reply("menu", [describe(i, ctx) for i in family], [Source("menu", i.name) for i in family],
-                             cards=[item_card(i) for i in family], quick_replies=[RECOMMEND_QR, STAFF_QR])
+                return self._each(ctx, family)
         if not mentions and ctx.has(PRICE) and not ctx.allergies and not ctx.has(CHANGE_REQUEST) and ctx.best_faq() is None:
             # "식혜 작은 병 얼마예요?" with 식혜 1.5L and 식혜 500ml on the menu: the size named, or each.
-            family = list(dict.fromkeys(i for k in ctx.kb.menu.find_kinds(ctx.turn.text) if len(k.items) <= FAMILY for i in k.items))
+            family = self._family(ctx)
             if family:
-                picked = by_size(ctx.text, family)
-                return Reply("menu", [describe(i, ctx) for i in picked], [Source("menu", i.name) for i in picked],
-                             cards=[item_card(i) for i in picked], quick_replies=[RECOMMEND_QR, STAFF_QR])
+                return self._each(ctx, by_size(ctx.text, family))
         if not mentions:
             if ctx.has(LIST_MENU) and len(ctx.query.tokens) <= 4:
                 return self._whole_menu(ctx)
@@ -246,6 +243,17 @@ class MenuSkill:
             if similar:
                 texts.append("대신 이런 메뉴는 어떠세요? " + ", ".join(priced(i, parens=True) for i in similar))
         return Reply("menu", texts, [Source("menu", i.name) for i in items], cards=[item_card(i) for i in items], quick_replies=quick)
+
+    @staticmethod
+    def _family(ctx: Context) -> list[MenuItem]:
+        """The items of the small kinds the message names (수정과 1L and 수정과 350ml for 수정과)."""
+        return list(dict.fromkeys(i for k in ctx.kb.menu.find_kinds(ctx.turn.text) if len(k.items) <= FAMILY for i in k.items))
+
+    @staticmethod
+    def _each(ctx: Context, items: list[MenuItem]) -> Reply:
+        """Each item's own facts, in one reply."""
+        return Reply("menu", [describe(i, ctx) for i in items], [Source("menu", i.name) for i in items],
+                     cards=[item_card(i) for i in items], quick_replies=[RECOMMEND_QR, STAFF_QR])
 
     def _faq_owns(self, ctx: Context, item: MenuItem) -> bool:
         """True when the message asks something the item's record cannot answer (a change, a

@@ -52,11 +52,15 @@ SIZE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(인분|인|개입|개|팩|마리|호|kg
 UNIT = {"리터": "l", "키로": "kg", "그램": "g", "밀리": "ml"}
 
 
+def sizes(text: str) -> set[tuple[str, str]]:
+    """The sizes written in `text`, one spelling each: "1.5리터" and "1,5L" are both ("1.5", "l")."""
+    return {(n.replace(",", "."), UNIT.get(u.lower(), u.lower())) for n, u in SIZE.findall(text)}
+
+
 def _size_fit(text: str, name: str) -> float:
     """"냉동 4인 세트" between a 2인 and a 4인 set: the size the customer wrote picks the item.
     A small nudge to a partial match, up for the same size, down for another of the same unit."""
-    said = {(n, UNIT.get(u.lower(), u.lower())) for n, u in SIZE.findall(text)}
-    own = {(n, UNIT.get(u.lower(), u.lower())) for n, u in SIZE.findall(name)}
+    said, own = sizes(text), sizes(name)
     if not said or not own:
         return 0.0
     if said & own:
