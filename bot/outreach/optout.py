@@ -151,9 +151,8 @@ def is_optout(text: str) -> bool:
         return False  # "이 답장이면 수신거부 돼요?": asking how it works
     if re.search(r"(그\s*만|거\s*부|차\s*단)[^.?!]{0,12}(라는|하라는|란|다는)\s*(말|거|게|건|뜻)\s*(이|은|는)?\s*아니", t):
         return False  # "그만하라는 뜻은 아니에요": said, then denied
-    if SUSIN_GEOBU.search(t) and not re.search(
-            r"수\s*신\s*거\s*부\S{0,2}\s*(어떻게|하는\s*법|방법|는\s*어디|하면\s*뭐|(하|되)면(?!\s*(되|돼))|할\s*경우|시에?\s|"
-            r"안\s*했|안\s*한|한\s*적|하지\s*않았|안\s*눌)", t):
+    said = SUSIN_GEOBU.search(t)
+    if said and not NOT_DONE.search(t[said.end():]) and not re.search(r"수\s*신\s*거\s*부\S{0,2}\s*(어떻게|하는\s*법|방법|는\s*어디|하면\s*뭐)", t):
         return True
     if ENGLISH.search(t) or ENGLISH_ANYWHERE.search(t) or KONGLISH.search(t):
         return True
