@@ -12,7 +12,9 @@ from bot.messages import Card, QuickReply, Reply, Source, Turn, won
 from bot.understand import allergens
 from skills.base import MENU_QR, RECOMMEND_QR, STAFF_QR, Context
 
-PRICE = re.compile(r"얼마|가격|금액|몇\s*원|값|비싸|싸요")
+# 얼마 asks a price; 얼마나 asks how long, how many or how much of something ("유통기한 얼마나 돼요?",
+# "얼마나 걸려요?") unless it is what one pays ("얼마나 해요?", "얼마나 내요?").
+PRICE = re.compile(r"얼마(?!\s*나)|얼마\s*나\s*(해요|하나|하죠|할까|하는|내|드려|줘야|받)|가격|금액|몇\s*원|값|비싸|싸요")
 SPICY = re.compile(r"맵|매워|매운|매콤|얼큰|맵기")
 INGREDIENT = re.compile(r"들어가|들어있|들어 있|들었|성분|재료|알레르기|알러지|넣|함유|포함")
 SOLD = re.compile(r"팔아|파나|파세|판매|있어요|있나요|있죠|있을까|있어\?|되나요|돼요|하나요|해요\?|나와요|나오나|먹을 수|주문\s*(되|가능)|아직")
@@ -233,7 +235,7 @@ class MenuSkill:
         unknown = unknown_allergies(ctx, ctx.allergies_asked) if allergy_question(ctx) else []
         if unknown:
             return allergy_unknown_reply(unknown, items)
-        if self._faq_owns(ctx, items[0]):
+        if self._faq_owns(ctx, items[0], mentions[0]):
             return None  # a decaf change to a named latte is the decaf FAQ, not the item
         texts = [describe(item, ctx) for item in items]
         first = items[0]
@@ -255,7 +257,7 @@ class MenuSkill:
         return Reply("menu", [describe(i, ctx) for i in items], [Source("menu", i.name) for i in items],
                      cards=[item_card(i) for i in items], quick_replies=[RECOMMEND_QR, STAFF_QR])
 
-    def _faq_owns(self, ctx: Context, item: MenuItem) -> bool:
+    def _faq_owns(self, ctx: Context, item: MenuItem, mention: Mention) -> bool:
         """True when the message asks something the item's record cannot answer (a change, a
         service, a rule the owner wrote about this item) and an FAQ answers it."""
         full = ctx.best_faq()
@@ -275,8 +277,12 @@ class MenuSkill:
             return False  # only the item and what its record answers (price, contents, spiciness)
         entry = next(f for f in ctx.knowledge.faqs if f.id == full.id)
         head = " ".join((entry.id, *entry.aliases))
-        if compact(item.name) in compact(head) and rest & ctx.kb.index.terms_of("faq", entry.id):
-            return True  # the owner's FAQ about this very item answers it (부대찌개 1인분도 되나요?)
+        # The owner's FAQ about this very item answers it (부대찌개 1인분도 되나요?); so does one about
+        # the word the customer used, when that word only named the item by a part of its name
+        # (고기 of 고기추가 in "국밥에 들어가는 고기 어느 부위예요": the FAQ "고기는 어디 부위 쓰세요?").
+        named = [compact(item.name)] + ([compact(mention.span)] if mention.score < 1.0 else [])
+        if any(n in compact(head) for n in named) and rest & ctx.kb.index.terms_of("faq", entry.id):
+            return True
         masked = ctx.best_faq(ctx.faq_hits_without_items)
         if masked is None or masked.id != full.id or masked.head == 0:
             return False  # the FAQ only shares an incidental word of its answer (대구 in 대구로페이)

@@ -1,0 +1,51 @@
+"""Which answers a message that names an item: the item's record or the owner's FAQ.
+
+얼마 asks a price, but 얼마나 asks how long or how much of something; and a word that names an
+item only by a part of its name (만두 of 만두추가) is the word an FAQ heading may be about."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from skills.menu import PRICE
+from tests.support.stores import ask_in, write_store
+
+MENU = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+        "냉면 밀키트,포장,\"12,000\",2인분 냉동 육수와 면,,밀,0,Y\n"
+        "물냉면,면,\"9,000\",동치미 육수,,밀,0,Y\n"
+        "만두추가,추가,\"3,000\",만둣국에 만두 세 알 더,,\"밀,돼지고기\",0,Y\n")
+FAQ = ("# 이용\n\n## 밀키트는 며칠 보관돼요?\n냉동실에서 3주까지 괜찮아요.\n\n"
+       "## 만두는 직접 빚으세요?\n네, 매일 아침 가게에서 손으로 빚어요.\n\n"
+       "## 주차 되나요?\n건물 뒤 공영주차장을 이용해 주세요.\n")
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_store(tmp_path_factory.mktemp("menu_or_faq"), menu=MENU, faqs={"이용.md": FAQ})
+
+
+@pytest.mark.parametrize(("text", "price"), [
+    ("물냉면 얼마예요", True), ("물냉면 얼마에요?", True), ("사리 하나 얼마나 해요?", True), ("값이 얼마나 돼요", True),
+    ("얼마나 걸려요", False), ("유통기한이 얼마나 남았어요", False), ("양이 얼마나 돼요?", False),
+])
+def test_how_much_is_a_price_and_how_long_is_not(text: str, price: bool) -> None:
+    assert bool(PRICE.search(text)) is price
+
+
+def test_how_long_an_item_keeps_is_the_faqs(shop: Path) -> None:
+    reply = asyncio.run(ask_in(shop, "냉면 밀키트 사면 유통기한 얼마나 돼요?"))
+    assert reply.intent == "faq" and [s.id for s in reply.sources] == ["밀키트는 며칠 보관돼요?"], (reply.intent, reply.texts)
+
+
+def test_the_price_of_the_same_item_is_the_menus(shop: Path) -> None:
+    reply = asyncio.run(ask_in(shop, "냉면 밀키트 얼마예요?"))
+    assert reply.intent == "menu" and "12,000원" in reply.texts[0]
+
+
+def test_a_word_naming_an_item_by_part_goes_to_the_faq_about_that_word(shop: Path) -> None:
+    # 만두 names 만두추가 only by a part of its name; the owner wrote an FAQ about the 만두 itself.
+    reply = asyncio.run(ask_in(shop, "여기 만두는 사장님이 빚는 거예요?"))
+    assert reply.intent == "faq" and [s.id for s in reply.sources] == ["만두는 직접 빚으세요?"], (reply.intent, reply.texts)
