@@ -9,8 +9,12 @@ from bot.messages import QuickReply, Reply, Turn
 from skills.base import YES, Context
 
 PERSON = r"(사람|직원|사장님|사장|매니저|점장|책임자|상담원|상담사|상담직원|담당자|관리자|알바생)"
-ASK = r"(연결|불러|바꿔|통화|얘기|이야기|대화|연락|계세요|계신가|있어요\?|있나요|직접|부탁|찾아|만나)"
-REQUEST = re.compile(rf"{PERSON}[^.?!]{{0,12}}{ASK}|(챗봇|봇|기계|자동응답)\s*말고|사람(이랑|하고|과)\s*(얘기|대화|통화|말)|상담\s*(원|사)?\s*연결")
+ASK = r"(연결|불러|바꿔|통화|얘기|이야기|대화|연락|직접|부탁|찾아|만나)"
+# Whether someone is there asks right after the person ("사장님 지금 계세요?", "직원분 있나요?"): a
+# 있어요 further on belongs to another question ("새우 못 먹는 사람도 먹을 거 뭐 있어요?").
+THERE = r"(계세요|계신가|계시나|있어요\?|있나요)"
+REQUEST = re.compile(rf"{PERSON}[^.?!]{{0,12}}{ASK}|{PERSON}[^.?!]{{0,5}}{THERE}|(챗봇|봇|기계|자동응답)\s*말고|"
+                     r"사람(이랑|하고|과)\s*(얘기|대화|통화|말)|상담\s*(원|사)?\s*연결")
 COMPLAINT = re.compile(
     r"머리카락|벌레|이물질|상했|상한 것|쉰내|이상한 냄새|냄새가 나|냄새 나|배가? 아프|배탈|식중독|토했|불친절|기분 나빴|"
     r"환불\s*(안|해\s*주세요|해주세요|해\s*줘|받고\s*싶|요청)|소비자원|신고할|고소|어이없|어이가 없|황당|짜증|화나|열받|최악|"

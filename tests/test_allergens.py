@@ -44,6 +44,9 @@ def item(name: str, description: str = "", column: tuple[str, ...] = ()) -> Menu
         ("대두", (), "홍콩식", False),
         ("새우", ("게",), "", True),  # the same group is the same allergy (allergens.md)
         ("새우", ("고등어",), "", False),  # but a wide group (해산물) does not make fish a shellfish
+        ("해산물", (), "성게알을 듬뿍 올린", True),  # sea animals beyond the spec's list are seafood too
+        ("해산물", (), "보말을 넣고 끓인", True),
+        ("갑각류", (), "성게알을 듬뿍 올린", False),  # but not a shellfish allergy's
     ],
 )
 def test_groups_and_members_both_ways(customer: str, column: tuple[str, ...], description: str, held: bool) -> None:
@@ -75,6 +78,10 @@ def test_the_group_table_is_what_keeps_members_away(monkeypatch: pytest.MonkeyPa
         ("계란 못 먹어요", ["달걀"]),
         ("키위 알레르기 있는데요", ["키위"]),
         ("알레르기 표시는 어디서 봐요?", []),
+        # English plurals, and the Korean glossed after an English message never read as a food
+        ("My daughter is allergic to walnuts, what can she have?", ["호두"]),
+        ("no eggs please - allergy", ["달걀"]),
+        ("Allergic to crabs. Anything you'd suggest?", ["게"]),
     ],
 )
 def test_reading_a_customers_allergies(text: str, expected: list[str]) -> None:

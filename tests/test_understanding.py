@@ -51,10 +51,21 @@ def test_foreign_shop_words_are_glossed_and_kept() -> None:
     ("Could I talk to a real person please", "직원 연결"), ("Do you ship frozen packs to Busan?", "택배"),
     ("Is there a private room for ten?", "룸"), ("How should I store the leftovers?", "보관"),
     ("Can I pay the deposit later, or cancel?", "예약금"), ("Any discount with a stamp card?", "할인"),
-    ("Do you have a lift for my wheelchair?", "휠체어"),
+    ("Do you have a lift for my wheelchair?", "휠체어"), ("Can I freeze the rice cakes?", "떡"),
 ])
 def test_english_shop_words_are_glossed(text: str, korean: str) -> None:
     assert korean in clean(text)
+
+
+def test_glosses_follow_the_message_and_are_added_once() -> None:
+    """Glossed in the order written, and cleaning twice adds nothing: a second copy once set the
+    gloss of "suggest" right before that of "allergic" and read an allergy to 추천."""
+    from bot.understand import allergens
+
+    text = clean("Allergic to crustaceans - what can you suggest?")
+    assert clean(text) == text and text.endswith("알레르기 갑각류 추천")
+    assert allergens.read(text) == ["갑각류"]
+    assert set(allergens.read(clean("shellfish allergy, what's good?"))) >= {"갑각류", "조개류"}
 
 
 def test_bring_is_not_glossed_alone() -> None:

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from bot.kb.records import Knowledge, MenuItem
 from bot.kb.text import clean
+from bot.understand.normalize import GLOSSES
 
 # Group word -> members (a member may itself be a group: 해산물 holds 갑각류).
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -21,7 +22,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "조개류": ("굴", "전복", "홍합", "바지락", "조개", "가리비", "꼬막", "재첩", "소라"),
     "견과류": ("호두", "잣", "아몬드", "캐슈넛", "피스타치오", "마카다미아", "헤이즐넛", "피칸", "브라질너트"),
     "유제품": ("우유", "치즈", "버터", "크림", "생크림", "요거트", "연유", "분유"),
-    "해산물": ("갑각류", "조개류", "오징어", "문어", "낙지", "생선", "고등어"),
+    # allergens.md's members, and the other sea animals a 해산물 allergy keeps away from (성게, 멍게,
+    # 해삼): the spec's list is the minimum; leaving more out of an allergic customer's choice is safe.
+    "해산물": ("갑각류", "조개류", "오징어", "문어", "낙지", "생선", "고등어", "성게", "멍게", "해삼", "개불", "미더덕"),
     "생선": ("고등어", "연어", "참치", "멸치", "명태", "대구", "갈치", "삼치", "꽁치", "광어", "우럭", "장어", "가자미", "조기", "민어"),
     "글루텐": ("밀", "보리", "호밀"),
     "깨": ("참깨", "들깨"),  # not on the Korean list, but a common allergy and a common ingredient
@@ -83,7 +86,12 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "가리비": ("가리비", "scallop"),
     "꼬막": ("꼬막",),
     "재첩": ("재첩",),
-    "소라": ("소라",),
+    "소라": ("소라", "보말", "고둥", "골뱅이"),
+    "성게": ("성게", "sea urchin", "우니"),
+    "멍게": ("멍게", "우렁쉥이"),
+    "해삼": ("해삼",),
+    "개불": ("개불",),
+    "미더덕": ("미더덕",),
     "잣": ("잣", "pine nut"),
     "아몬드": ("아몬드", "almond"),
     "캐슈넛": ("캐슈넛", "캐슈너트", "캐슈"),
@@ -139,6 +147,9 @@ ITEM_ONLY = frozenset({
     "치즈", "요거트", "요구르트", "연유", "분유", "통밀", "소맥", "밀크", "에그", "피치", "황도", "백도", "월넛", "계육", "돈육", "우육",
 })
 ALLERGY_WORD = r"(알레르기|알러지|알레르|알르레기|알러쥐|allerg)"
+# The Korean words English is glossed with, appended after the message: one of them next to the gloss
+# of "allergy" is an artefact of that order ("no walnuts, allergy" → "없는 알레르기"), not a food.
+GLOSS_WORDS = frozenset(w for _, korean in GLOSSES for w in korean.split())
 # A one-syllable allergen in a message counts only next to allergy words or other allergens:
 # "좋은 게 뭐예요" has no crab in it.
 # Another allergen before the allergy word ("게하고 콩 둘 다 알레르기"): any word of two syllables, or a
@@ -177,8 +188,13 @@ for _name, _spellings in SPELLINGS.items():
 
 
 def canonical(word: str) -> str | None:
-    """The allergen a spelling stands for (계란 → 달걀, 패류 → 조개류), None if unknown."""
-    return _CANONICAL.get(_clean(word).replace(" ", ""))
+    """The allergen a spelling stands for (계란 → 달걀, 패류 → 조개류, eggs → 달걀), None if unknown."""
+    # English is only lowercased: cleaning would append its Korean gloss ("eggs" → "eggs 달걀").
+    key = (word.lower() if word.isascii() else _clean(word)).replace(" ", "")
+    found = _CANONICAL.get(key)
+    if found is None and key.isascii() and key.endswith("s"):  # an English plural
+        found = _CANONICAL.get(key[:-1]) or (_CANONICAL.get(key[:-2]) if key.endswith("es") else None)
+    return found
 
 
 @lru_cache(maxsize=8192)
@@ -275,7 +291,7 @@ def read(text: str) -> list[str]:
     names = list(found)
     for m in NAMED_ALLERGY.finditer(t):
         word = m.group(1)
-        if NOT_A_NAME.match(word) or canonical(word) or any(word in s for n in names for s in (n, *SPELLINGS.get(n, ()))):
+        if NOT_A_NAME.match(word) or word in GLOSS_WORDS or canonical(word) or any(word in s for n in names for s in (n, *SPELLINGS.get(n, ()))):
             continue
         if len(word) >= 2:
             names.append(word)
@@ -287,8 +303,8 @@ def _reader(s: str) -> str:
     s = s.lower()
     if len(s) == 1 or s in ITEM_ONLY:
         return r"(?<![가-힣])" + re.escape(s) + SHORT_CUE
-    if s.isascii():
-        return rf"(?<![a-z]){re.escape(s)}(?![a-z])"
+    if s.isascii():  # English, with its plural: "allergic to peanuts"
+        return rf"(?<![a-z]){re.escape(s)}(?:s|es)?(?![a-z])"
     return re.escape(s).replace(r"\ ", r"\s?")
 
 

@@ -87,11 +87,12 @@ GLOSSES: tuple[tuple[str, str], ...] = (
     (r"how much|\bprice\b|\bcost\b", "얼마 가격"), (r"\bmenu\b", "메뉴"),
     (r"recommend|suggest|what should i|what's good|best seller|popular", "추천"),
     (r"\bvegan\b", "비건"), (r"vegetarian", "채식"), (r"allerg", "알레르기"), (r"\bhalal\b", "할랄"),
-    (r"\bnuts?\b", "견과류"), (r"\bdairy\b|\bmilk\b", "우유"), (r"gluten", "글루텐"), (r"\bshrimp\b", "새우"), (r"\begg", "달걀"),
+    (r"\bnuts?\b", "견과류"), (r"\bdairy\b|\bmilk\b", "우유"), (r"gluten", "글루텐"), (r"\bshrimp\b", "새우"),
+    (r"shellfish", "갑각류 조개류"), (r"crustacean", "갑각류"), (r"mollus[ck]", "조개류"), (r"\begg", "달걀"),
     (r"toilet|restroom|bathroom", "화장실"), (r"\bdogs?\b|\bpets?\b|\bcats?\b", "반려동물"),
     (r"\bkids?\b|child|children|\bbaby\b|stroller", "아이"), (r"high ?chair", "유아 의자"),
     (r"credit card|\bcards?\b", "카드"), (r"\bcash\b", "현금"), (r"alipay|wechat pay|apple pay|samsung pay", "페이 결제"),
-    (r"take ?out|take ?away|to go", "포장"), (r"\bcakes?\b", "케이크"), (r"birthday", "생일"),
+    (r"take ?out|take ?away|to go", "포장"), (r"rice ?cakes?|\btteok", "떡"), (r"(?<!rice )(?<!rice)\bcakes?\b", "케이크"), (r"birthday", "생일"),
     (r"lettering|\bwrite\b|\bmessage\b|\binscription\b", "문구 레터링"), (r"address|where is|where are you|location|how do i get", "주소 위치"),
     (r"phone number|call you|\bphone\b", "전화번호"), (r"refund", "환불"),
     (r"\b(not|no|non|isn'?\s?t|less|without|can'?\s?t\s+(eat|handle|take|do)|cannot\s+(eat|handle)|don'?\s?t\s+(like|eat|want))\W+(\w+\W+){0,2}?spicy|\bmild\b",
@@ -101,7 +102,7 @@ GLOSSES: tuple[tuple[str, str], ...] = (
     (r"\bwifi\b|wi-fi|password", "와이파이 비밀번호"), (r"caffeine|decaf", "카페인"), (r"\bwithout\b|\bno\b|\bnot\b", "없는"),
     (r"\bdrinks?\b|beverages?", "음료"), (r"\bokay\b|\bok\b|\bsafe\b|can i (eat|have|drink)", "먹어도 괜찮아요"),
     (r"seafood", "해물"), (r"ramen|ramyeon", "라면"), (r"noodles?", "면 국수"), (r"\bsoup\b", "국 탕"), (r"\bstew\b", "찌개"),
-    (r"\brice\b", "밥"), (r"\bbeef\b", "소고기"), (r"\bpork\b", "돼지고기"), (r"raw fish|sashimi", "회"), (r"\bfish\b", "생선"),
+    (r"\brice\b(?! ?cakes?)", "밥"), (r"\bbeef\b", "소고기"), (r"\bpork\b", "돼지고기"), (r"raw fish|sashimi", "회"), (r"\bfish\b", "생선"),
     (r"octopus", "문어"), (r"\bsquid\b", "오징어"), (r"abalone", "전복"), (r"dumplings?", "만두"), (r"pancake", "전"),
     (r"\bbeer\b", "맥주"), (r"latte", "라떼"), (r"\btea\b", "차"), (r"juice", "주스"), (r"fried chicken", "치킨"), (r"luggage|baggage|suitcase", "짐 보관"), (r"\bany\b", "있어요"), (r"\bseats?\b|\bgroup\b|\bparty of\b", "자리 단체"),
     (r"\bwait\b|waiting|\bqueue\b|\bline up\b", "웨이팅"), (r"rooftop|terrace", "루프탑 테라스"),
@@ -153,5 +154,12 @@ def gloss(text: str) -> str:
     """Korean words for the shop words of a message in English, Japanese or Chinese, appended."""
     if not _FOREIGN.search(text):
         return text
-    found = [g for pattern, g in _GLOSSES if pattern.search(text)]
-    return f"{text} {' '.join(dict.fromkeys(found))}" if found else text
+    # In the order the message says them: glued in table order, "recommend" glossed before "allergic"
+    # read as "추천 알레르기", an allergy to 추천.
+    found = sorted((m.start(), n, g) for n, (pattern, g) in enumerate(_GLOSSES) if (m := pattern.search(text)))
+    if not found:
+        return text
+    glossed = " ".join(dict.fromkeys(g for _, _, g in found))
+    # Idempotent: text cleaned twice (a skill re-cleans what it was given) is glossed once, or the
+    # second copy would set 추천 right before 알레르기 and read an allergy to 추천.
+    return text if text.endswith(f" {glossed}") else f"{text} {glossed}"

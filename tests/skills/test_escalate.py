@@ -13,7 +13,7 @@ def sources(reply) -> list[str]:  # type: ignore[no-untyped-def]
     return [s.id for s in reply.sources]
 
 
-@pytest.mark.parametrize("message", ["사장님 바꿔주세요", "챗봇 말고 사람이랑 얘기할래요", "찌개에서 머리카락 나왔어요;;", "카드 결제가 두번 됐어요 취소해주세요", "환불 안 해주시면 신고할 거예요"])
+@pytest.mark.parametrize("message", ["사장님 바꿔주세요", "챗봇 말고 사람이랑 얘기할래요", "사장님 지금 계세요?", "직원분 있나요", "찌개에서 머리카락 나왔어요;;", "카드 결제가 두번 됐어요 취소해주세요", "환불 안 해주시면 신고할 거예요"])
 def test_escalate_hands_over_requests_and_complaints(ask, message: str) -> None:  # type: ignore[no-untyped-def]
     reply = ask(message)
     assert reply.intent == "escalate" and reply.escalate and "직원" in reply.text
@@ -54,6 +54,7 @@ def test_complaints_about_an_order_go_to_staff(ask, message: str) -> None:  # ty
     assert reply.intent == "escalate" and reply.escalate
 
 
-@pytest.mark.parametrize("message", ["배달 오는 데 몇 시간 걸려요?", "예약금은 어느 계좌로 보내요?", "사기 그릇에 담아 주세요", "아이 장난감 가져가도 돼요?"])
-def test_questions_near_a_complaint_are_not_handed_over(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("message", ["배달 오는 데 몇 시간 걸려요?", "예약금은 어느 계좌로 보내요?", "사기 그릇에 담아 주세요", "아이 장난감 가져가도 돼요?",
+                                     "매운 거 못 먹는 사람도 시킬 만한 거 있어요?"])
+def test_questions_near_a_complaint_or_a_person_are_not_handed_over(ask, message: str) -> None:  # type: ignore[no-untyped-def]
     assert ask(message).intent != "escalate"
