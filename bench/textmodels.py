@@ -5,6 +5,7 @@ Shared by bench/train_urgent.py and bench/train_concepts.py; needs the `train` e
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -55,6 +56,18 @@ def fit(inputs: Sequence[Features], targets: np.ndarray, outputs: Sequence[str],
     else:
         models = [LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(x, targets[:, j]) for j in range(len(outputs))]
     return Fitted(vectorizers, models, tuple(outputs), link)
+
+
+def arguments(threshold: float, **extra: float) -> argparse.ArgumentParser:
+    """The trainers' shared options: the stored threshold (and any other named ones), whether to
+    write the model, and whether to run the left-out evaluation first."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threshold", type=float, default=threshold)
+    for name, default in extra.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=default)
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--no-left-out", action="store_true")
+    return parser
 
 
 def _same(tokens: list[str]) -> list[str]:

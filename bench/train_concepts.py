@@ -12,7 +12,6 @@ never the bot's code or any evaluation store. Needs the `train` extra:
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -71,11 +70,7 @@ def report(pooled: list[tuple[dict[str, Any], dict[str, float]]]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threshold", type=float, default=0.5)
-    parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--no-left-out", action="store_true")
-    args = parser.parse_args()
+    args = textmodels.arguments(0.5).parse_args()
     started = time.perf_counter()
     rows = load()
     outputs = tuple(sorted({r["concept"] for r in rows}))

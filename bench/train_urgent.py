@@ -10,7 +10,6 @@ Needs scikit-learn (`.venv/bin/pip install -c constraints.txt -e '.[train]'`), w
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -96,12 +95,7 @@ def curve(pooled: list[tuple[dict[str, Any], np.ndarray]]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threshold", type=float, default=0.25)
-    parser.add_argument("--lexicon-threshold", type=float, default=0.1)
-    parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--no-left-out", action="store_true")
-    args = parser.parse_args()
+    args = textmodels.arguments(0.25, lexicon_threshold=0.1).parse_args()
     started = time.perf_counter()
     rows = load()
     print(f"{len(rows)} reviews, {sum(bool(r['urgent']) for r in rows)} urgent, from {len({r['group'] for r in rows})} groups")

@@ -60,6 +60,14 @@ class Context:
         return clean(self.turn.text)
 
     @cached_property
+    def asks_to_choose(self) -> bool:
+        """The trained reader's yes to "choose for me from your menu" (bot/understand/asks.py): the
+        requests a hand-written pattern misses ("제일 매운 게 뭐예요", "만원 안쪽으로 치킨 뭐 있노")."""
+        from bot.understand import asks
+
+        return asks.asks_to_choose(self.query.clean, self.query.morphemes) >= asks.threshold()
+
+    @cached_property
     def names_booking_details(self) -> bool:
         """Whether the message names a day, a time, a party or a time from now; read once for every skill."""
         from skills.booking_words import has_details  # the booking words build on this module

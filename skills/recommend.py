@@ -52,6 +52,8 @@ ASK = re.compile(
     r"(한정|계절|시즌)\s*(메뉴|음료)?\s*(뭐|뭣|어떤|있)|뭐가\s*나을|만한\s*(거|게|것|메뉴|음식)\s*(는|이|가|좀)?\s*(뭐|뭣|뭘|있|없|추천)|"
     r"(안\s*들어간|안\s*들어가는|없는|빼고)[^.?!]{0,12}(뭐|뭣|어떤)\s*(있|없|거|게|좋)"
 )
+# Asking whether something may be eaten or is all right: a yes or no about it, not a choice.
+IS_IT_SAFE = re.compile(r"먹어도|마셔도|괜찮(겠|을까|죠|쥬|나요|은가|은지|아요\?)")
 # Words too general to meet an owner's tag (every message has them) or handled by their own rules.
 NOT_OCCASION = frozenset({"메뉴", "추천", "사람", "음식", "종류", "제일", "가게", "매장", "주문", "인기", "대표", "시그니처", "신메뉴",
                           "아이", "매운", "매운맛", "순한맛", "맵기", "가격", "오늘", "내일", "손님", "우리", "친구", "먹"})
@@ -134,6 +136,15 @@ class Wants:
     include: list[str] = field(default_factory=list)  # "오징어 들어간 걸로": every pick must hold it
     liked: list[str] = field(default_factory=list)  # "양념 좋아하는데", "간장 계열로": picks that say so first
     reasons: list[str] = field(default_factory=list)
+
+    def chooses_by(self) -> bool:
+        """Whether the message says something to choose by beyond a kind (taste, budget, who eats,
+        what to avoid or include, a tag): what tells "안 매운 찌개 뭐 있어요?" (choose for me) from
+        "찌개 종류 뭐 있어요?" (list them)."""
+        return bool(self.avoid_allergens or self.no_caffeine and not self.no_coffee or self.vegan or self.spicy is not None or self.spiciest
+                    or self.budget is not None or self.budget_from is not None or self.kids or self.sweet is not None
+                    or self.fresh or self.warm or self.include or self.liked or self.tags or self.snack_with_drink
+                    or self.soft_types or self.no_alcohol)
 
 
 def read_wants(ctx: Context) -> Wants:
@@ -521,7 +532,7 @@ class RecommendSkill:
             if known is not None:
                 await ctx.ledger.set_personal(known[0], False)
             return Reply("recommend", ["알겠어요. 앞으로는 예전에 드신 메뉴를 참고하지 않고 추천해 드릴게요."])
-        if not ctx.has(ASK) or (not ctx.has(STRONG_ASK) and any(m.score >= 1.0 for m in ctx.mentions)):
+        if not (ctx.has(ASK) or self._only_the_model_asks(ctx)) or (not ctx.has(STRONG_ASK) and any(m.score >= 1.0 for m in ctx.mentions)):
             return None
         faq = ctx.best_faq()
         if not ctx.has(STRONG_ASK) and not ctx.allergies and faq is not None and (faq.head >= 0.6 or faq.coverage >= 0.9 and faq.confidence >= 0.45):
@@ -538,6 +549,14 @@ class RecommendSkill:
             if personal is not None:
                 return personal
         return self.recommend(ctx, w)
+
+    @staticmethod
+    def _only_the_model_asks(ctx: Context) -> bool:
+        """A request the pattern missed and the trained reader saw (bot/understand/asks.py), taken only
+        when nothing else claims the message: no FAQ answers it, and it does not ask whether something
+        may be eaten ("티라미수 먹어도 돼요?" with an egg allergy is a yes or no, never a list), and it says
+        something to choose by (a bare "찌개 종류 뭐 있어요?" is the menu's list)."""
+        return ctx.asks_to_choose and ctx.best_faq() is None and not ctx.has(IS_IT_SAFE) and read_wants(ctx).chooses_by()
 
     async def _personal(self, turn: Turn, ctx: Context, w: Wants) -> Reply | None:
         """A known customer's own favourites (with their yes), or the question whether they want that."""

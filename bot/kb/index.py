@@ -54,6 +54,7 @@ class Query:
     tokens: tuple[str, ...]
     vector: np.ndarray = field(compare=False, repr=False)
     concepts: frozenset[str] = frozenset()  # terms the lexicon added: the message's topics
+    morphemes: tuple[str, ...] = ()  # the tokenizer's content tokens alone, without the concepts added
 
 
 @dataclass(frozen=True)
@@ -354,7 +355,8 @@ class KnowledgeIndex:
 
     def query(self, text: str) -> Query:
         c, expanded, tokens, concepts = self.analyse(text)
-        return Query(text, c, expanded, tokens, ngram_vector(" ".join(tokens), self.vectors.embed.dim), frozenset(concepts))
+        return Query(text, c, expanded, tokens, ngram_vector(" ".join(tokens), self.vectors.embed.dim), frozenset(concepts),
+                     tokens[: len(tokens) - len(concepts)])
 
     def terms_of(self, kind: str, doc_id: str) -> set[str]:
         """Every index term of one entry (question, aliases and answer)."""
