@@ -218,14 +218,30 @@ def parse_won(text: str) -> int | None:
     m = re.search(r"(\d{3,7})원", s)
     if m:
         return int(m[1])
-    m = re.search(r"(?<![가-힣])(만|오천|삼천|사천|육천|칠천|팔천|구천|이천|천)\s*원", text)
-    if m:
-        words = {"만": 10000, "천": 1000}
-        w = m[1]
-        if w in words:
-            return words[w]
-        return SINO_NUMBERS[w[0]] * 1000
-    return None
+    m = re.search(r"(?<![가-힣])([일이삼사오육칠팔구십백천만](?:\s?[일이삼사오육칠팔구십백천만])*)\s*원", text)
+    return _sino_won(m[1].replace(" ", "")) if m else None
+
+
+_UNITS = {"십": 10, "백": 100, "천": 1000}
+
+
+def _sino_won(words: str) -> int | None:
+    """An amount in Sino-Korean number words: 만이천 (12,000), 이만 오천 (25,000), 삼천 (3,000)."""
+    total = section = 0
+    digit: int | None = None
+    for ch in words:
+        if ch in _UNITS:
+            section += (digit or 1) * _UNITS[ch]
+            digit = None
+        elif ch == "만":
+            total += (section + (digit or 0) or 1) * 10000
+            section, digit = 0, None
+        elif digit is not None:
+            return None  # two digits in a row (일이천): not one amount
+        else:
+            digit = SINO_NUMBERS[ch]
+    amount = total + section + (digit or 0)
+    return amount if amount >= 100 else None
 
 
 def weekday_ko(d: date) -> str:

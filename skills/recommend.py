@@ -64,7 +64,9 @@ ELSEWHERE = re.compile(
 DRINK_CATEGORY = re.compile(r"커피|음료|논커피|티|차|주스|에이드|스무디|라떼|술|주류|맥주|와인|드링크|tea|coffee|drink", re.I)
 BREAD_CATEGORY = re.compile(r"빵|베이커리|브레드|bakery", re.I)
 DESSERT_CATEGORY = re.compile(r"디저트|케이크|과자|dessert", re.I)
-MEAL_CATEGORY = re.compile(r"브런치|식사|메인|밥|면|찌개|덮밥|정식|요리|세트|런치|분식|국|탕")
+# 요리 is not one: a 중식당's 요리 are dishes to share, its 식사 the noodles and rice (a menu with no
+# meal category at all still gets its dishes, by the fallback in choose()).
+MEAL_CATEGORY = re.compile(r"브런치|식사|메인|밥|면|찌개|덮밥|정식|세트|런치|분식|국|탕")
 SWEET = re.compile(r"달콤|달달|단맛|시럽|꿀|초콜릿|초코|카라멜|바닐라|흑당|연유|설탕|(?:수제|[가-힣]{1,3})청(?=[\s,과을이에으]|$)")
 FRESH = re.compile(r"상큼|새콤|상쾌|청량|시트러스|레몬|자몽|유자|라임|민트|박하")
 CAFFEINE_FREE = re.compile(r"카페인\s*(없음|0|무)|논카페인|무카페인")
@@ -77,7 +79,7 @@ CAFFEINE = re.compile(
 # not everything in a "덮밥·정식" category.
 DISH_TYPES = (
     (r"면\s*(요리|종류|류)|국수|면으로|면\s*먹", r"국수|면|파스타|우동|라면|냉면|소바|쌀국수|스파게티"),
-    (r"밥\s*(종류|류|요리|메뉴)|밥으로|밥\s*먹|식사\s*류", r"밥|덮밥|비빔밥|볶음밥|정식|주먹밥|리조또|카레|오므라이스"),
+    (r"밥\s*(종류|류|요리|메뉴)|밥으로|밥\s*먹(?!고|은\s*뒤|은\s*다음|은\s*후)|식사\s*류", r"밥|덮밥|비빔밥|볶음밥|정식|주먹밥|리조또|카레|오므라이스"),
     (r"덮밥", r"덮밥"),
     (r"찌개|탕\s*(종류|요리)|전골", r"찌개|국$|탕$|전골"),
     (r"(?<![가-힣])전\s*(종류|요리)|부침개|지짐", r"전$|파전|부침|지짐"),
@@ -186,16 +188,18 @@ def read_wants(ctx: Context) -> Wants:
         w.categories.append("bread")
     if re.search(r"디저트|케이크|케익|달달한\s*거|간식|후식", t):
         w.categories.append("dessert")
-    if re.search(r"브런치|식사|든든|배고|배부르|끼니|한\s*끼|점심|저녁\s*(으로|대신)|(?<![가-힣])밥", t):
+    # "밥 먹고 후식": the meal is already had; what is asked for comes after it.
+    if re.search(r"브런치|식사|든든|배고|배부르|끼니|한\s*끼|점심|저녁\s*(으로|대신)|(?<![가-힣])밥(?!\s*먹고|\s*먹은\s*(뒤|다음|후))", t):
         w.categories.append("meal")
     if re.search(r"커피(?!\s*말고)", t) and not re.search(r"같이|랑|하고", t):
         w.categories.append("coffee")
     if re.search(r"(?<![가-힣])차(?:\s*한\s*잔|\s*한잔|\s*종류|\s*추천|\s*중에|가|를|\s*마시)|티\s*(종류|추천|중)|(?<![가-힣])티(?![가-힣])", t):
         w.categories.append("tea")
-    if re.search(r"음료|마실|마시기|마시고\s*싶|마셔\s*보|drink|beverage", t, re.I) and not {"coffee", "tea"} & set(w.categories):
+    # "막걸리 마실 건데 안주": the drinking is the occasion; what is asked for goes with it.
+    if re.search(r"음료|마실|마시기|마시고\s*싶|마셔\s*보|drink|beverage", t, re.I) and not {"coffee", "tea"} & set(w.categories) and "안주" not in t:
         w.categories.append("drink")
     for pattern, tag in ((r"시그니처|대표", "시그니처"), (r"인기|잘\s*나가|베스트|많이\s*(찾|시키|먹)(는|나|아요|어요|으세요|으시)|유명", "인기"),
-                         (r"신메뉴|새로\s*나온|새\s*메뉴|새메뉴|신상", "신메뉴"), (r"계절|시즌|한정|철에만|때만\s*(파|나오)", "계절")):
+                         (r"신메뉴|새로\s*나온|새\s*메뉴|새메뉴|신상", "신메뉴"), (r"계절|시즌|한정(?!식)|철에만|때만\s*(파|나오)", "계절")):
         if re.search(pattern, t):
             w.tags.append(tag)
     for category in ctx.knowledge.categories:
@@ -236,8 +240,9 @@ def read_wants(ctx: Context) -> Wants:
         if _noun(word) and not re.search(r"^(매운|단|단거|느끼|짠|맵|달|너무|그거|이거|저거|음식|고기|종류)", word):
             w.avoid_words.append(word)
     # What must be in it ("오징어 들어간 걸로") and what they like ("양념 좋아하는데", "간장 계열로").
-    for word in re.findall(r"([가-힣]{1,6}?)\s*(?:이|가|을|를|만)?\s*(?:들어간|들어가는|들어있는|들어 있는|들은|넣은|올라간|있는)\s*(?:거|걸|것|게|메뉴|음식|요리)"
-                           r"\s*(?=(?:으로|로|는|은|이|가|을|를|도|좀)?\s*(?:하나|한\s*개|몇\s*개|좀)?\s*(?:추천|뭐|뭣|있|없|골라|고르|시키|먹고\s*싶|주세요|부탁|알려|좋))", t):
+    for word in re.findall(r"([가-힣]{1,6}?)\s*(?:이|가|을|를|만)?\s*(?:들어간|들어가는|들어있는|들어 있는|들은|넣은|올라간|있는)\s*"
+                           r"(?:거|걸|것|게|메뉴|음식|요리|간식|안주|반찬|빵|디저트|음료|국물|세트|튀김|케이크)"
+                           r"(?=[^.?!]{0,16}?(?:추천|뭐|뭣|있|없|골라|고르|시키|먹고\s*싶|주세요|부탁|알려|좋))", t):
         if allergens.canonical(word) in w.avoid_allergens:
             continue
         if (len(word) >= 2 or allergens.canonical(word)) and word not in ("인기", "맛있") and not re.search(r"(안|못)$", word):
@@ -249,7 +254,9 @@ def read_wants(ctx: Context) -> Wants:
     # A kind left out ("커피 말고") or named as the allergy ("새우 알러지 … 요리 추천") is not wished for.
     w.kinds = [{i.name for i in k.items} for k in kinds
                if not re.search(rf"{re.escape(k.word)}\S*\s*(말고|빼고|별로|싫)", t) and allergens.canonical(k.word) not in w.avoid_allergens]
-    if w.no_alcohol:  # "주말에 소주를 마셔서": the drink named is the trouble, not the wish
+    # "주말에 소주를 마셔서": the drink named is the trouble, not the wish; "막걸리 안주": the drink is
+    # what the customer is having, and the wish is what goes with it.
+    if w.no_alcohol or w.snack_with_drink:
         menu = ctx.knowledge.menu_by_name
         w.kinds = [k for k in w.kinds if sum(is_alcohol(menu[n]) for n in k if n in menu) * 2 < len(k)]
     w.occasion = {compact(x) for x in (*ctx.query.tokens, *re.findall(r"[가-힣]{2,}", t)) if len(x) >= 2} - NOT_OCCASION
@@ -412,15 +419,18 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
         items = typed or [i for i in items if any(re.search(p, i.category) for p in w.dish_types)]
     elif w.categories:
         chosen = [i for i in items if any(_in_category(i, c) for c in w.categories)]
-        if not chosen and w.categories == ["meal"]:
+        if not chosen and not any(_in_category(i, c) for i in menu for c in w.categories):
+            # A stall that files nothing as 디저트 or 간식: the word asks for a snack, not a category.
+            chosen = items
+        elif not chosen and w.categories == ["meal"]:
             # A menu whose owner named no category 식사 or 밥: the dishes that are not drinks or extras.
             minor = minor_items(menu)
             chosen = [i for i in items if not _drink(i) and i.name not in minor]
         items = chosen
     if w.sweet is False:
         items = [i for i in items if not SWEET.search(i.description)]
-    elif w.sweet:
-        items = [i for i in items if SWEET.search(i.description)]
+    elif w.sweet:  # a wish for something sweet ranks; "not too sweet" above is a limit
+        items = _narrow(items, lambda i: bool(SWEET.search(i.description)))
     if w.snack_with_drink:
         items = _narrow(items, lambda i: not _drink(i) and not MEAL_NAME.search(i.name))
     for pattern in w.soft_types:

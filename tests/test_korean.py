@@ -111,9 +111,15 @@ def test_party(text: str, n: int | None) -> None:
     assert parse_party(text) == n
 
 
-@pytest.mark.parametrize("text,won", [("만원 이하", 10000), ("5천원 이하", 5000), ("1만 5천원", 15000), ("8000원", 8000), ("오천 원", 5000), ("2.5만원", 25000)])
+@pytest.mark.parametrize("text,won", [("만원 이하", 10000), ("5천원 이하", 5000), ("1만 5천원", 15000), ("8000원", 8000), ("오천 원", 5000), ("2.5만원", 25000),
+                                      ("만이천원 안 넘게", 12000), ("이만 오천 원", 25000), ("삼만원 안쪽", 30000), ("삼천오백원", 3500)])
 def test_money(text: str, won: int) -> None:
     assert parse_won(text) == won
+
+
+@pytest.mark.parametrize("text", ["사원 두 명이요", "직원분 계세요", "일이천원 정도"])
+def test_words_ending_in_won_are_no_amount(text: str) -> None:
+    assert parse_won(text) is None
 
 
 def test_clock_format() -> None:

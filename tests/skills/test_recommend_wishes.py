@@ -76,6 +76,14 @@ def test_food_to_go_with_a_drink_is_neither_the_drink_nor_a_rice_dish(shop: Path
     assert got and not set(got) & DRINKS and not {"제육덮밥", "공깃밥"} & set(got), got
 
 
+@pytest.mark.parametrize("text", ["소주 마시면서 먹을 안주 추천 좀", "막걸리 안주로 만오천원 안 넘는 거 골라 주세요",
+                                  "새우 알러지 있는 동생이랑 막걸리 마실 건데 안주 추천해 줘요"])
+def test_the_drink_being_had_is_not_what_is_asked_for(shop: Path, text: str) -> None:
+    # The drink named (or the drinking) is the occasion; the wish is the food that goes with it.
+    got = picks(shop, text)
+    assert got and not set(got) & DRINKS, got
+
+
 def test_a_story_about_drinking_is_not_a_wish_for_a_drink(shop: Path) -> None:
     got = picks(shop, "주말에 친구들이랑 술 마셔서 오늘은 가볍게 먹고 싶어요 추천해 주세요")
     assert got and not set(got) & DRINKS, got
