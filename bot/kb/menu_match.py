@@ -15,10 +15,12 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
 from bot.kb.records import MenuItem
+from bot.kb.romanize import fold, romanize
 from bot.kb.text import Lexicon, clean, compact
 
 FOODS_FILE = Path(__file__).with_name("foods.txt")
@@ -119,6 +121,15 @@ class Mention:
     span: str  # what matched in the message (compact form), for masking
 
 
+def _alike(said: str, name: str) -> bool:
+    """Two folded romanizations of one name: equal, or one slip apart in a word long enough to tell."""
+    if said == name:
+        return True
+    if min(len(said), len(name)) < 5 or abs(len(said) - len(name)) > 2:
+        return False
+    return SequenceMatcher(None, said, name).ratio() >= 0.85
+
+
 def _near(word: str, text: str) -> str | None:
     """`word` in `text`, allowing one changed syllable for words of four or more syllables."""
     if word in text:
@@ -149,6 +160,33 @@ class MenuMatcher:
         n = max(len(menu), 1)
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self.kinds = self._kinds(menu)
+        # Romanized keys (bot/kb/romanize.py): the whole name, and each word of two syllables or more.
+        self.roman = {item.name: fold(romanize(item.name)) for item in menu}
+        self.roman_words = {item.name: [k for w in item.name.split() if len(re.sub(r"[^가-힣]", "", w)) >= 2 and (k := fold(romanize(w)))]
+                            for item in menu}
+
+    def _romanized(self, c: str) -> list[Mention]:
+        """Items named by their romanized Korean ("how much is the sundae gukbap?"): one to three
+        Latin words of the message against each name's folded romanization, allowing a slip."""
+        words = re.findall(r"[a-z]+", c)
+        found: dict[str, Mention] = {}
+        for i in range(len(words)):
+            for n in (3, 2, 1):
+                said = "".join(words[i:i + n])
+                key = fold(said)
+                if len(words[i:i + n]) < n or len(key) < 5:
+                    continue
+                for item in self.items:
+                    whole = self.roman[item.name]
+                    if whole and _alike(key, whole):
+                        exact = 0.005 if key == whole else 0.0  # "sundae gukbap" over "the sundae gukbap"
+                        found[item.name] = max(found.get(item.name, Mention(item, 0, "")), Mention(item, 1.0 + len(whole) / 100 + exact, said),
+                                               key=lambda m: m.score)
+                    elif any(_alike(key, w) for w in self.roman_words[item.name]):
+                        sharing = sum(any(_alike(key, w) for w in ws) for ws in self.roman_words.values())
+                        if sharing == 1 and item.name not in found:  # a word only this item's name has
+                            found[item.name] = Mention(item, 0.75, said)
+        return list(found.values())
 
     def _kinds(self, menu: tuple[MenuItem, ...]) -> dict[str, Kind]:
         """Every word that names a kind of item on this menu, with its items.
@@ -289,6 +327,8 @@ class MenuMatcher:
                     found.append(Mention(item, 0.5 + 0.4 * got / total, span))
         if not found:
             found = self._abbreviations(c)
+        if not found and re.search(r"[a-z]{4,}", c):
+            found = self._romanized(c)
         # "감자빵 6개짜리 선물세트": the longer item whose name holds the full one and more of the message.
         for m in [m for m in found if m.score < 1.0]:
             inner = [f for f in found if f.score >= 1.0 and self.names[f.item.name] in self.names[m.item.name] and len(m.span) > len(f.span)]
