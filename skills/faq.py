@@ -9,6 +9,7 @@ from bot.messages import QuickReply, Reply, Source, Turn
 from skills.base import STAFF_QR, Context
 from skills.escalate import REQUEST as PERSON
 from skills.reservation import BOOKING, CANCEL
+from skills.store_info import ELSEWHERE
 
 EAT_SAFELY = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전")
 
@@ -32,6 +33,11 @@ class FaqSkill:
             hits = ctx.faq_hits_without_items
             best = ctx.best_faq(hits)
         if best is None:
+            return None
+        elsewhere = ELSEWHERE.search(ctx.text)
+        if elsewhere and not set(ctx.kb.index.analyse(elsewhere[0])[2]) & set(best.matched):
+            # "옆집 고깃집은 몇 시까지 해요?": another business's question; an FAQ that does not speak of
+            # that place (the shop's own lunch hours) is not its answer.
             return None
         if ctx.allergies_asked and not ctx.mentions and ctx.has(EAT_SAFELY):
             # "Peanut allergy here, is the house special safe?" about something the bot could not find:

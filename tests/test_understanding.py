@@ -84,6 +84,20 @@ def test_another_business_hours_are_not_ours(ask) -> None:  # type: ignore[no-un
     assert reply.intent != "store_info"
 
 
+def test_another_business_is_not_answered_with_an_faq_about_our_times(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    faq = ("# 이용\n\n## 런치 메뉴는 몇 시까지예요?\n평일 오후 2시까지 주문 받아요.\n\n"
+           "## 주차 되나요?\n시장 공영주차장을 이용해 주세요. 밤 10시까지 열어요.\n")
+    shop = write_store(tmp_path, faqs={"이용.md": faq})
+    other = asyncio.run(ask_in(shop, "건너편 미용실은 몇 시까지 하는지 아세요?"))
+    assert other.intent in ("unknown", "escalate") and not other.sources, (other.intent, other.texts)
+    ours = asyncio.run(ask_in(shop, "근처 시장 주차장 몇 시까지 해요?"))  # an FAQ that speaks of the place answers
+    assert [s.id for s in ours.sources] == ["주차 되나요?"], (ours.intent, ours.texts)
+
+
 # --- several questions in one message, and one question after a long story ----------------------
 
 def test_two_questions_get_two_answers_in_order(ask) -> None:  # type: ignore[no-untyped-def]
