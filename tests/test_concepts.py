@@ -49,3 +49,10 @@ def analysed(text: str) -> tuple[str, list[str], str]:
 def test_no_concept_for_a_message_about_none(text: str) -> None:
     cleaned, tokens, _ = analysed(text)
     assert concepts.concept_of(cleaned, tokens) is None
+
+
+@pytest.mark.parametrize("text", ["유자차 있나요?", "모과차 있어요"])
+def test_a_tea_is_not_a_car(text: str) -> None:
+    """차 ends tea names; the model's character pieces once read them as parking."""
+    cleaned, tokens, _ = analysed(text)
+    assert concepts.concept_of(cleaned, tokens) != "주차"

@@ -13,6 +13,7 @@ Trained by `bench/train_concepts.py`; stored in `concept_model.npz`.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,7 +50,14 @@ def concept_of(cleaned: str, tokens: list[str] | tuple[str, ...], model: LinearT
         return None
     p = model.probabilities(features(cleaned, tokens))
     best = max(p, key=p.__getitem__)
+    if best in NEEDS and not NEEDS[best].search(cleaned):
+        return None
     return best if best != NONE and p[best] >= float(model.settings["threshold"]) else None
+
+
+# Concepts whose key syllable is also the tail of other words: 차 is a car only on its own (차 세울
+# 데, 차 가지고); 유자차, 대추차 and 녹차 are teas, which the model's character pieces took for parking.
+NEEDS = {"주차": re.compile(r"(?<![가-힣])차|주차|파킹|parking", re.I)}
 
 
 # Concepts about the shop's service, which no menu row records: "돌떡 택배 돼요?" or "식혜 며칠
