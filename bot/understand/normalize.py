@@ -100,7 +100,7 @@ GLOSSES: tuple[tuple[str, str], ...] = (
     (r"\b(a\s+(little|bit)|slightly|mildly)\s+spicy", "매콤"), (r"\bspicy\b", "매운"), (r"\bboneless\b", "순살"), (r"\bsweet\b", "달달한"),
     (r"\bunder\b|\bbelow\b|less than|\bwithin\b", "이하"), (r"hangover", "해장"), (r"\bcheap", "저렴한"),
     (r"\bwifi\b|wi-fi|password", "와이파이 비밀번호"), (r"caffeine|decaf", "카페인"), (r"\bwithout\b|\bno\b|\bnot\b", "없는"),
-    (r"\bdrinks?\b|beverages?", "음료"), (r"\bokay\b|\bok\b|\bsafe\b|can i (eat|have|drink)", "먹어도 괜찮아요"),
+    (r"\bdrinks?\b|beverages?", "음료"), (r"\bokay\b|\bok\b|\bsafe\b|can i (still |also )?(eat|have|drink|get|order|try)", "먹어도 괜찮아요"),
     (r"seafood", "해물"), (r"ramen|ramyeon", "라면"), (r"noodles?", "면 국수"), (r"\bsoup\b", "국 탕"), (r"\bstew\b", "찌개"),
     (r"\brice\b(?! ?cakes?)", "밥"), (r"\bbeef\b", "소고기"), (r"\bpork\b", "돼지고기"), (r"raw fish|sashimi", "회"), (r"\bfish\b", "생선"),
     (r"octopus", "문어"), (r"\bsquid\b", "오징어"), (r"abalone", "전복"), (r"dumplings?", "만두"), (r"pancake", "전"),

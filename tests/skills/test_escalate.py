@@ -43,6 +43,18 @@ def test_an_allergy_question_the_files_cannot_answer_goes_to_staff(make_knowledg
     reply = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("우유 알레르기가 심한데 여기 음식 먹어도 안전할까요?")))
     assert reply.intent == "escalate" and reply.escalate and "알레르기는 정확하게 확인해야 해서" in reply.text
 
+@pytest.mark.parametrize("message", ["shrimp allergy - can I still get the tempura roll?", "I'm allergic to nuts, can I also order the honey toast?"])
+def test_an_english_allergy_question_about_an_unfound_item_is_not_the_general_note(tmp_path, message: str) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    faq = ("# 안내\n\n## 알레르기 있으면 어떻게 해요?\n다른 표현: I have an allergy\n"
+           "주문하실 때 꼭 먼저 말씀해 주세요! 같은 튀김기를 써서 섞일 수 있어요.\n")
+    reply = asyncio.run(ask_in(write_store(tmp_path, faqs={"안내.md": faq}), message))
+    assert reply.intent == "escalate" and reply.escalate, (reply.intent, reply.text)
+
+
 @pytest.mark.parametrize(
     "message",
     ["주문한 지 두 시간인데 아직도 안 왔어요", "제육 시켰는데 불고기가 왔네요", "국물이 다 새서 왔어요 어떻게 해 주실 거예요?",
