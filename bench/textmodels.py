@@ -58,6 +58,24 @@ def fit(inputs: Sequence[Features], targets: np.ndarray, outputs: Sequence[str],
     return Fitted(vectorizers, models, tuple(outputs), link)
 
 
+def message_corpus(folder: Path, text_key: str) -> list[dict[str, Any]]:
+    """Every line of the folder's .jsonl files, each with its writer (`group`, the file's name) and
+    its features as the knowledge index reads a message (bot/understand/concepts.py)."""
+    from bot.kb.text import clean
+    from bot.kb.tokenizer import get_tokenizer
+    from bot.understand.concepts import features
+
+    rows = []
+    for f in sorted(folder.glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append({**json.loads(line), "group": f.stem})
+    cleaned = [clean(r[text_key]) for r in rows]
+    for r, c, (tokens, _) in zip(rows, cleaned, get_tokenizer("kiwi").analyse_many(cleaned), strict=True):
+        r["features"] = features(c, tokens)
+    return rows
+
+
 def arguments(threshold: float, **extra: float) -> argparse.ArgumentParser:
     """The trainers' shared options: the stored threshold (and any other named ones), whether to
     write the model, and whether to run the left-out evaluation first."""

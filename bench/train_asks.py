@@ -12,7 +12,6 @@ evaluation store. Needs the `train` extra:
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -23,8 +22,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import textmodels  # noqa: E402
-from bot.kb.text import clean  # noqa: E402
-from bot.kb.tokenizer import get_tokenizer  # noqa: E402
 from bot.understand import asks, concepts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,17 +31,7 @@ MIN_DF = 2
 
 
 def load() -> list[dict[str, Any]]:
-    rows = []
-    for f in sorted(CORPUS.glob("*.jsonl")):
-        for line in f.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                r = json.loads(line)
-                r["group"] = f.stem
-                rows.append(r)
-    cleaned = [clean(r["text"]) for r in rows]
-    for r, c, (tokens, _) in zip(rows, cleaned, get_tokenizer("kiwi").analyse_many(cleaned), strict=True):
-        r["features"] = concepts.features(c, tokens)
-    return rows
+    return textmodels.message_corpus(CORPUS, "text")
 
 
 def fit(rows: list[dict[str, Any]]) -> textmodels.Fitted:

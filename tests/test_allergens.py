@@ -10,7 +10,7 @@ import pytest
 
 from bot.kb.records import MenuItem, Origin
 from bot.understand import allergens
-from tests.support.stores import ask_in, write_store
+from tests.support.stores import ask_in, shop_fixture, write_store
 
 MENU = """이름,분류,가격,설명,태그,알레르기,맵기,판매
 김치전,전,12000,새우젓으로 간을 한 바삭한 김치전,인기,밀,1,Y
@@ -88,9 +88,7 @@ def test_reading_a_customers_allergies(text: str, expected: list[str]) -> None:
     assert allergens.read(text) == expected
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_store(tmp_path_factory.mktemp("allergy"), menu=MENU)
+shop = shop_fixture("allergy", menu=MENU)
 
 
 def test_recommendation_never_offers_what_the_files_say_contains_it(shop: Path) -> None:

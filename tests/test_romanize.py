@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.kb.romanize import fold, romanize
-from tests.support.stores import ask_in, write_store
+from tests.support.stores import ask_in, shop_fixture
 
 
 @pytest.mark.parametrize(("hangul", "latin"), [
@@ -29,9 +29,7 @@ MENU = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
         "라떼,음료,4500,우유 라떼,,우유,0,Y\n")
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_store(tmp_path_factory.mktemp("roman"), menu=MENU)
+shop = shop_fixture("roman", menu=MENU)
 
 
 @pytest.mark.parametrize(("text", "item", "said"), [

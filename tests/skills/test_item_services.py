@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.stores import ask_in, write_store
+from tests.support.stores import ask_in, shop_fixture
 
 MENU = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
         "찹쌀떡,떡,\"1,500\",팥앙금 찹쌀떡 한 개,,,0,Y\n"
@@ -21,9 +21,7 @@ FAQ = ("# 주문\n\n## 사 갈 떡 맡아 두실 수 있나요?\n"
        "## 떡은 어떻게 보관해요?\n당일에 못 드시면 바로 냉동실에 넣었다가 자연 해동해 드세요.\n")
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_store(tmp_path_factory.mktemp("services"), menu=MENU, faqs={"주문.md": FAQ})
+shop = shop_fixture("services", menu=MENU, faqs={"주문.md": FAQ})
 
 
 @pytest.mark.parametrize("text", ["찹쌀떡 세 개만 빼놔 주세요 이따 갈게요", "호박설기 한 팩 빼놔 줄래요? 저녁에 들를게요"])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from skills.menu import PRICE
-from tests.support.stores import ask_in, write_store
+from tests.support.stores import ask_in, shop_fixture
 
 MENU = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
         "냉면 밀키트,포장,\"12,000\",2인분 냉동 육수와 면,,밀,0,Y\n"
@@ -22,9 +22,7 @@ FAQ = ("# 이용\n\n## 밀키트는 며칠 보관돼요?\n냉동실에서 3주�
        "## 주차 되나요?\n건물 뒤 공영주차장을 이용해 주세요.\n")
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_store(tmp_path_factory.mktemp("menu_or_faq"), menu=MENU, faqs={"이용.md": FAQ})
+shop = shop_fixture("menu_or_faq", menu=MENU, faqs={"이용.md": FAQ})
 
 
 @pytest.mark.parametrize(("text", "price"), [

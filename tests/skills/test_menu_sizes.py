@@ -12,7 +12,7 @@ import pytest
 from bot.kb.loader import load_knowledge
 from bot.kb.menu_match import MenuMatcher
 from bot.kb.text import build_lexicon, builtin_lexicon
-from tests.support.stores import ask_in, write_store
+from tests.support.stores import ask_in, shop_fixture, write_store
 
 MENU = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
         "수정과 1L,음료,\"7,000\",계피 생강 달인 수정과 큰 병. 잣 띄움,,,0,Y\n"
@@ -22,9 +22,7 @@ MENU = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
         "쌍화차,차,\"6,000\",대추 띄운 쌍화차,,,0,Y\n")
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_store(tmp_path_factory.mktemp("sizes"), menu=MENU)
+shop = shop_fixture("sizes", menu=MENU)
 
 
 def test_the_size_does_not_name_the_item(shop: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.stores import ask_in, write_store
+from tests.support.stores import ask_in, shop_fixture
 
 MENU = (
     "이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
@@ -30,9 +30,7 @@ MENU = (
 FAQ = "# 이용\n\n## 주차 되나요?\n가게 뒤 공영주차장을 이용해 주세요.\n"
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_store(tmp_path_factory.mktemp("wishes"), menu=MENU, faqs={"이용.md": FAQ})
+shop = shop_fixture("wishes", menu=MENU, faqs={"이용.md": FAQ})
 
 
 def picks(shop: Path, text: str) -> list[str]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import itertools
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from bot.engine import Engine
 from bot.kb.base import KnowledgeBase
@@ -50,3 +53,14 @@ async def ask_in(folder: Path, text: str, now: datetime = TUESDAY_NOON) -> Reply
         kb = _bases[folder] = KnowledgeBase(folder, folder.parent / "index", RetrievalSettings())
         assert kb.reload(), kb.errors
     return await Engine(kb, RetrievalSettings()).respond(Turn(text, user_key=f"s{next(_users)}", now=now))
+
+
+def shop_fixture(label: str, *, menu: str = "", faqs: dict[str, str] | None = None) -> Any:
+    """A module's `shop` fixture: one store written once for the module's tests
+    (`shop = shop_fixture("sizes", menu=MENU)`)."""
+
+    @pytest.fixture(scope="module")
+    def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+        return write_store(tmp_path_factory.mktemp(label), menu=menu, faqs=faqs)
+
+    return shop
