@@ -62,7 +62,7 @@ class Context:
     @cached_property
     def asks_to_choose(self) -> bool:
         """The trained reader's yes to "choose for me from your menu" (bot/understand/asks.py): the
-        requests a hand-written pattern misses ("제일 매운 게 뭐예요", "만원 안쪽으로 치킨 뭐 있노")."""
+        requests a hand-written pattern misses ("젤 화끈한 메뉴가 뭐죠", "삼만원 넘지 않게 둘이 먹을 거")."""
         from bot.understand import asks
 
         return asks.asks_to_choose(self.query.clean, self.query.morphemes) >= asks.threshold()
@@ -115,7 +115,7 @@ class Context:
     def query_without_items(self) -> Query:
         """The message with the menu items it names taken out.
 
-        "소금빵 몇 시에 나와요?" is about baking times, not about 소금빵: what remains after
+        "크림빵 갓 나오는 시간이 언제예요?" is about baking times, not about 크림빵: what remains after
         the item name decides whether a message is an FAQ about an item or a menu question.
         """
         if not self.mentions:

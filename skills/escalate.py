@@ -11,7 +11,7 @@ from skills.base import YES, Context
 PERSON = r"(사람|직원|사장님|사장|매니저|점장|책임자|상담원|상담사|상담직원|담당자|관리자|알바생)"
 ASK = r"(연결|불러|바꿔|통화|얘기|이야기|대화|연락|직접|부탁|찾아|만나)"
 # Whether someone is there asks right after the person ("사장님 지금 계세요?", "직원분 있나요?"): a
-# 있어요 further on belongs to another question ("새우 못 먹는 사람도 먹을 거 뭐 있어요?").
+# 있어요 further on belongs to another question ("땅콩 안 되는 사람도 시킬 만한 메뉴 있어요?").
 THERE = r"(계세요|계신가|계시나|있어요\?|있나요)"
 REQUEST = re.compile(rf"{PERSON}[^.?!]{{0,12}}{ASK}|{PERSON}[^.?!]{{0,5}}{THERE}|(챗봇|봇|기계|자동응답)\s*말고|"
                      r"사람(이랑|하고|과)\s*(얘기|대화|통화|말)|상담\s*(원|사)?\s*연결")

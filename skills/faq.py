@@ -36,7 +36,7 @@ class FaqSkill:
             return None
         elsewhere = ELSEWHERE.search(ctx.text)
         if elsewhere and not set(ctx.kb.index.analyse(elsewhere[0])[2]) & set(best.matched):
-            # "옆집 고깃집은 몇 시까지 해요?": another business's question; an FAQ that does not speak of
+            # "맞은편 국숫집 문 언제 닫아요?": another business's question; an FAQ that does not speak of
             # that place (the shop's own lunch hours) is not its answer.
             return None
         if ctx.allergies_asked and not ctx.mentions and ctx.has(EAT_SAFELY):

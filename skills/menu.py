@@ -12,7 +12,7 @@ from bot.messages import Card, QuickReply, Reply, Source, Turn, won
 from bot.understand import allergens
 from skills.base import MENU_QR, RECOMMEND_QR, STAFF_QR, Context
 
-# 얼마 asks a price; 얼마나 asks how long, how many or how much of something ("유통기한 얼마나 돼요?",
+# 얼마 asks a price; 얼마나 asks how long, how many or how much of something ("보관 기간이 얼마나 돼요?",
 # "얼마나 걸려요?") unless it is what one pays ("얼마나 해요?", "얼마나 내요?").
 PRICE = re.compile(r"얼마(?!\s*나)|얼마\s*나\s*(해요|하나|하죠|할까|하는|내|드려|줘야|받)|가격|금액|몇\s*원|값|비싸|싸요")
 SPICY = re.compile(r"맵|매워|매운|매콤|얼큰|맵기")
@@ -279,7 +279,7 @@ class MenuSkill:
         head = " ".join((entry.id, *entry.aliases))
         # The owner's FAQ about this very item answers it (부대찌개 1인분도 되나요?); so does one about
         # the word the customer used, when that word only named the item by a part of its name
-        # (고기 of 고기추가 in "국밥에 들어가는 고기 어느 부위예요": the FAQ "고기는 어디 부위 쓰세요?").
+        # (만두 of 만두추가 in "여기 만두는 직접 빚어요?": the FAQ "만두는 직접 빚으세요?").
         named = [compact(item.name)] + ([compact(mention.span)] if mention.score < 1.0 else [])
         if any(n in compact(head) for n in named) and rest & ctx.kb.index.terms_of("faq", entry.id):
             return True

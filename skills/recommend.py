@@ -188,14 +188,14 @@ def read_wants(ctx: Context) -> Wants:
         w.categories.append("bread")
     if re.search(r"디저트|케이크|케익|달달한\s*거|간식|후식", t):
         w.categories.append("dessert")
-    # "밥 먹고 후식": the meal is already had; what is asked for comes after it.
+    # "밥 먹고 나서 디저트 뭐 있어요": the meal is already had; what is asked for comes after it.
     if re.search(r"브런치|식사|든든|배고|배부르|끼니|한\s*끼|점심|저녁\s*(으로|대신)|(?<![가-힣])밥(?!\s*먹고|\s*먹은\s*(뒤|다음|후))", t):
         w.categories.append("meal")
     if re.search(r"커피(?!\s*말고)", t) and not re.search(r"같이|랑|하고", t):
         w.categories.append("coffee")
     if re.search(r"(?<![가-힣])차(?:\s*한\s*잔|\s*한잔|\s*종류|\s*추천|\s*중에|가|를|\s*마시)|티\s*(종류|추천|중)|(?<![가-힣])티(?![가-힣])", t):
         w.categories.append("tea")
-    # "막걸리 마실 건데 안주": the drinking is the occasion; what is asked for goes with it.
+    # "소주 한잔할 건데 곁들일 안주": the drinking is the occasion; what is asked for goes with it.
     if re.search(r"음료|마실|마시기|마시고\s*싶|마셔\s*보|drink|beverage", t, re.I) and not {"coffee", "tea"} & set(w.categories) and "안주" not in t:
         w.categories.append("drink")
     for pattern, tag in ((r"시그니처|대표", "시그니처"), (r"인기|잘\s*나가|베스트|많이\s*(찾|시키|먹)(는|나|아요|어요|으세요|으시)|유명", "인기"),
@@ -564,7 +564,7 @@ class RecommendSkill:
     def _only_the_model_asks(ctx: Context) -> bool:
         """A request the pattern missed and the trained reader saw (bot/understand/asks.py), taken only
         when nothing else claims the message: no FAQ answers it, and it does not ask whether something
-        may be eaten ("티라미수 먹어도 돼요?" with an egg allergy is a yes or no, never a list), and it says
+        may be eaten ("크렘브륄레 먹어도 되나요?" with an egg allergy is a yes or no, never a list), and it says
         something to choose by (a bare "찌개 종류 뭐 있어요?" is the menu's list)."""
         return ctx.asks_to_choose and ctx.best_faq() is None and not ctx.has(IS_IT_SAFE) and read_wants(ctx).chooses_by()
 

@@ -329,7 +329,7 @@ class MenuMatcher:
             found = self._abbreviations(c)
         if not found and re.search(r"[a-z]{4,}", c):
             found = self._romanized(c)
-        # "감자빵 6개짜리 선물세트": the longer item whose name holds the full one and more of the message.
+        # "호두과자 20개입 선물상자": the longer item whose name holds the full one and more of the message.
         for m in [m for m in found if m.score < 1.0]:
             inner = [f for f in found if f.score >= 1.0 and self.names[f.item.name] in self.names[m.item.name] and len(m.span) > len(f.span)]
             if inner:
@@ -337,7 +337,7 @@ class MenuMatcher:
         found = [Mention(m.item, m.score + _size_fit(c, m.item.name), m.span) if m.score < 1.0 else m for m in found]
         found.sort(key=lambda m: -m.score)
         if found and found[0].score >= 1.0:
-            # A word that also qualifies an item (디카페인 in "바닐라라떼 디카페인으로") is not
+            # A word that also qualifies an item (디카페인 in "카페모카 디카페인으로 바꿔서") is not
             # a second item when the message names one in full.
             found = [m for m in found if m.score >= 1.0]
         kept: list[Mention] = []

@@ -1,10 +1,10 @@
 """Whether a message asks the shop to choose for the customer from its menu ("뭐 먹을까요",
-"안 매운 찌개 뭐 있어예?", "what's good for a kid?"), read by a trained model (bot/textmodel.py) over
+"덜 매운 국물 요리 뭐 있능교?", "what's good for a kid?"), read by a trained model (bot/textmodel.py) over
 the same cleaned text and tokens the knowledge index uses.
 
 Why a model beside the hand-written pattern in skills/recommend.py: on stores it had never seen, the
-pattern missed about one recommendation request in ten (a superlative, "제일 매운 게 뭐예요"; a kind
-with a limit, "2만원 안쪽으로 치킨 뭐 있노"; English), and each new writer brought forms it lacked.
+pattern missed about one recommendation request in ten (a superlative, "젤 화끈한 메뉴가 뭐죠"; a kind
+with a limit, "삼만원 넘지 않게 둘이 먹을 거"; English), and each new writer brought forms it lacked.
 The model learns the request from messages written for it by writers who saw only a brief
 (bench/data/asks/), with near misses that share its words (a question about one dish, a change to a
 dish, a rule about children or allergies), and meets a new wording by its pieces.

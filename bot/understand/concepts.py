@@ -56,7 +56,7 @@ def concept_of(cleaned: str, tokens: list[str] | tuple[str, ...], model: LinearT
 
 
 # Concepts whose key syllable is also the tail of other words: 차 is a car only on its own (차 세울
-# 데, 차 가지고); 유자차, 대추차 and 녹차 are teas, which the model's character pieces took for parking.
+# 데, 차 가지고); 유자차, 모과차 and 녹차 are teas, which the model's character pieces took for parking.
 NEEDS = {"주차": re.compile(r"(?<![가-힣])차|주차|파킹|parking", re.I)}
 
 
