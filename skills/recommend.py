@@ -542,7 +542,14 @@ class RecommendSkill:
             if known is not None:
                 await ctx.ledger.set_personal(known[0], False)
             return Reply("recommend", ["알겠어요. 앞으로는 예전에 드신 메뉴를 참고하지 않고 추천해 드릴게요."])
-        if not (ctx.has(ASK) or self._only_the_model_asks(ctx)) or (not ctx.has(STRONG_ASK) and any(m.score >= 1.0 for m in ctx.mentions)):
+        w: Wants | None = None
+        if not ctx.has(ASK):
+            if not self._only_the_model_asks(ctx):
+                return None
+            w = read_wants(ctx)
+            if not w.chooses_by():
+                return None  # a bare "찌개 종류 뭐 있어요?" is the menu's list
+        if not ctx.has(STRONG_ASK) and any(m.score >= 1.0 for m in ctx.mentions):
             return None
         faq = ctx.best_faq()
         if not ctx.has(STRONG_ASK) and not ctx.allergies and faq is not None and (faq.head >= 0.6 or faq.coverage >= 0.9 and faq.confidence >= 0.45):
@@ -550,7 +557,7 @@ class RecommendSkill:
         if ctx.has(ELSEWHERE):
             text = "죄송해요, 다른 가게나 동네 정보는 제가 안내해 드리기 어려워요. 저희 가게 메뉴나 이용 안내라면 무엇이든 물어봐 주세요!"
             return Reply("unknown", [text], quick_replies=[QuickReply("메뉴 추천", "메뉴 추천해 주세요"), STAFF_QR])
-        w = read_wants(ctx)
+        w = w or read_wants(ctx)
         unknown = unknown_allergies(ctx)
         if unknown:
             return allergy_unknown_reply(unknown, [])
@@ -564,9 +571,9 @@ class RecommendSkill:
     def _only_the_model_asks(ctx: Context) -> bool:
         """A request the pattern missed and the trained reader saw (bot/understand/asks.py), taken only
         when nothing else claims the message: no FAQ answers it, and it does not ask whether something
-        may be eaten ("크렘브륄레 먹어도 되나요?" with an egg allergy is a yes or no, never a list), and it says
-        something to choose by (a bare "찌개 종류 뭐 있어요?" is the menu's list)."""
-        return ctx.asks_to_choose and ctx.best_faq() is None and not ctx.has(IS_IT_SAFE) and read_wants(ctx).chooses_by()
+        may be eaten ("크렘브륄레 먹어도 되나요?" with an egg allergy is a yes or no, never a list). The
+        caller also asks that the message say something to choose by. Cheap checks first: the model last."""
+        return not ctx.has(IS_IT_SAFE) and ctx.best_faq() is None and ctx.asks_to_choose
 
     async def _personal(self, turn: Turn, ctx: Context, w: Wants) -> Reply | None:
         """A known customer's own favourites (with their yes), or the question whether they want that."""

@@ -176,16 +176,16 @@ class MenuMatcher:
                 key = fold(said)
                 if len(words[i:i + n]) < n or len(key) < 5:
                     continue
+                # Items with a word of that key: a word only one name has names that item (hangwa).
+                by_word = [item for item in self.items if any(_alike(key, w) for w in self.roman_words[item.name])]
                 for item in self.items:
                     whole = self.roman[item.name]
                     if whole and _alike(key, whole):
                         exact = 0.005 if key == whole else 0.0  # "sundae gukbap" over "the sundae gukbap"
                         found[item.name] = max(found.get(item.name, Mention(item, 0, "")), Mention(item, 1.0 + len(whole) / 100 + exact, said),
                                                key=lambda m: m.score)
-                    elif any(_alike(key, w) for w in self.roman_words[item.name]):
-                        sharing = sum(any(_alike(key, w) for w in ws) for ws in self.roman_words.values())
-                        if sharing == 1 and item.name not in found:  # a word only this item's name has
-                            found[item.name] = Mention(item, 0.75, said)
+                if len(by_word) == 1 and by_word[0].name not in found:
+                    found[by_word[0].name] = Mention(by_word[0], 0.75, said)
         return list(found.values())
 
     def _kinds(self, menu: tuple[MenuItem, ...]) -> dict[str, Kind]:
