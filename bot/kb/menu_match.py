@@ -19,6 +19,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
+from bot.kb.loanword import FUNCTION_WORDS, english_keys, hangul_key
 from bot.kb.records import MenuItem
 from bot.kb.romanize import fold, romanize
 from bot.kb.text import Lexicon, clean, compact
@@ -146,6 +147,27 @@ def _near(word: str, text: str) -> str | None:
     return None
 
 
+def _loan_parts(name: str) -> list[set[str]]:
+    """The loanword keys of each word of a name, Hangul and Latin runs apart ("BBQ버거": BBQ, 버거)."""
+    parts = []
+    for run in re.findall(r"[가-힣]+|[A-Za-z]+", name):
+        keys = {hangul_key(run)} if "가" <= run[0] <= "힣" else english_keys(run)
+        if keys := {k for k in keys if k}:
+            parts.append(keys)
+    return parts
+
+
+def _joined(parts: list[set[str]], limit: int = 64) -> set[str]:
+    """Every reading of consecutive words said together, the classes of their seams squeezed as in
+    one word (치즈 + 버거 as 치즈버거)."""
+    out = {""}
+    for keys in parts:
+        out = {re.sub(r"(.)\1+", r"\1", a + b) for a in out for b in keys}
+        if len(out) > limit:
+            out = set(sorted(out)[:limit])
+    return out - {""}
+
+
 class MenuMatcher:
     def __init__(self, menu: tuple[MenuItem, ...], lexicon: Lexicon):
         self.lexicon = lexicon
@@ -164,6 +186,16 @@ class MenuMatcher:
         self.roman = {item.name: fold(romanize(item.name)) for item in menu}
         self.roman_words = {item.name: [k for w in item.name.split() if len(re.sub(r"[^가-힣]", "", w)) >= 2 and (k := fold(romanize(w)))]
                             for item in menu}
+        # Loanword keys (bot/kb/loanword.py): every run of a name's words, for English said of Hangul.
+        self.loan: dict[str, list[tuple[MenuItem, float]]] = {}
+        for item in menu:
+            parts = _loan_parts(item.name)
+            whole = min((len(k) for k in _joined(parts)), default=0)
+            for i in range(len(parts)):
+                for j in range(i + 1, min(len(parts), i + 4) + 1):
+                    for key in _joined(parts[i:j]):
+                        if len(key) >= 3 and whole:
+                            self.loan.setdefault(key, []).append((item, 1.0 if (i, j) == (0, len(parts)) else min(len(key) / whole, 0.95)))
 
     def _romanized(self, c: str) -> list[Mention]:
         """Items named by their romanized Korean ("how much is the sundae gukbap?"): one to three
@@ -186,6 +218,38 @@ class MenuMatcher:
                                                key=lambda m: m.score)
                 if len(by_word) == 1 and by_word[0].name not in found:
                     found[by_word[0].name] = Mention(by_word[0], 0.75, said)
+        return list(found.values())
+
+    def _loanwords(self, c: str) -> list[Mention]:
+        """Items named in English by the words their Hangul loanword name came from ("double
+        cheeseburger" for 더블 치즈버거): runs of up to three English words of the message, function
+        words breaking a run, against runs of the name's words; the whole name, or the only item
+        with that part of its name."""
+        runs: list[list[str]] = [[]]
+        for word in re.findall(r"[a-z]+|[^a-z\s]+", c):
+            if re.fullmatch(r"[a-z]{2,}", word) and word not in FUNCTION_WORDS:
+                runs[-1].append(word)
+            elif runs[-1]:
+                runs.append([])
+        found: dict[str, Mention] = {}
+        for run in runs:
+            for i in range(len(run)):
+                for n in (3, 2, 1):
+                    words = run[i:i + n]
+                    if len(words) < n:
+                        continue
+                    for key in _joined([english_keys(w) for w in words]):
+                        holders = self.loan.get(key, [])
+                        for item, share in holders:
+                            if share < 1.0 and len({h.name for h, _ in holders}) > 1:
+                                continue  # a part of several names names none of them
+                            if len(key) < 4 and (n > 1 or share < 1.0 or not 0.6 <= len(words[0]) / max(len(self.roman[item.name]), 1) <= 1.6):
+                                # Three classes tell one word from one name of about its length, no
+                                # more ("ranch" is not 오렌지주스, "ranch sauce" not either).
+                                continue
+                            score = 1.0 + len(key) / 100 if share >= 1.0 else 0.5 + 0.4 * share
+                            if score > found.get(item.name, Mention(item, 0, "")).score:
+                                found[item.name] = Mention(item, score, "".join(words))
         return list(found.values())
 
     def _kinds(self, menu: tuple[MenuItem, ...]) -> dict[str, Kind]:
@@ -328,7 +392,11 @@ class MenuMatcher:
         if not found:
             found = self._abbreviations(c)
         if not found and re.search(r"[a-z]{4,}", c):
-            found = self._romanized(c)
+            merged: dict[str, Mention] = {}
+            for m in (*self._romanized(c), *self._loanwords(c)):
+                if m.score > merged.get(m.item.name, Mention(m.item, 0, "")).score:
+                    merged[m.item.name] = m
+            found = list(merged.values())
         # "호두과자 20개입 선물상자": the longer item whose name holds the full one and more of the message.
         for m in [m for m in found if m.score < 1.0]:
             inner = [f for f in found if f.score >= 1.0 and self.names[f.item.name] in self.names[m.item.name] and len(m.span) > len(f.span)]
