@@ -164,7 +164,7 @@ class Engine:
             sub = Turn(part, turn.user_key, turn.channel, {}, turn.now)
             ctx = Context(sub, snapshot, now, self.retrieval, bookings=self.bookings, ledger=self.ledger)
             if first is not None and first.kind == "faq" and any(
-                    h.id == first.id and h.confidence >= self.retrieval.min_confidence for h in ctx.faq_hits[:2]):
+                    h.id == first.id and h.plain_confidence >= self.retrieval.min_confidence for h in ctx.faq_hits[:2]):
                 answers.append(whole)  # the whole message's answer is this part's (a question asked twice)
                 continue
             reply, _ = await self._skills(sub, ctx, None, fast_only)

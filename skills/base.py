@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any, Protocol
 
 from bot.bookings import Bookings
+from bot.kb import gate
 from bot.kb.base import Snapshot
 from bot.kb.index import Hit, Query
 from bot.kb.menu_match import Mention
@@ -150,21 +151,17 @@ class Context:
         return self.has(NOT_RECORD_ASK) and not dated
 
     def best_faq(self, hits: list[Hit] | None = None) -> Hit | None:
-        """The top FAQ hit when it is confident enough to answer."""
+        """The top FAQ hit when it is confident enough to answer, by the hand-written gate
+        (`plainly_answers`): what every skill asks before it answers in the FAQ's stead."""
         hits = self.faq_hits if hits is None else hits
-        if not hits or hits[0].confidence < self.retrieval.min_confidence:
-            return None
-        top = hits[0]
-        # A message that touches only an answer's words (연남동 in a parking answer), never the
-        # question or its aliases, is about something else, unless the answer covers all of it.
-        concepts_only = bool(top.matched) and set(top.matched) <= self.query.concepts
-        if top.head == 0 and (top.coverage < 0.7 or sum(len(t) > 1 for t in top.matched) < 2) and not (concepts_only and top.coverage >= 0.6):
-            return None  # a lexicon concept (현영 = 현금영수증) in the answer is evidence enough
-        # One plain word in common (대구 in a question about the weather in 대구 and a 대구로페이 FAQ) is not
-        # enough unless it explains most of the message; a lexicon concept (주차, 포장) is.
-        if len(top.matched) == 1 and top.matched[0] not in self.query.concepts and top.coverage < 0.55:
-            return None
-        return top
+        return plain_best(hits, self.query.concepts, self.retrieval.min_confidence)
+
+    def learned_faq(self, hits: list[Hit], q: Query) -> Hit | None:
+        """The top FAQ hit when the trained gate (bot/kb/gate.py) is sure it answers the message:
+        the FAQ's last word on a message no skill took and the rules above refused, since the model
+        learned from shops the bot never saw the wordings those rules were not written for."""
+        p = gate.probability(hits, q)
+        return hits[0] if p is not None and p >= gate.threshold() else None
 
     @cached_property
     def is_question(self) -> bool:
@@ -173,6 +170,33 @@ class Context:
     def has(self, pattern: str | re.Pattern[str]) -> bool:
         """Search the cleaned message; patterns allow optional spaces (`\\s*`) where chat drops them."""
         return bool(re.search(pattern, self.text))
+
+
+def plain_best(hits: list[Hit], concepts: frozenset[str], min_confidence: float) -> Hit | None:
+    """The hand-written gate's answer: the top hit when its shared words carry it, else the hit
+    ranked first on shared words alone (the order before learned links) when they carry that one."""
+    if not hits:
+        return None
+    if plainly_answers(hits[0], concepts, min_confidence):
+        return hits[0]
+    plain = max(hits, key=lambda h: (round(h.plain_confidence, 3), h.fused))
+    return plain if plain is not hits[0] and plainly_answers(plain, concepts, min_confidence) else None
+
+
+def plainly_answers(top: Hit, concepts: frozenset[str], min_confidence: float) -> bool:
+    """The hand-written FAQ gate, on the evidence of words the message and the entry share (not
+    of learned links, which the gate's threshold and rules were never set for)."""
+    coverage, head = top.plain_coverage, top.plain_head
+    if top.plain_confidence < min_confidence:
+        return False
+    # A message that touches only an answer's words (연남동 in a parking answer), never the
+    # question or its aliases, is about something else, unless the answer covers all of it.
+    concepts_only = bool(top.matched) and set(top.matched) <= concepts
+    if head == 0 and (coverage < 0.7 or sum(len(t) > 1 for t in top.matched) < 2) and not (concepts_only and coverage >= 0.6):
+        return False  # a lexicon concept (현영 = 현금영수증) in the answer is evidence enough
+    # One plain word in common (대구 in a question about the weather in 대구 and a 대구로페이 FAQ) is not
+    # enough unless it explains most of the message; a lexicon concept (주차, 포장) is.
+    return not (len(top.matched) == 1 and top.matched[0] not in concepts and coverage < 0.55)
 
 
 class Skill(Protocol):

@@ -32,6 +32,8 @@ class FaqSkill:
             # "호박설기 택배 돼요?": the item's name only dilutes the question the FAQ answers.
             hits = ctx.faq_hits_without_items
             best = ctx.best_faq(hits)
+        if best is None and hits:
+            best = ctx.learned_faq(hits, ctx.query_without_items if hits is not ctx.faq_hits else ctx.query)
         if best is None:
             return None
         elsewhere = ELSEWHERE.search(ctx.text)
@@ -43,7 +45,7 @@ class FaqSkill:
             # "Peanut allergy here, is the house special safe?" about something the bot could not find:
             # the owner's general allergy note is not that answer; staff are (shared/spec/allergens.md).
             return None
-        close = [h for h in hits[1:3] if best.confidence - h.confidence <= ctx.retrieval.clarify_margin and h.confidence >= ctx.retrieval.min_confidence]
+        close = [h for h in hits[:3] if h is not best and best.plain_confidence - h.plain_confidence <= ctx.retrieval.clarify_margin and h.plain_confidence >= ctx.retrieval.min_confidence]
         if close:
             options = [best, *close]
             text = "어떤 내용이 궁금하신지 골라 주시겠어요?\n" + "\n".join(f"• {h.id}" for h in options)

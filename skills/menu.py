@@ -284,7 +284,7 @@ class MenuSkill:
         if any(n in compact(head) for n in named) and rest & ctx.kb.index.terms_of("faq", entry.id):
             return True
         masked = ctx.best_faq(ctx.faq_hits_without_items)
-        if masked is None or masked.id != full.id or masked.head == 0:
+        if masked is None or masked.id != full.id or masked.plain_head == 0:
             return False  # the FAQ only shares an incidental word of its answer (대구 in 대구로페이)
         record = f"{item.name} {item.category} {item.description} {' '.join(item.tags)}"
         known = set(ctx.kb.index.analyse(record)[2])

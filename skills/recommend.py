@@ -552,7 +552,7 @@ class RecommendSkill:
         if not ctx.has(STRONG_ASK) and any(m.score >= 1.0 for m in ctx.mentions):
             return None
         faq = ctx.best_faq()
-        if not ctx.has(STRONG_ASK) and not ctx.allergies and faq is not None and (faq.head >= 0.6 or faq.coverage >= 0.9 and faq.confidence >= 0.45):
+        if not ctx.has(STRONG_ASK) and not ctx.allergies and faq is not None and (faq.plain_head >= 0.6 or faq.plain_coverage >= 0.9 and faq.plain_confidence >= 0.45):
             return None  # the owner wrote this question ("안 맵게 돼요?"), or an answer that covers all of it
         if ctx.has(ELSEWHERE):
             text = "죄송해요, 다른 가게나 동네 정보는 제가 안내해 드리기 어려워요. 저희 가게 메뉴나 이용 안내라면 무엇이든 물어봐 주세요!"

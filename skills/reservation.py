@@ -105,7 +105,7 @@ class ReservationSkill:
             return None  # "예약하면 보증금 내야 돼요?": the owner's FAQ on deposits, not a booking
         dated = parse_date(ctx.text, ctx.now.date()) or parse_time(ctx.text) or relative_time(ctx.text, ctx.now)
         topic = set(hit.matched) - {"예약", "하", "명", "인", "자리", "좌석", "단체석", "테이블"} if hit is not None else set()
-        if not dated and not wish and hit is not None and hit.head >= 0.4 and any(not t.isdigit() for t in topic) and ctx.is_question:
+        if not dated and not wish and hit is not None and hit.plain_head >= 0.4 and any(not t.isdigit() for t in topic) and ctx.is_question:
             return None  # "열 명 예약하면 선금 있어요?": a question about the rules, which the owner's FAQ answers
         if ctx.has(CANCEL) and not ctx.has(CHANGE):
             return await self._start_cancel(ctx)

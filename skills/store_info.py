@@ -124,7 +124,7 @@ class StoreInfoSkill:
         for pattern in (HOURS, CLOSED_DAY, HOLIDAY, NOW, TIME_WORDS):
             rest = pattern.sub(" ", rest)
         hit = ctx.best_faq(ctx.kb.index.search(ctx.kb.index.query(rest), "faq", 3))
-        if hit is None or hit.confidence < 0.3:
+        if hit is None or hit.plain_confidence < 0.3:
             return False
         # An owner's FAQ about hours (브레이크타임이 있나요?) is not another topic: store.toml,
         # the one source of opening times, answers it, unless the message shares more with that

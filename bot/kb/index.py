@@ -11,6 +11,7 @@ import hashlib
 import logging
 import math
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -26,6 +27,8 @@ from bot.kb.text import Lexicon, build_lexicon, builtin_lexicon, clean
 from bot.kb.tokenizer import Tokenizer
 from bot.kb.vectors import ngram_vector
 from bot.understand.concepts import concept_of
+from bot.understand.links import load as load_links
+from bot.understand.links import strength
 
 log = logging.getLogger(__name__)
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -34,6 +37,11 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 EXACT_SEARCH_LIMIT = 20_000
+# A word said through a learned link counts its link's weight (at most a shared word's). On left-out
+# writers of bench/data/pairs (bench/train_gate.py), right answers gained over the hand gate: +126 at
+# 0.6, +156 at 1.0, +166 at 1.5 with the sparser links first tried; +188 at 1.0 and +193 at 1.5 with
+# the links kept (docs/decisions.md).
+LINK_SHARE = 1.0
 
 
 @dataclass(frozen=True)
@@ -67,21 +75,43 @@ class Hit:
     coverage: float
     head: float
     matched: tuple[str, ...]
+    linked: float = 0.0  # the part of `coverage` said only through learned word links
+    head_linked: float = 0.0  # the part of `head` said only through them
 
     @property
     def confidence(self) -> float:
         """0..1: how well this entry and the message explain each other, comparable across messages."""
         return 0.4 * self.coverage + 0.25 * self.cosine + 0.35 * self.head
 
+    @property
+    def plain_coverage(self) -> float:
+        return self.coverage - self.linked
+
+    @property
+    def plain_head(self) -> float:
+        return self.head - self.head_linked
+
+    @property
+    def plain_confidence(self) -> float:
+        """The confidence on the words the message and the entry share, without learned links: what
+        the hand-written gate and the skills' checks were set on."""
+        return 0.4 * self.plain_coverage + 0.25 * self.cosine + 0.35 * self.plain_head
+
 
 class _KindIndex:
     """BM25 and term statistics for the documents of one kind."""
 
-    def __init__(self, docs: list[Doc], token_lists: list[list[str]], phrasings: list[list[set[str]]]):
+    def __init__(self, docs: list[Doc], token_lists: list[list[str]], phrasings: list[list[set[str]]],
+                 links: dict[str, tuple[tuple[str, float], ...]] | None = None):
         self.docs = docs
+        self.links = links or {}
         self.phrasings = phrasings
         self.position = {d.id: i for i, d in enumerate(docs)}
         self.term_sets = [set(t) for t in token_lists]
+        self.postings: dict[str, list[int]] = {}
+        for i, terms in enumerate(self.term_sets):
+            for t in terms:
+                self.postings.setdefault(t, []).append(i)
         df = Counter(t for ts in self.term_sets for t in ts)
         n = max(len(docs), 1)
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
@@ -105,23 +135,77 @@ class _KindIndex:
         """Each message term's weight; a lexicon concept (주차, 포장) counts half again. Computed once a search."""
         return {t: self._base(t, self.oov_idf) * (1.5 if t in q.concepts else 1.0) for t in set(q.tokens)}
 
-    def coverage(self, q: Query, i: int, weights: dict[str, float]) -> tuple[float, tuple[str, ...]]:
-        """How much of the message this entry explains."""
+    def coverage(self, q: Query, i: int, weights: dict[str, float],
+                 usable: set[str] | frozenset[str] = frozenset()) -> tuple[float, tuple[str, ...], float]:
+        """How much of the message this entry explains: its shared words in full, and a word the
+        entry says only through a learned link (bot/understand/links.py) by part of its weight;
+        with the matched terms and the linked part."""
         total = sum(weights.values())
         if not total:
-            return 0.0, ()
+            return 0.0, (), 0.0
         matched = tuple(sorted(weights.keys() & self.term_sets[i]))
-        return sum(weights[t] for t in matched) / total, matched
+        said = sum(weights[t] for t in matched)
+        linked = 0.0
+        if self.links:
+            linked = LINK_SHARE * sum(weights[t] * strength(t, self.term_sets[i], self.links) for t in usable - set(matched))
+        return (said + linked) / total, matched, linked / total
 
-    def head(self, q: Query, i: int, weights: dict[str, float]) -> float:
-        """How much of the entry's own question (or its closest alias) the message says."""
-        best = 0.0
+    def linked(self, usable: set[str], weights: dict[str, float]) -> dict[str, float]:
+        """The owner's terms the message's words link to, each with its strongest link."""
+        out: dict[str, float] = {}
+        for t in usable:
+            for target, w in self.links.get(t, ()):
+                if w > out.get(target, 0.0) and target not in weights:
+                    out[target] = w
+        return out
+
+    def head(self, q: Query, i: int, weights: dict[str, float], linked: dict[str, float] | None = None) -> tuple[float, float]:
+        """How much of the entry's own question (or its closest alias) the message says, and how
+        much of that only through learned links (the best phrasing's)."""
+        best, best_linked = 0.0, 0.0
         for phrase in self.phrasings[i]:
             total = sum(self._base(t) * (1.5 if t in q.concepts else 1.0) for t in phrase)
             if total:
+                said = sum(weights[t] for t in phrase & weights.keys())
+                by_link = 0.0
+                if linked and not linked.keys().isdisjoint(phrase):
+                    by_link = LINK_SHARE * sum(self._base(t) * (1.5 if t in q.concepts else 1.0) * linked.get(t, 0.0) for t in phrase - weights.keys())
                 # The +1 keeps a one-word question (배달도 되나요?) from claiming any message with that word.
-                best = max(best, sum(weights[t] for t in phrase & weights.keys()) / (total + 1.0))
-        return best
+                if (said + by_link) / (total + 1.0) > best:
+                    best, best_linked = (said + by_link) / (total + 1.0), by_link / (total + 1.0)
+        return best, best_linked
+
+    def link_scores(self, usable: set[str], weights: dict[str, float]) -> dict[int, float]:
+        """Entries that say the message's words through links, by the weight they say (each word
+        by its strongest link the entry holds, as `strength` counts it)."""
+        out: dict[int, float] = {}
+        for t in usable:
+            credited: set[int] = set()
+            for target, w in self.links.get(t, ()):  # strongest first
+                for i in self.postings.get(target, ()):
+                    if i not in credited and t not in self.term_sets[i]:
+                        credited.add(i)
+                        out[i] = out.get(i, 0.0) + weights[t] * w
+        return out
+
+
+def read_terms(c: str, tokens: list[str], lemmas: str, lexicon: Lexicon) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+    """(clean text, text with its canonical words, index terms, concept terms) of one analysed text:
+    the tokenizer's terms, then the lexicon's concepts and the concept model's. One function for the
+    index and the trainers, so a model learns the terms the index will search with."""
+    canon = lexicon.expand(c, lemmas)
+    learned = concept_of(c, tokens)  # the trained reading of the same text: wordings the lexicon lacks
+    if learned is not None and learned not in canon:
+        canon.append(learned)
+    concepts = tuple(w for phrase in canon for w in phrase.split())
+    expanded = f"{c} {' '.join(canon)}" if canon else c
+    return c, expanded, (*tokens, *concepts), concepts
+
+
+def linkable(q: Query, weights: dict[str, float]) -> set[str]:
+    """The message's terms a learned link may stand for: a one-syllable word only where the message
+    writes it as a word of its own (차 in "차 세울 데", not the 차 Kiwi reads inside 맞찰라카는데)."""
+    return {t for t in weights if len(t) > 1 or not "가" <= t <= "힣" or re.search(rf"(?<![가-힣]){re.escape(t)}", q.clean)}
 
 
 _claimed: dict[Path, Any] = {}  # index folders this process holds, with their open lock files
@@ -299,6 +383,7 @@ class KnowledgeIndex:
                 [d for d in docs if d.kind == kind],
                 [t for d, t in zip(docs, token_lists) if d.kind == kind],
                 [p for d, p in zip(docs, phrasings) if d.kind == kind],
+                load_links() if kind == "faq" and LINK_SHARE > 0 else None,
             )
             for kind in ("faq", "menu")
         }
@@ -335,13 +420,7 @@ class KnowledgeIndex:
         return self._finish(c, tokens, lemmas)
 
     def _finish(self, c: str, tokens: list[str], lemmas: str) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
-        canon = self.lexicon.expand(c, lemmas)
-        learned = concept_of(c, tokens)  # the trained reading of the same text: wordings the lexicon lacks
-        if learned is not None and learned not in canon:
-            canon.append(learned)
-        concepts = tuple(w for phrase in canon for w in phrase.split())
-        expanded = f"{c} {' '.join(canon)}" if canon else c
-        return c, expanded, (*tokens, *concepts), concepts
+        return read_terms(c, tokens, lemmas, self.lexicon)
 
     def _prime(self, texts: list[str]) -> None:
         """Analyse every document text in one batch: Kiwi is much faster on a list."""
@@ -384,17 +463,22 @@ class KnowledgeIndex:
                 if key in self.entries and pos is not None:
                     cos[pos] = max(cos.get(pos, 0.0), similarity)
         vec_order = sorted(cos, key=lambda i: -cos[i])
+        weights = idx.weights(q)
+        usable = linkable(q, weights) if idx.links else set()
+        rankings = [bm_order, vec_order]
+        if idx.links:
+            by_link = idx.link_scores(usable, weights)
+            rankings.append(sorted(by_link, key=lambda i: -by_link[i])[: k * 2])
         fused: dict[int, float] = {}
-        for ranking in (bm_order, vec_order):
+        for ranking in rankings:
             for r, i in enumerate(ranking):
                 fused[int(i)] = fused.get(int(i), 0.0) + 1.0 / (self.rrf_k + r + 1)
         hits = []
-        weights = idx.weights(q)
+        linked = idx.linked(usable, weights) if idx.links else None
         for i in sorted(fused, key=lambda i: -fused[i])[: k * 2]:
-            coverage, matched = idx.coverage(q, i, weights)
-            hits.append(
-                Hit(kind, idx.docs[i].id, fused[i], float(bm[i]), cos.get(i, 0.0), coverage, idx.head(q, i, weights), matched)
-            )
+            coverage, matched, cover_link = idx.coverage(q, i, weights, usable)
+            head, head_link = idx.head(q, i, weights, linked)
+            hits.append(Hit(kind, idx.docs[i].id, fused[i], float(bm[i]), cos.get(i, 0.0), coverage, head, matched, cover_link, head_link))
         # Fusion picks the candidates; confidence orders them, since it also sees what is unexplained.
         hits.sort(key=lambda h: (-round(h.confidence, 3), -h.fused))
         return hits[:k]
