@@ -78,7 +78,8 @@ CAFFEINE = re.compile(
 # qualifies when its name (or failing that, its category) says so: 덮밥 means the 덮밥s,
 # not everything in a "덮밥·정식" category.
 DISH_TYPES = (
-    (r"면\s*(요리|종류|류)|국수|면으로|면\s*먹", r"국수|면|파스타|우동|라면|냉면|소바|쌀국수|스파게티"),
+    # 면 as a word of its own is noodles ("시원한 면 땡기는데"); glued to a verb it is the ending -면 (가면, 먹으면).
+    (r"면\s*(요리|종류|류)|국수|면으로|면\s*먹|(?<![가-힣])면(?![가-힣])|(?<![가-힣])면(이|도|은)\s", r"국수|면|파스타|우동|라면|냉면|소바|쌀국수|스파게티"),
     (r"밥\s*(종류|류|요리|메뉴)|밥으로|밥\s*먹(?!고|은\s*뒤|은\s*다음|은\s*후)|식사\s*류", r"밥|덮밥|비빔밥|볶음밥|정식|주먹밥|리조또|카레|오므라이스"),
     (r"덮밥", r"덮밥"),
     (r"찌개|탕\s*(종류|요리)|전골", r"찌개|국$|탕$|전골"),
@@ -91,6 +92,9 @@ SOFT_TYPES = (
     (r"안주|술\s*(이랑|하고|에)\s*(먹|곁들|어울)", r"전$|무침|말이|튀김|구이|안주|수육|순대|족발|보쌈|탕수|볶음$|모둠|숙회|회$|편육|두부김치|치킨|똥집"),
     (r"국물|뜨끈|뜨끈한\s*거|시원한\s*국", r"찌개|국(?!산|거리)|탕(?!수)|전골|짬뽕|라면|우동|국수|곰탕|해장|수프|스프|쌀국수|냉면|물회|밀면"),
 )
+TEA_NAME = re.compile(r"차$|차\s*\(|티$|tea|녹차|홍차|말차|캐모마일|페퍼민트|루이보스|얼그레이|보이차|쌍화", re.I)
+# Words for a family of items whose names do not say it: "탄산 말고" leaves out 콜라 and 사이다 too.
+FAMILIES = {"탄산": r"콜라|사이다|에이드|소다|스파클링|토닉|탄산", "탄산음료": r"콜라|사이다|에이드|소다|스파클링|토닉|탄산"}
 SEASONING = re.compile(r"액젓|젓갈|젓(?![가-힣])|소스|육수|다시|가루|오일|기름|추출|분말|양념|sauce", re.I)
 RETAIL = re.compile(r"밀키트|택배|국거리|냉동|\d+\s*팩|선물\s*세트|소스\s*추가")
 MEAL_NAME = re.compile(r"밥$|면$|국수$|세트$|정식$|백반$|덮밥|비빔밥")
@@ -131,6 +135,8 @@ class Wants:
     avoid_items: set[str] = field(default_factory=set)
     avoid_words: list[str] = field(default_factory=list)  # "튀긴 거 말고": items that say so are left out
     kinds: list[set[str]] = field(default_factory=list)  # kinds of item named (치킨, 케이크, 나물), by item name
+    both: bool = False  # "둘 다", "반반": one pick of every kind named, if the menu has one
+    kind_words: list[str] = field(default_factory=list)  # the words that named `kinds`
     occasion: set[str] = field(default_factory=set)  # the message's words, to meet the owner's tags (선물, 해장, 겨울)
     no_alcohol: bool = False
     alcohol_asked: bool = False  # 술, 맥주, 한잔: only then is a drink with alcohol offered
@@ -182,7 +188,7 @@ def read_wants(ctx: Context) -> Wants:
         w.sweet = True
     if re.search(r"상큼|새콤|상쾌|청량|산뜻|시원하게", t):
         w.fresh = True
-    if re.search(r"따뜻|따끈|뜨거|추워|추운|몸\s*녹", t):
+    if re.search(r"따뜻|따끈|뜨거|뜨끈|뜨신|뜨시|추워|추운|춥|으슬|쌀쌀|몸\s*녹", t):
         w.warm = True
     if re.search(r"빵", t):
         w.categories.append("bread")
@@ -228,6 +234,8 @@ def read_wants(ctx: Context) -> Wants:
     if re.search(r"(술|맥주|소주|막걸리|와인)\S{0,2}\s*(을|를|좀|많이|너무|진탕|징하게|엄청)?\s*(마셔서|마셨|먹어서|먹었|묵었|뭇더|달려서|달렸)", t):
         w.no_alcohol = True
     w.alcohol_asked = bool(re.search(r"(?<![가-힣])술|주류|한\s*잔|한잔|맥주|생맥|소주|막걸리|동동주|와인|하이볼|칵테일|사케|고량주|beer|wine|soju", t, re.I))
+    if w.alcohol_asked and not ALCOHOL.search(t) and re.search(r"(차|티|커피|라떼|음료|주스)\s*(한\s*잔|한잔)", t):
+        w.alcohol_asked = False  # "뜨끈한 차 한 잔": a cup of tea
     if re.search(r"커피\s*(는|를|은)?\s*(못|안|별로|싫)|커피\s*말고", t):
         w.no_coffee = True
         w.no_caffeine = True
@@ -252,8 +260,19 @@ def read_wants(ctx: Context) -> Wants:
             w.liked.append(word)
     kinds = ctx.kb.menu.find_kinds(ctx.turn.text)
     # A kind left out ("커피 말고") or named as the allergy ("새우 알러지 … 요리 추천") is not wished for.
-    w.kinds = [{i.name for i in k.items} for k in kinds
-               if not re.search(rf"{re.escape(k.word)}\S*\s*(말고|빼고|별로|싫)", t) and allergens.canonical(k.word) not in w.avoid_allergens]
+    w.both = bool(re.search(r"둘\s*다|두\s*(개|가지)\s*다|반반|한\s*번에\s*(다|같이)|다\s*(먹|맛보)", t))
+    wished = [k for k in kinds
+              if not re.search(rf"(?<![가-힣]){re.escape(k.word)}\S*\s*(말고|빼고|별로|싫)", t)  # "굴보쌈 말고 보쌈" keeps 보쌈
+              and allergens.canonical(k.word) not in w.avoid_allergens]
+    w.kinds = [{i.name for i in k.items} for k in wished]
+    w.kind_words = [k.word for k in wished]
+    # "버거랑 같이 먹을 사이드": the kind named as the company is not the wish, when another is named.
+    companions = [k for k in kinds if re.search(rf"(?<![가-힣]){re.escape(k.word)}(이랑|랑|하고|와|과|에)\s*(같이|함께|곁들|어울)", t)]
+    if companions and len(kinds) > len(companions):
+        gone = [{i.name for i in k.items} for k in companions]
+        w.kinds = [k for k in w.kinds if k not in gone]
+        w.kind_words = [k.word for k in wished if k not in companions]
+        w.named_categories = [c for c in w.named_categories if not any(re.search(rf"(?<![가-힣]){re.escape(k.word)}", c) for k in companions)]
     # "주말에 소주를 마셔서": the drink named is the trouble, not the wish; "막걸리 안주": the drink is
     # what the customer is having, and the wish is what goes with it.
     if w.no_alcohol or w.snack_with_drink:
@@ -315,7 +334,8 @@ def passes(item: MenuItem, w: Wants) -> bool:
         return False
     if w.no_coffee and (re.search(r"(?<!논)커피|coffee", f"{item.category} {item.name}", re.I) or has_caffeine(item) and not _tea(item)):
         return False
-    if any(word in f"{item.name} {item.category} {item.description}" or _stem_variant(word, f"{item.name} {item.description}") for word in w.avoid_words):
+    if any(word in f"{item.name} {item.category} {item.description}" or _stem_variant(word, f"{item.name} {item.description}")
+           or word in FAMILIES and re.search(FAMILIES[word], item.name) for word in w.avoid_words):
         return False
     if (w.no_caffeine or w.kids) and has_caffeine(item):
         return False
@@ -357,7 +377,8 @@ def holds(item: MenuItem, word: str) -> bool:
     """The item has `word` in it, as its own words say: 새우 wished for is a dish of 새우, not one
     seasoned with 새우젓; a group word (해산물, 닭고기) by the allergen table's members named in the
     item's name or description."""
-    text = f"{item.name} {item.category} {item.description} {' '.join(item.tags)}"
+    # Not the category: 족발 filed under 족발보쌈 holds no 보쌈.
+    text = f"{item.name} {item.description} {' '.join(item.tags)}"
 
     def said(w: str) -> bool:
         return bool(w) and bool(re.search(rf"{re.escape(w)}(?!\s*(젓|액젓|소스|가루|육수|기름|오일|다시|분말|추출))", text))
@@ -410,6 +431,10 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
         # The kinds named (치킨, 케이크, 나물): only those, whatever category the owner filed them in.
         named = set().union(*w.kinds)
         items = [i for i in items if i.name in named]
+        if w.both and len(w.kind_words) > 1:  # "족발이랑 보쌈 둘 다": what is of every kind named (반반) first
+            items = _narrow(items, lambda i: all(word in i.name for word in w.kind_words))
+        if w.categories:  # "차 한 잔" of an 에이드·티 kind: the teas first
+            items = _narrow(items, lambda i: any(TEA_NAME.search(i.name) if c == "tea" else _in_category(i, c) for c in w.categories))
     elif w.named_categories:
         items = [i for i in items if i.category in w.named_categories]
         if w.dish_types:

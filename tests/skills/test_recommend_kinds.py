@@ -1,0 +1,73 @@
+"""Kinds of dish named in a recommendation request: noodles as a word of their own, a kind kept when
+a longer name holding it is left out, both kinds at once, the kind named as company, a family of
+drinks left out, and a warm cup of tea. The wordings are this file's own."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from tests.support.stores import ask_in, shop_fixture
+
+MENU = (
+    "이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+    "족발(중),족발보쌈,32000,앞다리만 삶은 족발,,돼지고기,0,Y\n"
+    "불족발,족발보쌈,34000,매운 양념에 구운 족발,,돼지고기,2,Y\n"
+    "보쌈(중),족발보쌈,30000,삼겹살 수육과 김치,,돼지고기,0,Y\n"
+    "반반족발보쌈,족발보쌈,34000,족발 반 수육 반,,돼지고기,0,Y\n"
+    "굴보쌈,족발보쌈,36000,생굴을 듬뿍 올린 수육,,\"돼지고기,굴\",0,Y\n"
+    "잔치국수,식사,7000,멸치 육수에 만 국수,,\"밀,생선\",0,Y\n"
+    "비빔국수,식사,7500,새콤달콤한 비빔 국수,,밀,1,Y\n"
+    "김치전,사이드,8000,바삭하게 부친 김치전,,밀,1,Y\n"
+    "계란찜,사이드,5000,뚝배기 계란찜,,알류,0,Y\n"
+    "콜라,음료,2000,캔,,,0,Y\n"
+    "사이다,음료,2000,캔,,,0,Y\n"
+    "식혜,음료,3000,직접 담근 식혜,,,0,Y\n"
+    "레몬에이드,차·에이드,4500,시원한 레몬 음료,,,0,Y\n"
+    "생강차,차·에이드,4000,뜨겁게 우린 생강차,,,0,Y\n"
+    "유자차,차·에이드,4000,따끈한 유자차,,,0,Y\n"
+    "소주,주류,5000,참이슬,,,0,Y\n"
+)
+
+shop = shop_fixture("kinds", menu=MENU)
+
+
+def picks(shop: Path, text: str) -> list[str]:
+    reply = asyncio.run(ask_in(shop, text))
+    assert reply.intent == "recommend", (text, reply.intent, reply.texts)
+    return [s.id for s in reply.sources]
+
+
+def test_noodles_named_as_a_word_of_their_own(shop: Path) -> None:
+    got = picks(shop, "오늘은 면 당기네요 하나 골라 주세요")
+    assert got and set(got) <= {"잔치국수", "비빔국수"}, got
+
+
+def test_a_kind_stays_wished_when_a_longer_name_holding_it_is_left_out(shop: Path) -> None:
+    # 족발 filed under 족발보쌈 holds no 보쌈; 굴보쌈 is what was left out, not 보쌈.
+    got = picks(shop, "굴보쌈 말고 보쌈 들어간 거 추천해 주세요")
+    assert got and set(got) <= {"보쌈(중)", "반반족발보쌈"}, got
+
+
+def test_both_kinds_at_once(shop: Path) -> None:
+    assert picks(shop, "족발하고 보쌈 둘 다 맛보고 싶어요 뭐 시킬까요") == ["반반족발보쌈"]
+
+
+def test_the_kind_named_as_company_is_not_the_wish(shop: Path) -> None:
+    got = picks(shop, "족발이랑 같이 곁들일 사이드 추천해 주세요")
+    assert got and set(got) <= {"김치전", "계란찜"}, got
+
+
+def test_a_family_of_drinks_left_out(shop: Path) -> None:
+    got = picks(shop, "탄산 말고 마실 거 추천해 주세요")
+    assert got and not set(got) & {"콜라", "사이다", "레몬에이드", "소주"}, got
+
+
+def test_a_warm_cup_of_tea_is_tea_and_no_drink_of_alcohol(shop: Path) -> None:
+    got = picks(shop, "날이 쌀쌀한데 따끈한 차 한 잔 추천해 주세요")
+    assert got and set(got) <= {"생강차", "유자차"}, got
+
+
+def test_a_kind_named_in_english(shop: Path) -> None:
+    got = picks(shop, "which side would you recommend with the pork?")
+    assert got and set(got) <= {"김치전", "계란찜"}, got
