@@ -82,6 +82,9 @@ def test_the_group_table_is_what_keeps_members_away(monkeypatch: pytest.MonkeyPa
         ("My daughter is allergic to walnuts, what can she have?", ["호두"]),
         ("no eggs please - allergy", ["달걀"]),
         ("Allergic to crabs. Anything you'd suggest?", ["게"]),
+        # Chinese and Japanese: glossed in Korean after the message
+        ("我对花生过敏，有什么可以吃的？", ["땅콩"]),
+        ("卵アレルギーです。食べられるものは？", ["달걀"]),
     ],
 )
 def test_reading_a_customers_allergies(text: str, expected: list[str]) -> None:
@@ -158,3 +161,15 @@ def test_a_thing_is_not_a_mention_of_crab(tmp_path: Path) -> None:
     assert not allergens.mentioned(knowledge, "갑각류") and not allergens.mentioned(knowledge, "게")
     crab = write_store(tmp_path / "crab", menu="이름,분류,가격,설명,태그,알레르기,맵기,판매\n꽃게탕,탕,\"30,000\",꽃게 두 마리,,,0,Y\n")
     assert allergens.mentioned(load_knowledge(crab), "갑각류")
+
+
+def test_another_animals_cut_is_no_mention_of_pork(tmp_path: Path) -> None:
+    """A 닭갈비 shop's 닭목살 (and its row's bare 목살) says nothing about pork: the bot must not take
+    the files for tracking pork and claim a dish holds none; a 목살 of its own still counts."""
+    from bot.kb.loader import load_knowledge
+
+    chicken = write_store(tmp_path, menu="이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+                          "닭목살구이,구이,\"13,000\",한 마리에 조금 나오는 목살을 소금에 구워요,,닭고기,0,Y\n")
+    assert not allergens.mentioned(load_knowledge(chicken), "돼지고기")
+    pork = write_store(tmp_path / "pork", menu="이름,분류,가격,설명,태그,알레르기,맵기,판매\n목살구이,구이,\"15,000\",두툼한 목살,,,0,Y\n")
+    assert allergens.mentioned(load_knowledge(pork), "돼지고기")

@@ -108,3 +108,15 @@ def test_chroma_query_path_agrees_with_the_exact_search(make_knowledge, tmp_path
         approx = chroma.snapshot.index.search(chroma.snapshot.index.query(message), "faq", 3)
         assert [h.id for h in exact][:1] == [h.id for h in approx][:1]
         assert abs(exact[0].cosine - approx[0].cosine) < 1e-4
+
+
+def test_english_function_words_are_no_index_terms() -> None:
+    """An owner's English heading ("How do I order here?") must not claim English messages by "do"."""
+    from bot.kb.index import read_terms
+    from bot.kb.text import build_lexicon, builtin_lexicon, clean
+    from bot.kb.tokenizer import get_tokenizer
+
+    c = clean("How do I order here?")
+    ((tokens, lemmas),) = get_tokenizer("kiwi").analyse_many([c])
+    terms = read_terms(c, tokens, lemmas, build_lexicon(builtin_lexicon()))[2]
+    assert "order" in terms and not {"how", "do", "i", "here"} & set(terms)

@@ -199,13 +199,27 @@ def read_terms(c: str, tokens: list[str], lemmas: str, lexicon: Lexicon) -> tupl
         canon.append(learned)
     concepts = tuple(w for phrase in canon for w in phrase.split())
     expanded = f"{c} {' '.join(canon)}" if canon else c
-    return c, expanded, (*tokens, *concepts), concepts
+    # English function words are no terms: an owner's English FAQ ("How do I order here?") would
+    # otherwise claim every English message by its "do" and "here".
+    terms = [t for t in tokens if t not in ENGLISH_FUNCTION_WORDS]
+    return c, expanded, (*terms, *concepts), concepts
 
 
 def linkable(q: Query, weights: dict[str, float]) -> set[str]:
     """The message's terms a learned link may stand for: a one-syllable word only where the message
     writes it as a word of its own (차 in "차 세울 데", not the 차 Kiwi reads inside 맞찰라카는데)."""
     return {t for t in weights if len(t) > 1 or not "가" <= t <= "힣" or re.search(rf"(?<![가-힣]){re.escape(t)}", q.clean)}
+
+
+ENGLISH_FUNCTION_WORDS = frozenset((
+    "a", "an", "the", "and", "or", "but", "if", "of", "for", "from", "with", "to", "in", "on", "at", "by", "about", "as", "into",
+    "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "have", "has", "had", "can", "could", "will", "would",
+    "should", "may", "might", "must", "shall", "i", "you", "he", "she", "it", "we", "they", "me", "him", "her", "us", "them", "my",
+    "your", "his", "its", "our", "their", "this", "that", "these", "those", "there", "here", "what", "which", "who", "when",
+    "where", "why", "how", "any", "some", "just", "so", "than", "then", "please", "pls", "plz", "hi", "hello", "hey", "ok",
+    "okay", "yes", "u", "ur", "im", "dont", "doesnt", "cant", "get", "got", "also", "too", "very", "really", "much", "many",
+    "thanks", "thank", "lol", "s", "t", "m", "ll", "re", "ve", "d",
+))
 
 
 _claimed: dict[Path, Any] = {}  # index folders this process holds, with their open lock files

@@ -342,9 +342,27 @@ def mentioned(knowledge: Knowledge, name: str) -> bool:
     When they do not, the bot cannot tell whether any dish holds it, so it must not say so.
     """
     pattern = _own_pattern(name) if name in SPELLINGS else re.compile(re.escape(name))
-    texts = [f"{i.name} {i.description} {' '.join(i.allergens)}" for i in knowledge.menu]
-    texts += [f"{f.id} {' '.join(f.aliases)} {f.answer}" for f in knowledge.faqs]
-    return any(not _thing(m) for t in texts for m in pattern.finditer(_clean(t)))
+    texts = [(f"{i.name} {i.description} {' '.join(i.allergens)}", _others_cuts(i.name)) for i in knowledge.menu]
+    texts += [(f"{f.id} {' '.join(f.aliases)} {f.answer}", frozenset()) for f in knowledge.faqs]
+    return any(not _thing(m) and not _other_animals_cut(m) and m.group(0) not in cuts
+               for t, cuts in texts for m in pattern.finditer(_clean(t)))
+
+
+# A cut named after another animal (닭목살, 오리목살): in the direction where a false mention would let
+# the bot claim an absence, 목살 of a chicken is no word about pork (an item's own text still counts
+# it, the safe direction there).
+_CUTS = frozenset({"목살", "삼겹살", "항정살"})
+_ANIMAL_BEFORE = re.compile(r"(닭|오리|소|양|염소|칠면조)\s?$")
+
+
+def _other_animals_cut(m: re.Match[str]) -> bool:
+    return m.group(0) in _CUTS and bool(_ANIMAL_BEFORE.search(m.string[max(0, m.start() - 3):m.start()]))
+
+
+def _others_cuts(item_name: str) -> frozenset[str]:
+    """The cuts an item's name gives to another animal (닭목살): its own text's bare 목살 is that animal's."""
+    name = _clean(item_name)
+    return frozenset(c for c in _CUTS for m in re.finditer(c, name) if _ANIMAL_BEFORE.search(name[max(0, m.start() - 3):m.start()]))
 
 
 # Syllables ending in ㄴ or ㄹ: a word ending in one modifies the next ("남은 게 있어요", "먹을 게").

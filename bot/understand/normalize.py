@@ -90,8 +90,8 @@ GLOSSES: tuple[tuple[str, str], ...] = (
     (r"\bnuts?\b", "견과류"), (r"\bdairy\b|\bmilk\b", "우유"), (r"gluten", "글루텐"), (r"\bshrimp\b", "새우"),
     (r"shellfish", "갑각류 조개류"), (r"crustacean", "갑각류"), (r"mollus[ck]", "조개류"), (r"\begg", "달걀"),
     (r"toilet|restroom|bathroom", "화장실"), (r"\bdogs?\b|\bpets?\b|\bcats?\b", "반려동물"),
-    (r"\bkids?\b|child|children|\bbaby\b|stroller", "아이"), (r"high ?chair", "유아 의자"),
-    (r"credit card|\bcards?\b", "카드"), (r"\bcash\b", "현금"), (r"alipay|wechat pay|apple pay|samsung pay", "페이 결제"),
+    (r"\bkids?\b|child|children|\bbaby\b|stroller", "아이"), (r"\balone\b|\bsolo\b|by myself|just me\b", "혼자"), (r"high ?chair", "유아 의자"),
+    (r"credit card|\bcards?\b|\bamex\b|\bvisa\b|mastercard", "카드"), (r"\bcash\b", "현금"), (r"alipay|wechat pay|apple pay|samsung pay", "페이 결제"),
     (r"take ?out|take ?away|to go", "포장"), (r"rice ?cakes?|\btteok", "떡"), (r"(?<!rice )(?<!rice)\bcakes?\b", "케이크"), (r"birthday", "생일"),
     (r"lettering|\bwrite\b|\bmessage\b|\binscription\b", "문구 레터링"), (r"address|where is|where are you|location|how do i get", "주소 위치"),
     (r"phone number|call you|\bphone\b", "전화번호"), (r"refund", "환불"),
@@ -122,6 +122,12 @@ GLOSSES: tuple[tuple[str, str], ...] = (
     (r"\bwheelchair|\bstairs\b|elevator|\blift\b", "휠체어 엘리베이터"), (r"\bsocket|\boutlet\b|charg(e|ing) (my|a) (phone|laptop)", "콘센트"), (r"駐車|停车|停車", "주차"), (r"予約|预约|預約|预订", "예약"),
     (r"営業|营业|營業|何時|几点|幾點", "영업시간 몇 시"), (r"支付宝|支付寶|微信支付|カード", "결제 페이 카드"),
     (r"メニュー|菜单|菜單", "메뉴"), (r"おすすめ|推荐|推薦", "추천"), (r"いくら|多少钱|多少錢", "얼마"),
+    (r"过敏|過敏|アレルギー", "알레르기"), (r"鸡蛋|雞蛋|たまご|タマゴ|卵", "달걀"), (r"牛奶|牛乳|乳制品|乳製品|ミルク", "우유"),
+    (r"花生|落花生|ピーナッツ", "땅콩"), (r"虾|蝦|エビ|えび|海老", "새우"), (r"小麦|麸质|麩質|グルテン", "밀"), (r"坚果|堅果|ナッツ", "견과류"),
+    (r"大豆|黄豆|黃豆", "대두"), (r"猪肉|豬肉|豚肉", "돼지고기"), (r"牛肉", "소고기"), (r"鸡肉|雞肉|鶏肉", "닭고기"),
+    (r"海鲜|海鮮|シーフード", "해물"), (r"芝麻|ごま|胡麻", "참깨"), (r"荞麦|蕎麦", "메밀"),
+    (r"並ぶ|並び|並ん|待ち|待つ|排队|等位|等多久", "웨이팅"), (r"荷物|スーツケース|行李|寄存", "짐 보관"),
+    (r"送って|発送|配送|邮寄|寄到|快递", "택배"), (r"何時まで|几点关门|幾點關門", "몇 시까지 마감"),
     (r"トイレ|厕所|洗手间", "화장실"), (r"ペット|宠物|寵物|犬|狗", "반려동물"), (r"子供|子ども|孩子|小孩", "아이"),
 )
 
