@@ -122,3 +122,27 @@ def test_a_question_after_a_long_story_is_read(ask) -> None:  # type: ignore[no-
     story = "지난주에 가족들이랑 다녀왔는데 정말 맛있게 잘 먹었어요. " * 40
     reply = ask(story + "그런데 혹시 주차할 수 있나요?")
     assert len(story) > 1000 and reply.intent == "faq" and reply.sources[0].id == "주차할 수 있나요?"
+
+
+def test_the_lexicon_finds_what_one_alternation_of_all_its_variants_finds() -> None:
+    """The lexicon searches with a pattern per first syllable (for speed); it must find exactly what
+    one alternation of every variant, longest first, finds, on every labelled question."""
+    import json
+    import re
+
+    from bot.kb.text import BULK, _variant_pattern, build_lexicon, builtin_lexicon, clean, compact
+    from tests.conftest import ROOT
+
+    lexicon = build_lexicon(builtin_lexicon())
+    one = re.compile("|".join(_variant_pattern(k) for k in sorted(lexicon.canonical_of, key=len, reverse=True)))
+
+    def reference(text: str) -> list[str]:
+        found = ["단체 주문"] if BULK.search(text) else []
+        for m in one.finditer(text):
+            found += lexicon.canonical_of.get(compact(m.group(0)), ())
+        return list(dict.fromkeys(found))
+
+    texts = [json.loads(line)["q"] for f in sorted((ROOT / "tests" / "fixtures" / "eval").glob("*/questions.jsonl"))
+             for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(texts) > 3000
+    assert [t for t in map(clean, texts) if lexicon.expand(t) != reference(t)] == []
