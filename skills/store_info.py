@@ -126,11 +126,12 @@ class StoreInfoSkill:
         hit = ctx.best_faq(ctx.kb.index.search(ctx.kb.index.query(rest), "faq", 3))
         if hit is None or hit.plain_confidence < 0.3:
             return False
-        # An owner's FAQ about hours (브레이크타임이 있나요?) is not another topic: store.toml,
-        # the one source of opening times, answers it, unless the message shares more with that
-        # entry than its time words (마감 할인, 추석 음식 주문 마감).
+        # An FAQ the message shares only time words with is not another topic, whatever it is about
+        # (브레이크타임이 있나요?, or 육회 저녁에 가도 있어요? for "몇 시에 열어요?"): store.toml, the one
+        # source of opening times, answers; a message that shares more with the entry than its time
+        # words (마감 할인, 추석 음식 주문 마감) is the entry's.
         other = [t for t in hit.matched if not any(p.search(t) for p in (HOURS, CLOSED_DAY, HOLIDAY, NOW, TIME_WORDS, TIME_TERM))]
-        return bool(other) or not any(p.search(hit.id) for p in (HOURS, CLOSED_DAY, HOLIDAY))
+        return bool(other)
 
     def _hours(self, ctx: Context, holiday_words: bool) -> Reply:
         store, now = ctx.knowledge.store, ctx.now

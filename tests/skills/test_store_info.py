@@ -66,3 +66,20 @@ def test_a_weekday_counted_from_a_moving_holiday_gets_the_dated_closures(ask) ->
 def test_a_months_closures_are_the_dated_holidays(ask) -> None:  # type: ignore[no-untyped-def]
     reply = ask("다음 달에 따로 쉬는 날 있을까요?")
     assert sources(reply)[0] == "holidays" and "12월 31일(목)" in reply.text
+
+
+def test_an_faq_sharing_only_time_words_leaves_the_hours_to_the_store_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An owner's entry about when an item runs out speaks of evenings and hours; "몇 시에 열어요?"
+    is still the opening hours, which only store.toml knows."""
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    faq = ("# 메뉴\n\n## 연어회 저녁에 가도 있어요?\n다른 표현: 연어회 다 팔려요? | 연어회 몇 시까지\n"
+           "하루 들어오는 양이 정해져 있어서 저녁 7시쯤이면 떨어질 때가 많아요.\n")
+    folder = write_store(tmp_path, faqs={"메뉴.md": faq})
+    for text in ("아침 몇 시에 열어요?", "What time do you open?"):
+        reply = asyncio.run(ask_in(folder, text))
+        assert reply.intent == "store_info" and sources(reply) == ["hours"], (text, reply.intent, reply.texts)
+    reply = asyncio.run(ask_in(folder, "연어회 몇 시까지 남아 있어요?"))
+    assert reply.intent == "faq", (reply.intent, reply.texts)
