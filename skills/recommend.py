@@ -78,7 +78,7 @@ CAFFEINE = re.compile(
 # qualifies when its name (or failing that, its category) says so: 덮밥 means the 덮밥s,
 # not everything in a "덮밥·정식" category.
 DISH_TYPES = (
-    # 면 as a word of its own is noodles ("시원한 면 땡기는데"); glued to a verb it is the ending -면 (가면, 먹으면).
+    # 면 as a word of its own is noodles ("면이 좋겠어요"); glued to a verb it is the ending -면 (가면, 먹으면).
     (r"면\s*(요리|종류|류)|국수|면으로|면\s*먹|(?<![가-힣])면(?![가-힣])|(?<![가-힣])면(이|도|은)\s", r"국수|면|파스타|우동|라면|냉면|소바|쌀국수|스파게티"),
     (r"밥\s*(종류|류|요리|메뉴)|밥으로|밥\s*먹(?!고|은\s*뒤|은\s*다음|은\s*후)|식사\s*류", r"밥|덮밥|비빔밥|볶음밥|정식|주먹밥|리조또|카레|오므라이스"),
     (r"덮밥", r"덮밥"),
@@ -93,7 +93,7 @@ SOFT_TYPES = (
     (r"국물|뜨끈|뜨끈한\s*거|시원한\s*국", r"찌개|국(?!산|거리)|탕(?!수)|전골|짬뽕|라면|우동|국수|곰탕|해장|수프|스프|쌀국수|냉면|물회|밀면"),
 )
 TEA_NAME = re.compile(r"차$|차\s*\(|티$|tea|녹차|홍차|말차|캐모마일|페퍼민트|루이보스|얼그레이|보이차|쌍화", re.I)
-# Words for a family of items whose names do not say it: "탄산 말고" leaves out 콜라 and 사이다 too.
+# Words for a family of items whose names do not say it: "탄산은 빼고" leaves out 콜라 and 사이다 too.
 FAMILIES = {"탄산": r"콜라|사이다|에이드|소다|스파클링|토닉|탄산", "탄산음료": r"콜라|사이다|에이드|소다|스파클링|토닉|탄산"}
 SEASONING = re.compile(r"액젓|젓갈|젓(?![가-힣])|소스|육수|다시|가루|오일|기름|추출|분말|양념|sauce", re.I)
 RETAIL = re.compile(r"밀키트|택배|국거리|냉동|\d+\s*팩|선물\s*세트|소스\s*추가")
@@ -234,8 +234,8 @@ def read_wants(ctx: Context) -> Wants:
     if re.search(r"(술|맥주|소주|막걸리|와인)\S{0,2}\s*(을|를|좀|많이|너무|진탕|징하게|엄청)?\s*(마셔서|마셨|먹어서|먹었|묵었|뭇더|달려서|달렸)", t):
         w.no_alcohol = True
     w.alcohol_asked = bool(re.search(r"(?<![가-힣])술|주류|한\s*잔|한잔|맥주|생맥|소주|막걸리|동동주|와인|하이볼|칵테일|사케|고량주|beer|wine|soju", t, re.I))
-    if w.alcohol_asked and not ALCOHOL.search(t) and re.search(r"(차|티|커피|라떼|음료|주스)\s*(한\s*잔|한잔)", t):
-        w.alcohol_asked = False  # "뜨끈한 차 한 잔": a cup of tea
+    if w.alcohol_asked and not ALCOHOL.search(t) and re.search(r"(차|티|커피|라떼|음료|주스)\s*(로|를|나)?\s*(한\s*잔|한잔)", t):
+        w.alcohol_asked = False  # "유자차로 한잔": a cup of tea
     if re.search(r"커피\s*(는|를|은)?\s*(못|안|별로|싫)|커피\s*말고", t):
         w.no_coffee = True
         w.no_caffeine = True
@@ -262,11 +262,11 @@ def read_wants(ctx: Context) -> Wants:
     # A kind left out ("커피 말고") or named as the allergy ("새우 알러지 … 요리 추천") is not wished for.
     w.both = bool(re.search(r"둘\s*다|두\s*(개|가지)\s*다|반반|한\s*번에\s*(다|같이)|다\s*(먹|맛보)", t))
     wished = [k for k in kinds
-              if not re.search(rf"(?<![가-힣]){re.escape(k.word)}\S*\s*(말고|빼고|별로|싫)", t)  # "굴보쌈 말고 보쌈" keeps 보쌈
+              if not re.search(rf"(?<![가-힣]){re.escape(k.word)}\S*\s*(말고|빼고|별로|싫)", t)  # "불족발 말고 족발로" keeps 족발
               and allergens.canonical(k.word) not in w.avoid_allergens]
     w.kinds = [{i.name for i in k.items} for k in wished]
     w.kind_words = [k.word for k in wished]
-    # "버거랑 같이 먹을 사이드": the kind named as the company is not the wish, when another is named.
+    # "족발에 곁들일 사이드": the kind named as the company is not the wish, when another is named.
     companions = [k for k in kinds if re.search(rf"(?<![가-힣]){re.escape(k.word)}(이랑|랑|하고|와|과|에)\s*(같이|함께|곁들|어울)", t)]
     if companions and len(kinds) > len(companions):
         gone = [{i.name for i in k.items} for k in companions]
@@ -431,7 +431,7 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
         # The kinds named (치킨, 케이크, 나물): only those, whatever category the owner filed them in.
         named = set().union(*w.kinds)
         items = [i for i in items if i.name in named]
-        if w.both and len(w.kind_words) > 1:  # "족발이랑 보쌈 둘 다": what is of every kind named (반반) first
+        if w.both and len(w.kind_words) > 1:  # "보쌈하고 족발을 반반으로": what is of every kind named first
             items = _narrow(items, lambda i: all(word in i.name for word in w.kind_words))
         if w.categories:  # "차 한 잔" of an 에이드·티 kind: the teas first
             items = _narrow(items, lambda i: any(TEA_NAME.search(i.name) if c == "tea" else _in_category(i, c) for c in w.categories))

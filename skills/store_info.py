@@ -127,7 +127,7 @@ class StoreInfoSkill:
         if hit is None or hit.plain_confidence < 0.3:
             return False
         # An FAQ the message shares only time words with is not another topic, whatever it is about
-        # (브레이크타임이 있나요?, or 육회 저녁에 가도 있어요? for "몇 시에 열어요?"): store.toml, the one
+        # (브레이크타임이 있나요?, or an item's "연어회 저녁에 가도 있어요?" for "몇 시에 열어요?"): store.toml, the one
         # source of opening times, answers; a message that shares more with the entry than its time
         # words (마감 할인, 추석 음식 주문 마감) is the entry's.
         other = [t for t in hit.matched if not any(p.search(t) for p in (HOURS, CLOSED_DAY, HOLIDAY, NOW, TIME_WORDS, TIME_TERM))]

@@ -37,8 +37,8 @@ shop = shop_fixture("loan", menu=MENU)
 
 
 @pytest.mark.parametrize(("text", "item", "said"), [
-    ("how much is the double cheeseburger?", "더블 치즈버거", "9,800원"),
-    ("Is the chicken burger spicy", "치킨버거", "매"),
+    ("Double cheeseburger - what does it cost?", "더블 치즈버거", "9,800원"),
+    ("chicken burger, spicy or not?", "치킨버거", "매"),
     ("mushroom soup price pls", "머쉬룸 수프", "6,000원"),
     ("coleslaw how much", "코울슬로", "3,000원"),
 ])

@@ -199,15 +199,15 @@ def read_terms(c: str, tokens: list[str], lemmas: str, lexicon: Lexicon) -> tupl
         canon.append(learned)
     concepts = tuple(w for phrase in canon for w in phrase.split())
     expanded = f"{c} {' '.join(canon)}" if canon else c
-    # English function words are no terms: an owner's English FAQ ("How do I order here?") would
-    # otherwise claim every English message by its "do" and "here".
+    # English function words are no terms: an owner's English FAQ ("Where do I pay?") would
+    # otherwise claim every English message by its "do" and "where".
     terms = [t for t in tokens if t not in ENGLISH_FUNCTION_WORDS]
     return c, expanded, (*terms, *concepts), concepts
 
 
 def linkable(q: Query, weights: dict[str, float]) -> set[str]:
     """The message's terms a learned link may stand for: a one-syllable word only where the message
-    writes it as a word of its own (차 in "차 세울 데", not the 차 Kiwi reads inside 맞찰라카는데)."""
+    writes it as a word of its own (차 in "차 세울 데", not a 차 the tokenizer reads inside a longer word)."""
     return {t for t in weights if len(t) > 1 or not "가" <= t <= "힣" or re.search(rf"(?<![가-힣]){re.escape(t)}", q.clean)}
 
 

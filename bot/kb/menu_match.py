@@ -246,7 +246,7 @@ class MenuMatcher:
                             if len(key) < 4 and (n > 1 or share < 1.0 or len(words[0]) < 5
                                                  or not 0.6 <= len(words[0]) / max(len(self.roman[item.name]), 1) <= 1.6):
                                 # Three classes tell one word of five letters or more from one name of
-                                # about its length, no more ("ranch" is not 오렌지주스, "amex" not 맥주).
+                                # about its length, no more: short English words share them with many names.
                                 continue
                             score = 1.0 + len(key) / 100 if share >= 1.0 else 0.5 + 0.4 * share
                             if score > found.get(item.name, Mention(item, 0, "")).score:

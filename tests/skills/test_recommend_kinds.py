@@ -39,32 +39,36 @@ def picks(shop: Path, text: str) -> list[str]:
 
 
 def test_noodles_named_as_a_word_of_their_own(shop: Path) -> None:
-    got = picks(shop, "오늘은 면 당기네요 하나 골라 주세요")
+    got = picks(shop, "점심은 면이 좋겠어요 하나 골라 주세요")
     assert got and set(got) <= {"잔치국수", "비빔국수"}, got
 
 
 def test_a_kind_stays_wished_when_a_longer_name_holding_it_is_left_out(shop: Path) -> None:
-    # 족발 filed under 족발보쌈 holds no 보쌈; 굴보쌈 is what was left out, not 보쌈.
-    got = picks(shop, "굴보쌈 말고 보쌈 들어간 거 추천해 주세요")
-    assert got and set(got) <= {"보쌈(중)", "반반족발보쌈"}, got
+    got = picks(shop, "불족발은 말고 족발로 하나 골라 주실래요?")  # 불족발 is left out, not 족발
+    assert got and set(got) <= {"족발(중)", "반반족발보쌈"}, got
+
+
+def test_an_item_filed_under_a_category_does_not_hold_the_categorys_words(shop: Path) -> None:
+    got = picks(shop, "보쌈 들어간 메뉴로 골라 주세요")  # 족발 filed under 족발보쌈 holds no 보쌈
+    assert got and set(got) <= {"보쌈(중)", "반반족발보쌈", "굴보쌈"}, got
 
 
 def test_both_kinds_at_once(shop: Path) -> None:
-    assert picks(shop, "족발하고 보쌈 둘 다 맛보고 싶어요 뭐 시킬까요") == ["반반족발보쌈"]
+    assert picks(shop, "보쌈하고 족발을 반반으로 먹을 수 있는 거 골라 주세요") == ["반반족발보쌈"]
 
 
 def test_the_kind_named_as_company_is_not_the_wish(shop: Path) -> None:
-    got = picks(shop, "족발이랑 같이 곁들일 사이드 추천해 주세요")
+    got = picks(shop, "족발에 곁들일 만한 사이드 있으면 골라 주세요")
     assert got and set(got) <= {"김치전", "계란찜"}, got
 
 
 def test_a_family_of_drinks_left_out(shop: Path) -> None:
-    got = picks(shop, "탄산 말고 마실 거 추천해 주세요")
+    got = picks(shop, "탄산음료 빼고 시원한 거 하나 골라 주세요")
     assert got and not set(got) & {"콜라", "사이다", "레몬에이드", "소주"}, got
 
 
 def test_a_warm_cup_of_tea_is_tea_and_no_drink_of_alcohol(shop: Path) -> None:
-    got = picks(shop, "날이 쌀쌀한데 따끈한 차 한 잔 추천해 주세요")
+    got = picks(shop, "감기 기운이 있어서 따뜻한 차로 한잔 하고 싶은데 뭐가 좋아요?")
     assert got and set(got) <= {"생강차", "유자차"}, got
 
 

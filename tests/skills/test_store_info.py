@@ -78,7 +78,7 @@ def test_an_faq_sharing_only_time_words_leaves_the_hours_to_the_store_file(tmp_p
     faq = ("# 메뉴\n\n## 연어회 저녁에 가도 있어요?\n다른 표현: 연어회 다 팔려요? | 연어회 몇 시까지\n"
            "하루 들어오는 양이 정해져 있어서 저녁 7시쯤이면 떨어질 때가 많아요.\n")
     folder = write_store(tmp_path, faqs={"메뉴.md": faq})
-    for text in ("아침 몇 시에 열어요?", "What time do you open?"):
+    for text in ("아침 몇 시에 열어요?", "When do you open in the morning?"):
         reply = asyncio.run(ask_in(folder, text))
         assert reply.intent == "store_info" and sources(reply) == ["hours"], (text, reply.intent, reply.texts)
     reply = asyncio.run(ask_in(folder, "연어회 몇 시까지 남아 있어요?"))
