@@ -35,23 +35,10 @@ from bot.engine import Engine  # noqa: E402
 from bot.kb.base import KnowledgeBase  # noqa: E402
 from bot.messages import Turn  # noqa: E402
 from bot.settings import RetrievalSettings  # noqa: E402
+from tests.support.stores import write_store  # noqa: E402  (one way to write a store for the tests and this bench)
 
 PAIRS = ROOT / "bench" / "data" / "pairs"
 NOON = datetime(2026, 11, 24, 12, 0)  # a Tuesday, open
-STORE = """name = "{name}"
-category = "{category}"
-phone = "010-0000-0000"
-address = "시험시 시험로 1"
-
-[hours]
-mon = "10:00-21:00"
-tue = "10:00-21:00"
-wed = "10:00-21:00"
-thu = "10:00-21:00"
-fri = "10:00-21:00"
-sat = "10:00-21:00"
-sun = "10:00-21:00"
-"""
 
 
 @dataclass(frozen=True)
@@ -82,13 +69,9 @@ def read_corpus(names: list[str] | None = None, folder: Path = PAIRS) -> dict[st
 
 
 def write_shop(root: Path, entries: list[Entry]) -> Path:
-    folder = root / "knowledge"
-    (folder / "faq").mkdir(parents=True, exist_ok=True)
-    shop = entries[0].shop.replace('"', "")
-    (folder / "store.toml").write_text(STORE.format(name=shop[:30], category=shop[:30]), encoding="utf-8")
+    """The shop as a knowledge folder: the tests' plain store file and its FAQ, one `## ` entry each."""
     body = "# 자주 묻는 질문\n\n" + "".join(f"## {e.heading}\n{e.answer}\n\n" for e in entries)
-    (folder / "faq" / "faq.md").write_text(body, encoding="utf-8")
-    return folder
+    return write_store(root, faqs={"faq.md": body})
 
 
 async def ask_shop(entries: list[Entry], messages: list[tuple[str, str]]) -> list[tuple[str, str, dict]]:

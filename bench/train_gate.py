@@ -81,12 +81,6 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
     return w
 
 
-def curve(p: np.ndarray, y: np.ndarray, t: float) -> tuple[float, float, int]:
-    answered = p >= t
-    n = int(answered.sum())
-    return (float(y[answered].mean()) if n else 1.0), float(y[answered].sum() / max(len(y), 1)), n
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cost", type=float, default=2.0, help="how many right answers one wrong answer costs")

@@ -94,7 +94,7 @@ SOFT_TYPES = (
 )
 TEA_NAME = re.compile(r"차$|차\s*\(|티$|tea|녹차|홍차|말차|캐모마일|페퍼민트|루이보스|얼그레이|보이차|쌍화", re.I)
 # Words for a family of items whose names do not say it: "탄산은 빼고" leaves out 콜라 and 사이다 too.
-FAMILIES = {"탄산": r"콜라|사이다|에이드|소다|스파클링|토닉|탄산", "탄산음료": r"콜라|사이다|에이드|소다|스파클링|토닉|탄산"}
+FAMILIES = {"탄산": r"콜라|사이다|에이드|소다|스파클링|토닉|탄산"}
 SEASONING = re.compile(r"액젓|젓갈|젓(?![가-힣])|소스|육수|다시|가루|오일|기름|추출|분말|양념|sauce", re.I)
 RETAIL = re.compile(r"밀키트|택배|국거리|냉동|\d+\s*팩|선물\s*세트|소스\s*추가")
 MEAL_NAME = re.compile(r"밥$|면$|국수$|세트$|정식$|백반$|덮밥|비빔밥")
@@ -335,7 +335,7 @@ def passes(item: MenuItem, w: Wants) -> bool:
     if w.no_coffee and (re.search(r"(?<!논)커피|coffee", f"{item.category} {item.name}", re.I) or has_caffeine(item) and not _tea(item)):
         return False
     if any(word in f"{item.name} {item.category} {item.description}" or _stem_variant(word, f"{item.name} {item.description}")
-           or word in FAMILIES and re.search(FAMILIES[word], item.name) for word in w.avoid_words):
+           or bool(re.search(FAMILIES.get(word.removesuffix("음료"), "$^"), item.name)) for word in w.avoid_words):
         return False
     if (w.no_caffeine or w.kids) and has_caffeine(item):
         return False

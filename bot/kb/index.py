@@ -397,7 +397,7 @@ class KnowledgeIndex:
                 [d for d in docs if d.kind == kind],
                 [t for d, t in zip(docs, token_lists) if d.kind == kind],
                 [p for d, p in zip(docs, phrasings) if d.kind == kind],
-                load_links() if kind == "faq" and LINK_SHARE > 0 else None,
+                load_links() if kind == "faq" else None,
             )
             for kind in ("faq", "menu")
         }
