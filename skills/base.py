@@ -172,6 +172,10 @@ class Context:
         return bool(re.search(pattern, self.text))
 
 
+# Words that frame a question (how much, when, where, how) rather than say what it is about.
+FRAME_WORDS = frozenset({"얼마", "가격", "금액", "값", "비용", "몇", "언제", "어디", "어떻게", "뭐", "무엇", "무슨", "어떤", "방법"})
+
+
 def plain_best(hits: list[Hit], concepts: frozenset[str], min_confidence: float) -> Hit | None:
     """The hand-written gate's answer: the top hit when its shared words carry it, else the hit
     ranked first on shared words alone (the order before learned links) when they carry that one."""
@@ -194,6 +198,10 @@ def plainly_answers(top: Hit, concepts: frozenset[str], min_confidence: float) -
     concepts_only = bool(top.matched) and set(top.matched) <= concepts
     if head == 0 and (coverage < 0.7 or sum(len(t) > 1 for t in top.matched) < 2) and not (concepts_only and coverage >= 0.6):
         return False  # a lexicon concept (현영 = 현금영수증) in the answer is evidence enough
+    # Only the question's frame in common (얼마 in "감튀 얼마?" and the FAQ "배달팁 얼마예요?"): the entry
+    # answers how much of something else, while what the message asks about goes unsaid.
+    if top.matched and set(top.matched) <= FRAME_WORDS and any(t not in FRAME_WORDS and len(t) > 1 for t in top.unsaid):
+        return False
     # One plain word in common (대구 in a question about the weather in 대구 and a 대구로페이 FAQ) is not
     # enough unless it explains most of the message; a lexicon concept (주차, 포장) is.
     return not (len(top.matched) == 1 and top.matched[0] not in concepts and coverage < 0.55)

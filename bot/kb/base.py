@@ -34,6 +34,11 @@ class Snapshot:
     loaded_at: datetime
 
 
+def faq_words(knowledge: Knowledge) -> str:
+    """Every word the owner's FAQ writes, so a menu shortening never stands for one of them."""
+    return " ".join(f"{f.id} {' '.join(f.aliases)} {f.answer}" for f in knowledge.faqs)
+
+
 class KnowledgeBase:
     """Owns the current snapshot of one knowledge folder and reloads it on change."""
 
@@ -79,7 +84,7 @@ class KnowledgeBase:
                 log.error("knowledge error, keeping the last good knowledge: %s", p)
             return False
         index = KnowledgeIndex(knowledge, self.tokenizer, self.vectors, self.retrieval.rrf_k)
-        snapshot = Snapshot(knowledge, index, MenuMatcher(knowledge.menu, index.lexicon), datetime.now(UTC))
+        snapshot = Snapshot(knowledge, index, MenuMatcher(knowledge.menu, index.lexicon, index.morphemes, faq_words(knowledge)), datetime.now(UTC))
         self._snapshot = snapshot
         self.errors = []
         self.vectors.prune(set(index.entries))
@@ -93,7 +98,7 @@ class KnowledgeBase:
         """A snapshot of knowledge that is not live (the console's preview of an edit), built with the
         live tokenizer and vector store; the vectors it adds are pruned at the next live reload."""
         index = KnowledgeIndex(knowledge, self.tokenizer, self.vectors, self.retrieval.rrf_k)
-        return Snapshot(knowledge, index, MenuMatcher(knowledge.menu, index.lexicon), datetime.now(UTC))
+        return Snapshot(knowledge, index, MenuMatcher(knowledge.menu, index.lexicon, index.morphemes, faq_words(knowledge)), datetime.now(UTC))
 
     async def watch(self, debounce_ms: int = 300, stop: asyncio.Event | None = None) -> None:
         """Reload whenever a file in the folder changes, until `stop` is set."""

@@ -77,6 +77,7 @@ class Hit:
     matched: tuple[str, ...]
     linked: float = 0.0  # the part of `coverage` said only through learned word links
     head_linked: float = 0.0  # the part of `head` said only through them
+    unsaid: tuple[str, ...] = ()  # the message's terms the entry says neither plainly nor through a link
 
     @property
     def confidence(self) -> float:
@@ -442,6 +443,11 @@ class KnowledgeIndex:
         for text, c, (tokens, lemmas) in zip(texts, cleaned, self.tokenizer.analyse_many(cleaned)):
             self._analysed[text] = self._finish(c, tokens, lemmas)
 
+    def morphemes(self, text: str) -> tuple[str, ...]:
+        """The tokenizer's content words of a text, in order, without the lexicon's concepts."""
+        _, _, terms, concepts = self.analyse(text)
+        return terms[: len(terms) - len(concepts)]
+
     def vector_text(self, text: str) -> str:
         """What gets embedded: the content words, so question framing (어떻게, 되나요) adds nothing."""
         return " ".join(self.analyse(text)[2])
@@ -492,7 +498,8 @@ class KnowledgeIndex:
         for i in sorted(fused, key=lambda i: -fused[i])[: k * 2]:
             coverage, matched, cover_link = idx.coverage(q, i, weights, usable)
             head, head_link = idx.head(q, i, weights, linked)
-            hits.append(Hit(kind, idx.docs[i].id, fused[i], float(bm[i]), cos.get(i, 0.0), coverage, head, matched, cover_link, head_link))
+            unsaid = tuple(t for t in weights if t not in matched and not (t in usable and strength(t, idx.term_sets[i], idx.links) > 0))
+            hits.append(Hit(kind, idx.docs[i].id, fused[i], float(bm[i]), cos.get(i, 0.0), coverage, head, matched, cover_link, head_link, unsaid))
         # Fusion picks the candidates; confidence orders them, since it also sees what is unexplained.
         hits.sort(key=lambda h: (-round(h.confidence, 3), -h.fused))
         return hits[:k]

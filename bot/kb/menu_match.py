@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -168,8 +169,19 @@ def _joined(parts: list[set[str]], limit: int = 64) -> set[str]:
     return out - {""}
 
 
+def acronyms(parts: list[str]) -> set[str]:
+    """Chat shortenings of a compound name from its words of two syllables or more: the first
+    syllable of each of its first two or three words (감자 튀김 → 감튀, 김치 볶음 밥 → 김볶)."""
+    out = set()
+    for k in (2, 3):
+        if len(parts) >= k and all(len(p) >= 2 for p in parts[:k]):
+            out.add("".join(p[0] for p in parts[:k]))
+    return out
+
+
 class MenuMatcher:
-    def __init__(self, menu: tuple[MenuItem, ...], lexicon: Lexicon):
+    def __init__(self, menu: tuple[MenuItem, ...], lexicon: Lexicon, morphemes: Callable[[str], tuple[str, ...]] | None = None,
+                 own_words: str = ""):
         self.lexicon = lexicon
         self.items = menu
         self.names = {item.name: compact(clean(item.name)) for item in menu}
@@ -182,6 +194,21 @@ class MenuMatcher:
         n = max(len(menu), 1)
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self.kinds = self._kinds(menu)
+        # Acronyms (감튀 for 감자튀김), from the words the tokenizer reads in a name that it spells out
+        # whole; one item per acronym, and none the shop's own files write (전복 is abalone in a
+        # description, whatever 전가복 would shorten to).
+        short: dict[str, set[str]] = {}
+        for item in menu if morphemes is not None else ():
+            full = self.names[item.name]
+            words = [p for p in morphemes(item.name) if re.fullmatch(r"[가-힣]+", p)]  # type: ignore[misc]
+            if len(words) >= 2 and "".join(words) == re.sub(r"[^가-힣]", "", full):
+                for a in acronyms(words):
+                    if a != full and not full.startswith(a):
+                        short.setdefault(a, set()).add(item.name)
+        by_name = {i.name: i for i in menu}
+        written = compact(clean(" ".join(f"{i.name} {i.category} {i.description} {' '.join(i.tags)}" for i in menu) + " " + own_words))
+        self.acronyms = {a: by_name[next(iter(names))] for a, names in short.items()
+                         if len(names) == 1 and a not in written and a not in common_foods()}
         # Romanized keys (bot/kb/romanize.py): the whole name, and each word of two syllables or more.
         self.roman = {item.name: fold(romanize(item.name)) for item in menu}
         self.roman_words = {item.name: [k for w in item.name.split() if len(re.sub(r"[^가-힣]", "", w)) >= 2 and (k := fold(romanize(w)))]
@@ -392,6 +419,12 @@ class MenuMatcher:
                     found.append(Mention(item, 0.5 + 0.4 * got / total, span))
         if not found:
             found = self._abbreviations(c)
+        if not found and self.acronyms:
+            for raw in c.split():
+                word = PARTICLE.sub("", compact(raw))
+                short = self.acronyms.get(word)
+                if short is not None:
+                    found.append(Mention(short, 0.7, word))
         if not found and re.search(r"[a-z]{4,}", c):
             merged: dict[str, Mention] = {}
             for m in (*self._romanized(c), *self._loanwords(c)):

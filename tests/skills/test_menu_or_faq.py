@@ -47,3 +47,41 @@ def test_a_word_naming_an_item_by_part_goes_to_the_faq_about_that_word(shop: Pat
     # 만두 names 만두추가 only by a part of its name; the owner wrote an FAQ about the 만두 itself.
     reply = asyncio.run(ask_in(shop, "여기 만두는 사장님이 빚는 거예요?"))
     assert reply.intent == "faq" and [s.id for s in reply.sources] == ["만두는 직접 빚으세요?"], (reply.intent, reply.texts)
+
+
+SNACKS = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+          "고구마튀김,튀김,\"4,000\",호박고구마 튀김 다섯 개,,밀,0,Y\n"
+          "김치볶음밥,밥,\"7,000\",볶은 김치와 계란 프라이,,\"계란,대두\",1,Y\n"
+          "오징어볶음,밥,\"9,000\",매콤한 오볶 한 접시,,오징어,2,Y\n")
+SNACK_FAQ = "# 이용\n\n## 쇼핑백 얼마예요?\n종이 쇼핑백은 하나에 500원이에요.\n\n## 주차 되나요?\n건물 뒤 공영주차장을 이용해 주세요.\n"
+snacks = shop_fixture("acronyms", menu=SNACKS, faqs={"이용.md": SNACK_FAQ})
+
+
+@pytest.mark.parametrize(("text", "item"), [("고튀 하나 얼마예요?", "고구마튀김"), ("김볶 많이 매워요?", "김치볶음밥")])
+def test_a_chat_acronym_of_a_compound_name_names_the_item(snacks: Path, text: str, item: str) -> None:
+    reply = asyncio.run(ask_in(snacks, text))
+    assert reply.intent == "menu" and [s.id for s in reply.sources] == [item], (reply.intent, reply.texts)
+
+
+def test_an_acronym_the_shop_writes_itself_is_not_taken_for_an_item(snacks: Path) -> None:
+    # 오볶 is written in a description here (the shop's own word), so it names no item by acronym.
+    assert "오볶" not in asyncio.run(ask_in(snacks, "고튀 하나 얼마예요?")).texts[0]
+    from bot.kb.base import KnowledgeBase
+    from bot.settings import RetrievalSettings
+
+    kb = KnowledgeBase(snacks, snacks.parent / "index-acronyms", RetrievalSettings())
+    assert kb.reload()
+    assert kb.snapshot.menu.acronyms.get("고튀") is not None and "오볶" not in kb.snapshot.menu.acronyms
+
+
+def test_an_faq_sharing_only_the_question_word_does_not_price_another_thing() -> None:
+    # 얼마 is all that "<something unknown> 얼마?" shares with a fee entry: not its answer.
+    from bot.kb.index import Hit
+    from skills.base import plainly_answers
+
+    def hit(matched: tuple[str, ...], unsaid: tuple[str, ...]) -> Hit:
+        return Hit("faq", "쇼핑백 얼마예요?", 0.03, 2.0, 0.3, 0.6, 0.5, matched, unsaid=unsaid)
+
+    assert plainly_answers(hit(("쇼핑백", "얼마"), ()), frozenset(), 0.28)
+    assert not plainly_answers(hit(("얼마",), ("보냉백",)), frozenset(), 0.28)
+    assert plainly_answers(hit(("얼마",), ("요",)), frozenset(), 0.28)  # nothing else asked about: the frame is the question
