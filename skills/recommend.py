@@ -38,6 +38,8 @@ from skills.menu import (
 
 # Asking what to order. Weak forms (마실 거, 먹을 수 있는 메뉴) only count when no item is named:
 # a question whether 미숫가루 has caffeine, for a drink at night, is about 미숫가루.
+# Asking which one: the words of a question that wants items named, not a yes or a rule.
+WHICH = re.compile(r"뭐|뭘|머\s*(있|먹|시키|묵)|무엇|무슨|어떤\s*(거|게|걸|메뉴|것)|어느|추천|골라|고르|제일|젤|가장|있어요\?*$|있나요|있을까요|있남|있노|있당가|있슈|있어예|\bwhat\b|\bwhich\b|\bany\b", re.I)
 STRONG_ASK = re.compile(r"추천|골라|고르|뭐가\s*(제일|젤|더|가장|좀)?\s*(좋|맛있|괜찮|나아|낫)|뭐\s*(시키|시킬|주문)|뭘\s*(시키|주문)")
 ASK = re.compile(
     r"추천|뭐가\s*(제일|젤|더|가장|좀)?\s*(좋|맛있|괜찮|나아|낫)|먹고\s*싶[^.?!]*(뭐|뭘|어떤)|(뭐|뭘|어떤\s*거)[^.?!]{0,8}먹고\s*싶|"
@@ -171,10 +173,14 @@ def read_wants(ctx: Context) -> Wants:
     if re.search(r"카페인\s*(은|는|이)?\s*(못|안|피|빼|없|적|민감|x|X)|디카페인|임신|임산부|수유|카페인\s*없는|논카페인|잠\s*(못|안)", t):
         w.no_caffeine = True
     w.spiciest = bool(re.search(r"(젤|제일|가장|최고로|엄청|완전|아주|화끈)\s*(하게\s*)?매", t))
-    if re.search(r"안\s*매운|맵지\s*않|안\s*맵|매운\s*(거|걸|것)?[^.?!,]{0,6}(못|싫|별로|안\s*좋|힘들|약해)|맵찔|순한", t):
+    # 맵기 with its strength: "맵기 약한 거", "맵기 0단계" are mild; "맵기 센 거", "맵기 최고" are hot.
+    mild_level = re.search(r"맵기\s*(가|는)?\s*(약한|약하|낮은|낮|없는|없|0\s*단계|영\s*단계)|자극\s*(이\s*)?(없|적|덜)", t)
+    hot_level = re.search(r"맵기\s*(가|는)?\s*(센|세|쎈|쎄|강한|강하|높은|높|최고|제일\s*(센|쎈|높))|화끈|얼얼", t)
+    if re.search(r"안\s*매운|맵지\s*않|안\s*맵|매운\s*(거|걸|것)?[^.?!,]{0,6}(못|싫|별로|안\s*좋|힘들|약해)|맵찔|순한", t) or mild_level:
         w.spicy = False
-    elif re.search(r"매운|매콤|맵게|얼큰|칼칼", t):
+    elif re.search(r"매운|매콤|맵게|얼큰|칼칼", t) or hot_level:
         w.spicy = True
+    w.spiciest = w.spiciest or bool(w.spicy and re.search(r"맵기\s*(가|는)?\s*(최고|제일|가장)", t))
     if re.search(r"\d+\s*살|아이(?!스)|애기|아기|어린이|애들|유아|키즈|꼬마|초등", t):  # 아이스 is iced
         w.kids = True
     budget = parse_won(t)
@@ -578,7 +584,11 @@ class RecommendSkill:
             return None
         faq = ctx.best_faq()
         if not ctx.has(STRONG_ASK) and not ctx.allergies and faq is not None and (faq.plain_head >= 0.6 or faq.plain_coverage >= 0.9 and faq.plain_confidence >= 0.45):
-            return None  # the owner wrote this question ("안 맵게 돼요?"), or an answer that covers all of it
+            # The owner wrote this question ("안 맵게 돼요?"), or an answer that covers all of it; but a
+            # yes-or-no rule ("맵기 조절 돼요?") does not say which dish to pick by the wish the message states.
+            w = w or read_wants(ctx)
+            if not (w.chooses_by() and ctx.has(WHICH) and not WHICH.search(clean(faq.id))):
+                return None
         if ctx.has(ELSEWHERE):
             text = "죄송해요, 다른 가게나 동네 정보는 제가 안내해 드리기 어려워요. 저희 가게 메뉴나 이용 안내라면 무엇이든 물어봐 주세요!"
             return Reply("unknown", [text], quick_replies=[QuickReply("메뉴 추천", "메뉴 추천해 주세요"), STAFF_QR])

@@ -113,3 +113,19 @@ def test_an_allergen_named_without_a_wish_is_kept_away(shop: Path) -> None:
 
 def test_a_wish_for_shrimp_is_the_dish_that_says_so(shop: Path) -> None:
     assert picks(shop, "새우 들어간 걸로 하나 추천해 주세요") == ["해물파전"]
+
+
+
+@pytest.mark.parametrize("text", ["얼큰한 국물이 당기는데 뭐 먹을까요", "매운 게 너무 당기는데 뭘 시킬까요"])
+def test_a_yes_or_no_rule_about_spice_does_not_answer_which_dish_to_pick(ask, text: str) -> None:  # type: ignore[no-untyped-def]
+    # The demo shop's FAQ "맵기 조절 되나요?" is about changing a dish; these ask which dish to pick.
+    reply = ask(text)
+    assert reply.intent == "recommend" and reply.sources, (reply.intent, reply.texts)
+    assert ask("주문할 때 맵기 조절 되나요?").intent == "faq"
+
+
+@pytest.mark.parametrize(("text", "hot"), [("맵기 센 걸로 추천 좀", True), ("맵기 약한 걸로 추천해 주세요", False)])
+def test_the_strength_of_spice_said_with_its_level(shop: Path, text: str, hot: bool) -> None:
+    levels = {name: spicy for name, spicy in (("얼큰순두부", 2), ("오징어볶음", 2), ("두부김치", 1), ("제육덮밥", 1))}
+    got = picks(shop, text)
+    assert all((levels.get(g, 0) > 0) is hot for g in got), got
