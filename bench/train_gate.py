@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import sys
 import tempfile
 from pathlib import Path
@@ -68,6 +69,12 @@ def rows_for(shops: list[list[Entry]], table: dict) -> list[tuple[list[float], i
     return out
 
 
+def writer_rows(corpus: dict[str, list[list[Entry]]], w: str, min_count: int, min_link: float) -> list[tuple[list[float], int, bool, bool, bool]]:
+    """`rows_for` one writer, with links learned from the other writers."""
+    table = {m: tuple((h, float(x)) for h, x in row) for m, row in train_links({v: s for v, s in corpus.items() if v != w}, 10, min_count, min_link).items()}
+    return rows_for(corpus[w], table)
+
+
 def fit(x: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
     w = np.zeros(x.shape[1])
     for _ in range(50):
@@ -88,12 +95,14 @@ def main() -> int:
     ap.add_argument("--min-count", type=int, default=2, help="messages a word must appear in to get links")
     ap.add_argument("--min-link", type=float, default=0.08, help="weakest link kept")
     ap.add_argument("--dry-run", action="store_true")
+    ap.add_argument("--jobs", type=int, default=2, help="writers read at once, one process each")
     a = ap.parse_args()
     corpus = read_corpus()
-    by_writer = {}
+    # One writer's rows a process (two cores): each is read with links learned without that writer.
+    with multiprocessing.get_context("fork").Pool(a.jobs) as pool:
+        done = pool.starmap(writer_rows, [(corpus, w, a.min_count, a.min_link) for w in corpus])
+    by_writer = dict(zip(corpus, done, strict=True))
     for w in corpus:
-        table = {m: tuple((h, float(x)) for h, x in row) for m, row in train_links({v: s for v, s in corpus.items() if v != w}, 10, a.min_count, a.min_link).items()}
-        by_writer[w] = rows_for(corpus[w], table)
         hand = np.array([r[2] for r in by_writer[w]])
         y = np.array([r[1] for r in by_writer[w]])
         right = np.array([r[4] for r in by_writer[w]])
