@@ -111,12 +111,38 @@ class StoreInfoSkill:
         elif (dated or parse_time(ctx.text)) and ctx.has(VISIT) and not ctx.has(r"예약|자리|좌석"):
             hours = True  # "토요일 밤 늦게 가도 주문 돼요?"
         if not (hours or closed or holiday):
-            return None
+            learned = self._learned_topic(ctx)
+            if learned == "address" and store.address:
+                return Reply("store_info", [f"{josa(store.name, '은')} {store.address}에 있어요."], [Source("store", "address")],
+                             quick_replies=[QuickReply("전화번호", "전화번호 알려 주세요"), BOOK_QR])
+            if learned == "phone" and store.phone:
+                return Reply("store_info", [f"{store.name} 전화번호는 {josa(store.phone, '이에요')}."], [Source("store", "phone")])
+            if learned == "booking_policy" and not ctx.names_booking_details:
+                return self._reservation(ctx)
+            hours, holiday = learned == "hours", learned == "holidays"
+            if not (hours or holiday):
+                return None
         if ctx.has(r"예약|자리\s*(있|잡|맡|남)") and (parse_time(ctx.text) or re.search(r"\d+\s*(명|인)|[한두세네]\s*(명|분)", ctx.text)):
             return None  # "성탄절 저녁 6시에 다섯 명 예약": a booking, not a question about that day's hours
         if ctx.has(ELSEWHERE) or self._other_topic(ctx):
             return None  # store.toml knows this shop's hours only
         return self._hours(ctx, holiday)
+
+    @staticmethod
+    def _learned_topic(ctx: Context) -> str | None:
+        """The trained reader's topic (bot/understand/store_topics.py) for a question the patterns
+        above missed, taken only when nothing else claims it: no FAQ answers it, it names no menu item,
+        and it is not about another business."""
+        if ctx.best_faq() is not None or any(m.score >= 1.0 for m in ctx.mentions) or ctx.has(ELSEWHERE):
+            return None
+        if ctx.faq_hits and ctx.learned_faq(ctx.faq_hits, ctx.query) is not None:
+            return None  # the trained FAQ gate's answer ("갓 튀긴 거 몇 시쯤 나와요?") comes first
+        from bot.understand import store_topics
+
+        topic = store_topics.topic_of(ctx.query.clean, ctx.query.morphemes)
+        if topic == "booking_policy" and ctx.has(r"확인|취소|변경|바꾸|바꿔|미루|010"):
+            return None  # a booking of their own to check or change: the reservation skill's
+        return topic
 
     def _other_topic(self, ctx: Context) -> bool:
         """True when the message is really about an FAQ topic that mentions time (배달 몇 시까지)."""

@@ -83,3 +83,22 @@ def test_an_faq_sharing_only_time_words_leaves_the_hours_to_the_store_file(tmp_p
         assert reply.intent == "store_info" and sources(reply) == ["hours"], (text, reply.intent, reply.texts)
     reply = asyncio.run(ask_in(folder, "연어회 몇 시까지 남아 있어요?"))
     assert reply.intent == "faq", (reply.intent, reply.texts)
+
+
+@pytest.mark.parametrize(("text", "source"), [("사장님 폰 번호 받을 수 있을까요", "phone"), ("지금 출발하면 먹고 올 수 있을까요", "hours")])
+def test_a_plain_ask_the_patterns_miss_is_read_by_the_trained_topics(ask, text: str, source: str) -> None:  # type: ignore[no-untyped-def]
+    # Forms no pattern in skills/store_info.py lists; bot/understand/store_topics.py reads them.
+    reply = ask(text)
+    assert reply.intent == "store_info" and [s.id for s in reply.sources][:1] == [source], (reply.intent, reply.texts)
+
+
+def test_the_trained_topics_leave_what_an_faq_answers_to_the_faq(ask) -> None:  # type: ignore[no-untyped-def]
+    reply = ask("주차 되나요?")
+    assert reply.intent == "faq"
+
+
+def test_the_stored_store_topic_model_loads() -> None:
+    from bot.understand import store_topics
+
+    model = store_topics.load()
+    assert model is not None and set(store_topics.TOPICS) | {store_topics.NONE} == set(model.outputs)
