@@ -96,6 +96,7 @@ def main() -> int:
     ap.add_argument("--min-link", type=float, default=0.08, help="weakest link kept")
     ap.add_argument("--dry-run", action="store_true")
     ap.add_argument("--jobs", type=int, default=2, help="writers read at once, one process each")
+    ap.add_argument("--threshold", type=float, help="store this threshold instead of the one with the most gain (the curve is printed either way)")
     a = ap.parse_args()
     corpus = read_corpus()
     # One writer's rows a process (two cores): each is read with links learned without that writer.
@@ -138,7 +139,7 @@ def main() -> int:
     # A wrong answer costs --cost right ones: the threshold is the one with the most right answers
     # gained for the wrong ones added.
     gain = {t: (tally[t][0] - hand[0]) - a.cost * ((tally[t][1] - hand[1]) + (tally[t][2] - hand[2])) for t in thresholds}
-    chosen = max(thresholds, key=lambda t: (gain[t], t))
+    chosen = max(thresholds, key=lambda t: (gain[t], t)) if a.threshold is None else round(a.threshold, 2)
     for t in thresholds:
         right, wrong, false = tally[t]
         mark = "  <- chosen" if t == chosen else ""
