@@ -199,7 +199,9 @@ class MenuSkill:
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         # "새우 알레르기인데 전 괜찮아요?": 새우 is the allergy there, not short for 새우튀김.
-        mentions = [m for m in ctx.mentions if m.score >= 0.5 and not (m.score < 1.0 and allergens.canonical(m.span) in ctx.allergies_asked)]
+        # 어묵 names 모둠 어묵 although it stands for fish: only the allergen's own name is the allergy.
+        mentions = [m for m in ctx.mentions if m.score >= 0.5 and not (m.score < 1.0 and allergens.canonical(m.span) == m.span
+                                                                        and m.span in ctx.allergies_asked)]
         kinds = self._kinds_asked(ctx, mentions)
         if kinds:
             return None if self._faq_lists(ctx, kinds) else self._kind_menu(ctx, kinds)

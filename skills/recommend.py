@@ -39,7 +39,10 @@ from skills.menu import (
 # Asking what to order. Weak forms (마실 거, 먹을 수 있는 메뉴) only count when no item is named:
 # a question whether 미숫가루 has caffeine, for a drink at night, is about 미숫가루.
 # Asking which one: the words of a question that wants items named, not a yes or a rule.
-WHICH = re.compile(r"뭐|뭘|머\s*(있|먹|시키|묵)|무엇|무슨|어떤\s*(거|게|걸|메뉴|것)|어느|추천|골라|고르|제일|젤|가장|있어요\?*$|있나요|있을까요|있남|있노|있당가|있슈|있어예|\bwhat\b|\bwhich\b|\bany\b", re.I)
+WHICH = re.compile(r"뭐|뭘|머\s*(있|먹|시키|묵)|무엇|무슨|어떤\s*(거|게|걸|메뉴|것)|어느|추천|골라|고르|제일|젤|가장|(?<!수)(?<!수\s)(있어요\?*$|있나요|있을까요|있남|있노|있당가|있슈|있어예)|\bwhat\b|\bwhich\b|\bany\b", re.I)
+# An FAQ heading that itself asks which one ("뭐가 제일 매워요?"), unlike a yes-or-no rule ("덜 맵게 해 줄 수 있나요?").
+WHICH_HEADING = re.compile(r"뭐|뭘|무엇|무슨|어떤\s*(거|게|걸|메뉴|것)|어느|추천|골라|고르|제일|젤|가장|메뉴\s*(가\s*)?(있|되)|"
+                           r"(먹을|마실)\s*(거|게|것|만한|수\s*있는)|\bwhat\b|\bwhich\b", re.I)
 STRONG_ASK = re.compile(r"추천|골라|고르|뭐가\s*(제일|젤|더|가장|좀)?\s*(좋|맛있|괜찮|나아|낫)|뭐\s*(시키|시킬|주문)|뭘\s*(시키|주문)")
 ASK = re.compile(
     r"추천|뭐가\s*(제일|젤|더|가장|좀)?\s*(좋|맛있|괜찮|나아|낫)|먹고\s*싶[^.?!]*(뭐|뭘|어떤)|(뭐|뭘|어떤\s*거)[^.?!]{0,8}먹고\s*싶|"
@@ -229,7 +232,8 @@ def read_wants(ctx: Context) -> Wants:
     w.take_home = bool(re.search(r"사\s*가|사가|포장|선물|택배|부치|보내|집에서|집에\s*가|끓여\s*먹|해\s*먹|밀키트|냉동", t))
     # "아아랑 같이 먹을 빵": the drink they already chose is not a recommendation.
     w.avoid_items = {m.item.name for m in ctx.mentions if not re.search(rf"{re.escape(m.span)}\S{{0,2}}\s*(들어간|들어가는|들어있는|넣은|올라간)", t)}
-    if re.search(r"술\s*(은|는|을)?\s*(못|안)\s*(마시|마셔|먹|하)|운전|임신|임산부|수유|무알코올|무알콜|논알코올", t):
+    if re.search(r"술\s*(은|는|을|이)?\s*(못|안|전혀\s*못)\s*(마시|마셔|먹|묵|하|드시|드셔|드세|자시|잡수|받)|술\s*(은|는|을)?\s*(빼|없는|말고)|"
+                 r"운전|임신|임산부|수유|무알코올|무알콜|논알코올|no alcohol|non-?alcoholic|don'?t drink", t, re.I):
         w.no_alcohol = True
     # A morning after: hot food, never another drink ("간밤에 과음해서 속 달랠 거").
     if re.search(r"해장|숙취|과음|술병|속\s*(이|을|좀)?\s*(좀\s*)?(풀|달래|쓰리|쓰려|아파|안\s*좋|뒤집|디비|울렁)|술\s*(이\s*)?(안\s*)?깨|"
@@ -587,7 +591,7 @@ class RecommendSkill:
             # The owner wrote this question ("안 맵게 돼요?"), or an answer that covers all of it; but a
             # yes-or-no rule ("맵기 조절 돼요?") does not say which dish to pick by the wish the message states.
             w = w or read_wants(ctx)
-            if not (w.chooses_by() and ctx.has(WHICH) and not WHICH.search(clean(faq.id))):
+            if not (w.chooses_by() and ctx.has(WHICH) and not WHICH_HEADING.search(clean(faq.id))):
                 return None
         if ctx.has(ELSEWHERE):
             text = "죄송해요, 다른 가게나 동네 정보는 제가 안내해 드리기 어려워요. 저희 가게 메뉴나 이용 안내라면 무엇이든 물어봐 주세요!"
@@ -608,7 +612,12 @@ class RecommendSkill:
         when nothing else claims the message: no FAQ answers it, and it does not ask whether something
         may be eaten ("크렘브륄레 먹어도 되나요?" with an egg allergy is a yes or no, never a list). The
         caller also asks that the message say something to choose by. Cheap checks first: the model last."""
-        return not ctx.has(IS_IT_SAFE) and ctx.best_faq() is None and ctx.asks_to_choose
+        if ctx.has(IS_IT_SAFE):
+            return False
+        faq = ctx.best_faq()
+        if faq is not None and not (ctx.has(WHICH) and not WHICH_HEADING.search(clean(faq.id)) and read_wants(ctx).chooses_by()):
+            return False  # the owner's answer, unless it is a yes-or-no rule and the message asks which dish by a wish
+        return ctx.asks_to_choose
 
     async def _personal(self, turn: Turn, ctx: Context, w: Wants) -> Reply | None:
         """A known customer's own favourites (with their yes), or the question whether they want that."""

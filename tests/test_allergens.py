@@ -47,6 +47,10 @@ def item(name: str, description: str = "", column: tuple[str, ...] = ()) -> Menu
         ("해산물", (), "성게알을 듬뿍 올린", True),  # sea animals beyond the spec's list are seafood too
         ("해산물", (), "보말을 넣고 끓인", True),
         ("갑각류", (), "성게알을 듬뿍 올린", False),  # but not a shellfish allergy's
+        ("달걀", (), "반숙 노른자를 터뜨려 비벼 드세요", True),  # a yolk is egg
+        ("달걀", (), "흰자만 써서 담백한", True),
+        ("생선", (), "연어알을 얹은 덮밥", True),  # roe is fish
+        ("생선", ("알류",), "톡톡 터지는 날치알", True),
     ],
 )
 def test_groups_and_members_both_ways(customer: str, column: tuple[str, ...], description: str, held: bool) -> None:
@@ -173,3 +177,14 @@ def test_another_animals_cut_is_no_mention_of_pork(tmp_path: Path) -> None:
     assert not allergens.mentioned(load_knowledge(chicken), "돼지고기")
     pork = write_store(tmp_path / "pork", menu="이름,분류,가격,설명,태그,알레르기,맵기,판매\n목살구이,구이,\"15,000\",두툼한 목살,,,0,Y\n")
     assert allergens.mentioned(load_knowledge(pork), "돼지고기")
+
+
+def test_the_last_word_of_a_longer_name_names_the_item_for_an_allergy_question(tmp_path: Path) -> None:
+    # 어묵 is the last word of 바삭 어묵 and stands for fish too: the item is asked about, not the allergy.
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "바삭 어묵,간식,3000,꼬치에 끼운 어묵 두 개,,밀,0,Y\n"
+            "찹쌀 도넛,간식,1500,팥앙금이 든 도넛,,\"밀,대두\",0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    reply = asyncio.run(ask_in(folder, "생선을 먹으면 두드러기가 올라오는데 어묵 먹어도 될까요?"))
+    assert reply.intent == "menu" and [s.id for s in reply.sources] == ["바삭 어묵"], (reply.intent, reply.texts)
+    assert not reply.texts[0].startswith("네") and "생선" in reply.texts[0]

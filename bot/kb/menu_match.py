@@ -351,8 +351,9 @@ class MenuMatcher:
         return [k for k in found if not any(o is not k and set(o.items) < set(k.items) for o in found)]
 
     def _abbreviations(self, text: str) -> list[Mention]:
-        """Korean shortenings of one-word names: the head noun (순대 → 찹쌀순대) or the opening
-        syllables (불떡 → 불떡볶이), when exactly one item fits."""
+        """Korean shortenings of names: the head noun of a one-word name (순대 → 찹쌀순대), its opening
+        syllables (불떡 → 불떡볶이), or the last word of a longer name (어묵 → 모둠 어묵), when exactly
+        one item fits."""
         found: list[Mention] = []
         for raw in text.split():
             word = PARTICLE.sub("", compact(raw))
@@ -362,7 +363,9 @@ class MenuMatcher:
                 continue  # 치킨 in a chicken shop names every 치킨, not the one that starts with it
             heads = [i for i in self.items if len(self.words[i.name]) <= 1 and self.names[i.name].endswith(word) and self.names[i.name] != word]
             starts = [i for i in self.items if self.names[i.name].startswith(word) and len(word) * 2 >= len(self.names[i.name]) and self.names[i.name] != word]
-            for group in (heads, starts):
+            # The last word of a name of several words (어묵 of 모둠 어묵), said as a word of its own.
+            lasts = [i for i in self.items if len(self.words[i.name]) > 1 and self.words[i.name][-1] == word]
+            for group in (heads, starts, lasts):
                 if len(group) == 1:
                     found.append(Mention(group[0], 0.7, word))
                     break

@@ -124,8 +124,26 @@ def test_a_yes_or_no_rule_about_spice_does_not_answer_which_dish_to_pick(ask, te
     assert ask("주문할 때 맵기 조절 되나요?").intent == "faq"
 
 
-@pytest.mark.parametrize(("text", "hot"), [("맵기 센 걸로 추천 좀", True), ("맵기 약한 걸로 추천해 주세요", False)])
+@pytest.mark.parametrize(("text", "hot"), [("맵기 센 쪽으로 골라 주세요", True), ("맵기 약한 쪽으로 골라 주실래요", False)])
 def test_the_strength_of_spice_said_with_its_level(shop: Path, text: str, hot: bool) -> None:
     levels = {name: spicy for name, spicy in (("얼큰순두부", 2), ("오징어볶음", 2), ("두부김치", 1), ("제육덮밥", 1))}
     got = picks(shop, text)
     assert all((levels.get(g, 0) > 0) is hot for g in got), got
+
+
+def test_an_honorific_no_to_alcohol_keeps_drinks_of_alcohol_away(shop: Path) -> None:
+    got = picks(shop, "부모님이 술을 못 드셔서 곁들일 음료로 골라 주세요")
+    assert got and not {"소주", "막걸리"} & set(got), got
+
+
+@pytest.mark.parametrize("text", ["제일 화끈하게 매운 메뉴가 뭔가요", "가장 순한 찌개가 어떤 거예요"])
+def test_which_dish_by_spice_is_a_pick_even_without_a_word_of_asking(ask, text: str) -> None:  # type: ignore[no-untyped-def]
+    # No 추천 or 뭐 먹을까 here; the trained reader sees the request, and the FAQ on changing spice does not answer it.
+    reply = ask(text)
+    assert reply.intent == "recommend" and reply.sources, (reply.intent, reply.texts)
+
+
+def test_can_i_order_is_no_question_of_which(ask) -> None:  # type: ignore[no-untyped-def]
+    from skills.recommend import WHICH
+
+    assert not WHICH.search("어린이 메뉴를 어른이 시킬 수 있어요?") and WHICH.search("아이들 먹을 만한 거 있나요?")
