@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.josa import josa
 from bot.kb.menu_match import Kind, Mention, common_foods, sizes
@@ -72,6 +73,7 @@ FAME_TAGS = (
 FOR_CHILDREN = re.compile(r"(?<![가-힣])(아이(?!스)|어린이|키즈|유아|아기|애기|kids?|child)", re.I)
 
 
+@lru_cache(maxsize=4096)
 def fame(item: MenuItem) -> int:
     """How many kinds of pride (signature, popular, recommended) the owner's tags mark the item with."""
     return sum(any(p.search(t) for t in item.tags) for p in FAME_TAGS)

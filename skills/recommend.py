@@ -14,6 +14,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.josa import josa
 from bot.kb.menu_match import category_parts, common_foods
@@ -408,10 +409,16 @@ def _stem_variant(word: str, text: str) -> bool:
     return any(f in text for f in forms.get(word[:1], ())) if len(word) <= 2 else False
 
 
+@lru_cache(maxsize=4096)
+def _tag_key(tag: str) -> str:
+    """A tag as compared (cleaned, without spaces); kept, since ranking asks of every item's tags many times a message."""
+    return compact(clean(tag))
+
+
 def tag_matches(item: MenuItem, words: set[str]) -> bool:
     """The owner's tags meet the message: 선물 for "선물용", 해장 for "해장되는", 비오는날 for "비 오는 날"."""
     for tag in item.tags:
-        t = compact(clean(tag))
+        t = _tag_key(tag)
         if t in NOT_OCCASION or any(p.search(t) for p in FAME_TAGS):
             continue
         if len(t) >= 2 and any(t == w or t in w or (len(w) >= 2 and w in t) for w in words):
@@ -523,9 +530,10 @@ def spread(items: list[MenuItem], rank: Callable[[MenuItem], tuple[int, ...]]) -
     used: dict[str, int] = {}
     out: list[MenuItem] = []
     rest = list(items)
+    ranks = {id(i): rank(i) for i in items}  # once an item: the loop below compares them many times
     while rest:
-        best = rank(rest[0])
-        tied = [i for i in rest if rank(i) == best]
+        best = ranks[id(rest[0])]
+        tied = [i for i in rest if ranks[id(i)] == best]
         pick = min(tied, key=lambda i: used.get(i.category, 0))  # min keeps the first of equals
         used[pick.category] = used.get(pick.category, 0) + 1
         out.append(pick)

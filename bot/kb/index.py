@@ -137,19 +137,25 @@ class _KindIndex:
         return {t: self._base(t, self.oov_idf) * (1.5 if t in q.concepts else 1.0) for t in set(q.tokens)}
 
     def coverage(self, q: Query, i: int, weights: dict[str, float],
-                 usable: set[str] | frozenset[str] = frozenset()) -> tuple[float, tuple[str, ...], float]:
+                 usable: set[str] | frozenset[str] = frozenset()) -> tuple[float, tuple[str, ...], float, tuple[str, ...]]:
         """How much of the message this entry explains: its shared words in full, and a word the
         entry says only through a learned link (bot/understand/links.py) by part of its weight;
-        with the matched terms and the linked part."""
+        with the matched terms, the linked part, and the terms it leaves unsaid either way."""
         total = sum(weights.values())
         if not total:
-            return 0.0, (), 0.0
+            return 0.0, (), 0.0, ()
         matched = tuple(sorted(weights.keys() & self.term_sets[i]))
         said = sum(weights[t] for t in matched)
         linked = 0.0
+        through: set[str] = set()
         if self.links:
-            linked = LINK_SHARE * sum(weights[t] * strength(t, self.term_sets[i], self.links) for t in usable - set(matched))
-        return (said + linked) / total, matched, linked / total
+            for t in usable - set(matched):
+                w = strength(t, self.term_sets[i], self.links)
+                if w > 0:
+                    linked += LINK_SHARE * weights[t] * w
+                    through.add(t)
+        unsaid = tuple(t for t in weights if t not in through and t not in matched)
+        return (said + linked) / total, matched, linked / total, unsaid
 
     def linked(self, usable: set[str], weights: dict[str, float]) -> dict[str, float]:
         """The owner's terms the message's words link to, each with its strongest link."""
@@ -496,9 +502,8 @@ class KnowledgeIndex:
         hits = []
         linked = idx.linked(usable, weights) if idx.links else None
         for i in sorted(fused, key=lambda i: -fused[i])[: k * 2]:
-            coverage, matched, cover_link = idx.coverage(q, i, weights, usable)
+            coverage, matched, cover_link, unsaid = idx.coverage(q, i, weights, usable)
             head, head_link = idx.head(q, i, weights, linked)
-            unsaid = tuple(t for t in weights if t not in matched and not (t in usable and strength(t, idx.term_sets[i], idx.links) > 0))
             hits.append(Hit(kind, idx.docs[i].id, fused[i], float(bm[i]), cos.get(i, 0.0), coverage, head, matched, cover_link, head_link, unsaid))
         # Fusion picks the candidates; confidence orders them, since it also sees what is unexplained.
         hits.sort(key=lambda h: (-round(h.confidence, 3), -h.fused))
