@@ -1,6 +1,6 @@
 """Fitting and storing the product's small text models (bot/textmodel.py) with scikit-learn: one
 TfidfVectorizer per block of tokens and logistic regressions, exported as vocabulary, idf and weights.
-Shared by bench/train_urgent.py and bench/train_concepts.py; needs the `train` extra.
+Shared by bench/train_urgent.py, train_asks.py, train_concepts.py and train_store_topics.py; needs the `train` extra.
 """
 
 from __future__ import annotations
@@ -127,3 +127,58 @@ def largest_difference(data: dict[str, Any], score: Callable[[dict[str, Any]], d
     if worst > 1e-5:
         raise SystemExit(f"the product scores the check inputs {worst:.2e} away from scikit-learn: fix bot/textmodel.py")
     return worst
+
+
+def train_classes(corpus: Path, text_key: str, label: str, module: Any, what: str, threshold: float = 0.5) -> None:
+    """A trainer's whole run for a model that picks one class or none (bot/understand/concepts.py,
+    store_topics.py): each writer's messages scored by a model fitted on the other writers, a
+    threshold curve over those left-out predictions, then a fit on everything written to
+    `module.MODEL`, checked against the product's own scoring. `label` is the corpus field holding the
+    class; `what` names a class in the printed figures."""
+    import time
+    from collections import Counter
+
+    from bot.understand.concepts import features_of
+
+    c, min_df = 10.0, 2
+    args = arguments(threshold).parse_args()
+    started = time.perf_counter()
+    rows = message_corpus(corpus, text_key)
+    outputs = tuple(sorted({r[label] for r in rows}))
+    index = {o: i for i, o in enumerate(outputs)}
+
+    def fitted(part: list[dict[str, Any]]) -> Fitted:
+        return fit([r["features"] for r in part], np.array([index[r[label]] for r in part]), outputs, "softmax", c, min_df)
+
+    print(f"{len(rows)} messages, {len(outputs) - 1} {what}s and none, from {len({r['group'] for r in rows})} writers")
+    if not args.no_left_out:
+        pooled: list[tuple[dict[str, Any], dict[str, float]]] = []
+        for group in sorted({r["group"] for r in rows}):
+            test = [r for r in rows if r["group"] == group]
+            p = fitted([r for r in rows if r["group"] != group]).predict([r["features"] for r in test])
+            right = sum(r[label] == outputs[int(np.argmax(q))] for r, q in zip(test, p, strict=True))
+            print(f"left out {group}: top choice right {right}/{len(test)} ({right / len(test):.3f})")
+            pooled.extend((r, dict(zip(outputs, map(float, q), strict=True))) for r, q in zip(test, p, strict=True))
+        print(f"\nthreshold   {what} given: right / given   {what} messages given one   none given a {what}")
+        named = [r for r, _ in pooled if r[label] != "none"]
+        nones = sum(r[label] == "none" for r, _ in pooled)
+        for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+            given = [(r, max(p, key=p.__getitem__)) for r, p in pooled if max(p.values()) >= t and max(p, key=p.__getitem__) != "none"]
+            right = sum(r[label] == g for r, g in given)
+            wrong_none = sum(r[label] == "none" for r, _ in given)
+            print(f"  {t:.2f}      {right}/{len(given)} ({right / max(len(given), 1):.3f})            "
+                  f"{right}/{len(named)} ({right / max(len(named), 1):.3f})          {wrong_none}/{nones}")
+        misses = Counter(r[label] for r, p in pooled if r[label] != "none" and max(p, key=p.__getitem__) != r[label])
+        print(f"{what}s most often missed (left-out):", ", ".join(f"{k} {v}" for k, v in misses.most_common(12)))
+    if args.no_write:
+        return
+    checks = [({"text": r[text_key]}, r["features"]) for r in rows[:: max(1, len(rows) // 40)]]
+    data = export(fitted(rows), {"threshold": args.threshold}, checks,
+                  {"trained": time.strftime("%Y-%m-%d"), "messages": len(rows), "writers": sorted({r["group"] for r in rows}), "C": c, "min_df": min_df})
+    write(module.MODEL, data)
+    module.load.cache_clear()
+    model = module.load()
+    assert model is not None
+    worst = largest_difference(data, lambda check: model.probabilities(features_of(check["text"])))
+    print(f"\nwrote {module.MODEL.name} ({module.MODEL.stat().st_size / 1e6:.2f} MB, {sum(len(b.index) for b in model.blocks.values())} terms); "
+          f"largest difference from scikit-learn {worst:.2e}; {time.perf_counter() - started:.0f} s")
