@@ -100,10 +100,9 @@ class StoreInfoSkill:
         if ctx.has(BOOKING_POLICY) and not ctx.names_booking_details:
             return self._reservation(ctx)
         if (ctx.has(ADDRESS) or ctx.has(WEAK_ADDRESS) and ctx.best_faq() is None) and store.address:
-            return Reply("store_info", [f"{josa(store.name, '은')} {store.address}에 있어요."], [Source("store", "address")],
-                         quick_replies=[QuickReply("전화번호", "전화번호 알려 주세요"), BOOK_QR])
+            return self._address(store)
         if ctx.has(PHONE) and store.phone:
-            return Reply("store_info", [f"{store.name} 전화번호는 {josa(store.phone, '이에요')}."], [Source("store", "phone")])
+            return self._phone(store)
         hours, closed, holiday = ctx.has(HOURS), ctx.has(CLOSED_DAY), ctx.has(HOLIDAY)
         dated = parse_date(ctx.text, ctx.now.date())
         if dated and dated.explicit and ctx.has(VISIT):
@@ -113,10 +112,9 @@ class StoreInfoSkill:
         if not (hours or closed or holiday):
             learned = self._learned_topic(ctx)
             if learned == "address" and store.address:
-                return Reply("store_info", [f"{josa(store.name, '은')} {store.address}에 있어요."], [Source("store", "address")],
-                             quick_replies=[QuickReply("전화번호", "전화번호 알려 주세요"), BOOK_QR])
+                return self._address(store)
             if learned == "phone" and store.phone:
-                return Reply("store_info", [f"{store.name} 전화번호는 {josa(store.phone, '이에요')}."], [Source("store", "phone")])
+                return self._phone(store)
             if learned == "booking_policy" and not ctx.names_booking_details:
                 return self._reservation(ctx)
             hours, holiday = learned == "hours", learned == "holidays"
@@ -127,6 +125,15 @@ class StoreInfoSkill:
         if ctx.has(ELSEWHERE) or self._other_topic(ctx):
             return None  # store.toml knows this shop's hours only
         return self._hours(ctx, holiday)
+
+    @staticmethod
+    def _address(store: Store) -> Reply:
+        return Reply("store_info", [f"{josa(store.name, '은')} {store.address}에 있어요."], [Source("store", "address")],
+                     quick_replies=[QuickReply("전화번호", "전화번호 알려 주세요"), BOOK_QR])
+
+    @staticmethod
+    def _phone(store: Store) -> Reply:
+        return Reply("store_info", [f"{store.name} 전화번호는 {josa(store.phone or '', '이에요')}."], [Source("store", "phone")])
 
     @staticmethod
     def _learned_topic(ctx: Context) -> str | None:
@@ -141,7 +148,7 @@ class StoreInfoSkill:
 
         topic = store_topics.topic_of(ctx.query.clean, ctx.query.morphemes)
         if topic == "booking_policy" and ctx.has(r"확인|취소|변경|바꾸|바꿔|미루|010"):
-            return None  # a booking of their own to check or change: the reservation skill's
+            return None  # a booking of their own to check or change (with its name and 010 number): the reservation skill's
         return topic
 
     def _other_topic(self, ctx: Context) -> bool:
