@@ -167,6 +167,18 @@ def test_a_thing_is_not_a_mention_of_crab(tmp_path: Path) -> None:
     assert allergens.mentioned(load_knowledge(crab), "갑각류")
 
 
+def test_a_short_spelling_inside_another_word_is_no_mention(tmp_path: Path) -> None:
+    """백도 (a white peach) inside "가방백도" is a bag and a particle: a shop whose files say only that
+    says nothing about peaches, so the bot must not claim a drink holds none; a 황도 of its own counts."""
+    from bot.kb.loader import load_knowledge
+
+    bag = write_store(tmp_path, menu="이름,분류,가격,설명,태그,알레르기,맵기,판매\n수정과,음료,\"3,000\",계피 달인 물,,,0,Y\n",
+                      faqs={"포장.md": "# 포장\n\n## 포장 부탁드려요\n종이가방백도 챙겨 드려요.\n"})
+    assert not allergens.mentioned(load_knowledge(bag), "복숭아")
+    peach = write_store(tmp_path / "peach", menu="이름,분류,가격,설명,태그,알레르기,맵기,판매\n황도 빙수,빙수,\"9,000\",통조림 황도 올린 빙수,,,0,Y\n")
+    assert allergens.mentioned(load_knowledge(peach), "복숭아")
+
+
 def test_another_animals_cut_is_no_mention_of_pork(tmp_path: Path) -> None:
     """A 닭갈비 shop's 닭목살 (and its row's bare 목살) says nothing about pork: the bot must not take
     the files for tracking pork and claim a dish holds none; a 목살 of its own still counts."""

@@ -344,7 +344,7 @@ def mentioned(knowledge: Knowledge, name: str) -> bool:
     pattern = _own_pattern(name) if name in SPELLINGS else re.compile(re.escape(name))
     texts = [(f"{i.name} {i.description} {' '.join(i.allergens)}", _others_cuts(i.name)) for i in knowledge.menu]
     texts += [(f"{f.id} {' '.join(f.aliases)} {f.answer}", frozenset()) for f in knowledge.faqs]
-    return any(not _thing(m) and not _other_animals_cut(m) and m.group(0) not in cuts
+    return any(not _thing(m) and not _other_animals_cut(m) and not _inside_word(m) and m.group(0) not in cuts
                for t, cuts in texts for m in pattern.finditer(_clean(t)))
 
 
@@ -375,6 +375,15 @@ def _thing(m: re.Match[str]) -> bool:
     false mention would let the bot claim an absence, it does not count (an item's own text still
     counts it as crab, the safe direction there)."""
     return m.group(0) == "게" and bool(_AFTER_MODIFIER.search(m.string[max(0, m.start() - 2):m.start()]))
+
+
+def _inside_word(m: re.Match[str]) -> bool:
+    """A short other spelling (백도 for 복숭아) right after another syllable is a piece of another
+    word ("쇼핑백도 드려요"), not a mention: in the direction where a false mention would let the bot
+    claim an absence, it does not count. An allergen's own name (새우 of 새우깡) still does."""
+    word = m.group(0)
+    return (len(word) <= 2 and word not in SPELLINGS and bool(re.fullmatch(r"[가-힣]+", word))
+            and m.start() > 0 and bool(re.match(r"[가-힣]", m.string[m.start() - 1])))
 
 
 @lru_cache(maxsize=512)
