@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.josa import josa
-from bot.kb.menu_match import category_parts, common_foods
+from bot.kb.menu_match import category_parts, common_foods, sizes
 from bot.kb.records import MenuItem
 from bot.kb.text import clean, compact
 from bot.kb.tokenizer import kiwi
-from bot.korean_time import parse_won
+from bot.korean_time import parse_party, parse_won
 from bot.ledger.personal import picks as personal_picks
 from bot.messages import Card, QuickReply, Reply, Source, Turn
 from bot.understand import allergens
@@ -144,6 +144,9 @@ class Wants:
     both: bool = False  # "둘 다", "반반": one pick of every kind named, if the menu has one
     kind_words: list[str] = field(default_factory=list)  # the words that named `kinds`
     occasion: set[str] = field(default_factory=set)  # the message's words, to meet the owner's tags (선물, 해장, 겨울)
+    party: int | None = None  # "둘이 가는데": items the owner wrote as for that many first (2인 세트, 커플)
+    sizes: set[tuple[str, str]] = field(default_factory=set)  # "600g짜리", "1.25L": the size written, by item name
+    nouns: list[str] = field(default_factory=list)  # the message's nouns, to meet the owner's own words for an item (숯불, 이사떡)
     no_alcohol: bool = False
     alcohol_asked: bool = False  # 술, 맥주, 한잔: only then is a drink with alcohol offered
     no_coffee: bool = False
@@ -290,7 +293,33 @@ def read_wants(ctx: Context) -> Wants:
         menu = ctx.knowledge.menu_by_name
         w.kinds = [k for k in w.kinds if sum(is_alcohol(menu[n]) for n in k if n in menu) * 2 < len(k)]
     w.occasion = {compact(x) for x in (*ctx.query.tokens, *re.findall(r"[가-힣]{2,}", t)) if len(x) >= 2} - NOT_OCCASION
+    w.nouns = _told_nouns(t, w)
+    w.sizes = sizes(t)
+    w.party = parse_party(t)
     return w
+
+
+# Words for a kind of eating, read above as categories ("간식", "안주"): a set named 꼬마 간식세트 is no
+# better a snack than 치즈핫바.
+# Nor are the words of the request itself (알레르기, 추천, 조건).
+MEAL_WORDS = frozenset({"간식", "디저트", "후식", "음료", "안주", "요리", "식사", "음식", "먹거리", "마실거리",
+                        "알레르기", "알러지", "알레르기성", "추천", "조건", "부탁", "질문"})
+
+
+def _told_nouns(text: str, w: Wants) -> list[str]:
+    """The nouns a request tells its need with ("이사", "숯불", "어르신"), in the order said: not the kinds
+    and categories already read, not an allergen (kept away, never sought), not a word of every request."""
+    tok = kiwi()
+    if tok is None:
+        return []
+    taken = {*w.kind_words, *w.avoid_words, *w.include, *w.liked, *MEAL_WORDS}
+    out: list[str] = []
+    for m in tok.morphemes(text):
+        form = m.form
+        if m.tag in ("NNG", "NNP") and len(form) >= 2 and form not in NOT_OCCASION and form not in taken and form not in out \
+                and not allergens.canonical(form):
+            out.append(form)
+    return out
 
 
 def _drink(item: MenuItem) -> bool:
@@ -447,7 +476,11 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
     if w.kinds:
         # The kinds named (치킨, 케이크, 나물): only those, whatever category the owner filed them in.
         named = set().union(*w.kinds)
-        items = [i for i in items if i.name in named]
+        # "음료나 후식": a kind and another category named beside it are alternatives, each welcome (not
+        # the kind's own category: "치킨버거 중에" names 버거 too, and wants the 치킨버거s).
+        homes = {i.category for i in menu if i.name in named}
+        others = set(w.named_categories) - homes
+        items = [i for i in items if i.name in named or i.category in others]
         if w.both and len(w.kind_words) > 1:  # "보쌈하고 족발을 반반으로": what is of every kind named first
             items = _narrow(items, lambda i: all(word in i.name for word in w.kind_words))
         if w.categories:  # "차 한 잔" of an 에이드·티 kind: the teas first
@@ -486,6 +519,15 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
             items = [i for i in items if has_tag(i, tag)]
     # Occasion and season words the owner tagged (선물, 해장, 겨울, 단체): a narrowing that never empties.
     items = _narrow(items, lambda i: tag_matches(i, w.occasion))
+    # The owner's own words for an item ("이사떡으로도 함", "숯불에 구운"): each noun of the need narrows, never to nothing.
+    for noun in w.nouns:
+        items = _narrow(items, _says(noun))
+    if w.sizes:
+        items = _narrow(items, lambda i: bool(w.sizes & sizes(i.name)))
+    party = w.party
+    if party is not None and party > 1:
+        # Only among what the owner wrote a head count for: a 찌개 with none is for anyone.
+        items = _narrow(items, lambda i: (r := serves(i)) is None or r[0] <= party <= r[1])
     for word in [*w.liked, *(x for x in w.include if not _ingredient(x))]:
         items = _narrow(items, _says(word))
     if w.kids:
@@ -509,6 +551,26 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
         return (-i.spicy if w.spicy else 0, -for_child, i.name in minor, -fame(i))
 
     return spread(sorted(items, key=rank), rank)
+
+
+SERVES_RANGE = re.compile(r"(\d{1,2})\s*(?:~|-|∼|에서)\s*(\d{1,2})\s*인")
+SERVES_ONE = re.compile(r"(?<![\d~∼-])(\d{1,2})\s*인(?:분|용|\s*세트|\s*메뉴|\s*기준|(?![가-힣]))")
+SERVES_WORDS = ((re.compile(r"커플|연인|둘이서|2인"), (2, 2)), (re.compile(r"패밀리|가족|family", re.I), (3, 5)))
+
+
+def serves(item: MenuItem) -> tuple[int, int] | None:
+    """How many people the owner wrote the item is for ("2~3인", "4인 세트", 커플, 패밀리), or None."""
+    for text in (item.name, item.description):
+        m = SERVES_RANGE.search(text)
+        if m:
+            return int(m[1]), int(m[2])
+        m = SERVES_ONE.search(text)
+        if m:
+            return int(m[1]), int(m[1])
+    for pattern, span in SERVES_WORDS:
+        if pattern.search(item.name):
+            return span
+    return None
 
 
 def minor_items(menu: tuple[MenuItem, ...]) -> set[str]:

@@ -1,0 +1,61 @@
+"""The owner's own words for an item meet the need a request tells: a noun of the need said in an
+item's description ("개업 축하용"), a size written in its name, and a kind and another category named
+side by side as alternatives, and the head count the owner wrote an item for. The wordings are this file's own."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from tests.support.stores import ask_in, shop_fixture
+
+MENU = (
+    "이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+    "참나무 통닭,통닭,19000,장작 불에 천천히 돌려 구운 통닭,인기,닭고기,0,Y\n"
+    "옛날 통닭,통닭,16000,가마솥 기름에 튀긴 통닭,인기,\"닭고기,밀\",0,Y\n"
+    "양념 통닭,통닭,18000,달콤한 양념을 버무린 통닭,인기,\"닭고기,밀,대두\",1,Y\n"
+    "떡 바구니,선물,30000,개업 축하용으로 많이 찾으시는 모둠 떡 바구니,,\"대두,참깨\",0,Y\n"
+    "과일 바구니,선물,35000,제철 과일을 담은 바구니,,,0,Y\n"
+    "한과 상자,선물,28000,유과와 약과를 담은 상자,,\"밀,대두\",0,Y\n"
+    "콜라 500ml,음료,2000,,,,0,Y\n"
+    "콜라 1.5L,음료,4000,,,,0,Y\n"
+    "사이다 1.5L,음료,4000,,,,0,Y\n"
+    "보리차,음료,1500,구수한 보리차,,보리,0,Y\n"
+    "혼술 세트,세트,15000,통닭 반 마리와 맥주 한 잔. 1인 메뉴,,\"닭고기,밀\",0,Y\n"
+    "둘이 세트,세트,29000,통닭 한 마리와 감자. 2~3인이 드시기 좋아요,,\"닭고기,밀\",0,Y\n"
+    "잔치 세트,세트,52000,통닭 세 마리와 떡볶이. 5~6인 모임용,,\"닭고기,밀\",0,Y\n"
+    "우유 푸딩,디저트,3500,우유로 만든 푸딩,,\"우유,알류\",0,Y\n"
+    "크림 케이크,디저트,5000,생크림 조각 케이크,,\"우유,밀,알류\",0,Y\n"
+)
+
+shop = shop_fixture("owner-words", menu=MENU)
+
+
+def picks(shop: Path, text: str) -> list[str]:
+    reply = asyncio.run(ask_in(shop, text))
+    assert reply.intent == "recommend", (text, reply.intent, reply.texts)
+    return [s.id for s in reply.sources]
+
+
+def test_a_noun_of_the_need_meets_the_description_that_says_it(shop: Path) -> None:
+    assert picks(shop, "친척 가게 개업하는데 들고 갈 선물로 하나 골라 주세요") == ["떡 바구니"]
+
+
+def test_a_way_of_cooking_named_meets_the_item_cooked_so(shop: Path) -> None:
+    assert picks(shop, "통닭은 장작으로 구운 게 좋던데 하나 골라 주실래요") == ["참나무 통닭"]
+
+
+def test_a_size_written_picks_the_items_of_that_size(shop: Path) -> None:
+    got = picks(shop, "여럿이 마실 거라 1.5L짜리 음료 하나만 권해 주세요")
+    assert got and set(got) <= {"콜라 1.5L", "사이다 1.5L"}, got
+
+
+def test_a_kind_and_another_category_named_together_are_alternatives(shop: Path) -> None:
+    # Every 디저트 holds milk; the 음료 named beside it still offers a pick.
+    got = picks(shop, "우유를 못 마시는 조카가 마실 음료나 디저트 하나 골라 주세요")
+    assert got and set(got) <= {"콜라 500ml", "콜라 1.5L", "사이다 1.5L", "보리차"}, got
+
+
+def test_the_party_size_meets_the_head_count_the_owner_wrote(shop: Path) -> None:
+    assert picks(shop, "우리 셋이 먹을 세트 하나 골라 주세요") == ["둘이 세트"]
+    assert picks(shop, "다섯이서 모이는데 세트로 뭐 시킬까요") == ["잔치 세트"]
