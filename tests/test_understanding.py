@@ -57,6 +57,29 @@ def test_english_shop_words_are_glossed(text: str, korean: str) -> None:
     assert korean in clean(text)
 
 
+@pytest.mark.parametrize(("text", "korean"), [
+    ("Will you close over Seollal?", "설날"), ("Do you keep the doors open in chuseok week?", "추석"),
+    ("Can we come on Oct 3rd?", "10월 3일"), ("Any table on the 21st of December?", "12월 21일"),
+    ("open on august 9 for lunch?", "8월 9일"),
+])
+def test_english_dates_and_holidays_are_glossed_as_the_clock_reads_them(text: str, korean: str) -> None:
+    assert korean in clean(text)
+
+
+def test_an_english_date_on_a_dated_holiday_is_answered_with_the_holiday(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    store = ("name = \"바다횟집\"\nphone = \"02-000-0000\"\n[hours]\nmon = \"11:00-21:00\"\ntue = \"11:00-21:00\"\n"
+             "wed = \"11:00-21:00\"\nthu = \"11:00-21:00\"\nfri = \"11:00-21:00\"\nsat = \"11:00-21:00\"\nsun = \"11:00-21:00\"\n"
+             "[[holidays]]\ndate = \"2026-12-22\"\nreason = \"가게 공사\"\n")
+    folder = write_store(tmp_path, store=store)
+    reply = asyncio.run(ask_in(folder, "Are you guys open on Dec 22?"))
+    assert reply.intent == "store_info" and reply.sources[0].id == "holidays", (reply.intent, reply.sources, reply.texts)
+    assert "12월 22일" in reply.texts[0] and "쉬는 날" in reply.texts[0], reply.texts
+
+
 def test_glosses_follow_the_message_and_are_added_once() -> None:
     """Glossed in the order written, and cleaning twice adds nothing: a second copy once set the
     gloss of "suggest" right before that of "allergic" and read an allergy to 추천."""

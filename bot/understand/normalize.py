@@ -81,6 +81,7 @@ GLOSSES: tuple[tuple[str, str], ...] = (
     (r"what time|opening hours|business hours|\bhours\b|\bopen\b|\bopening\b", "영업시간 몇 시"),
     (r"\bclose\b|\bclosing\b|\bclosed\b", "몇 시까지 마감"),
     (r"day off|holiday|\bclosed on\b", "휴무"),
+    (r"chuseok|korean thanksgiving|mid-?autumn", "추석"), (r"seollal|lunar new year|\bsolnal\b", "설날"), (r"christmas|\bxmas\b", "크리스마스"),
     (r"\btoday\b|\btonight\b", "오늘"), (r"\btomorrow\b", "내일"),
     (r"\bpark\b|parking", "주차"), (r"deliver|delivery", "배달"),
     (r"reserve|reservation|\bbook\b|booking|\btable for\b", "예약"),
@@ -159,6 +160,17 @@ def standardize(text: str) -> str:
     return _DANGA.sub(_danga, text)
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# "june 17", "Sep 24th", "17 June": a date written in English, glossed as the Korean date the clock reads.
+_EN_DATE = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![a-z])", re.I)
+
+
+def _date_gloss(m: re.Match[str]) -> str:
+    month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+    return f"{_MONTHS.index(month.lower()[:3]) + 1}월 {int(day)}일"
+
+
 def gloss(text: str) -> str:
     """Korean words for the shop words of a message in English, Japanese or Chinese, appended."""
     if not _FOREIGN.search(text):
@@ -166,6 +178,8 @@ def gloss(text: str) -> str:
     # In the order the message says them: glued in table order, "recommend" glossed before "allergic"
     # read as "추천 알레르기", an allergy to 추천.
     found = sorted((m.start(), n, g) for n, (pattern, g) in enumerate(_GLOSSES) if (m := pattern.search(text)))
+    found += [(m.start(), len(_GLOSSES), _date_gloss(m)) for m in _EN_DATE.finditer(text)]
+    found.sort()
     if not found:
         return text
     glossed = " ".join(dict.fromkeys(g for _, _, g in found))
