@@ -9,7 +9,7 @@ from bot.messages import QuickReply, Reply, Source, Turn
 from skills.base import STAFF_QR, Context
 from skills.escalate import REQUEST as PERSON
 from skills.reservation import BOOKING, CANCEL
-from skills.store_info import ELSEWHERE
+from skills.store_info import ELSEWHERE, LOCATORS
 
 EAT_SAFELY = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전")
 
@@ -37,10 +37,14 @@ class FaqSkill:
         if best is None:
             return None
         elsewhere = ELSEWHERE.search(ctx.text)
-        if elsewhere and not set(ctx.kb.index.analyse(elsewhere[0])[2]) & set(best.matched):
+        if elsewhere:
             # "맞은편 국숫집 문 언제 닫아요?": another business's question; an FAQ that does not speak of
-            # that place (the shop's own lunch hours) is not its answer.
-            return None
+            # that place (the shop's own lunch hours) is not its answer. The place is the customer's own
+            # words for it, not a locator (근처), a lone syllable or a concept the lexicon read in ("2차" is no 주차).
+            _, _, terms, concepts = ctx.kb.index.analyse(elsewhere[0])
+            place = {t for t in set(terms) - set(concepts) - LOCATORS if len(t) > 1}  # not the 차 of "2차"
+            if not place & set(best.matched):
+                return None
         if ctx.allergies_asked and not ctx.mentions and ctx.has(EAT_SAFELY):
             # "Peanut allergy here, is the house special safe?" about something the bot could not find:
             # the owner's general allergy note is not that answer; staff are (shared/spec/allergens.md).

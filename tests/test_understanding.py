@@ -121,6 +121,21 @@ def test_another_business_is_not_answered_with_an_faq_about_our_times(tmp_path) 
     assert [s.id for s in ours.sources] == ["주차 되나요?"], (ours.intent, ours.texts)
 
 
+def test_a_locator_shared_with_an_faq_does_not_make_another_place_ours(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """"근처" in a walk FAQ and in a question about a PC방 nearby: the place asked about is the PC방, and
+    no FAQ speaks of it; nor does "2차" (a second round) make a parking FAQ the answer."""
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    faq = ("# 이용\n\n## 근처에 산책할 데 있어요?\n걸어서 5분 거리에 강변 산책로가 있어요.\n\n"
+           "## 차 어디 세워요?\n건물 뒤 주차장에 세우시면 2시간 무료예요.\n")
+    shop = write_store(tmp_path, faqs={"이용.md": faq})
+    for text in ("여기 근처에 피시방 있는지 아세요?", "밥 먹고 근처에서 2차로 갈 술집 아는 데 있어요?"):
+        reply = asyncio.run(ask_in(shop, text))
+        assert reply.intent in ("unknown", "escalate") and not [s for s in reply.sources if s.kind == "faq"], (text, reply.intent, reply.texts)
+
+
 # --- several questions in one message, and one question after a long story ----------------------
 
 def test_two_questions_get_two_answers_in_order(ask) -> None:  # type: ignore[no-untyped-def]
