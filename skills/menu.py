@@ -18,7 +18,7 @@ from skills.base import MENU_QR, RECOMMEND_QR, STAFF_QR, Context
 PRICE = re.compile(r"얼마(?!\s*나)|얼마\s*나\s*(해요|하나|하죠|할까|하는|내|드려|줘야|받)|가격|금액|몇\s*원|값|비싸|싸요")
 SPICY = re.compile(r"맵|매워|매운|매콤|얼큰|맵기")
 INGREDIENT = re.compile(r"들어가|들어있|들어 있|들었|성분|재료|알레르기|알러지|넣|함유|포함")
-SOLD = re.compile(r"팔아|파나|파세|판매|있어요|있나요|있죠|있을까|있어\?|되나요|돼요|하나요|해요\?|나와요|나오나|먹을 수|주문\s*(되|가능)|아직")
+SOLD = re.compile(r"팔아|파나|파세|파시|파는|팝니|판매|있어요|있나요|있죠|있을까|있어\?|되나요|돼요|하나요|해요\?|나와요|나오나|먹을 수|주문\s*(되|가능)|아직")
 LIST_MENU = re.compile(r"메뉴\s*(판|표)?\s*(좀\s*)?(보여|알려|뭐\s*있|뭐\s*팔|뭐\s*있어|종류|리스트|목록|전체|다\s*알려|사진)|뭐\s*팔아|뭐\s*파세|메뉴\s*뭐")
 # Facts no menu file records: answered as unknown, never with the price that happens to match 얼마.
 NOT_ON_RECORD = re.compile(r"칼로리|열량|kcal|영양\s*(성분|정보)|나트륨|당류|단백질")
@@ -385,8 +385,12 @@ class MenuSkill:
         if asked is None or any(asked in name for name in ctx.knowledge.menu_by_name):
             return None
         faq = ctx.best_faq()
-        if faq is not None and set(faq.matched) - PROPERTY_WORDS:
-            return None  # an FAQ explains more than "팔아요" (원두 판매, 오트 변경): not an unknown item
+        if faq is not None and set(faq.matched) - PROPERTY_WORDS and (
+                faq.plain_head >= 0.5 or any(len(t) > 1 and (t in asked or asked in t) for t in faq.matched)):
+            # An FAQ about the very thing asked for (원두 판매, 오트밀크 변경), or one whose own question the
+            # message asks (맥주랑 같이 먹고 가도 돼요?): not an unknown item. One that shares only other
+            # words of its answer ("같이" of a pets FAQ in "김밥도 같이 파세요?") is not about it.
+            return None
         popular = sorted((i for i in ctx.knowledge.menu if i.available and fame(i) and not for_children(i)), key=lambda i: -fame(i))[:3]
         text = f"죄송해요, {josa(asked, '은')} 저희 메뉴에 없어요."
         if popular:

@@ -39,6 +39,17 @@ def test_item_not_on_the_menu_is_unknown(ask) -> None:  # type: ignore[no-untype
     reply = ask("짜장면 팔아요?")
     assert reply.intent == "unknown" and reply.texts[0].startswith("죄송해요, 짜장면은 저희 메뉴에 없어요.")
 
+def test_a_dish_not_sold_is_not_answered_by_an_faq_sharing_another_word(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # "같이" of a pets FAQ is not about 순대: the dish is not on the menu, and the bot says so.
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    shop = write_store(tmp_path, faqs={"이용.md": "# 이용\n\n## 강아지랑 같이 가도 돼요?\n목줄 하시면 테라스에 같이 앉으셔도 돼요.\n"})
+    reply = asyncio.run(ask_in(shop, "순대도 같이 파시나요?"))
+    assert reply.intent == "unknown" and "순대는 저희 메뉴에 없어요" in reply.texts[0], (reply.intent, reply.texts)
+
+
 def test_whole_menu(ask) -> None:  # type: ignore[no-untyped-def]
     text = ask("메뉴 보여주세요").text
     assert "[찌개] 돼지김치찌개 9,000원" in text and "콩국수" not in text
