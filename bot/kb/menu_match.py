@@ -51,14 +51,22 @@ KIND_TAIL = rf"(?:종류|류|메뉴|쪽|들)?(?:{_KIND_PARTICLES}|에는|에서|
 KIND_GLUED = r"(?:종류|메뉴|뭐|뭣|어떤|무슨|는|은|도)"
 
 
-SIZE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(인분|인|개입|개|팩|마리|호|kg|키로|g|그램|ml|l|리터|밀리)", re.I)
+SIZE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(인분|인|개입|개|팩|마리|호|kg|키로|킬로|g|그램|그람|ml|l|리터|밀리)", re.I)
 # One spelling per unit, so "1.5리터" meets "1.5L" and "2키로" meets "2kg".
-UNIT = {"리터": "l", "키로": "kg", "그램": "g", "밀리": "ml"}
+UNIT = {"리터": "l", "키로": "kg", "킬로": "kg", "그램": "g", "그람": "g", "밀리": "ml"}
+# A 근 of meat (and of 고춧가루) is 600 g at a Korean butcher's or market stall: "한 근" meets "600g".
+GEUN = re.compile(r"(?<![가-힣\d])(반|한|두|세|네|\d+)\s*근(?=$|[\s(),.?!~]|에|짜리|이|은|만|씩|으로|정도|을|만큼)")
+GEUN_COUNT = {"반": 0.5, "한": 1, "두": 2, "세": 3, "네": 4}
 
 
 def sizes(text: str) -> set[tuple[str, str]]:
-    """The sizes written in `text`, one spelling each: "1.5리터" and "1,5L" are both ("1.5", "l")."""
-    return {(n.replace(",", "."), UNIT.get(u.lower(), u.lower())) for n, u in SIZE.findall(text)}
+    """The sizes written in `text`, one spelling each: "1.5리터" and "1,5L" are both ("1.5", "l");
+    "한 근" is ("600", "g")."""
+    found = {(n.replace(",", "."), UNIT.get(u.lower(), u.lower())) for n, u in SIZE.findall(text)}
+    for count in GEUN.findall(text):
+        grams = (GEUN_COUNT[count] if count in GEUN_COUNT else int(count)) * 600
+        found.add((str(int(grams)), "g"))
+    return found
 
 
 def _size_fit(text: str, name: str) -> float:

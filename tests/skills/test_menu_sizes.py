@@ -72,3 +72,14 @@ def test_a_price_asked_of_a_family_of_sizes_is_the_size_meant_or_each(shop: Path
     for name in items:
         price = {"수정과 350ml": "3,000원", "수정과 1L": "7,000원"}[name]
         assert price in " ".join(reply.texts)
+
+
+def test_a_geun_of_meat_is_six_hundred_grams(tmp_path: Path) -> None:
+    """At a butcher's counter 한 근 is 600 g: the price asked by the 근 is the 600 g row's."""
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "한돈 목살 100g,정육,\"3,500\",구이용 두툼한 목살,,돼지고기,0,Y\n"
+            "한돈 목살 600g,정육,\"20,000\",구이용 두툼한 목살 한 근,,돼지고기,0,Y\n"
+            "한돈 앞다리 600g,정육,\"12,000\",찌개용,,돼지고기,0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    reply = asyncio.run(ask_in(folder, "목살 두 근 사려면 한 근에 얼마씩이에요?"))
+    assert reply.sources and reply.sources[0].id == "한돈 목살 600g" and "20,000원" in reply.texts[0], (reply.sources, reply.texts)
