@@ -66,6 +66,21 @@ def test_english_dates_and_holidays_are_glossed_as_the_clock_reads_them(text: st
     assert korean in clean(text)
 
 
+@pytest.mark.parametrize(("text", "korean"), [
+    ("Could we get seats for three at 8:15 p.m.?", "3명"), ("Could we get seats for three at 8:15 p.m.?", "오후 8시 15분"),
+    ("we'd be a party of five", "5명"), ("arriving around 11am with 2 adults", "오전 11시"),
+])
+def test_english_times_and_head_counts_are_read(text: str, korean: str) -> None:
+    assert korean in clean(text) and clean(clean(text)) == clean(text)
+
+
+def test_an_english_question_of_policy_is_not_a_booking_but_a_request_with_details_is(ask) -> None:  # type: ignore[no-untyped-def]
+    policy = ask("Hello, does your place accept bookings?")
+    assert policy.intent == "store_info" and [s.id for s in policy.sources] == ["reservation"], (policy.intent, policy.texts)
+    booking = ask("Please reserve Friday evening, 6:30 pm, 2 guests")
+    assert booking.intent == "reservation" and "2명" in booking.texts[0] and "오후 6시 30분" in booking.texts[0], booking.texts
+
+
 def test_an_english_date_on_a_dated_holiday_is_answered_with_the_holiday(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import asyncio
 

@@ -84,6 +84,9 @@ GLOSSES: tuple[tuple[str, str], ...] = (
     (r"chuseok|korean thanksgiving|mid-?autumn", "추석"), (r"seollal|lunar new year|\bsolnal\b", "설날"), (r"christmas|\bxmas\b", "크리스마스"),
     (r"\btoday\b|\btonight\b", "오늘"), (r"\btomorrow\b", "내일"),
     (r"\bpark\b|parking", "주차"), (r"deliver|delivery", "배달"),
+    # "Do you take reservations?" asks the policy, as "예약 돼요?" does; a request with a day and a size books.
+    (r"\b(do|does|can|could|will)\b[^?.!]{0,25}\b(take|accept|make|do|have)\b[^?.!]{0,12}\b(reservations?|bookings?)\b|"
+     r"reservations?\s+(needed|required|necessary|possible)|need\s+(a\s+)?reservation", "예약 돼요"),
     (r"reserve|reservation|\bbook\b|booking|\btable for\b", "예약"),
     (r"how much|\bprice\b|\bcost\b", "얼마 가격"), (r"\bmenu\b", "메뉴"),
     (r"recommend|suggest|what should i|what's good|best seller|popular", "추천"),
@@ -166,6 +169,25 @@ _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _EN_DATE = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![a-z])", re.I)
 
 
+# "7pm", "7:30 p.m.": the clock time; "table for 4", "party of six", "3 people": the head count.
+_EN_TIME = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?", re.I)
+_EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+               "eleven": 11, "twelve": 12}
+_EN_PARTY = re.compile(r"\b(?:table|reservation|booking|book|seats?)\s+for\s+(\d{1,2}|" + "|".join(_EN_NUMBERS) + r")\b|"
+                       r"\bparty\s+of\s+(\d{1,2}|" + "|".join(_EN_NUMBERS) + r")\b|"
+                       r"\b(\d{1,2}|" + "|".join(_EN_NUMBERS) + r")\s+(?:people|persons|pax|adults|guests|of us)\b", re.I)
+
+
+def _time_gloss(m: re.Match[str]) -> str:
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    return f"{'오후' if m.group(3).lower() == 'p' else '오전'} {hour}시" + (f" {minute}분" if minute else "")
+
+
+def _party_gloss(m: re.Match[str]) -> str:
+    word = next(g for g in m.groups() if g)
+    return f"{int(word) if word.isdigit() else _EN_NUMBERS[word.lower()]}명"
+
+
 def _date_gloss(m: re.Match[str]) -> str:
     month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
     return f"{_MONTHS.index(month.lower()[:3]) + 1}월 {int(day)}일"
@@ -175,14 +197,22 @@ def gloss(text: str) -> str:
     """Korean words for the shop words of a message in English, Japanese or Chinese, appended."""
     if not _FOREIGN.search(text):
         return text
+    # A clock time written in English is rewritten where it stands: the bare "8:30" left beside a
+    # glossed "오후 8시 30분" would be read first, as the morning.
+    text = _EN_TIME.sub(_time_gloss, text)
     # In the order the message says them: glued in table order, "recommend" glossed before "allergic"
     # read as "추천 알레르기", an allergy to 추천.
     found = sorted((m.start(), n, g) for n, (pattern, g) in enumerate(_GLOSSES) if (m := pattern.search(text)))
     found += [(m.start(), len(_GLOSSES), _date_gloss(m)) for m in _EN_DATE.finditer(text)]
+    found += [(m.start(), len(_GLOSSES), _party_gloss(m)) for m in _EN_PARTY.finditer(text)]
     found.sort()
     if not found:
         return text
-    glossed = " ".join(dict.fromkeys(g for _, _, g in found))
+    said = list(dict.fromkeys(g for _, _, g in found))
+    # A gloss whose words another one holds says nothing more ("예약" beside "예약 돼요"), and would end
+    # a policy question with a bare noun.
+    said = [g for g in said if not any(o != g and set(g.split()) <= set(o.split()) for o in said)]
+    glossed = " ".join(said)
     # Idempotent: text cleaned twice (a skill re-cleans what it was given) is glossed once, or the
     # second copy would set 추천 right before 알레르기 and read an allergy to 추천.
     return text if text.endswith(f" {glossed}") else f"{text} {glossed}"
