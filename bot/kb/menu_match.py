@@ -198,6 +198,13 @@ class MenuMatcher:
             item.name: [w for w in (compact(clean(p)) for p in re.split(r"[\s()]+", item.name)) if len(w) >= 2 and not QUALIFIER.fullmatch(w)]
             for item in menu
         }
+        # The words a name is said by: outside its brackets, without sizes, counts and grades ("하우스 와인
+        # (레드)" is a 와인, "한우 떡갈비 2장" a 떡갈비, "정육세트 (1등급 2.4kg)" a 정육세트).
+        self.core = {
+            item.name: [w for w in (compact(clean(p)) for p in re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", item.name).split())
+                        if len(w) >= 2 and not QUALIFIER.fullmatch(w) and not re.search(r"\d", w)]
+            for item in menu
+        }
         df = Counter(w for words in self.words.values() for w in set(words))
         n = max(len(menu), 1)
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
@@ -373,6 +380,8 @@ class MenuMatcher:
             starts = [i for i in self.items if self.names[i.name].startswith(word) and len(word) * 2 >= len(self.names[i.name]) and self.names[i.name] != word]
             # The last word of a name of several words (어묵 of 모둠 어묵), said as a word of its own.
             lasts = [i for i in self.items if len(self.words[i.name]) > 1 and self.words[i.name][-1] == word]
+            # Or of the words it is said by, when brackets or a size end it (와인 of 하우스 와인 (레드)).
+            lasts = lasts or [i for i in self.items if len(self.core[i.name]) > 1 and self.core[i.name][-1] == word]
             for group in (heads, starts, lasts):
                 if len(group) == 1:
                     found.append(Mention(group[0], 0.7, word))

@@ -83,3 +83,16 @@ def test_a_geun_of_meat_is_six_hundred_grams(tmp_path: Path) -> None:
     folder = write_store(tmp_path, menu=menu)
     reply = asyncio.run(ask_in(folder, "목살 두 근 사려면 한 근에 얼마씩이에요?"))
     assert reply.sources and reply.sources[0].id == "한돈 목살 600g" and "20,000원" in reply.texts[0], (reply.sources, reply.texts)
+
+
+def test_a_name_is_said_by_its_last_word_before_brackets_and_sizes(tmp_path: Path) -> None:
+    """"막걸리 있어요?" names 지평 막걸리 (750ml) and a question of how many 전병 수수 전병 3장: brackets, sizes and
+    counts end the name on the menu, not in the customer's mouth."""
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "지평 막걸리 (750ml),주류,\"5,000\",쌀로 빚은 생막걸리,,,0,Y\n"
+            "수수 전병 3장,전,\"9,000\",수수 반죽에 팥소,,,0,Y\n"
+            "감자전,전,\"8,000\",강판에 간 감자,,,0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    for text, name in (("막걸리 있어요? 한 병에 얼마예요?", "지평 막걸리 (750ml)"), ("전병 시키면 몇 장 올라가요?", "수수 전병 3장")):
+        reply = asyncio.run(ask_in(folder, text))
+        assert reply.intent == "menu" and reply.sources and reply.sources[0].id == name, (text, reply.intent, reply.sources)
