@@ -159,6 +159,13 @@ def test_two_questions_get_two_answers_in_order(ask) -> None:  # type: ignore[no
     assert len(reply.texts) >= 2
 
 
+def test_a_frame_word_alone_asks_about_the_question_before_it() -> None:
+    from bot.understand.parts import questions
+
+    assert questions("수정과도 팔아요? 얼마요?") == ["수정과도 팔아요? 얼마요?"]
+    assert questions("포장 되지요? 주차 자리도 넉넉한가요?") == ["포장 되지요?", "주차 자리도 넉넉한가요?"]
+
+
 def test_three_questions_at_most(ask) -> None:  # type: ignore[no-untyped-def]
     reply = ask("포장 되나요? 배달도 되나요? 와이파이 되나요?")
     assert {s.id for s in reply.sources} >= {"포장 되나요?", "배달 되나요?", "와이파이 되나요?"}

@@ -15,6 +15,8 @@ MAX_PARTS = 3
 SENTENCE = re.compile(r"(?<=[?？!])\s+|(?<=[.。])\s+|\n+")
 CLAUSE = re.compile(r"(?<=되고|있고|없고|돼고|되구|있구|이고|이구|되며)\s+(?=[가-힣])")
 ASKS = re.compile(r"\?|나요|까요|는지|뭐|얼마|어디|언제|몇|어떻|되나|돼요|있어요|있나|없나|하나요|가능|알려|주세요|인가요|예요|에요|죠")
+# A question of a frame word alone ("얼마?", "몇 시요?", "어디예요?") asks about what the one before it named.
+FRAME_ONLY = re.compile(r"(얼마|가격|금액|언제|어디|몇\s*(시|개|명|분|장|인분)|뭐|무슨\s*맛|어떻게)[가-힣]{0,4}\s*[?？!.~]*")
 CONTENT = re.compile(r"[가-힣a-z]{2,}", re.I)
 
 
@@ -24,6 +26,9 @@ def questions(text: str) -> list[str]:
     for sentence in SENTENCE.split(text.strip()):
         if not ASKS.search(sentence):
             continue  # the story around the questions
+        if asked and FRAME_ONLY.fullmatch(sentence.strip()):
+            asked[-1] = f"{asked[-1]} {sentence.strip()}"  # "와인 있어요? 얼마?": the price of that wine
+            continue
         pieces = [p.strip() for p in CLAUSE.split(sentence) if p.strip()]
         # A clause split off with 되고/있고 asks with the predicate at its sentence's end; it
         # must name something of its own (주차 되고 / 아이 의자 있어요?).
