@@ -149,6 +149,8 @@ def test_an_allergy_told_by_its_symptoms(shop: Path) -> None:
     ("게랑 새우 다 알레르기예요", ["게", "새우"]),
     ("맛있는 게 다 알레르기 때문에 못 먹어요", []),  # 게 after a modifier is 것이
     ("남은 게 있는데 알레르기 성분이 뭐예요", []),
+    ("초콜릿 브라우니에는 달걀 빠졌나요?", ["달걀"]),  # 우니 (sea urchin) inside the name of a common food
+    ("우니 알러지가 심해요", ["성게"]),
 ])
 def test_allergies_read_around_quantifiers_and_the_thing_word(text: str, names: list[str]) -> None:
     assert sorted(allergens.read(text)) == names

@@ -285,7 +285,7 @@ def read(text: str) -> list[str]:
     found: dict[str, None] = {}
     if ANY_SPELLING.search(t):  # most messages name no allergen: one scan decides
         for name, pattern in _READERS:
-            if any(not _thing(m) for m in pattern.finditer(t)):
+            if any(not _thing(m) and not _in_food_name(m, name) for m in pattern.finditer(t)):
                 found[name] = None
     # A spelling inside a longer one (새우 in 새우젓, 크림 in 생크림) is the same mention.
     names = list(found)
@@ -375,6 +375,27 @@ def _thing(m: re.Match[str]) -> bool:
     false mention would let the bot claim an absence, it does not count (an item's own text still
     counts it as crab, the safe direction there)."""
     return m.group(0) == "게" and bool(_AFTER_MODIFIER.search(m.string[max(0, m.start() - 2):m.start()]))
+
+
+def _in_food_name(m: re.Match[str], name: str) -> bool:
+    """우니 (sea urchin) inside 브라우니: another spelling's syllables inside the name of a common food
+    name that food, not the allergen. The allergen's own name (새우 of 새우튀김) always counts."""
+    from bot.kb.menu_match import PARTICLE, common_foods  # the dish list lives with the menu matcher
+
+    word = m.group(0)
+    if word == name or word in SPELLINGS or not re.fullmatch(r"[가-힣]+", word):
+        return False
+    text, start, end = m.string, m.start(), m.end()
+    while start > 0 and "가" <= text[start - 1] <= "힣":
+        start -= 1
+    while end < len(text) and "가" <= text[end] <= "힣":
+        end += 1
+    stem, foods = text[start:end], common_foods()
+    for _ in range(2):  # "브라우니에는": two particles at most
+        if stem in foods:
+            break
+        stem = PARTICLE.sub("", stem)
+    return stem != word and m.end() - start <= len(stem) and stem in foods
 
 
 def _inside_word(m: re.Match[str]) -> bool:
