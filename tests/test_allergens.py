@@ -181,6 +181,14 @@ def test_a_short_spelling_inside_another_word_is_no_mention(tmp_path: Path) -> N
     assert allergens.mentioned(load_knowledge(peach), "복숭아")
 
 
+def test_a_fish_named_by_its_own_name_in_a_broth_is_fish(tmp_path: Path) -> None:
+    """가쓰오부시 in a 달걀찜's broth is fish: a fish allergy is told it is in there, never "표시가 없어요"."""
+    folder = write_store(tmp_path, menu="이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+                         "달걀찜,사이드,\"5,000\",가쓰오부시 국물로 부드럽게 찐 달걀찜,,알류,0,Y\n")
+    reply = asyncio.run(ask_in(folder, "생선 알러지가 있어서요 달걀찜은 어떨까요?"))
+    assert "가쓰오부시" in reply.texts[0] and not reply.texts[0].startswith(("네", "괜찮")), reply.texts
+
+
 def test_another_animals_cut_is_no_mention_of_pork(tmp_path: Path) -> None:
     """A 닭갈비 shop's 닭목살 (and its row's bare 목살) says nothing about pork: the bot must not take
     the files for tracking pork and claim a dish holds none; a 목살 of its own still counts."""
