@@ -51,9 +51,9 @@ KIND_TAIL = rf"(?:종류|류|메뉴|쪽|들)?(?:{_KIND_PARTICLES}|에는|에서|
 KIND_GLUED = r"(?:종류|메뉴|뭐|뭣|어떤|무슨|는|은|도)"
 
 
-SIZE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(인분|인|개입|개|팩|마리|호|kg|키로|킬로|g|그램|그람|ml|l|리터|밀리)", re.I)
+SIZE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(인분|인|개입|개|팩|마리|호|kg|키로|킬로|g|그램|그람|ml|cc|l|리터|밀리)", re.I)
 # One spelling per unit, so "1.5리터" meets "1.5L" and "2키로" meets "2kg".
-UNIT = {"리터": "l", "키로": "kg", "킬로": "kg", "그램": "g", "그람": "g", "밀리": "ml"}
+UNIT = {"리터": "l", "키로": "kg", "킬로": "kg", "그램": "g", "그람": "g", "밀리": "ml", "cc": "ml"}
 # A 근 of meat (and of 고춧가루) is 600 g at a Korean butcher's or market stall: "한 근" meets "600g".
 GEUN = re.compile(r"(?<![가-힣\d])(반|한|두|세|네|\d+)\s*근(?=$|[\s(),.?!~]|에|짜리|이|은|만|씩|으로|정도|을|만큼)")
 GEUN_COUNT = {"반": 0.5, "한": 1, "두": 2, "세": 3, "네": 4}
@@ -93,7 +93,7 @@ def common_foods() -> frozenset[str]:
 # A word of a name that gives a size or an amount, not what the item is (수정과 1L and 수정과 350ml are
 # both 수정과; 모둠회(대), 2인분, 10팩, 1kg): it does not count towards naming the item, so the shared rest
 # names the family of sizes.
-QUALIFIER = re.compile(r"\d+(?:[.,]\d+)?(?:l|ml|리터|g|kg|키로|그램|인분|인|개|개입|팩|마리|판|호|cm|구|입|pcs?|oz|p)?|[대중소특]|[sml]|xl|"
+QUALIFIER = re.compile(r"\d+(?:[.,]\d+)?(?:l|ml|cc|리터|g|kg|키로|그램|인분|인|개|개입|팩|마리|판|호|cm|구|입|pcs?|oz|p)?|[대중소특]|[sml]|xl|"
                        r"small|medium|large|regular|미니|점보|빅|라지|레귤러|스몰|미디엄|소자|중자|대자|한판|반판")
 FORTIS = {1: 0, 4: 3, 8: 7, 10: 9, 13: 12}  # initial ㄲㄸㅃㅆㅉ -> ㄱㄷㅂㅅㅈ
 
@@ -437,6 +437,10 @@ class MenuMatcher:
                 if self.idf[best] >= max(self.idf[w] for w in words):
                     span = "".join(h for _, h in hits if h)
                     found.append(Mention(item, 0.5 + 0.4 * got / total, span))
+        said_sizes = sizes(c) if not found else set()
+        sized = [i for i in self.items if said_sizes & sizes(i.name)]
+        if len(sized) == 1:  # "3000cc 얼마예요?": the one item of the size written
+            found.append(Mention(sized[0], 0.8, next(iter(said_sizes))[0]))
         if not found:
             found = self._abbreviations(c)
         if not found and self.acronyms:
@@ -445,8 +449,10 @@ class MenuMatcher:
                 short = self.acronyms.get(word)
                 if short is not None:
                     found.append(Mention(short, 0.7, word))
-        if not found and re.search(r"[a-z]{4,}", c):
-            merged: dict[str, Mention] = {}
+        if all(m.score < 1.0 for m in found) and re.search(r"[a-z]{4,}", c):
+            # An English message's romanized name (onmyeon) beside the glossed words of its description
+            # ("noodle soup" → 국수, which shortens another item's name): the name written is the item.
+            merged: dict[str, Mention] = {m.item.name: m for m in found}
             for m in (*self._romanized(c), *self._loanwords(c)):
                 if m.score > merged.get(m.item.name, Mention(m.item, 0, "")).score:
                     merged[m.item.name] = m

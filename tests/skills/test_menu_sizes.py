@@ -96,3 +96,19 @@ def test_a_name_is_said_by_its_last_word_before_brackets_and_sizes(tmp_path: Pat
     for text, name in (("막걸리 있어요? 한 병에 얼마예요?", "지평 막걸리 (750ml)"), ("전병 시키면 몇 장 올라가요?", "수수 전병 3장")):
         reply = asyncio.run(ask_in(folder, text))
         assert reply.intent == "menu" and reply.sources and reply.sources[0].id == name, (text, reply.intent, reply.sources)
+
+
+def test_an_english_name_beside_glossed_words_of_its_description_and_a_size_in_cc(tmp_path: Path) -> None:
+    """"bibimnaengmyeon (spicy cold noodles)": "noodles" is glossed 국수, which shortens 잔치국수, but the
+    name written is 비빔냉면; "병맥주 (330cc)" is said 병맥주, cc being a size like ml, and a size alone names
+    the one item of that size."""
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "잔치국수,면,\"7,000\",멸치 육수 국수,,\"밀,생선\",0,Y\n"
+            "비빔냉면,면,\"10,000\",매콤한 양념장 냉면,,\"메밀,밀,대두\",2,Y\n"
+            "병맥주 (330cc),주류,\"4,500\",,,보리,0,Y\n"
+            "생맥주 (640cc),주류,\"7,000\",,,보리,0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    for text, name in (("Shrimp allergy - would the bibimnaengmyeon (spicy cold noodles) be fine?", "비빔냉면"),
+                       ("보리 알레르기가 있으면 병맥주는 안 되겠죠?", "병맥주 (330cc)"), ("640cc짜리는 얼마 받으세요?", "생맥주 (640cc)")):
+        reply = asyncio.run(ask_in(folder, text))
+        assert reply.sources and reply.sources[0].id == name, (text, reply.intent, reply.sources, reply.texts)
