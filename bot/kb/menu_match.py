@@ -198,6 +198,7 @@ class MenuMatcher:
             item.name: [w for w in (compact(clean(p)) for p in re.split(r"[\s()]+", item.name)) if len(w) >= 2 and not QUALIFIER.fullmatch(w)]
             for item in menu
         }
+        self.sizes = {item.name: sizes(item.name) for item in menu}  # once: a message asks of every item
         # The words a name is said by: outside its brackets, without sizes, counts and grades ("하우스 와인
         # (레드)" is a 와인, "한우 떡갈비 2장" a 떡갈비, "정육세트 (1등급 2.4kg)" a 정육세트).
         self.core = {
@@ -438,7 +439,7 @@ class MenuMatcher:
                     span = "".join(h for _, h in hits if h)
                     found.append(Mention(item, 0.5 + 0.4 * got / total, span))
         said_sizes = sizes(c) if not found else set()
-        sized = [i for i in self.items if said_sizes & sizes(i.name)]
+        sized = [i for i in self.items if said_sizes & self.sizes[i.name]] if said_sizes else []
         if len(sized) == 1:  # "3000cc 얼마예요?": the one item of the size written
             found.append(Mention(sized[0], 0.8, next(iter(said_sizes))[0]))
         if not found:
