@@ -299,10 +299,11 @@ def read_wants(ctx: Context) -> Wants:
     return w
 
 
-# Words for a kind of eating, read above as categories ("간식", "안주"): a set named 꼬마 간식세트 is no
-# better a snack than 치즈핫바.
-# Nor are the words of the request itself (알레르기, 추천, 조건).
-MEAL_WORDS = frozenset({"간식", "디저트", "후식", "음료", "안주", "요리", "식사", "음식", "먹거리", "마실거리",
+# Nouns that tell no need of their own: a kind or time of eating, read above as categories ("간식",
+# "점심": a set named 꼬마 간식세트 is no better a snack than 치즈핫바, nor a 점심 특선 the only lunch), and
+# the words of the request itself (알레르기, 추천).
+NOT_A_NEED = frozenset({"간식", "디저트", "후식", "음료", "안주", "요리", "식사", "음식", "먹거리", "마실거리",
+                        "아침", "점심", "저녁", "브런치", "야식", "끼니", "한끼",
                         "알레르기", "알러지", "알레르기성", "추천", "조건", "부탁", "질문"})
 
 
@@ -312,7 +313,7 @@ def _told_nouns(text: str, w: Wants) -> list[str]:
     tok = kiwi()
     if tok is None:
         return []
-    taken = {*w.kind_words, *w.avoid_words, *w.include, *w.liked, *MEAL_WORDS}
+    taken = {*w.kind_words, *w.avoid_words, *w.include, *w.liked, *NOT_A_NEED}
     out: list[str] = []
     for m in tok.morphemes(text):
         form = m.form
