@@ -4,10 +4,9 @@ drinks left out, and a warm cup of tea. The wordings are this file's own."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from tests.support.stores import ask_in, shop_fixture
+from tests.support.stores import picks, shop_fixture
 
 MENU = (
     "이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
@@ -30,12 +29,6 @@ MENU = (
 )
 
 shop = shop_fixture("kinds", menu=MENU)
-
-
-def picks(shop: Path, text: str) -> list[str]:
-    reply = asyncio.run(ask_in(shop, text))
-    assert reply.intent == "recommend", (text, reply.intent, reply.texts)
-    return [s.id for s in reply.sources]
 
 
 def test_noodles_named_as_a_word_of_their_own(shop: Path) -> None:

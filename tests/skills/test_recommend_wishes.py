@@ -4,12 +4,11 @@ offered only when asked for, a price band, and English constraints. The wordings
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
-from tests.support.stores import ask_in, shop_fixture
+from tests.support.stores import picks, shop_fixture
 
 MENU = (
     "이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
@@ -31,12 +30,6 @@ FAQ = "# 이용\n\n## 주차 되나요?\n가게 뒤 공영주차장을 이용해
 
 
 shop = shop_fixture("wishes", menu=MENU, faqs={"이용.md": FAQ})
-
-
-def picks(shop: Path, text: str) -> list[str]:
-    reply = asyncio.run(ask_in(shop, text))
-    assert reply.intent == "recommend", (text, reply.intent, reply.texts)
-    return [s.id for s in reply.sources]
 
 
 DRINKS = {"소주", "막걸리", "콜라"}

@@ -4,10 +4,9 @@ side by side as alternatives, and the head count the owner wrote an item for. Th
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from tests.support.stores import ask_in, shop_fixture
+from tests.support.stores import picks, shop_fixture
 
 MENU = (
     "이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
@@ -29,12 +28,6 @@ MENU = (
 )
 
 shop = shop_fixture("owner-words", menu=MENU)
-
-
-def picks(shop: Path, text: str) -> list[str]:
-    reply = asyncio.run(ask_in(shop, text))
-    assert reply.intent == "recommend", (text, reply.intent, reply.texts)
-    return [s.id for s in reply.sources]
 
 
 def test_a_noun_of_the_need_meets_the_description_that_says_it(shop: Path) -> None:

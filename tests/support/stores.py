@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from datetime import datetime
 from pathlib import Path
@@ -53,6 +54,13 @@ async def ask_in(folder: Path, text: str, now: datetime = TUESDAY_NOON) -> Reply
         kb = _bases[folder] = KnowledgeBase(folder, folder.parent / "index", RetrievalSettings())
         assert kb.reload(), kb.errors
     return await Engine(kb, RetrievalSettings()).respond(Turn(text, user_key=f"s{next(_users)}", now=now))
+
+
+def picks(folder: Path, text: str) -> list[str]:
+    """The items a recommendation request to the store in `folder` gets, checking it was one."""
+    reply = asyncio.run(ask_in(folder, text))
+    assert reply.intent == "recommend", (text, reply.intent, reply.texts)
+    return [s.id for s in reply.sources]
 
 
 def shop_fixture(label: str, *, menu: str = "", faqs: dict[str, str] | None = None) -> Any:
