@@ -66,6 +66,11 @@ def test_english_dates_and_holidays_are_glossed_as_the_clock_reads_them(text: st
     assert korean in clean(text)
 
 
+def test_words_that_start_like_a_month_are_no_dates() -> None:
+    for text in ("two octopus 3 skewers", "4 decaf drinks", "the market 5 minutes away"):
+        assert "월" not in clean(text).split(text.lower(), 1)[-1], clean(text)
+
+
 @pytest.mark.parametrize(("text", "korean"), [
     ("Could we get seats for three at 8:15 p.m.?", "3명"), ("Could we get seats for three at 8:15 p.m.?", "오후 8시 15분"),
     ("we'd be a party of five", "5명"), ("arriving around 11am with 2 adults", "오전 11시"),
