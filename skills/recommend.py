@@ -556,7 +556,7 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
 
 SERVES_RANGE = re.compile(r"(\d{1,2})\s*(?:~|-|∼|에서)\s*(\d{1,2})\s*인")
 SERVES_ONE = re.compile(r"(?<![\d~∼-])(\d{1,2})\s*인(?:분|용|\s*세트|\s*메뉴|\s*기준|(?![가-힣]))")
-SERVES_WORDS = ((re.compile(r"커플|연인|둘이서|2인"), (2, 2)), (re.compile(r"패밀리|가족|family", re.I), (3, 5)))
+SERVES_WORDS = ((re.compile(r"커플|연인|둘이서"), (2, 2)), (re.compile(r"패밀리|가족|family", re.I), (3, 5)))
 
 
 def serves(item: MenuItem) -> tuple[int, int] | None:
