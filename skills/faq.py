@@ -49,7 +49,10 @@ class FaqSkill:
             # "Peanut allergy here, is the house special safe?" about something the bot could not find:
             # the owner's general allergy note is not that answer; staff are (shared/spec/allergens.md).
             return None
-        close = [h for h in hits[:3] if h is not best and best.plain_confidence - h.plain_confidence <= ctx.retrieval.clarify_margin and h.plain_confidence >= ctx.retrieval.min_confidence]
+        # Two entries the message says about equally well: asked, not guessed. One the ranker put below
+        # `best` although its shared words weigh more by far is not close; the ranker decided.
+        close = [h for h in hits[:3] if h is not best and abs(best.plain_confidence - h.plain_confidence) <= ctx.retrieval.clarify_margin
+                 and h.plain_confidence >= ctx.retrieval.min_confidence]
         if close:
             options = [best, *close]
             text = "어떤 내용이 궁금하신지 골라 주시겠어요?\n" + "\n".join(f"• {h.id}" for h in options)

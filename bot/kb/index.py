@@ -22,6 +22,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
+from bot.kb import rank
 from bot.kb.records import Knowledge
 from bot.kb.text import Lexicon, build_lexicon, builtin_lexicon, clean
 from bot.kb.tokenizer import Tokenizer
@@ -107,6 +108,7 @@ class _KindIndex:
         self.docs = docs
         self.links = links or {}
         self.phrasings = phrasings
+        self.question_terms = [set().union(*p) for p in phrasings]  # each entry's question and aliases, as one set
         self.position = {d.id: i for i, d in enumerate(docs)}
         self.term_sets = [set(t) for t in token_lists]
         self.postings: dict[str, list[int]] = {}
@@ -505,8 +507,11 @@ class KnowledgeIndex:
             coverage, matched, cover_link, unsaid = idx.coverage(q, i, weights, usable)
             head, head_link = idx.head(q, i, weights, linked)
             hits.append(Hit(kind, idx.docs[i].id, fused[i], float(bm[i]), cos.get(i, 0.0), coverage, head, matched, cover_link, head_link, unsaid))
-        # Fusion picks the candidates; confidence orders them, since it also sees what is unexplained.
+        # Fusion picks the candidates; confidence orders them, since it also sees what is unexplained;
+        # for the FAQ, the trained ranker (bot/kb/rank.py) then reorders them, the hand order an input.
         hits.sort(key=lambda h: (-round(h.confidence, 3), -h.fused))
+        if kind == "faq":
+            hits = rank.order(hits, q, weights, [idx.question_terms[idx.position[h.id]] for h in hits])
         return hits[:k]
 
 

@@ -1,0 +1,149 @@
+"""Fit the FAQ ranker (bot/kb/rank.py) on the pairs corpus (bench/data/pairs/: made-up shops' FAQ
+entries and customers' wordings, written from a brief only), and report it left out by writer.
+
+    .venv/bin/python bench/train_rank.py            # report, then write bot/kb/rank.json
+    .venv/bin/python bench/train_rank.py --dry-run  # report only
+
+Every writer's messages are searched in their shop with word links learned without that writer
+(bench/train_links.py), as bench/train_gate.py does, so the model learns what a link is worth on
+words it was not trained on. For each message the search's candidates, in the hand order, become
+rows of features; a softmax over the candidates (numpy, gradient steps with an L2 penalty) learns
+to put the entry the message was written for first. Reported: how often the right entry is first,
+by the hand order and by the model, on each writer left out. Pure numpy: no `train` extra.
+Retrain the gate (bench/train_gate.py) after this: its features are read from the first entry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.faq_pairs import Entry, read_corpus, write_shop  # noqa: E402
+from bench.train_links import train as train_links  # noqa: E402
+from bot.kb import index, rank  # noqa: E402
+from bot.kb.base import KnowledgeBase  # noqa: E402
+from bot.settings import RetrievalSettings  # noqa: E402
+
+SETTINGS = RetrievalSettings()
+Rows = tuple[np.ndarray, np.ndarray, np.ndarray]  # features (n, k, d), candidate mask (n, k), right position (n,)
+
+
+def searched(kb: KnowledgeBase, messages: list[tuple[str, str]]) -> list[tuple[list[list[float]], int]]:
+    """(candidate features in the hand order, position of the right entry or -1) for each message,
+    read where the search hands its candidates to the ranker."""
+    seen: list[tuple[list[list[float]], list[str]]] = []
+
+    def record(hits, q, weights, question_terms):  # type: ignore[no-untyped-def]
+        seen.append((rank.features(hits, q, weights, question_terms), [h.id for h in hits]))
+        return hits
+
+    real, rank.order = rank.order, record  # type: ignore[assignment]
+    try:
+        out = []
+        idx = kb.snapshot.index
+        for text, heading in messages:
+            seen.clear()
+            idx.search(idx.query(text), "faq", SETTINGS.max_candidates)
+            if seen:
+                rows, ids = seen[0]
+                out.append((rows, ids.index(heading) if heading in ids else -1))
+        return out
+    finally:
+        rank.order = real  # type: ignore[assignment]
+
+
+def writer_rows(corpus: dict[str, list[list[Entry]]], w: str, min_count: int, min_link: float) -> list[tuple[list[list[float]], int]]:
+    """One writer's messages, searched with links learned from the other writers."""
+    table = {m: tuple((h, float(x)) for h, x in row) for m, row in train_links({v: s for v, s in corpus.items() if v != w}, 10, min_count, min_link).items()}
+    index.load_links = lambda: table  # type: ignore[assignment]
+    out = []
+    for entries in corpus[w]:
+        with tempfile.TemporaryDirectory() as tmp:
+            kb = KnowledgeBase(write_shop(Path(tmp), entries), Path(tmp) / "index", SETTINGS)
+            if kb.reload():
+                out += searched(kb, [(a, e.heading) for e in entries for a in e.asks])
+    return out
+
+
+def pack(rows: list[tuple[list[list[float]], int]]) -> Rows:
+    k = max(len(f) for f, _ in rows)
+    x = np.zeros((len(rows), k, len(rank.FEATURES)))
+    mask = np.zeros((len(rows), k), dtype=bool)
+    right = np.array([r for _, r in rows])
+    for n, (f, _) in enumerate(rows):
+        x[n, : len(f)] = f
+        mask[n, : len(f)] = True
+    return x, mask, right
+
+
+def fit(data: Rows, l2: float, steps: int) -> np.ndarray:
+    """Softmax over each message's candidates; messages whose right entry was not found, or found
+    alone, teach nothing about order and are left out."""
+    x, mask, right = data
+    keep = (right >= 0) & (mask.sum(1) > 1)
+    x, mask, right = x[keep], mask[keep], right[keep]
+    n = len(right)
+    w = np.zeros(x.shape[2])
+    chosen = x[np.arange(n), right].sum(0)
+    for _ in range(steps):
+        s = np.where(mask, x @ w, -1e9)
+        p = np.exp(s - s.max(1, keepdims=True)) * mask
+        p /= p.sum(1, keepdims=True)
+        w -= 2.0 * ((np.einsum("nk,nkd->d", p, x) - chosen) / n + l2 * w / n)
+    return w
+
+
+def firsts(data: Rows, w: np.ndarray | None) -> int:
+    """Messages whose right entry comes first: by the hand order (w None) or by the model."""
+    x, mask, right = data
+    if w is None:
+        return int((right == 0).sum())
+    return int((np.where(mask, x @ w, -1e9).argmax(1) == right).sum())
+
+
+def concat(parts: list[Rows]) -> Rows:
+    k = max(p[0].shape[1] for p in parts)
+    pad = [(np.pad(x, ((0, 0), (0, k - x.shape[1]), (0, 0))), np.pad(m, ((0, 0), (0, k - m.shape[1]))), r) for x, m, r in parts]
+    return np.concatenate([p[0] for p in pad]), np.concatenate([p[1] for p in pad]), np.concatenate([p[2] for p in pad])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--steps", type=int, default=2000)
+    ap.add_argument("--min-count", type=int, default=2, help="as bench/train_gate.py learns the links")
+    ap.add_argument("--min-link", type=float, default=0.08)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--dry-run", action="store_true")
+    a = ap.parse_args()
+    corpus = read_corpus()
+    with multiprocessing.get_context("fork").Pool(a.jobs) as pool:
+        done = pool.starmap(writer_rows, [(corpus, w, a.min_count, a.min_link) for w in corpus])
+    by_writer = {w: pack(rows) for w, rows in zip(corpus, done, strict=True)}
+    hand = model = asked = 0
+    for w, data in by_writer.items():
+        weights = fit(concat([d for v, d in by_writer.items() if v != w]), a.l2, a.steps)
+        h, m = firsts(data, None), firsts(data, weights)
+        hand, model, asked = hand + h, model + m, asked + len(data[2])
+        print(f"{w}: {len(data[2])} messages, right entry first by hand {h}, by the model {m}", flush=True)
+    print(f"left out by writer: right entry first by hand {hand}/{asked} ({hand / asked:.1%}), by the model {model}/{asked} ({model / asked:.1%})")
+    if a.dry_run:
+        return 0
+    weights = fit(concat(list(by_writer.values())), a.l2, a.steps)
+    rank.MODEL.write_text(json.dumps({"features": list(rank.FEATURES), "weights": [round(float(v), 6) for v in weights],
+                                      "l2": a.l2, "steps": a.steps, "writers": sorted(corpus)}, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {rank.MODEL.name}: " + ", ".join(f"{n} {v:+.2f}" for n, v in zip(rank.FEATURES, weights, strict=True)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
