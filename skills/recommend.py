@@ -183,7 +183,9 @@ def read_wants(ctx: Context) -> Wants:
     # 맵기 with its strength: "맵기 약한 거", "맵기 0단계" are mild; "맵기 센 거", "맵기 최고" are hot.
     mild_level = re.search(r"맵기\s*(가|는)?\s*(약한|약하|낮은|낮|없는|없|0\s*단계|영\s*단계)|자극\s*(이\s*)?(없|적|덜)", t)
     hot_level = re.search(r"맵기\s*(가|는)?\s*(센|세|쎈|쎄|강한|강하|높은|높|최고|제일\s*(센|쎈|높))|화끈|얼얼", t)
-    if re.search(r"안\s*매운|맵지\s*않|안\s*맵|매운\s*(거|걸|것)?[^.?!,]{0,6}(못|싫|별로|안\s*좋|힘들|약해)|맵찔|순한", t) or mild_level:
+    # A taste named to leave out is the wish for its opposite: "매운 건 빼고", "매운맛 말고", "덜 매운".
+    if re.search(r"안\s*매운|맵지\s*않|안\s*맵|덜\s*매|덜\s*맵|매운\s*(거|걸|것|건|게|맛)?[^.?!,]{0,6}(못|싫|별로|안\s*좋|힘들|약해)|"
+                 r"매운\s*(거|걸|것|건|게|맛|메뉴|음식)?\s*(은|는|이|을)?\s*(말고|빼고|빼서|제외|없이|아닌|x|X)|맵찔|순한", t) or mild_level:
         w.spicy = False
     elif re.search(r"매운|매콤|맵게|얼큰|칼칼", t) or hot_level:
         w.spicy = True
@@ -195,7 +197,7 @@ def read_wants(ctx: Context) -> Wants:
         w.budget, w.budget_from = budget + 9_999, budget  # 만원대: from 10,000 up to 19,999
     elif budget and re.search(r"이하|안\s*넘|넘지|까지|이내|미만|아래|밑|정도|내로|로\s*(먹|마실|살)|선에서|예산|안쪽|안으로|안에서|넘지\s*않", t):
         w.budget = budget
-    if re.search(r"안\s*단|달지\s*않|단\s*(거|걸|것)\s*(별로|싫|안|못)|덜\s*단|안\s*달|담백|깔끔한", t):
+    if re.search(r"안\s*단|달지\s*않|단\s*(거|걸|것|건|게|맛)\s*(은|는)?\s*(별로|싫|안|못|말고|빼고|제외)|덜\s*단|덜\s*달|안\s*달|담백|깔끔한", t):
         w.sweet = False
     elif re.search(r"달달|달콤|단\s*거|단\s*게|달게|당\s*충전", t):
         w.sweet = True

@@ -61,7 +61,7 @@ def test_features_are_one_row_per_candidate_in_about_zero_to_one(tmp_path: Path)
 
     rank.order = spy  # type: ignore[assignment]
     try:
-        idx.search(idx.query("차 대는 데 있어요"), "faq", 3)
+        idx.search(idx.query("주차할 곳을 찾는 중이에요"), "faq", 3)
     finally:
         rank.order = real  # type: ignore[assignment]
     (rows,) = seen

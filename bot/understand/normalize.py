@@ -102,7 +102,7 @@ GLOSSES: tuple[tuple[str, str], ...] = (
     (r"\b(not|no|non|isn'?\s?t|less|without|can'?\s?t\s+(eat|handle|take|do)|cannot\s+(eat|handle)|don'?\s?t\s+(like|eat|want))\W+(\w+\W+){0,2}?spicy|\bmild\b",
      "안 매운"),
     (r"\b(a\s+(little|bit)|slightly|mildly)\s+spicy", "매콤"), (r"\bspicy\b", "매운"), (r"\bboneless\b", "순살"), (r"\bsweet\b", "달달한"),
-    (r"\bunder\b|\bbelow\b|less than|\bwithin\b", "이하"), (r"hangover", "해장"), (r"\bcheap", "저렴한"),
+    (r"\bunder\b|\bbelow\b|less than|\bwithin\b", "이하"), (r"\bwarm\b|\bwarming\b|\bhot (soup|food|dish|meal)", "따뜻한"), (r"hangover", "해장"), (r"\bcheap", "저렴한"),
     (r"\bwifi\b|wi-fi|password", "와이파이 비밀번호"), (r"caffeine|decaf", "카페인"), (r"\bwithout\b|\bno\b|\bnot\b", "없는"),
     (r"\bdrinks?\b|beverages?", "음료"), (r"\bokay\b|\bok\b|\bsafe\b|can i (still |also )?(eat|have|drink|get|order|try)", "먹어도 괜찮아요"),
     (r"seafood", "해물"), (r"ramen|ramyeon", "라면"), (r"noodles?", "면 국수"), (r"\bsoup\b", "국 탕"), (r"\bstew\b", "찌개"),

@@ -52,3 +52,21 @@ def test_a_kind_and_another_category_named_together_are_alternatives(shop: Path)
 def test_the_party_size_meets_the_head_count_the_owner_wrote(shop: Path) -> None:
     assert picks(shop, "우리 셋이 먹을 세트 하나 골라 주세요") == ["둘이 세트"]
     assert picks(shop, "다섯이서 모이는데 세트로 뭐 시킬까요") == ["잔치 세트"]
+
+
+def test_a_taste_named_to_leave_out_asks_for_its_opposite(shop: Path) -> None:
+    # "매운맛은 말고" names 매운 only to leave it out; the 맵기 1 통닭 is no pick.
+    for text in ("통닭 하나 권해 주세요, 매운맛은 말고요", "덜 매운 통닭으로 하나 골라 주세요"):
+        got = picks(shop, text)
+        assert got and "양념 통닭" not in got, (text, got)
+
+
+def test_a_warm_dish_asked_in_english_is_a_hot_one(tmp_path: Path) -> None:
+    from tests.support.stores import write_store
+
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "물냉면,면,9000,살얼음 동동 띄운 차가운 육수,,\"소고기,메밀\",0,Y\n"
+            "비빔냉면,면,9000,차갑게 비벼 먹는 냉면,,\"소고기,메밀\",1,Y\n"
+            "갈비탕,탕,12000,뜨끈하게 끓인 소갈비 국물,,소고기,0,Y\n")
+    got = picks(write_store(tmp_path, menu=menu), "Can you suggest something warm for lunch?")
+    assert got == ["갈비탕"], got
