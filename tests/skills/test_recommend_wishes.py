@@ -140,3 +140,14 @@ def test_can_i_order_is_no_question_of_which(ask) -> None:  # type: ignore[no-un
     from skills.recommend import WHICH
 
     assert not WHICH.search("어린이 메뉴를 어른이 시킬 수 있어요?") and WHICH.search("아이들 먹을 만한 거 있나요?")
+
+
+def test_a_member_wished_for_is_not_met_by_its_group_or_a_sibling(tmp_path: Path) -> None:
+    # Both rows say 생선 in the allergen column; only one is the 고등어 asked for.
+    from tests.support.stores import write_store
+
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "고등어구이 정식,정식,12000,노릇하게 구운 고등어 한 마리,,생선,0,Y\n"
+            "갈치조림 정식,정식,15000,무와 함께 졸인 제주 갈치,,생선,1,Y\n"
+            "된장찌개 정식,정식,9000,두부 넣은 된장찌개,,대두,0,Y\n")
+    assert picks(write_store(tmp_path, menu=menu), "고등어 들어간 걸로 한 가지 골라 주실래요") == ["고등어구이 정식"]
