@@ -371,14 +371,17 @@ class MenuMatcher:
         syllables (불떡 → 불떡볶이), or the last word of a longer name (어묵 → 모둠 어묵), when exactly
         one item fits."""
         found: list[Mention] = []
-        for raw in text.split():
-            word = PARTICLE.sub("", compact(raw))
+        # Each word without its particle, and as written: the 이 of 김말이 is no particle.
+        words = [w for raw in text.split() for w in dict.fromkeys((PARTICLE.sub("", compact(raw)), re.sub(r"[^가-힣]+$", "", compact(raw))))]
+        for word in words:
             if len(word) < 2 or not re.fullmatch(r"[가-힣]+", word):
                 continue
             if sum(word in name for name in self.names.values()) > 1:
                 continue  # 치킨 in a chicken shop names every 치킨, not the one that starts with it
             heads = [i for i in self.items if len(self.words[i.name]) <= 1 and self.names[i.name].endswith(word) and self.names[i.name] != word]
-            starts = [i for i in self.items if self.names[i.name].startswith(word) and len(word) * 2 >= len(self.names[i.name]) and self.names[i.name] != word]
+            # Measured against the name's words, not its count or size (김말이 of 김말이튀김 (5개)).
+            starts = [i for i in self.items if self.names[i.name].startswith(word) and self.names[i.name] != word
+                      and len(word) * 2 >= len("".join(self.words[i.name]) or self.names[i.name])]
             # The last word of a name of several words (어묵 of 모둠 어묵), said as a word of its own.
             lasts = [i for i in self.items if len(self.words[i.name]) > 1 and self.words[i.name][-1] == word]
             # Or of the words it is said by, when brackets or a size end it (와인 of 하우스 와인 (레드)).
@@ -387,7 +390,7 @@ class MenuMatcher:
                 if len(group) == 1:
                     found.append(Mention(group[0], 0.7, word))
                     break
-        return found
+        return list({m.item.name: m for m in reversed(found)}.values())[::-1]  # an item once, by its first word
 
     def find(self, text: str) -> list[Mention]:
         """Items named in `text`, best first; a name inside a longer matched name is dropped."""

@@ -112,3 +112,16 @@ def test_an_english_name_beside_glossed_words_of_its_description_and_a_size_in_c
                        ("보리 알레르기가 있으면 병맥주는 안 되겠죠?", "병맥주 (330cc)"), ("640cc짜리는 얼마 받으세요?", "생맥주 (640cc)")):
         reply = asyncio.run(ask_in(folder, text))
         assert reply.sources and reply.sources[0].id == name, (text, reply.intent, reply.sources, reply.texts)
+
+
+def test_a_name_is_said_by_its_opening_syllables_whatever_count_follows_and_a_final_i_is_no_particle(tmp_path: Path) -> None:
+    """The opening of a one-word name (고구마 of 고구마맛탕 (8개)) is measured against the name's words, not
+    its count; and the 이 that ends 떡볶이 is part of the name, not a particle."""
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "고구마맛탕 (8개),간식,\"5,000\",꿀 시럽 버무린 고구마,,,0,Y\n"
+            "짜장떡볶이 (2인분),분식,\"9,000\",춘장 소스 떡볶이,,\"밀,대두\",0,Y\n"
+            "순대,분식,\"4,000\",찹쌀 순대,,,0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    for text, name in (("고구마 하나 값이 어떻게 돼요", "고구마맛탕 (8개)"), ("짜장떡볶이 가격 좀 알려 줘요", "짜장떡볶이 (2인분)")):
+        reply = asyncio.run(ask_in(folder, text))
+        assert reply.intent == "menu" and reply.sources and reply.sources[0].id == name, (text, reply.intent, reply.sources)
