@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.faq_pairs import Entry, read_corpus, write_shop  # noqa: E402
+from bench.train_links import table_without  # noqa: E402
 from bench.train_links import train as train_links  # noqa: E402
 from bot.kb import gate, index  # noqa: E402
 from bot.kb.base import KnowledgeBase  # noqa: E402
@@ -71,7 +72,7 @@ def rows_for(shops: list[list[Entry]], table: dict) -> list[tuple[list[float], i
 
 def writer_rows(corpus: dict[str, list[list[Entry]]], w: str, min_count: int, min_link: float) -> list[tuple[list[float], int, bool, bool, bool]]:
     """`rows_for` one writer, with links learned from the other writers."""
-    table = {m: tuple((h, float(x)) for h, x in row) for m, row in train_links({v: s for v, s in corpus.items() if v != w}, 10, min_count, min_link).items()}
+    table = table_without(corpus, w, min_count, min_link)
     return rows_for(corpus[w], table)
 
 

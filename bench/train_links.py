@@ -79,6 +79,13 @@ def train(writers: dict[str, list], rounds: int, min_count: int, min_link: float
     return links
 
 
+def table_without(corpus: dict[str, list], writer: str, min_count: int, min_link: float) -> dict[str, tuple[tuple[str, float], ...]]:
+    """The links as the index reads them (bot/understand/links.py), learned from every writer but
+    `writer`: how the gate and ranker trainers read a writer's messages as the next shop's."""
+    rows = train({v: s for v, s in corpus.items() if v != writer}, 10, min_count, min_link)
+    return {m: tuple((h, float(x)) for h, x in row) for m, row in rows.items()}
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--leave-out", nargs="*", default=[], help="writers not to learn from (for a left-out measure)")

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.faq_pairs import Entry, read_corpus, write_shop  # noqa: E402
-from bench.train_links import train as train_links  # noqa: E402
+from bench.train_links import table_without  # noqa: E402
 from bot.kb import index, rank  # noqa: E402
 from bot.kb.base import KnowledgeBase  # noqa: E402
 from bot.settings import RetrievalSettings  # noqa: E402
@@ -63,7 +63,7 @@ def searched(kb: KnowledgeBase, messages: list[tuple[str, str]]) -> list[tuple[l
 
 def writer_rows(corpus: dict[str, list[list[Entry]]], w: str, min_count: int, min_link: float) -> list[tuple[list[list[float]], int]]:
     """One writer's messages, searched with links learned from the other writers."""
-    table = {m: tuple((h, float(x)) for h, x in row) for m, row in train_links({v: s for v, s in corpus.items() if v != w}, 10, min_count, min_link).items()}
+    table = table_without(corpus, w, min_count, min_link)
     index.load_links = lambda: table  # type: ignore[assignment]
     out = []
     for entries in corpus[w]:

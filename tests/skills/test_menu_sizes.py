@@ -92,10 +92,7 @@ def test_a_name_is_said_by_its_last_word_before_brackets_and_sizes(tmp_path: Pat
             "지평 막걸리 (750ml),주류,\"5,000\",쌀로 빚은 생막걸리,,,0,Y\n"
             "수수 전병 3장,전,\"9,000\",수수 반죽에 팥소,,,0,Y\n"
             "감자전,전,\"8,000\",강판에 간 감자,,,0,Y\n")
-    folder = write_store(tmp_path, menu=menu)
-    for text, name in (("막걸리 있어요? 한 병에 얼마예요?", "지평 막걸리 (750ml)"), ("전병 시키면 몇 장 올라가요?", "수수 전병 3장")):
-        reply = asyncio.run(ask_in(folder, text))
-        assert reply.intent == "menu" and reply.sources and reply.sources[0].id == name, (text, reply.intent, reply.sources)
+    answered_from_menu(write_store(tmp_path, menu=menu), (("막걸리 있어요? 한 병에 얼마예요?", "지평 막걸리 (750ml)"), ("전병 시키면 몇 장 올라가요?", "수수 전병 3장")))
 
 
 def test_an_english_name_beside_glossed_words_of_its_description_and_a_size_in_cc(tmp_path: Path) -> None:
@@ -121,7 +118,11 @@ def test_a_name_is_said_by_its_opening_syllables_whatever_count_follows_and_a_fi
             "고구마맛탕 (8개),간식,\"5,000\",꿀 시럽 버무린 고구마,,,0,Y\n"
             "짜장떡볶이 (2인분),분식,\"9,000\",춘장 소스 떡볶이,,\"밀,대두\",0,Y\n"
             "순대,분식,\"4,000\",찹쌀 순대,,,0,Y\n")
-    folder = write_store(tmp_path, menu=menu)
-    for text, name in (("고구마 하나 값이 어떻게 돼요", "고구마맛탕 (8개)"), ("짜장떡볶이 가격 좀 알려 줘요", "짜장떡볶이 (2인분)")):
+    answered_from_menu(write_store(tmp_path, menu=menu), (("고구마 하나 값이 어떻게 돼요", "고구마맛탕 (8개)"), ("짜장떡볶이 가격 좀 알려 줘요", "짜장떡볶이 (2인분)")))
+
+
+def answered_from_menu(folder: Path, cases: tuple[tuple[str, str], ...]) -> None:
+    """Each message gets a menu answer whose first source is the item named beside it."""
+    for text, name in cases:
         reply = asyncio.run(ask_in(folder, text))
         assert reply.intent == "menu" and reply.sources and reply.sources[0].id == name, (text, reply.intent, reply.sources)
