@@ -433,21 +433,10 @@ def holds(item: MenuItem, word: str) -> bool:
         return False
     # A wish is met by the word or a member below it (해산물 by 새우), never by the group above it or a
     # sibling: the allergy table keeps a 연어 allergy from every 생선 dish, but 광어 is no 연어 wished for.
-    below = _members_below(group)
+    below = allergens.members_below(group)
     words = {w for e in allergens.contains(item, group) if not SEASONING.search(e.word)
              if allergens.canonical(w := re.sub(r"\(.*?\)", "", e.word).strip()) in below}
     return any(said(w) for w in words)
-
-
-def _members_below(name: str) -> set[str]:
-    """`name` and every member of the allergen table under it, however deep (해산물 → 갑각류 → 새우)."""
-    out, todo = {name}, [name]
-    while todo:
-        for member in allergens.GROUPS.get(todo.pop(), ()):
-            if member not in out:
-                out.add(member)
-                todo.append(member)
-    return out
 
 
 def _stem_variant(word: str, text: str) -> bool:

@@ -388,9 +388,10 @@ class MenuMatcher:
             lasts = lasts or [i for i in self.items if len(self.core[i.name]) > 1 and self.core[i.name][-1] == word]
             for group in (heads, starts, lasts):
                 if len(group) == 1:
-                    found.append(Mention(group[0], 0.7, word))
+                    if all(m.item.name != group[0].name for m in found):  # an item once, by its first word
+                        found.append(Mention(group[0], 0.7, word))
                     break
-        return list({m.item.name: m for m in reversed(found)}.values())[::-1]  # an item once, by its first word
+        return found
 
     def find(self, text: str) -> list[Mention]:
         """Items named in `text`, best first; a name inside a longer matched name is dropped."""

@@ -230,6 +230,18 @@ def lineage(name: str, siblings: bool = True) -> frozenset[str]:
     return frozenset(out)
 
 
+def members_below(name: str) -> set[str]:
+    """`name` and every member of the table under it, however deep (해산물 → 갑각류 → 새우): what a
+    wish for `name` is met by, unlike an allergy, which also keeps the groups above and siblings away."""
+    out, todo = {name}, [name]
+    while todo:
+        for member in GROUPS.get(todo.pop(), ()):
+            if member not in out:
+                out.add(member)
+                todo.append(member)
+    return out
+
+
 def closure(name: str) -> frozenset[str]:
     """`lineage` with siblings: what an allergy to `name` keeps away."""
     return lineage(name, True)
