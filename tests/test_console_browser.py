@@ -297,6 +297,15 @@ LAYOUT_JS = """() => {
 }"""
 
 
+def layout(page) -> dict:  # type: ignore[no-untyped-def]
+    """The page's sideways overflow and small targets, measured once its document is in place.
+
+    A page evaluated in the instant a navigation commits has no document element yet (seen once in
+    CI as "reading 'scrollWidth' of null"), so wait for a complete document before measuring."""
+    page.wait_for_function("document.readyState === 'complete' && document.documentElement !== null && document.body !== null")
+    return page.evaluate(LAYOUT_JS)
+
+
 @pytest.mark.parametrize(("width", "height", "label"), [(360, 740, "small"), (390, 844, "phone"), (1366, 800, "desktop")])
 def test_every_page_fits_the_screen_with_big_enough_targets(server: str, browser, width: int, height: int, label: str) -> None:  # type: ignore[no-untyped-def]
     """Each console page at a phone's 390x844 and a desktop's 1366x800: no sideways scrolling, and on the
@@ -307,7 +316,7 @@ def test_every_page_fits_the_screen_with_big_enough_targets(server: str, browser
     try:
         page = context.new_page()
         page.goto(f"{server}/staff/login")
-        found = page.evaluate(LAYOUT_JS)
+        found = layout(page)
         assert found["scroll"] <= 0 and (label == "desktop" or found["small"] == []), ("login", found)
         page.screenshot(path=str(ARTIFACTS / f"layout-{label}-login.png"), full_page=True)
         page.fill("input[name=name]", "민지")
@@ -336,7 +345,7 @@ def test_every_page_fits_the_screen_with_big_enough_targets(server: str, browser
                            ("faq-new", "/staff/unanswered/new?q=%EC%BD%98%EC%84%BC%ED%8A%B8")]:
             page.goto(f"{server}{path}")
             page.wait_for_load_state("networkidle") if name != "queue" else page.wait_for_selector("#queue li")
-            found = page.evaluate(LAYOUT_JS)
+            found = layout(page)
             page.screenshot(path=str(ARTIFACTS / f"layout-{label}-{name}.png"), full_page=True)
             assert found["scroll"] <= 0, (name, found)
             if label != "desktop":
@@ -363,7 +372,7 @@ def test_every_page_fits_the_screen_with_big_enough_targets(server: str, browser
         page.fill("input[name=title]", f"잠시만요 {label}")
         page.fill("textarea[name=text]", "잠시만 기다려 주세요, 바로 확인해 볼게요!")
         page.click("button:has-text('저장')")
-        found = page.evaluate(LAYOUT_JS)
+        found = layout(page)
         page.screenshot(path=str(ARTIFACTS / f"layout-{label}-replies.png"), full_page=True)
         assert found["scroll"] <= 0 and (label == "desktop" or found["small"] == []), ("replies", found)  # phone and small
         page.goto(f"{server}{conversation}")
