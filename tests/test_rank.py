@@ -55,9 +55,9 @@ def test_features_are_one_row_per_candidate_in_about_zero_to_one(tmp_path: Path)
     seen: list[list[list[float]]] = []
     real = rank.order
 
-    def spy(hits, q, weights, question_terms):  # type: ignore[no-untyped-def]
-        seen.append(rank.features(hits, q, weights, question_terms))
-        return real(hits, q, weights, question_terms)
+    def spy(hits, q, weights, question_terms, head_aspects):  # type: ignore[no-untyped-def]
+        seen.append(rank.features(hits, q, weights, question_terms, head_aspects))
+        return real(hits, q, weights, question_terms, head_aspects)
 
     rank.order = spy  # type: ignore[assignment]
     try:

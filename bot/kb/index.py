@@ -27,6 +27,7 @@ from bot.kb.records import Knowledge
 from bot.kb.text import Lexicon, build_lexicon, builtin_lexicon, clean
 from bot.kb.tokenizer import Tokenizer
 from bot.kb.vectors import ngram_vector
+from bot.understand.aspects import aspects
 from bot.understand.concepts import concept_of
 from bot.understand.links import load as load_links
 from bot.understand.links import strength
@@ -64,6 +65,7 @@ class Query:
     vector: np.ndarray = field(compare=False, repr=False)
     concepts: frozenset[str] = frozenset()  # terms the lexicon added: the message's topics
     morphemes: tuple[str, ...] = ()  # the tokenizer's content tokens alone, without the concepts added
+    aspects: frozenset[str] = frozenset()  # what it asks of its topic: cost, time, place… (bot/understand/aspects.py)
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class _KindIndex:
         self.links = links or {}
         self.phrasings = phrasings
         self.question_terms = [set().union(*p) for p in phrasings]  # each entry's question and aliases, as one set
+        self.head_aspects = [aspects(" ".join(d.parts[:-1])) for d in docs]  # what each entry's question asks of its topic
         self.position = {d.id: i for i, d in enumerate(docs)}
         self.term_sets = [set(t) for t in token_lists]
         self.postings: dict[str, list[int]] = {}
@@ -463,7 +466,7 @@ class KnowledgeIndex:
     def query(self, text: str) -> Query:
         c, expanded, tokens, concepts = self.analyse(text)
         return Query(text, c, expanded, tokens, ngram_vector(" ".join(tokens), self.vectors.embed.dim), frozenset(concepts),
-                     tokens[: len(tokens) - len(concepts)])
+                     tokens[: len(tokens) - len(concepts)], aspects(f"{text} {c}"))
 
     def terms_of(self, kind: str, doc_id: str) -> set[str]:
         """Every index term of one entry (question, aliases and answer)."""
@@ -511,7 +514,8 @@ class KnowledgeIndex:
         # for the FAQ, the trained ranker (bot/kb/rank.py) then reorders them, the hand order an input.
         hits.sort(key=lambda h: (-round(h.confidence, 3), -h.fused))
         if kind == "faq":
-            hits = rank.order(hits, q, weights, [idx.question_terms[idx.position[h.id]] for h in hits])
+            at = [idx.position[h.id] for h in hits]
+            hits = rank.order(hits, q, weights, [idx.question_terms[i] for i in at], [idx.head_aspects[i] for i in at])
         return hits[:k]
 
 

@@ -24,17 +24,19 @@ if TYPE_CHECKING:
 MODEL = Path(__file__).with_name("rank.json")
 FEATURES = ("confidence", "coverage", "head", "cosine", "plain_coverage", "plain_head", "linked", "head_linked",
             "bm25_share", "hand_rank", "shared_words", "concept_words", "no_head", "coverage_x_head", "unsaid_words",
-            "said_by_question", "strongest_word", "said_by_answer_only")
+            "said_by_question", "strongest_word", "said_by_answer_only", "aspect_shared", "aspect_other", "aspect_unasked")
 
 
-def features(hits: Sequence[Hit], q: Query, weights: dict[str, float], question_terms: Sequence[set[str]]) -> list[list[float]]:
+def features(hits: Sequence[Hit], q: Query, weights: dict[str, float], question_terms: Sequence[set[str]],
+             head_aspects: Sequence[frozenset[str]]) -> list[list[float]]:
     """One row per candidate, in the hand order; `question_terms` are each candidate's question and
-    alias terms, `weights` the message terms' weights in this kind's index."""
+    alias terms, `head_aspects` what its question asks of its topic (cost, time, place…;
+    bot/understand/aspects.py), `weights` the message terms' weights in this kind's index."""
     top_bm25 = max((h.bm25 for h in hits), default=0.0) or 1.0
     total = sum(weights.values()) or 1.0
     heaviest = max(weights.values(), default=0.0) or 1.0
     rows = []
-    for r, (h, own) in enumerate(zip(hits, question_terms, strict=True)):
+    for r, (h, own, asks) in enumerate(zip(hits, question_terms, head_aspects, strict=True)):
         concepts = sum(1 for t in h.matched if t in q.concepts)
         by_question = sum(w for t, w in weights.items() if t in own) / total
         rows.append([
@@ -42,6 +44,7 @@ def features(hits: Sequence[Hit], q: Query, weights: dict[str, float], question_
             h.bm25 / top_bm25, 1.0 / (1 + r), min(len(h.matched), 5) / 5, min(concepts, 3) / 3, float(h.head == 0),
             h.coverage * h.head, min(len(h.unsaid), 8) / 8, by_question,
             max((weights[t] for t in h.matched if t in weights), default=0.0) / heaviest, h.coverage - by_question,
+            float(bool(q.aspects & asks)), float(bool(q.aspects and asks and not q.aspects & asks)), float(bool(asks - q.aspects)),
         ])
     return rows
 
@@ -60,10 +63,11 @@ def scores(rows: list[list[float]], model: tuple[float, ...]) -> list[float]:
     return [sum(w * x for w, x in zip(model, row, strict=True)) for row in rows]
 
 
-def order(hits: list[Hit], q: Query, weights: dict[str, float], question_terms: Sequence[set[str]]) -> list[Hit]:
+def order(hits: list[Hit], q: Query, weights: dict[str, float], question_terms: Sequence[set[str]],
+          head_aspects: Sequence[frozenset[str]]) -> list[Hit]:
     """The candidates best first by the model; the hand order when no model is stored."""
     model = load()
     if model is None or len(hits) < 2:
         return hits
-    by_model = scores(features(hits, q, weights, question_terms), model)
+    by_model = scores(features(hits, q, weights, question_terms, head_aspects), model)
     return [h for _, _, h in sorted(zip(by_model, range(len(hits)), hits, strict=True), key=lambda t: (-t[0], t[1]))]
