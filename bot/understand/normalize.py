@@ -37,6 +37,11 @@ WORDS: dict[str, str] = {
     "괜찮어": "괜찮아", "겨": "거예요", "몰러": "몰라",
     # 강원
     "마커": "모두", "마카": "모두", "우터": "어떻게", "우터케": "어떻게", "우떠": "어떻게", "정구지": "부추",
+    # 제주
+    "어떵": "어떻게", "어떵허민": "어떻게 하면", "허민": "하면", "허영": "해서", "허는디": "하는데", "헙니까": "합니까",
+    "몬딱": "모두", "하영": "많이", "이디": "여기", "거디": "거기", "저디": "저기", "어드레": "어디로", "게메": "글쎄",
+    "옵서": "오세요", "줍서": "주세요", "헙서": "하세요", "갑서": "가세요", "봅서": "보세요", "잇수꽈": "있어요", "이수꽈": "있어요",
+    "잇수다": "있어요", "이수다": "있어요", "우트케": "어떻게", "우트캐": "어떻게",
     # 표준어권 채팅 말투
     "넘": "너무", "어케": "어떻게", "어캐": "어떻게", "어뜨케": "어떻게", "걍": "그냥", "글구": "그리고", "젤": "제일",
     "울": "우리", "봉다리": "봉지", "봉다리값": "봉지값", "꺼정": "까지", "까정": "까지", "시꺼정": "시까지",
@@ -46,7 +51,7 @@ WORDS: dict[str, str] = {
 # Nouns that also take particles (봉다리도, 알라랑, 여그서).
 NOUNS: dict[str, str] = {
     "봉다리": "봉지", "알라": "아이", "얼라": "아이", "정구지": "부추", "거그": "거기", "여그": "여기", "저그": "저기",
-    "워디": "어디", "꼬맹이": "아이", "감재": "감자", "옥시기": "옥수수", "강냉이": "옥수수", "손지": "손주", "아그": "아이", "아덜": "아이들", "가시나": "여자아이", "머스마": "남자아이",
+    "워디": "어디", "꼬맹이": "아이", "감재": "감자", "옥시기": "옥수수", "강냉이": "옥수수", "손지": "손주", "아그": "아이", "괴기": "고기", "바당": "바다", "사름": "사람", "쪼끔": "조금", "아덜": "아이들", "가시나": "여자아이", "머스마": "남자아이",
 }
 # Verb stems and endings: (pattern, replacement), applied in order.
 RULES: tuple[tuple[str, str], ...] = (
@@ -70,6 +75,11 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"(?<=[있없했됐겠갔왔])슈" + END, "어요"), (r"(?<=[하가오보주드시쉬사])슈" + END, "세요"),
     (r"(?<=[어아해돼봐줘워와까나지네세게래])유" + END, "요"),
     (r"(?<=[는은던])겨" + END, " 거예요"), (r"(?<=[뭐디제])여" + END, "예요"),
+    # 제주: 모이젠 허는디 (-려고 하는데), 남으민 (-면), 놔둬사 되우꽈 (-야 돼요), 거우꽈, 있수꽈, 동창덜 (-들)
+    (r"(?<=[으허가오보사하되키두])민" + END, "면"), (r"(?<=[어아워와둬해봐줘])사(?=\s*[되돼])", "야"),
+    (r"(?<=[있없])[수우]꽈" + END, "어요"), (r"(?<=[되돼])우꽈" + END, "나요"), (r"(?<=[거게])우꽈" + END, "예요"),
+    (r"(?<=[가-힣])[우수]꽈" + END, "요"),
+    (r"(?<=[가-힣])마씸" + END, "요"), (r"(?<=[가-힣])덜" + END, "들"), (r"(?<=[가-힣])는디" + END, "는데"),
     # 강원: 있드래요, 장사하우, 있수, 되우
     (r"(?<=[가-힣])드래요?" + END, "어요"), (r"(?<![노])하우" + END, "해요"), (r"(?<=[있없])[수우]" + END, "어요"), (r"[되돼]우" + END, "돼요"),
     # Chat endings: 하나용, 되나욤, 있어염, 해여
@@ -137,7 +147,7 @@ GLOSSES: tuple[tuple[str, str], ...] = (
 
 _WORDS = re.compile(START + "(" + "|".join(re.escape(w) for w in sorted(WORDS, key=len, reverse=True)) + ")" + END)
 _NOUNS = re.compile(START + "(" + "|".join(re.escape(w) for w in sorted(NOUNS, key=len, reverse=True)) + ")"
-                    + r"(?=$|[\s?!.,~^;)]|[은는이가을를도만랑에와과로서들])")
+                    + r"(?=$|[\s?!.,~^;)]|[은는이가을를도만랑에와과로서들덜])")
 _RULES = tuple((re.compile(p), r) for p, r in RULES)
 _GLOSSES = tuple((re.compile(p, re.I), g) for p, g in GLOSSES)
 _FOREIGN = re.compile(r"[a-z]{3,}|[\u3040-\u30ff\u4e00-\u9fff]", re.I)
@@ -154,12 +164,31 @@ def _danga(m: re.Match[str]) -> str:
     return m.group(1) + "나요"
 
 
+_JEN = re.compile(r"([가-힣])젠(?=\s*[허하])")  # 제주 먹젠 허는디: 먹으려고 하는데
+_KUGWA = re.compile(r"([가-힣])(?:쿠과|쿠가)" + END)  # 제주 되쿠과: 될까요
+
+
+def _final(syllable: str) -> int:
+    return (ord(syllable) - 0xAC00) % 28
+
+
+def _jen(m: re.Match[str]) -> str:
+    stem = m.group(1)
+    return stem + ("으려고" if _final(stem) not in (0, 8) else "려고")
+
+
+def _kugwa(m: re.Match[str]) -> str:
+    stem = m.group(1)
+    return (chr(ord(stem) + 8) if _final(stem) == 0 else stem + "을") + "까요"
+
+
 def standardize(text: str) -> str:
     """Dialect and chat forms rewritten as standard Korean (lower-cased text, emoji already gone)."""
     text = _WORDS.sub(lambda m: WORDS[m.group(1)], text)
     text = _NOUNS.sub(lambda m: NOUNS[m.group(1)], text)
     for pattern, repl in _RULES:
         text = pattern.sub(repl, text)
+    text = _JEN.sub(_jen, _KUGWA.sub(_kugwa, text))
     return _DANGA.sub(_danga, text)
 
 
