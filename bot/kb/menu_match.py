@@ -69,9 +69,26 @@ def sizes(text: str) -> set[tuple[str, str]]:
     return found
 
 
+# Sizes said in words: the customer's (큰 거, 대짜, large) and the owner's marks on a name ((대), 中, L).
+SAID_SIZE = {"L": re.compile(r"큰|(?<![가-힣])대(?:자|짜|\s*사이즈)|\b(large|big|l)\b|라지", re.I),
+             "M": re.compile(r"중간|(?<![가-힣])중(?:자|짜|\s*사이즈)|\b(medium|regular|m)\b|미디엄|레귤러", re.I),
+             "S": re.compile(r"작은|(?<![가-힣])소(?:자|짜|\s*사이즈)|\b(small|s)\b|스몰", re.I)}
+NAME_SIZE = {"L": re.compile(r"[(\[]\s*(대|대자|大|l|large|라지)\s*[)\]]|\s(대|대자|大|L|라지)$", re.I),
+             "M": re.compile(r"[(\[]\s*(중|중자|中|m|medium|미디엄|레귤러)\s*[)\]]|\s(중|중자|中|M|미디엄|레귤러)$", re.I),
+             "S": re.compile(r"[(\[]\s*(소|소자|小|s|small|스몰)\s*[)\]]|\s(소|소자|小|S|스몰)$", re.I)}
+
+
+def word_sizes(text: str, marks: dict[str, re.Pattern[str]]) -> set[str]:
+    return {size for size, pattern in marks.items() if pattern.search(text)}
+
+
 def _size_fit(text: str, name: str) -> float:
-    """"냉동 4인 세트" between a 2인 and a 4인 set: the size the customer wrote picks the item.
-    A small nudge to a partial match, up for the same size, down for another of the same unit."""
+    """"냉동 4인 세트" between a 2인 and a 4인 set, "큰 거" between 갈치조림(중) and 갈치조림(대): the size
+    the customer wrote picks the item. A small nudge to a partial match, up for the same size, down
+    for another of the same unit or another size word."""
+    said_words, own_words = word_sizes(text, SAID_SIZE), word_sizes(name, NAME_SIZE)
+    if len(said_words) == 1 and own_words:
+        return 0.08 if said_words & own_words else -0.08
     said, own = sizes(text), sizes(name)
     if not said or not own:
         return 0.0
@@ -187,6 +204,25 @@ def acronyms(parts: list[str]) -> set[str]:
     return out
 
 
+def compound_parts(word: str, morphemes: Callable[[str], tuple[str, ...]]) -> list[str]:
+    """A name the tokenizer knows as one word (감자튀김, 김치찌개) in two words it also knows alone
+    (감자 + 튀김), so its chat shortening (감튀, 김찌) is found; the word itself when no split is."""
+    for cut in range(2, len(word) - 1):
+        head, tail = word[:cut], word[cut:]
+        if morphemes(head) == (head,) and morphemes(tail) == (tail,):
+            return [head, tail]
+    return [word]
+
+
+def family_base(names: set[str]) -> str | None:
+    """The one item an acronym names: the only one, or the plain item of a family whose other
+    names add to it (비빔냉면 of 비빔냉면 곱빼기); None when the names are different dishes."""
+    if len(names) == 1:
+        return next(iter(names))
+    base = min(names, key=len)
+    return base if all(n.startswith(base) for n in names) else None
+
+
 class MenuMatcher:
     def __init__(self, menu: tuple[MenuItem, ...], lexicon: Lexicon, morphemes: Callable[[str], tuple[str, ...]] | None = None,
                  own_words: str = ""):
@@ -217,14 +253,16 @@ class MenuMatcher:
         for item in menu if morphemes is not None else ():
             full = self.names[item.name]
             words = [p for p in morphemes(item.name) if re.fullmatch(r"[가-힣]+", p)]  # type: ignore[misc]
+            if len(words) == 1:
+                words = compound_parts(words[0], morphemes)  # 감자튀김, which the tokenizer knows whole
             if len(words) >= 2 and "".join(words) == re.sub(r"[^가-힣]", "", full):
                 for a in acronyms(words):
                     if a != full and not full.startswith(a):
                         short.setdefault(a, set()).add(item.name)
         by_name = {i.name: i for i in menu}
         written = compact(clean(" ".join(f"{i.name} {i.category} {i.description} {' '.join(i.tags)}" for i in menu) + " " + own_words))
-        self.acronyms = {a: by_name[next(iter(names))] for a, names in short.items()
-                         if len(names) == 1 and a not in written and a not in common_foods()}
+        self.acronyms = {a: by_name[base] for a, names in short.items()
+                         if (base := family_base(names)) and a not in written and a not in common_foods()}
         # Romanized keys (bot/kb/romanize.py): the whole name, and each word of two syllables or more.
         self.roman = {item.name: fold(romanize(item.name)) for item in menu}
         self.roman_words = {item.name: [k for w in item.name.split() if len(re.sub(r"[^가-힣]", "", w)) >= 2 and (k := fold(romanize(w)))]

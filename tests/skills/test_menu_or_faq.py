@@ -52,12 +52,19 @@ def test_a_word_naming_an_item_by_part_goes_to_the_faq_about_that_word(shop: Pat
 SNACKS = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
           "고구마튀김,튀김,\"4,000\",호박고구마 튀김 다섯 개,,밀,0,Y\n"
           "김치볶음밥,밥,\"7,000\",볶은 김치와 계란 프라이,,\"계란,대두\",1,Y\n"
-          "오징어볶음,밥,\"9,000\",매콤한 오볶 한 접시,,오징어,2,Y\n")
+          "오징어볶음,밥,\"9,000\",매콤한 오볶 한 접시,,오징어,2,Y\n"
+          "순대볶음,볶음,\"11,000\",순대와 야채를 들깨 넣고 볶음,,\"돼지고기,들깨\",1,Y\n"
+          "비빔국수,면,\"7,000\",새콤달콤 양념 국수,,밀,1,Y\n"
+          "비빔국수 곱빼기,면,\"8,500\",면 두 배,,밀,1,Y\n")
 SNACK_FAQ = "# 이용\n\n## 쇼핑백 얼마예요?\n종이 쇼핑백은 하나에 500원이에요.\n\n## 주차 되나요?\n건물 뒤 공영주차장을 이용해 주세요.\n"
 snacks = shop_fixture("acronyms", menu=SNACKS, faqs={"이용.md": SNACK_FAQ})
 
 
-@pytest.mark.parametrize(("text", "item"), [("고튀 하나 얼마예요?", "고구마튀김"), ("김볶 많이 매워요?", "김치볶음밥")])
+@pytest.mark.parametrize(("text", "item"), [
+    ("고튀 하나 얼마예요?", "고구마튀김"), ("김볶 많이 매워요?", "김치볶음밥"),
+    ("순볶 많이 칼칼한가요", "순대볶음"),  # a name the tokenizer knows whole, split into words it knows alone
+    ("비국 하나에 얼마", "비빔국수"),  # the plain item of a family whose other name adds 곱빼기
+])
 def test_a_chat_acronym_of_a_compound_name_names_the_item(snacks: Path, text: str, item: str) -> None:
     reply = asyncio.run(ask_in(snacks, text))
     assert reply.intent == "menu" and [s.id for s in reply.sources] == [item], (reply.intent, reply.texts)

@@ -126,3 +126,14 @@ def answered_from_menu(folder: Path, cases: tuple[tuple[str, str], ...]) -> None
     for text, name in cases:
         reply = asyncio.run(ask_in(folder, text))
         assert reply.intent == "menu" and reply.sources and reply.sources[0].id == name, (text, reply.intent, reply.sources)
+
+
+@pytest.mark.parametrize(("text", "item"), [
+    ("모둠전 큰 걸로 하면 얼마예요", "모둠전(대)"),
+    ("모둠전 소짜는 가격이", "모둠전(소)"),
+    ("price for a large plate of 모둠전?", "모둠전(대)"),
+])
+def test_a_size_said_in_words_picks_the_item_of_that_mark(shop: Path, text: str, item: str) -> None:
+    """The owner marks sizes on names ((대), (소)); the customer says them in words (큰 거, 소짜, large)."""
+    reply = asyncio.run(ask_in(shop, text))
+    assert reply.intent == "menu" and reply.sources and reply.sources[0].id == item, (reply.intent, reply.sources)
