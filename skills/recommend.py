@@ -185,7 +185,7 @@ def read_wants(ctx: Context) -> Wants:
     hot_level = re.search(r"맵기\s*(가|는)?\s*(센|세|쎈|쎄|강한|강하|높은|높|최고|제일\s*(센|쎈|높))|화끈|얼얼", t)
     # A taste named to leave out is the wish for its opposite: "매운 건 빼고", "매운맛 말고", "덜 매운".
     if re.search(r"안\s*매운|맵지\s*않|안\s*맵|덜\s*매|덜\s*맵|매운\s*(거|걸|것|건|게|맛)?[^.?!,]{0,6}(못|싫|별로|안\s*좋|힘들|약해)|"
-                 r"매운\s*(거|걸|것|건|게|맛|메뉴|음식)?\s*(은|는|이|을)?\s*(말고|빼고|빼서|제외|없이|아닌|x|X)|맵찔|순한", t) or mild_level:
+                 r"매운\s*(거|걸|것|건|게|맛|메뉴|음식)?\s*(은|는|이|을)?\s*(말고|빼고|빼서|제외|없이|아닌|x|X)|맵찔(?!이?\s*(아님|아니|아냐))|순한", t) or mild_level:
         w.spicy = False
     elif re.search(r"매운|매콤|맵게|얼큰|칼칼", t) or hot_level:
         w.spicy = True
@@ -197,6 +197,8 @@ def read_wants(ctx: Context) -> Wants:
         w.budget, w.budget_from = budget + 9_999, budget  # 만원대: from 10,000 up to 19,999
     elif budget and re.search(r"이하|안\s*넘|넘지|까지|이내|미만|아래|밑|정도|내로|로\s*(먹|마실|살)|선에서|예산|안쪽|안으로|안에서|넘지\s*않", t):
         w.budget = budget
+    elif budget and re.search(r"이상|넘는|넘어가는|넘게|넘은|보다\s*(비싼|비싸|위)|\b(over|above|more than|at least)\b", t, re.I):
+        w.budget_from = budget  # "3만원 넘는 메인": a floor, as 만원대 has
     if re.search(r"안\s*단|달지\s*않|단\s*(거|걸|것|건|게|맛)\s*(은|는)?\s*(별로|싫|안|못|말고|빼고|제외)|덜\s*단|덜\s*달|안\s*달|담백|깔끔한", t):
         w.sweet = False
     elif re.search(r"달달|달콤|단\s*거|단\s*게|달게|당\s*충전", t):
@@ -265,7 +267,7 @@ def read_wants(ctx: Context) -> Wants:
             w.avoid_words.append(word)
     # What must be in it ("오징어 들어간 걸로") and what they like ("양념 좋아하는데", "간장 계열로").
     for word in re.findall(r"([가-힣]{1,6}?)\s*(?:이|가|을|를|만)?\s*(?:들어간|들어가는|들어있는|들어 있는|들은|넣은|올라간|있는)\s*"
-                           r"(?:거|걸|것|게|메뉴|음식|요리|간식|안주|반찬|빵|디저트|음료|국물|세트|튀김|케이크)"
+                           r"(?:거|걸|것|게|메뉴|음식|요리|간식|안주|반찬|빵|디저트|음료|국물|세트|튀김|케이크|[가-힣]{2,6})"
                            r"(?=[^.?!]{0,16}?(?:추천|뭐|뭣|있|없|골라|고르|시키|먹고\s*싶|주세요|부탁|알려|좋))", t):
         if allergens.canonical(word) in w.avoid_allergens:
             continue
@@ -429,13 +431,17 @@ def holds(item: MenuItem, word: str) -> bool:
     if said(word):
         return True
     group = allergens.canonical(word)
-    if group != word:
+    if not group:
         return False
     # A wish is met by the word or a member below it (해산물 by 새우), never by the group above it or a
     # sibling: the allergy table keeps a 연어 allergy from every 생선 dish, but 광어 is no 연어 wished for.
     below = allergens.members_below(group)
     words = {w for e in allergens.contains(item, group) if not SEASONING.search(e.word)
              if allergens.canonical(w := re.sub(r"\(.*?\)", "", e.word).strip()) in below}
+    if len(below) > 1:
+        # A group wished for (해물, 해산물): the owner's column naming a member or a subgroup (조개류 of a
+        # 봉골레 whose description says 바지락) is the dish's own word for it.
+        return bool(words)
     return any(said(w) for w in words)
 
 

@@ -109,7 +109,7 @@ GLOSSES: tuple[tuple[str, str], ...] = (
     (r"take ?out|take ?away|to go", "포장"), (r"rice ?cakes?|\btteok", "떡"), (r"(?<!rice )(?<!rice)\bcakes?\b", "케이크"), (r"birthday", "생일"),
     (r"lettering|\bwrite\b|\bmessage\b|\binscription\b", "문구 레터링"), (r"address|where is|where are you|location|how do i get", "주소 위치"),
     (r"phone number|call you|\bphone\b", "전화번호"), (r"refund", "환불"),
-    (r"\b(not|no|non|isn'?\s?t|less|without|can'?\s?t\s+(eat|handle|take|do)|cannot\s+(eat|handle)|don'?\s?t\s+(like|eat|want))\W+(\w+\W+){0,2}?spicy|\bmild\b",
+    (r"\b(not|no|non|nothing|none|isn'?\s?t|less|without|can'?\s?t\s+(eat|handle|take|do)|cannot\s+(eat|handle)|don'?\s?t\s+(like|eat|want))\W+(\w+\W+){0,2}?spicy|\bmild\b",
      "안 매운"),
     (r"\b(a\s+(little|bit)|slightly|mildly)\s+spicy", "매콤"), (r"\bspicy\b", "매운"), (r"\bboneless\b", "순살"), (r"\bsweet\b", "달달한"),
     (r"\bunder\b|\bbelow\b|less than|\bwithin\b", "이하"), (r"\bwarm\b|\bwarming\b|\bhot (soup|food|dish|meal)", "따뜻한"), (r"hangover", "해장"), (r"\bcheap", "저렴한"),

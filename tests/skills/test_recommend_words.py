@@ -70,3 +70,30 @@ def test_a_warm_dish_asked_in_english_is_a_hot_one(tmp_path: Path) -> None:
             "갈비탕,탕,12000,뜨끈하게 끓인 소갈비 국물,,소고기,0,Y\n")
     got = picks(write_store(tmp_path, menu=menu), "Can you suggest something warm for lunch?")
     assert got == ["갈비탕"], got
+
+
+def test_a_price_floor_keeps_out_what_costs_less_and_what_has_no_price(tmp_path: Path) -> None:
+    from tests.support.stores import write_store
+
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "한우 등심,구이,42000,1++ 등심 한 접시,인기,소고기,0,Y\n"
+            "돼지 갈비,구이,16000,양념 돼지 갈비,인기,돼지고기,0,Y\n"
+            "제철 생선구이,구이,시가,그날 들어온 생선,인기,생선,0,Y\n")
+    assert picks(write_store(tmp_path, menu=menu), "손님 접대라 4만원 이상 되는 구이로 골라 주세요") == ["한우 등심"]
+
+
+def test_an_ingredient_wished_for_before_any_noun_is_a_limit(tmp_path: Path) -> None:
+    # "해물 들어간 파스타": the wish stands before a noun other than 거 or 메뉴; only what holds it.
+    from tests.support.stores import write_store
+
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "까르보나라,파스타,15000,베이컨과 노른자 크림 소스,인기,\"우유,계란,돼지고기,밀\",0,Y\n"
+            "봉골레,파스타,16000,바지락 듬뿍 오일 파스타,,\"조개류,밀\",0,Y\n"
+            "새우 로제,파스타,17000,통새우 올린 로제 소스,,\"새우,우유,밀\",0,Y\n")
+    got = picks(write_store(tmp_path, menu=menu), "해물 들어간 파스타로 하나 골라 주세요")
+    assert got and set(got) <= {"봉골레", "새우 로제"}, got
+
+
+def test_nothing_spicy_in_english_is_a_mild_wish(shop: Path) -> None:
+    got = picks(shop, "Nothing spicy for me please, which tongdak would you pick?")
+    assert got and "양념 통닭" not in got, got
