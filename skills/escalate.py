@@ -27,6 +27,19 @@ COMPLAINT = re.compile(
 )
 # Something only staff can look up: this customer's own payment or order ("예약금 넣었는데 확인됐는지").
 CHECK_MINE = re.compile(r"(입금|예약금|계좌|송금|이체|결제)[^.?!]{0,16}(확인\s*(됐|되었|돼|되나|해\s*주|좀|부탁)|됐는지|되었는지|들어갔는지|갔는지)")
+# Trouble with this customer's own order that staff must look into: a bill that came out wrong, an
+# item missing from it. Handed over whatever FAQ shares its words ("배달" of a delivery complaint).
+TROUBLE = re.compile(
+    r"(거스름돈|잔돈)[^.?!]{0,8}(덜|안|잘못|모자|적게)|계산[^.?!]{0,6}(잘못|틀|이상하|착오)|(더|많이|잘못)\s*(나왔|찍혔|결제됐|긁혔)|"
+    r"(빠졌|빠져서|빠져\s*있|안\s*왔어|누락)|"
+    r"\b(overcharged|double[- ]charged|charged (me |us )?twice|wrong (bill|change|order)|missing (from|the|my))\b", re.I)
+# Something left behind at the shop: the owner's lost-property FAQ when there is one, else staff.
+LEFT_BEHIND = re.compile(r"(두고|놓고|흘리고)\s*(온|왔|나온|나왔)|(두고|놓고)\s*(간\s*(것|거|듯)|갔어|갔는데)|잃어버렸|"
+                         r"\b(left|forgot|lost) (my|our|a|the)\b", re.I)
+# Asked in English, Japanese or Chinese: a person, not the bot.
+FOREIGN_REQUEST = re.compile(
+    r"\b(talk|speak|chat|connect|transfer|put)\b[^.?!]{0,20}\b(staff|person|human|manager|owner|someone|employee)\b|"
+    r"\breal (staff|person|human)\b|スタッフ|店員|担当|人工客服|工作人员|店员|真人", re.I)
 
 
 class EscalateSkill:
@@ -36,7 +49,8 @@ class EscalateSkill:
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         complaint = ctx.has(COMPLAINT)
         accepted = ctx.awaiting == self.name and ctx.state.get("offered") and YES.search(ctx.text)
-        if not (complaint or accepted or ctx.has(REQUEST) or ctx.has(CHECK_MINE)):
+        trouble = ctx.has(TROUBLE) or ctx.has(LEFT_BEHIND) and ctx.best_faq() is None
+        if not (complaint or accepted or trouble or ctx.has(REQUEST) or ctx.has(CHECK_MINE) or FOREIGN_REQUEST.search(ctx.turn.text)):
             return None
         return self.hand_over(ctx, complaint, why="unknown" if accepted and not complaint else "")
 

@@ -70,3 +70,36 @@ def test_complaints_about_an_order_go_to_staff(ask, message: str) -> None:  # ty
                                      "매운 거 못 먹는 사람도 시킬 만한 거 있어요?"])
 def test_questions_near_a_complaint_or_a_person_are_not_handed_over(ask, message: str) -> None:  # type: ignore[no-untyped-def]
     assert ask(message).intent != "escalate"
+
+
+@pytest.mark.parametrize("message", [
+    "방금 결제했는데 영수증 보니 만 원이 더 찍혔어요",  # a bill that came out wrong
+    "잔돈을 천 원 덜 주신 거 같아요",
+    "배달 온 봉투에 군만두가 빠졌어요",  # missing from the order
+    "The bill overcharged us for two bottles of soju",
+    "Could you put me through to a staff member?",  # a person, asked in English
+    "店員さんと話せますか",
+])
+def test_trouble_with_a_visit_or_a_person_asked_in_another_language_goes_to_staff(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.intent == "escalate" and reply.escalate, (reply.intent, reply.text)
+
+
+def test_something_left_behind_is_the_owners_faq_when_one_answers_it(ask) -> None:  # type: ignore[no-untyped-def]
+    # The demo shop's FAQ says how it keeps what guests forget; without such an FAQ, staff would look.
+    reply = ask("안경을 놓고 나왔는데 혹시 보셨어요")
+    assert reply.intent == "faq" and not reply.escalate, (reply.intent, reply.text)
+
+
+def test_something_left_behind_goes_to_staff_without_an_faq(make_knowledge, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from bot.engine import Engine
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+
+    root = make_knowledge(faqs={"a.md": "## 주차 되나요?\n건물 뒤 공영주차장을 이용해 주세요.\n"})
+    kb = KnowledgeBase(root, tmp_path / "i", RetrievalSettings())
+    kb.reload()
+    reply = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("안경을 놓고 나왔는데 혹시 보셨어요")))
+    assert reply.intent == "escalate" and reply.escalate, (reply.intent, reply.texts)
