@@ -28,6 +28,8 @@ CODE = re.compile(r"(?<![A-Za-z0-9])([ACDEFGHJKLMNPRTUVWXY34679]{6})(?![A-Za-z0-
 SEAT_ASK = re.compile(r"자리|좌석|테이블|룸\s*(있|돼|되|잡|비)|창가|단체석|잡아\s*(주|줄|둘|놔)|맡아\s*(주|줄|둘|놔)")
 # Orders to take away are not bookings; nor are questions about the opening hours ("…까지 해요?",
 # "…에 열려 있어요?") unless they also name a party ("수요일 문 열어요? 7시에 세 명 자리 돼요?").
+# A day that has passed ("지난주 토요일 그 자리에…"): a story about a visit, not a table to book.
+PAST = re.compile(r"지난\s*(주|번|달|해)|저번|어제|그저께|엊그제|아까|작년|\b(last (week|night|time)|yesterday)\b", re.I)
 NOT_A_TABLE = re.compile(r"포장|배달|택배|픽업|찾으러|테이크아웃|주문|케이크|케익")
 WALK_IN = re.compile(r"가면|가믄|가문|가도|가서|들르면|방문하면|찾아가면|오면")  # "if I come": a walk-in's question
 WHICH = re.compile(r"뭐가|뭘|무엇|어떤\s*(메뉴|코스|걸|게)|추천")  # asks what to order, not for a table
@@ -41,7 +43,7 @@ def looks_like_booking(ctx: Context) -> bool:
     word, a day and a time together, or a party with an occasion and a request ("12명 회식 가능해요?").
     Never an order to take away, a question about the opening hours, or a long story."""
     text = ctx.text
-    if ctx.has(NOT_A_TABLE) or len(text) > 160:
+    if ctx.has(NOT_A_TABLE) or len(text) > 160 or ctx.has(PAST):
         return False
     day = parse_date(text, ctx.now.date())
     clock = parse_time(text) or relative_time(text, ctx.now)

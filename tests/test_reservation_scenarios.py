@@ -281,3 +281,7 @@ def test_a_seat_question_with_a_day_starts_a_booking(chat: Chat) -> None:
 
 def test_a_day_and_an_order_to_take_away_is_not_a_booking(chat: Chat) -> None:
     assert "예약해 드릴까요" not in chat.text("내일 11시에 두 개 포장 주문할게요")
+
+
+def test_a_day_gone_by_and_a_seat_is_a_story_not_a_booking(chat: Chat) -> None:
+    assert "예약해 드릴까요" not in chat.text("지난주 금요일 창가 자리에서 먹었는데 목도리를 놓고 나왔어요")
