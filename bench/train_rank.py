@@ -42,8 +42,8 @@ def searched(kb: KnowledgeBase, messages: list[tuple[str, str]]) -> list[tuple[l
     read where the search hands its candidates to the ranker."""
     seen: list[tuple[list[list[float]], list[str]]] = []
 
-    def record(hits, q, weights, question_terms):  # type: ignore[no-untyped-def]
-        seen.append((rank.features(hits, q, weights, question_terms), [h.id for h in hits]))
+    def record(hits, q, weights, question_terms, head_aspects):  # type: ignore[no-untyped-def]
+        seen.append((rank.features(hits, q, weights, question_terms, head_aspects), [h.id for h in hits]))
         return hits
 
     real, rank.order = rank.order, record  # type: ignore[assignment]
@@ -74,6 +74,16 @@ def writer_rows(corpus: dict[str, list[list[Entry]]], w: str, min_count: int, mi
     return out
 
 
+def store_rows(folder: Path) -> list[tuple[list[list[float]], int]]:
+    """A labelled store's FAQ questions (tests/fixtures/eval/<store>/), searched in that store with
+    the shipped links (learned from the pairs corpus alone, so nothing of the store leaks in)."""
+    labels = [json.loads(line) for line in (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    asks = [(row["q"], row["source"]) for row in labels if row.get("intent") == "faq" and row.get("source")]
+    with tempfile.TemporaryDirectory() as tmp:
+        kb = KnowledgeBase(folder / "knowledge", Path(tmp) / "index", SETTINGS)
+        return searched(kb, asks) if kb.reload() else []
+
+
 def pack(rows: list[tuple[list[list[float]], int]]) -> Rows:
     k = max(len(f) for f, _ in rows)
     x = np.zeros((len(rows), k, len(rank.FEATURES)))
@@ -85,20 +95,21 @@ def pack(rows: list[tuple[list[list[float]], int]]) -> Rows:
     return x, mask, right
 
 
-def fit(data: Rows, l2: float, steps: int) -> np.ndarray:
+def fit(data: Rows, l2: float, steps: int, weight: np.ndarray | None = None) -> np.ndarray:
     """Softmax over each message's candidates; messages whose right entry was not found, or found
-    alone, teach nothing about order and are left out."""
+    alone, teach nothing about order and are left out. `weight` counts some messages more."""
     x, mask, right = data
+    sw = np.ones(len(right)) if weight is None else weight
     keep = (right >= 0) & (mask.sum(1) > 1)
-    x, mask, right = x[keep], mask[keep], right[keep]
-    n = len(right)
+    x, mask, right, sw = x[keep], mask[keep], right[keep], sw[keep]
+    n = sw.sum()
     w = np.zeros(x.shape[2])
-    chosen = x[np.arange(n), right].sum(0)
+    chosen = (x[np.arange(len(right)), right] * sw[:, None]).sum(0)
     for _ in range(steps):
         s = np.where(mask, x @ w, -1e9)
         p = np.exp(s - s.max(1, keepdims=True)) * mask
         p /= p.sum(1, keepdims=True)
-        w -= 2.0 * ((np.einsum("nk,nkd->d", p, x) - chosen) / n + l2 * w / n)
+        w -= 2.0 * ((np.einsum("n,nk,nkd->d", sw, p, x) - chosen) / n + l2 * w / n)
     return w
 
 
@@ -123,24 +134,43 @@ def main() -> int:
     ap.add_argument("--min-count", type=int, default=2, help="as bench/train_gate.py learns the links")
     ap.add_argument("--min-link", type=float, default=0.08)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--stores", type=Path, default=None,
+                    help="also learn from labelled stores (folders of knowledge/ and questions.jsonl), e.g. tests/fixtures/eval")
+    ap.add_argument("--store-weight", type=float, default=3.0, help="how much one store question counts against one pairs message")
+    ap.add_argument("--report", choices=("writer", "store", "both", "none"), default="both",
+                    help="which left-out figures to print (each left-out group is one more fit)")
     ap.add_argument("--dry-run", action="store_true")
     a = ap.parse_args()
     corpus = read_corpus()
+    stores = sorted(p for p in a.stores.iterdir() if (p / "questions.jsonl").exists()) if a.stores else []
     with multiprocessing.get_context("fork").Pool(a.jobs) as pool:
         done = pool.starmap(writer_rows, [(corpus, w, a.min_count, a.min_link) for w in corpus])
-    by_writer = {w: pack(rows) for w, rows in zip(corpus, done, strict=True)}
-    hand = model = asked = 0
-    for w, data in by_writer.items():
-        weights = fit(concat([d for v, d in by_writer.items() if v != w]), a.l2, a.steps)
-        h, m = firsts(data, None), firsts(data, weights)
-        hand, model, asked = hand + h, model + m, asked + len(data[2])
-        print(f"{w}: {len(data[2])} messages, right entry first by hand {h}, by the model {m}", flush=True)
-    print(f"left out by writer: right entry first by hand {hand}/{asked} ({hand / asked:.1%}), by the model {model}/{asked} ({model / asked:.1%})")
+        labelled = pool.map(store_rows, stores)
+    groups = {w: pack(rows) for w, rows in zip(corpus, done, strict=True)}
+    groups |= {f"store:{p.name}": pack(rows) for p, rows in zip(stores, labelled, strict=True) if rows}
+
+    def weight(names: list[str]) -> np.ndarray:
+        return np.concatenate([np.full(len(groups[g][2]), a.store_weight if g.startswith("store:") else 1.0) for g in names])
+
+    for kind in ("writer", "store") if a.report == "both" else () if a.report == "none" else (a.report,):
+        hand = model = asked = 0
+        for g, data in groups.items():
+            if g.startswith("store:") != (kind == "store"):
+                continue
+            rest = [v for v in groups if v != g]
+            weights = fit(concat([groups[v] for v in rest]), a.l2, a.steps, weight(rest))
+            h, m = firsts(data, None), firsts(data, weights)
+            hand, model, asked = hand + h, model + m, asked + len(data[2])
+            print(f"{g}: {len(data[2])} messages, right entry first by hand {h}, by the model {m}", flush=True)
+        if asked:
+            print(f"left out by {kind}: right entry first by hand {hand}/{asked} ({hand / asked:.1%}), "
+                  f"by the model {model}/{asked} ({model / asked:.1%})")
     if a.dry_run:
         return 0
-    weights = fit(concat(list(by_writer.values())), a.l2, a.steps)
+    weights = fit(concat(list(groups.values())), a.l2, a.steps, weight(list(groups)))
     rank.MODEL.write_text(json.dumps({"features": list(rank.FEATURES), "weights": [round(float(v), 6) for v in weights],
-                                      "l2": a.l2, "steps": a.steps, "writers": sorted(corpus)}, indent=1) + "\n", encoding="utf-8")
+                                      "l2": a.l2, "steps": a.steps, "writers": sorted(corpus),
+                                      "stores": [p.name for p in stores], "store_weight": a.store_weight}, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {rank.MODEL.name}: " + ", ".join(f"{n} {v:+.2f}" for n, v in zip(rank.FEATURES, weights, strict=True)))
     return 0
 

@@ -251,8 +251,9 @@ class MenuMatcher:
         # description, whatever 전가복 would shorten to).
         short: dict[str, set[str]] = {}
         for item in menu if morphemes is not None else ():
+            assert morphemes is not None
             full = self.names[item.name]
-            words = [p for p in morphemes(item.name) if re.fullmatch(r"[가-힣]+", p)]  # type: ignore[misc]
+            words = [p for p in morphemes(item.name) if re.fullmatch(r"[가-힣]+", p)]
             if len(words) == 1:
                 words = compound_parts(words[0], morphemes)  # 감자튀김, which the tokenizer knows whole
             if len(words) >= 2 and "".join(words) == re.sub(r"[^가-힣]", "", full):
