@@ -51,12 +51,19 @@ def _range(h: DayHours) -> str:
     return f"{format_clock(h.span.start)}부터 {format_clock(h.span.end)}까지"
 
 
+def listing_clock(minute: int) -> str:
+    """Minutes after midnight as a shop listing writes them (09:00, 21:30, 24:00; 02:00 past midnight)."""
+    hour, m = divmod(minute - 1440 if minute > 1440 else minute, 60)
+    return f"{hour:02d}:{m:02d}"
+
+
 def week_summary(store: Store) -> str:
-    """Group equal days: '화~목 오전 9시~오후 9시, 월요일 휴무'."""
+    """Group equal days: '화~목 09:00~21:00, 월 휴무'. The week is written as the owner wrote it in
+    store.toml and as map listings show it (24-hour clock); the sentences around it speak (오후 9시)."""
     groups: list[tuple[list[str], str]] = []
     for key, ko in zip(WEEKDAYS, WEEKDAY_KO):
         span = store.hours.get(key)
-        value = f"{format_clock(span.start)}~{format_clock(span.end)}" if span else "휴무"
+        value = f"{listing_clock(span.start)}~{listing_clock(span.end)}" if span else "휴무"
         if groups and groups[-1][1] == value:
             groups[-1][0].append(ko)
         else:
@@ -68,7 +75,7 @@ def week_summary(store: Store) -> str:
     text = ", ".join(parts)
     extras = []
     if store.break_time:
-        extras.append(f"브레이크 타임 {format_clock(store.break_time.start)}~{format_clock(store.break_time.end)}")
+        extras.append(f"브레이크 타임 {listing_clock(store.break_time.start)}~{listing_clock(store.break_time.end)}")
     if store.last_order_minutes:
         extras.append(f"라스트오더는 마감 {store.last_order_minutes}분 전")
     return text + (f" ({', '.join(extras)})" if extras else "")

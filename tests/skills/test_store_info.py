@@ -44,6 +44,12 @@ def test_a_bare_hour_on_a_named_day_is_read_inside_the_opening_hours(ask) -> Non
     assert "오전 4시" not in reply.text and "열기 전" not in reply.text
 
 
+def test_the_week_is_listed_as_the_owner_wrote_it(ask) -> None:  # type: ignore[no-untyped-def]
+    # The sentence speaks (오후 10시); the week below it reads like the owner's store.toml and a map listing.
+    reply = ask("금요일에는 언제 문 닫아요?")
+    assert "오후 10시" in reply.text and "금~토 11:00~22:00" in reply.text and "브레이크 타임 15:00~17:00" in reply.text, reply.text
+
+
 def test_last_order_and_break(ask) -> None:  # type: ignore[no-untyped-def]
     assert "마지막 주문은 마감 60분 전까지 받아요. 오늘은 오후 8시까지예요." in ask("라스트오더 몇시예요?").text
     assert "브레이크 타임은 매일 오후 3시부터 오후 5시까지예요." in ask("브타 언제에요").text
