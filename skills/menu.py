@@ -381,7 +381,16 @@ class MenuSkill:
             return None
         foods = common_foods()
         words = re.findall(r"[가-힣]{2,}", ctx.text) + [w.replace(" ", "") for w in ctx.kb.index.lexicon.expand(ctx.text)]
-        asked = next((w2 for w in words for w2 in (w, re.sub(r"(이|가|은|는|을|를|도|만|요|랑|이랑)$", "", w)) if w2 in foods), None)
+        bare = [w2 for w in words for w2 in (w, re.sub(r"(이|가|은|는|을|를|도|만|요|랑|이랑)$", "", w))]
+        # "콜라 있어요?" where 음료수 lists "콜라, 사이다, 환타": sold, under another name; never "없어요".
+        for word in (w for w in bare if len(w) >= 2):
+            listed = [i for i in ctx.knowledge.menu
+                      if re.search(rf"(^|[,/·(]\s*){re.escape(word)}(\s*[,/·)]|$)", i.description.strip())]
+            if listed:
+                item = listed[0]
+                texts = [f"{josa(word, '은')} '{item.name}' 메뉴로 있어요.", describe(item, ctx)]
+                return Reply("menu", texts, [Source("menu", item.name)], cards=[item_card(item)], quick_replies=[RECOMMEND_QR, STAFF_QR])
+        asked = next((w for w in bare if w in foods), None)
         if asked is None or any(asked in name for name in ctx.knowledge.menu_by_name):
             return None
         faq = ctx.best_faq()

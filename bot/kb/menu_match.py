@@ -415,6 +415,14 @@ class MenuMatcher:
         for word in words:
             if len(word) < 2 or not re.fullmatch(r"[가-힣]+", word):
                 continue
+            family = [i for i in self.items if self.names[i.name].startswith(word) and self.names[i.name] != word
+                      and len(word) * 2 >= len("".join(self.words[i.name]) or self.names[i.name])]
+            cores = {"".join(self.core[i.name]) for i in family}
+            if len(family) > 1 and len(cores) == 1 and word not in cores:  # the whole name: the sizes' own path
+                # The opening syllables of one dish sold in sizes (꿔바 of 꿔바로우(소) and 꿔바로우(대)):
+                # each size, and the size said picks one (_size_fit).
+                found += [Mention(i, 0.7, word) for i in family if all(m.item.name != i.name for m in found)]
+                continue
             if sum(word in name for name in self.names.values()) > 1:
                 continue  # 치킨 in a chicken shop names every 치킨, not the one that starts with it
             heads = [i for i in self.items if len(self.words[i.name]) <= 1 and self.names[i.name].endswith(word) and self.names[i.name] != word]
@@ -468,6 +476,12 @@ class MenuMatcher:
             if len(head) >= 3 and hits[-1][1] and got / total < 0.55 and sum(head in n for n in self.names.values()) == 1:
                 # The head noun no other item has (포카치아 of 감자 베이컨 포카치아): the customer's short name.
                 found.append(Mention(item, 0.75, hits[-1][1]))
+                continue
+            first = words[0]
+            if len(first) >= 3 and hits[0][1] == first and got / total < 0.55 and sum(first in n for n in self.names.values()) == 1:
+                # A name's own first word no other item has (쿨피스 of 쿨피스 복숭아맛): a brand or dish
+                # named with its flavour or style after it, said without them.
+                found.append(Mention(item, 0.7, first))
                 continue
             said = [w for w, h in hits if h]
             if len(said) >= 2 and sum(all(w in n for w in said) for n in self.names.values()) == 1:

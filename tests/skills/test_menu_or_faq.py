@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from skills.menu import PRICE
-from tests.support.stores import ask_in, shop_fixture
+from tests.support.stores import ask_in, shop_fixture, write_store
 
 MENU = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
         "냉면 밀키트,포장,\"12,000\",2인분 냉동 육수와 면,,밀,0,Y\n"
@@ -92,3 +92,21 @@ def test_an_faq_sharing_only_the_question_word_does_not_price_another_thing() ->
     assert plainly_answers(hit(("쇼핑백", "얼마"), ()), frozenset(), 0.28)
     assert not plainly_answers(hit(("얼마",), ("보냉백",)), frozenset(), 0.28)
     assert plainly_answers(hit(("얼마",), ("요",)), frozenset(), 0.28)  # nothing else asked about: the frame is the question
+
+
+DRINKS_AND_SIZES = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+                    "캔음료,음료,\"2,000\",\"펩시, 칠성사이다, 밀키스\",,,0,Y\n"
+                    "망고스무디 라지,음료,\"6,500\",생망고 갈아 만든 스무디,,우유,0,Y\n"
+                    "깐풍기(소),요리,\"16,000\",매콤달콤 닭튀김 볶음,,\"닭고기,밀,대두\",1,Y\n"
+                    "깐풍기(대),요리,\"24,000\",매콤달콤 닭튀김 볶음,,\"닭고기,밀,대두\",1,Y\n"
+                    "새우 깐풍기,요리,\"26,000\",깐풍 소스에 볶은 새우,,\"새우,밀,대두\",1,Y\n")
+
+
+@pytest.mark.parametrize(("text", "item"), [
+    ("밀키스도 팔아요?", "캔음료"),  # listed in another item's description: sold, never "없어요"
+    ("망고스무디 한 잔 얼마", "망고스무디 라지"),  # the name's own first word, said without its size word
+    ("깐풍 큰 사이즈 가격 알려 주세요", "깐풍기(대)"),  # the opening syllables of a dish sold in sizes, the size said
+])
+def test_an_item_said_short_or_listed_under_another_name_is_found(tmp_path: Path, text: str, item: str) -> None:
+    reply = asyncio.run(ask_in(write_store(tmp_path, menu=DRINKS_AND_SIZES), text))
+    assert reply.intent == "menu" and reply.sources and reply.sources[0].id == item, (reply.intent, reply.sources, reply.texts)
