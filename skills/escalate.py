@@ -36,6 +36,7 @@ TROUBLE = re.compile(
 # Something left behind at the shop: the owner's lost-property FAQ when there is one, else staff.
 LEFT_BEHIND = re.compile(r"(두고|놓고|흘리고)\s*(온|왔|나온|나왔)|(두고|놓고)\s*(간\s*(것|거|듯)|갔어|갔는데)|잃어버렸|"
                          r"\b(left|forgot|lost) (my|our|a|the)\b", re.I)
+LOST_PROPERTY = re.compile(r"두고\s*(가|온|간|오|왔|갔)|놓고\s*(가|온|간|오|왔|갔)|분실|잃어버|습득|찾아\s*가|보관하고|lost|left behind", re.I)
 # Asked in English, Japanese or Chinese: a person, not the bot.
 FOREIGN_REQUEST = re.compile(
     r"\b(talk|speak|chat|connect|transfer|put)\b[^.?!]{0,20}\b(staff|person|human|manager|owner|someone|employee)\b|"
@@ -49,10 +50,20 @@ class EscalateSkill:
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         complaint = ctx.has(COMPLAINT)
         accepted = ctx.awaiting == self.name and ctx.state.get("offered") and YES.search(ctx.text)
-        trouble = ctx.has(TROUBLE) or ctx.has(LEFT_BEHIND) and ctx.best_faq() is None
+        trouble = ctx.has(TROUBLE) or ctx.has(LEFT_BEHIND) and not self._lost_property_faq(ctx)
         if not (complaint or accepted or trouble or ctx.has(REQUEST) or ctx.has(CHECK_MINE) or FOREIGN_REQUEST.search(ctx.turn.text)):
             return None
         return self.hand_over(ctx, complaint, why="unknown" if accepted and not complaint else "")
+
+    @staticmethod
+    def _lost_property_faq(ctx: Context) -> bool:
+        """The owner wrote what happens to things left behind, and that entry answers the message
+        (not an entry that merely shares 두고 with it, such as a queue rule)."""
+        best = ctx.best_faq()
+        if best is None:
+            return False
+        entry = next((f for f in ctx.knowledge.faqs if f.id == best.id), None)
+        return entry is not None and bool(LOST_PROPERTY.search(f"{entry.id} {entry.answer}"))
 
     def hand_over(self, ctx: Context, complaint: bool = False, why: str = "") -> Reply:
         """The handover itself (the typed entry point the model's tool calls too)."""

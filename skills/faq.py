@@ -8,6 +8,7 @@ from bot.kb.text import clean
 from bot.messages import QuickReply, Reply, Source, Turn
 from skills.base import STAFF_QR, Context
 from skills.escalate import REQUEST as PERSON
+from skills.menu import NOT_ON_RECORD
 from skills.reservation import BOOKING, CANCEL
 from skills.store_info import ELSEWHERE, LOCATORS
 
@@ -35,6 +36,11 @@ class FaqSkill:
         if best is None and hits:
             best = ctx.learned_faq(hits, ctx.query_without_items if hits is not ctx.faq_hits else ctx.query)
         if best is None:
+            return None
+        unrecorded = NOT_ON_RECORD.search(ctx.text)
+        if unrecorded and not NOT_ON_RECORD.search(f"{best.id} {faqs[best.id].answer}"):
+            # "냉면 한 그릇 칼로리": an entry that shares the dish but says nothing of calories is not
+            # the answer; the menu skill or the fallback says honestly that nothing written says it.
             return None
         elsewhere = ELSEWHERE.search(ctx.text)
         if elsewhere:
