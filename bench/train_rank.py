@@ -137,7 +137,7 @@ def main() -> int:
     ap.add_argument("--stores", type=Path, default=None,
                     help="also learn from labelled stores (folders of knowledge/ and questions.jsonl), e.g. tests/fixtures/eval")
     ap.add_argument("--store-weight", type=float, default=3.0, help="how much one store question counts against one pairs message")
-    ap.add_argument("--report", choices=("writer", "store", "both", "none"), default="both",
+    ap.add_argument("--report", choices=("writer", "store", "both", "baseline", "none"), default="both",
                     help="which left-out figures to print (each left-out group is one more fit)")
     ap.add_argument("--dry-run", action="store_true")
     a = ap.parse_args()
@@ -152,7 +152,15 @@ def main() -> int:
     def weight(names: list[str]) -> np.ndarray:
         return np.concatenate([np.full(len(groups[g][2]), a.store_weight if g.startswith("store:") else 1.0) for g in names])
 
-    for kind in ("writer", "store") if a.report == "both" else () if a.report == "none" else (a.report,):
+    if a.report == "baseline" and stores:
+        # The stores read by a model fitted on the pairs corpus alone: what learning from stores adds.
+        pairs = [g for g in groups if not g.startswith("store:")]
+        alone = fit(concat([groups[g] for g in pairs]), a.l2, a.steps)
+        counted = [(firsts(d, None), firsts(d, alone), len(d[2])) for g, d in groups.items() if g.startswith("store:")]
+        hand, model, asked = (sum(c[i] for c in counted) for i in range(3))
+        print(f"stores by the pairs-only model: right entry first by hand {hand}/{asked} ({hand / asked:.1%}), "
+              f"by the model {model}/{asked} ({model / asked:.1%})")
+    for kind in ("writer", "store") if a.report == "both" else () if a.report in ("none", "baseline") else (a.report,):
         hand = model = asked = 0
         for g, data in groups.items():
             if g.startswith("store:") != (kind == "store"):
