@@ -270,6 +270,10 @@ class MenuSkill:
             return ctx.service_asked and not allergy_question(ctx) and ctx.best_faq(ctx.faq_hits_without_items) is not None
         if allergy_question(ctx):
             return False  # "X에 우유 들어가요?", "X 먹어도 돼요?": the allergen column answers it
+        if mention.score < 1.0 and full.plain_head >= 0.8 and full.plain_coverage >= 0.9:
+            # "냉면 포장돼요?" is the owner's own question "냉면 포장 되나요?" almost word for word; the
+            # item 냉면 육수 포장 (1L) only shares its words.
+            return True
         if ctx.has(CHANGE_REQUEST):
             return True  # "순대볶음 더 맵게 될까요?": a request the owner's FAQ answers
         if ctx.has(PRICE) or ctx.has(SPICY) or re.search(rf"{re.escape(compact(item.name))}\S{{0,2}}(뭐|뭔|무엇|어떤|무슨)", ctx.compact):
@@ -382,14 +386,6 @@ class MenuSkill:
         foods = common_foods()
         words = re.findall(r"[가-힣]{2,}", ctx.text) + [w.replace(" ", "") for w in ctx.kb.index.lexicon.expand(ctx.text)]
         bare = [w2 for w in words for w2 in (w, re.sub(r"(이|가|은|는|을|를|도|만|요|랑|이랑)$", "", w))]
-        # "콜라 있어요?" where 음료수 lists "콜라, 사이다, 환타": sold, under another name; never "없어요".
-        for word in (w for w in bare if len(w) >= 2):
-            listed = [i for i in ctx.knowledge.menu
-                      if re.search(rf"(^|[,/·(]\s*){re.escape(word)}(\s*[,/·)]|$)", i.description.strip())]
-            if listed:
-                item = listed[0]
-                texts = [f"{josa(word, '은')} '{item.name}' 메뉴로 있어요.", describe(item, ctx)]
-                return Reply("menu", texts, [Source("menu", item.name)], cards=[item_card(item)], quick_replies=[RECOMMEND_QR, STAFF_QR])
         asked = next((w for w in bare if w in foods), None)
         if asked is None or any(asked in name for name in ctx.knowledge.menu_by_name):
             return None
@@ -400,6 +396,12 @@ class MenuSkill:
             # message asks (맥주랑 같이 먹고 가도 돼요?): not an unknown item. One that shares only other
             # words of its answer ("같이" of a pets FAQ in "김밥도 같이 파세요?") is not about it.
             return None
+        # "콜라 있어요?" where 음료수 lists "콜라, 사이다, 환타": sold under another name, never "없어요".
+        listed = [i for i in ctx.knowledge.menu if re.search(rf"(^|[,/·(]\s*){re.escape(asked)}(\s*[,/·)]|$)", i.description.strip())]
+        if listed:
+            item = listed[0]
+            texts = [f"{josa(asked, '은')} '{item.name}' 메뉴로 있어요.", describe(item, ctx)]
+            return Reply("menu", texts, [Source("menu", item.name)], cards=[item_card(item)], quick_replies=[RECOMMEND_QR, STAFF_QR])
         popular = sorted((i for i in ctx.knowledge.menu if i.available and fame(i) and not for_children(i)), key=lambda i: -fame(i))[:3]
         text = f"죄송해요, {josa(asked, '은')} 저희 메뉴에 없어요."
         if popular:

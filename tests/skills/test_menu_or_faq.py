@@ -95,7 +95,7 @@ def test_an_faq_sharing_only_the_question_word_does_not_price_another_thing() ->
 
 
 DRINKS_AND_SIZES = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
-                    "캔음료,음료,\"2,000\",\"펩시, 칠성사이다, 밀키스\",,,0,Y\n"
+                    "캔음료,음료,\"2,000\",\"콜라, 사이다, 밀키스\",,,0,Y\n"
                     "망고스무디 라지,음료,\"6,500\",생망고 갈아 만든 스무디,,우유,0,Y\n"
                     "깐풍기(소),요리,\"16,000\",매콤달콤 닭튀김 볶음,,\"닭고기,밀,대두\",1,Y\n"
                     "깐풍기(대),요리,\"24,000\",매콤달콤 닭튀김 볶음,,\"닭고기,밀,대두\",1,Y\n"
@@ -103,7 +103,7 @@ DRINKS_AND_SIZES = ("이름,분류,가격,설명,태그,알레르기,맵기,판�
 
 
 @pytest.mark.parametrize(("text", "item"), [
-    ("밀키스도 팔아요?", "캔음료"),  # listed in another item's description: sold, never "없어요"
+    ("사이다도 팔아요?", "캔음료"),  # listed in another item's description: sold, never "없어요"
     ("망고스무디 한 잔 얼마", "망고스무디 라지"),  # the name's own first word, said without its size word
     ("깐풍 큰 사이즈 가격 알려 주세요", "깐풍기(대)"),  # the opening syllables of a dish sold in sizes, the size said
 ])
