@@ -189,6 +189,23 @@ class Engine:
             sources += r.sources
         return Reply(base.intent, texts, sources, cards=base.cards, quick_replies=base.quick_replies)
 
+    async def warm(self) -> float:
+        """Answer a few made-up questions about the shop's own menu once, before the first customer.
+
+        A first answer compiles the skills' item-specific patterns and loads the small models the
+        understanding reads lazily (tens of milliseconds, once); the server calls this on its probe
+        engine (counted=False: nothing stored, counted or sent) before it reports ready, so no
+        customer pays for it. Returns the milliseconds it took, for the log.
+        """
+        t0 = time.perf_counter()
+        menu = [i.name for i in self.kb.snapshot.knowledge.menu][:2] or ["메뉴"]
+        asks = [f"{menu[0]} 얼마예요?", f"{menu[-1]}에 우유 들어가요?", f"땅콩 알레르기 있는데 {menu[0]} 먹어도 돼요?",
+                "안 매운 걸로 추천해 주세요", "오늘 몇 시까지 해요?", "주차 되나요? 아이 의자도 있어요?",
+                "내일 저녁 7시에 두 명 자리 있어요?", "사장님 바꿔 주세요", "감사합니다"]
+        for n, text in enumerate(asks):
+            await self.respond(Turn(text, user_key=f"warm-up-{n}", channel="warm-up"))
+        return (time.perf_counter() - t0) * 1000
+
     def welcome(self) -> Reply:
         """The first words when a customer opens the chat: the owner's greeting and the usual next steps."""
         return Reply("smalltalk", [greeting(self.kb.snapshot.knowledge.store)], quick_replies=[MENU_QR, RECOMMEND_QR, HOURS_QR, BOOK_QR])

@@ -101,6 +101,7 @@ def create_app(settings: Settings, skills: tuple[Skill, ...] = SKILLS, clock: Ca
         # The learning loop asks the live knowledge again with a probe engine: offline skills, its own
         # memory, nothing counted, stored or sent.
         probe = Engine(kb, settings.retrieval, skills, clock=clock, bookings=app.state.bookings, counted=False)
+        log.info("warmed up in %.0f ms", await probe.warm())  # the first customer's answer is as fast as the rest
         editor = KnowledgeEditor(kb.dir, reload=kb.reload, record=lambda author, summary, restored: knowledge_history.record(
             storage, kb.dir, author=author, summary=summary, restored_from=restored))
 
