@@ -19,7 +19,7 @@ from functools import lru_cache
 from bot.josa import josa
 from bot.kb.menu_match import category_parts, common_foods, sizes
 from bot.kb.records import MenuItem
-from bot.kb.text import clean, compact
+from bot.kb.text import clean, compact, word_then
 from bot.kb.tokenizer import kiwi
 from bot.korean_time import parse_party, parse_won
 from bot.ledger.personal import picks as personal_picks
@@ -164,6 +164,10 @@ class Wants:
                     or self.soft_types or self.no_alcohol)
 
 
+LEFT_OUT = re.compile(r"\S*\s*(말고|빼고|별로|싫)")  # after a kind's word: "족발 말고"
+COMPANY = re.compile(r"(이랑|랑|하고|와|과|에)\s*(같이|함께|곁들|어울)")  # after a kind's word: "족발에 곁들일"
+
+
 def read_wants(ctx: Context) -> Wants:
     t = ctx.text
     w = Wants()
@@ -280,12 +284,12 @@ def read_wants(ctx: Context) -> Wants:
     # A kind left out ("커피 말고") or named as the allergy ("새우 알러지 … 요리 추천") is not wished for.
     w.both = bool(re.search(r"둘\s*다|두\s*(개|가지)\s*다|반반|한\s*번에\s*(다|같이)|다\s*(먹|맛보)", t))
     wished = [k for k in kinds
-              if not re.search(rf"(?<![가-힣]){re.escape(k.word)}\S*\s*(말고|빼고|별로|싫)", t)  # "불족발 말고 족발로" keeps 족발
+              if not word_then(k.word, t, LEFT_OUT)  # "불족발 말고 족발로" keeps 족발
               and allergens.canonical(k.word) not in w.avoid_allergens]
     w.kinds = [{i.name for i in k.items} for k in wished]
     w.kind_words = [k.word for k in wished]
     # "족발에 곁들일 사이드": the kind named as the company is not the wish, when another is named.
-    companions = [k for k in kinds if re.search(rf"(?<![가-힣]){re.escape(k.word)}(이랑|랑|하고|와|과|에)\s*(같이|함께|곁들|어울)", t)]
+    companions = [k for k in kinds if word_then(k.word, t, COMPANY)]
     if companions and len(kinds) > len(companions):
         gone = [{i.name for i in k.items} for k in companions]
         w.kinds = [k for k in w.kinds if k not in gone]

@@ -11,7 +11,6 @@ import hashlib
 import logging
 import math
 import os
-import re
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -24,7 +23,7 @@ import numpy as np
 
 from bot.kb import rank
 from bot.kb.records import Knowledge
-from bot.kb.text import Lexicon, build_lexicon, builtin_lexicon, clean
+from bot.kb.text import Lexicon, build_lexicon, builtin_lexicon, clean, word_then
 from bot.kb.tokenizer import Tokenizer
 from bot.kb.vectors import ngram_vector
 from bot.understand.aspects import aspects
@@ -220,7 +219,7 @@ def read_terms(c: str, tokens: list[str], lemmas: str, lexicon: Lexicon) -> tupl
 def linkable(q: Query, weights: dict[str, float]) -> set[str]:
     """The message's terms a learned link may stand for: a one-syllable word only where the message
     writes it as a word of its own (차 in "차 세울 데", not a 차 the tokenizer reads inside a longer word)."""
-    return {t for t in weights if len(t) > 1 or not "가" <= t <= "힣" or re.search(rf"(?<![가-힣]){re.escape(t)}", q.clean)}
+    return {t for t in weights if len(t) > 1 or not "가" <= t <= "힣" or word_then(t, q.clean)}
 
 
 ENGLISH_FUNCTION_WORDS = frozenset((

@@ -62,6 +62,22 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+ANYTHING = re.compile("")
+
+
+def word_then(word: str, text: str, after: re.Pattern[str] = ANYTHING) -> bool:
+    """Whether `word` starts a word of `text` (no Hangul syllable before it) and `after` matches right
+    behind it. A plain scan and one compiled pattern: a regular expression built around each word
+    ("(?<![가-힣])차", "족발\\S*\\s*(말고|빼고)") is compiled anew for every new word, about half a
+    millisecond each, which a long first message paid many times over."""
+    at = text.find(word)
+    while at != -1:
+        if (at == 0 or not "가" <= text[at - 1] <= "힣") and after.match(text, at + len(word)):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 def compact(text: str) -> str:
     """Text without spaces or punctuation: Korean chat often drops the spaces."""
     return re.sub(r"[\s?!.,~·\-/:]", "", text)
