@@ -23,6 +23,9 @@ HOLIDAY = re.compile(r"임시\s*휴무|연휴|명절|설날|설\s*연휴|(?<![�
 ADDRESS = re.compile(
     r"주소|(?<![가-힣])위치|찾아\s*가|찾아가|오시는\s*길|가는\s*길|가는\s*방법|네비|내비|지도|몇\s*번\s*출구|(가게|매장|카페|식당|거기)\s*(가|는|이)?\s*어디"
 )
+# How to get there (an exit, a bus, the way from somewhere): the owner's directions FAQ, when one
+# answers, says more than the address in store.toml.
+DIRECTIONS = re.compile(r"찾아\s*가|오시는\s*길|가는\s*길|가는\s*방법|어떻게\s*가|출구|(?<![가-힣])역에서|버스|지하철|전철|택시|\b(station|exit|subway|bus|get there)\b", re.I)
 # "어디쯤이에요?", "몇 동이에요?": the shop's place unless an FAQ answers it (화장실은 어디쯤이에요?).
 WEAK_ADDRESS = re.compile(r"어디쯤|몇\s*동이|몇\s*호")
 PHONE = re.compile(r"전화\s*(번호\s*)?(가\s*)?몇\s*번|(전화\s*번호|연락처|전번|가게\s*번호|매장\s*번호|(?<![가-힣])번호)\s*(좀|를|가|는|은|이)?\s*(알려|뭐|몇|어떻게|주세요|좀요|부탁|요$|$)|전화\s*(어떻게|하려면|드리려)")
@@ -109,6 +112,8 @@ class StoreInfoSkill:
         if ctx.has(BOOKING_POLICY) and not ctx.names_booking_details:
             return self._reservation(ctx)
         if (ctx.has(ADDRESS) or ctx.has(WEAK_ADDRESS) and ctx.best_faq() is None) and store.address:
+            if ctx.has(DIRECTIONS) and ctx.best_faq() is not None:
+                return None  # "몇 번 출구로 나가요?": the owner's own directions, not the street address
             return self._address(store)
         if ctx.has(PHONE) and store.phone:
             return self._phone(store)

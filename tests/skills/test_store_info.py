@@ -108,3 +108,17 @@ def test_the_stored_store_topic_model_loads() -> None:
 
     model = store_topics.load()
     assert model is not None and set(store_topics.TOPICS) | {store_topics.NONE} == set(model.outputs)
+
+
+def test_the_way_there_is_the_owners_directions_and_the_address_is_store_toml(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    faq = ("# 오시는 길\n\n## 전철 타면 출구는 몇 번이 가까워요?\n3호선 안국역 2번 출구로 나와 직진 200m, 약국 옆 골목이에요.\n\n"
+           "## 주차 되나요?\n건물 뒤 공영주차장을 이용해 주세요.\n")
+    folder = write_store(tmp_path, faqs={"길.md": faq})
+    way = asyncio.run(ask_in(folder, "전철로 찾아가려면 출구는 몇 번이에요?"))
+    assert way.intent == "faq" and way.sources[0].id == "전철 타면 출구는 몇 번이 가까워요?", (way.intent, way.texts)
+    address = asyncio.run(ask_in(folder, "매장 주소가 어떻게 되나요"))
+    assert address.intent == "store_info" and sources(address) == ["address"], (address.intent, address.texts)
