@@ -10,13 +10,14 @@ from bot.kb.text import compact
 from bot.messages import Reply, Turn
 from skills.base import BOOK_QR, HOURS_QR, MENU_QR, RECOMMEND_QR, Context
 
-GREETING = re.compile(r"^((사장|이모|삼촌|언니|오빠|아저씨|아주머니)님?\s*)?(안녕|안뇽|하이|ㅎㅇ|hi|hello|헬로|반가워|반갑습니다|여보세요|저기요|계세요|오랜만)")
+GREETING = re.compile(r"^((사장|이모|삼촌|언니|오빠|아저씨|아주머니)님?\s*)?(안녕|안뇽|하이|ㅎㅇ|hi|hello|헬로|반가워|반갑습니다|여보세요|저기요|계세요|오랜만|오래간만|"
+                      r"xin\s*chào|こんにちは|こんばんは|你好|您好)")
 # Seasonal good wishes to the shop: thanked and returned, never a question.
-WISH = re.compile(r"(잘|즐겁게|행복하게|따뜻하게)\s*보내세요|즐거운\s*(추석|명절|성탄|크리스마스|연휴|주말)|메리\s*크리스마스|새해\s*복|해피\s*뉴\s*이어|건강하세요|번창하세요")
-THANKS = re.compile(r"감사|고마|고맙|땡큐|thank|ㄱㅅ|ㄳ")
-BYE = re.compile(r"안녕히|수고하|좋은\s*하루|좋은\s*밤|또\s*(올게|갈게|봬|뵐)|다음에\s*(또|뵐|봬)|잘\s*있어|바이|bye|들어가세요")
+WISH = re.compile(r"(잘|즐겁게|행복하게|따뜻하게)\s*보내세요|화이팅|파이팅|힘내세요|즐거운\s*(추석|명절|성탄|크리스마스|연휴|주말)|메리\s*크리스마스|새해\s*복|해피\s*뉴\s*이어|건강하세요|번창하세요")
+THANKS = re.compile(r"감사|고마|고맙|땡큐|thank|\bthx\b|\bty\b|ㄱㅅ|ㄳ|ありがと|谢谢|謝謝|多谢|cảm\s*ơn|gracias|merci")
+BYE = re.compile(r"안녕히|수고하|수고\s*많|좋은\s*(하루|밤|저녁|주말|시간)|이따\s*(뵐|봬|봐요)|또\s*(올게|갈게|봬|뵐)|다음에\s*(또|뵐|봬)|잘\s*있어|바이|bye|들어가세요")
 ACK = re.compile(r"^(넵|네+|넹|예|응|ㅇㅋ|오케이|ok|okay|알겠|알았|확인했|그렇군요|아하)")
-COMPLIMENT = re.compile(r"맛있었|맛있게\s*(잘\s*)?먹|잘\s*먹었|잘\s*먹고\s*(왔|가)|최고|좋았어요|친절하|분위기\s*좋|또\s*갈게|짱|번창|대박\s*나세요|부자\s*되세요|응원")
+COMPLIMENT = re.compile(r"맛있었|맛있게\s*(잘\s*)?먹|잘\s*먹었|잘\s*먹고\s*(왔|가|갑)|최고|좋았어요|친절하|분위기\s*좋|또\s*갈게|짱|번창|대박\s*나세요|부자\s*되세요|응원")
 
 
 class SmalltalkSkill:
