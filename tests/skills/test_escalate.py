@@ -131,3 +131,18 @@ def test_a_question_of_calories_no_entry_speaks_of_is_not_answered_by_one_sharin
     kb.reload()
     reply = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("우동 한 그릇 열량은 어느 정도인가요?")))
     assert reply.intent != "faq", (reply.intent, reply.texts)
+
+
+@pytest.mark.parametrize("message", [
+    "스테이크 굽기를 덜 익혀 주시는 것도 되나요",  # a wish for rare, not an undercooked plate
+    "참깨 소스가 고소한 편이에요?",  # nutty, not a lawsuit
+    "수육에서 돼지 냄새 나요? 그런 거 예민해서요",  # a smell asked about before ordering
+])
+def test_a_question_about_taste_or_cooking_is_not_a_complaint(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    assert not ask(message).escalate
+
+
+@pytest.mark.parametrize("message", ["받은 족발에서 쉰 냄새가 나서 다 버렸어요", "돈가스 속이 덜 익은 채로 나왔어요", "계속 이러시면 고소하겠습니다"])
+def test_a_complaint_about_what_happened_still_goes_to_staff(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.intent == "escalate" and reply.escalate, (reply.intent, reply.text)
