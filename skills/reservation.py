@@ -39,6 +39,10 @@ WANT = re.compile(r"예약\s*(하려|할려|하고\s*싶|할게|할께|할래|�
 CHECK = re.compile(r"확인|했는지|됐는지|잡혔|내역|조회|있는지\s*봐|한\s*거\s*있|예약\s*(한\s*거|했던\s*거)\s*(있|봐|알려)")
 CHANGE = re.compile(r"변경|바꾸|바꿀|바꿔|늘리|늘릴|늘려|늘어|늘었|줄이|줄일|줄여|줄어|줄었|미루|미룰|미뤄|당기|당길|당겨|앞당|늦추|늦출|늦춰|옮기|옮길|옮겨|말고|빠졌|빠져|추가로|더\s*(온|와|늘)")
 CANCEL = re.compile(r"취소|못\s*갈|못\s*가|안\s*갈|캔슬")
+# The rules around a booking that the owner's FAQ writes (a deposit, its account, lateness, a smaller
+# party's deposit, rain on a terrace): asked with a day or a party, still a question, not a booking.
+RULES_ASKED = re.compile(r"예약금|선금|선결제|보증금|계약금|계좌|위약금|노쇼|늦(을|으면|는데|어지|게\s*(되|도착))|연착|지각|"
+                         r"(낸|보낸|넣은)\s*돈|비\s*(오면|온대)|\b(deposit|late|prepay)\b", re.I)
 TABLE_WORDS = re.compile(r"자리|좌석|테이블|\d+\s*(명|인)|(두|세|네|다섯|여섯|일곱|여덟)\s*명|층|룸|단체석")
 STEPS = ("date", "time", "party", "name")  # phone and request are offered at the summary, never asked
 DETAILS = ("date", "time", "party", "name", "phone", "request", "date_range")
@@ -85,6 +89,10 @@ class ReservationSkill:
             if (moved or ctx.has(CANCEL)) and ctx.bookings and await ctx.bookings.upcoming(turn.channel, turn.user_key, ctx.now):
                 return await (self._start_change(ctx) if moved else self._start_cancel(ctx))
             return None
+        rule = ctx.best_faq() if ctx.has(RULES_ASKED) and not ctx.has(WANT) else None
+        entry = next((f for f in ctx.knowledge.faqs if rule is not None and f.id == rule.id), None)
+        if entry is not None and RULES_ASKED.search(f"{entry.id} {entry.answer}"):
+            return None  # "토요일 7명인데 예약금 있나?": the owner's rule on deposits answers, not a new booking
         food = ctx.mentions or any(w in common_foods() for w in re.findall(r"[가-힣]{2,}", ctx.text))
         if not ctx.has(TABLE_WORDS) and food and ctx.best_faq() is not None:
             return None  # "케이크 예약": a pre-order of food, which the owner's FAQ covers

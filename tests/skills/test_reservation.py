@@ -95,3 +95,11 @@ def test_a_seat_question_is_a_booking_even_when_a_dish_is_named_after_the_word(m
     assert reply.intent == "reservation" and "성함" in reply.text, reply.text
     dish = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("자리물회 얼마예요?", "fish", "kakao", {}, now)))
     assert dish.intent == "menu" and "15,000원" in dish.text
+
+
+def test_a_rule_asked_with_a_day_and_a_party_is_the_owners_rule_not_a_booking(ask) -> None:  # type: ignore[no-untyped-def]
+    # The demo FAQ writes its deposit rule; a day and a head count beside the question do not make it a booking.
+    rule = ask("이번 금요일 여섯 명이면 예약금 따로 보내야 해요?")
+    assert rule.intent == "faq" and "예약금" in rule.text, (rule.intent, rule.text)
+    booking = ask("이번 금요일 저녁 여섯 명 예약할게요")
+    assert booking.intent == "reservation", (booking.intent, booking.text)
