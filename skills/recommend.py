@@ -126,6 +126,7 @@ class Wants:
     spicy: bool | None = None
     spiciest: bool = False
     budget: int | None = None
+    unit: str | None = None  # "한 마리", "두 판": something sold by the 마리 or the 판
     budget_from: int | None = None  # "만원대": near this price first
     take_home: bool = False  # 사 가다, 포장, 선물, 택배: kits and parcels are wanted too
     kids: bool = False
@@ -168,6 +169,11 @@ LEFT_OUT = re.compile(r"\S*\s*(말고|빼고|별로|싫)")  # after a kind's wor
 COMPANY = re.compile(r"(이랑|랑|하고|와|과|에)\s*(같이|함께|곁들|어울)")  # after a kind's word: "족발에 곁들일"
 
 
+# "한 마리", "두 판": how many of something sold by that unit; the unit names what is wished for.
+HOW_MANY = re.compile(r"(한|두|세|네|다섯|\d+)\s*(마리|판)(?![가-힣])")
+KOREAN_COUNT = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5}
+
+
 def read_wants(ctx: Context) -> Wants:
     t = ctx.text
     w = Wants()
@@ -203,6 +209,12 @@ def read_wants(ctx: Context) -> Wants:
         w.budget = budget
     elif budget and re.search(r"이상|넘는|넘어가는|넘게|넘은|보다\s*(비싼|비싸|위)|\b(over|above|more than|at least)\b", t, re.I):
         w.budget_from = budget  # "3만원 넘는 메인": a floor, as 만원대 has
+    counted = HOW_MANY.search(t)
+    if counted:
+        w.unit = counted[2]
+        many = KOREAN_COUNT.get(counted[1]) or (int(counted[1]) if counted[1].isdigit() else 1)
+        if w.budget is not None and many > 1:
+            w.budget //= many  # "두 마리 3만원 안 넘게": each at most 15,000
     if re.search(r"안\s*단|달지\s*않|단\s*(거|걸|것|건|게|맛)\s*(은|는)?\s*(별로|싫|안|못|말고|빼고|제외)|덜\s*단|덜\s*달|안\s*달|담백|깔끔한", t):
         w.sweet = False
     elif re.search(r"달달|달콤|단\s*거|단\s*게|달게|당\s*충전", t):
@@ -430,7 +442,8 @@ def holds(item: MenuItem, word: str) -> bool:
     text = f"{item.name} {item.description} {' '.join(item.tags)}"
 
     def said(w: str) -> bool:
-        return bool(w) and bool(re.search(rf"{re.escape(w)}(?!\s*(젓|액젓|소스|가루|육수|기름|오일|다시|분말|추출))", text))
+        # Not a stock or a seasoning made of it ("멸치·다시마 육수", "새우젓"): a dish of it is wished for.
+        return bool(w) and bool(re.search(rf"{re.escape(w)}(?![^\s,.]{{0,4}}\s*(젓|액젓|소스|가루|육수|국물|기름|오일|다시|분말|추출))", text))
 
     if said(word):
         return True
@@ -442,10 +455,11 @@ def holds(item: MenuItem, word: str) -> bool:
     below = allergens.members_below(group)
     words = {w for e in allergens.contains(item, group) if not SEASONING.search(e.word)
              if allergens.canonical(w := re.sub(r"\(.*?\)", "", e.word).strip()) in below}
-    if len(below) > 1:
+    if len(below) > 1 and any(e.place == "allergens" and re.sub(r"\(.*?\)", "", e.word).strip() in words
+                              for e in allergens.contains(item, group)):
         # A group wished for (해물, 해산물): the owner's column naming a member or a subgroup (조개류 of a
         # 봉골레 whose description says 바지락) is the dish's own word for it.
-        return bool(words)
+        return True
     return any(said(w) for w in words)
 
 
@@ -558,6 +572,8 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
     items = _narrow(items, lambda i: i.name not in minor)
     if not w.take_home:
         items = _narrow(items, lambda i: not RETAIL.search(f"{i.name} {i.category}"))
+    if w.unit:
+        items = _narrow(items, lambda i: w.unit in f"{i.name} {i.description} {i.category}")
     floor = w.budget_from
     if floor is not None:
         items = _narrow(items, lambda i: i.price is not None and i.price >= floor)

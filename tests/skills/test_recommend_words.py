@@ -97,3 +97,19 @@ def test_an_ingredient_wished_for_before_any_noun_is_a_limit(tmp_path: Path) -> 
 def test_nothing_spicy_in_english_is_a_mild_wish(shop: Path) -> None:
     got = picks(shop, "Nothing spicy for me please, which tongdak would you pick?")
     assert got and "양념 통닭" not in got, got
+
+
+def test_a_stock_made_of_it_does_not_meet_a_wish_for_seafood(tmp_path: Path) -> None:
+    from tests.support.stores import write_store
+
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "잔치국수,면,7000,멸치·다시마 육수에 말아 낸 국수,인기,밀,0,Y\n"
+            "굴국밥,밥,9000,통영 굴 듬뿍 넣고 끓인 국밥,,굴,0,Y\n"
+            "김치전,전,8000,묵은지 송송 썰어 부친 전,,밀,1,Y\n")
+    got = picks(write_store(tmp_path, menu=menu), "바다 것 좋아해서 해물 들어간 거로 추천 부탁해요")
+    assert got == ["굴국밥"], got
+
+
+def test_a_budget_for_several_of_one_item_is_shared_among_them(shop: Path) -> None:
+    # Two birds for at most 35,000: each at most 17,500, which only the 16,000 통닭 meets.
+    assert picks(shop, "통닭 두 마리 살 건데 합쳐서 3만 5천원 안 넘게 골라 주세요") == ["옛날 통닭"]
