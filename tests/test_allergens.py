@@ -151,6 +151,9 @@ def test_an_allergy_told_by_its_symptoms(shop: Path) -> None:
     ("남은 게 있는데 알레르기 성분이 뭐예요", []),
     ("초콜릿 브라우니에는 달걀 빠졌나요?", ["달걀"]),  # 우니 (sea urchin) inside the name of a common food
     ("우니 알러지가 심해요", ["성게"]),
+    ("밀이랑 우유는 모두 안 돼서요", ["밀", "우유"]),  # a one-syllable allergen refused without the word 알레르기
+    ("굴이 안 되는 사람이에요", ["굴"]),
+    ("예쁜 게 안 보여요", []),
 ])
 def test_allergies_read_around_quantifiers_and_the_thing_word(text: str, names: list[str]) -> None:
     assert sorted(allergens.read(text)) == names

@@ -158,7 +158,11 @@ GLOSS_WORDS = frozenset(w for _, korean in GLOSSES for w in korean.split())
 # Another allergen before the allergy word ("게하고 콩 둘 다 알레르기"): any word of two syllables, or a
 # one-syllable allergen of the table.
 _ONE = "|".join(sorted({s for name, sp in SPELLINGS.items() for s in (name, *sp) if len(s) == 1 and "가" <= s <= "힣"}))
-SHORT_CUE = r"(?=\s*(이랑|랑|하고|이나|나|과|와|,|·|/|\s)?\s*(?:(?:둘|셋|두\s*개|세\s*개)?\s*(?:다|모두|전부)\s+)?(알레르기|알러지|못\s*먹|안\s*먹|빼|들어|성분|없는|있어서|있는데|(?:[가-힣]{2,}|" + _ONE + r")\s*(?:(?:둘|셋)?\s*(?:다|모두|전부)\s+)?(알레르기|알러지)))"
+# What follows a one-syllable allergen (밀, 게, 굴) for it to be one: an allergy word or a refusal
+# ("밀이 안 돼요", "밀이랑 달걀 둘 다 안 돼요"), directly or after a second allergen of a list.
+_REFUSAL = r"알레르기|알러지|못\s*먹|안\s*먹|안\s*(?:돼|되)"
+SHORT_CUE = (r"(?=\s*(이랑|랑|하고|이나|나|과|와|이|도|은|는|,|·|/|\s)?\s*(?:(?:둘|셋|두\s*개|세\s*개)?\s*(?:다|모두|전부)\s+)?(" + _REFUSAL
+             + r"|빼|들어|성분|없는|있어서|있는데|(?:[가-힣]{2,}|" + _ONE + r")\s*(?:(?:둘|셋)?\s*(?:다|모두|전부)\s+)?(" + _REFUSAL + r")))")
 # "복숭아 알레르기", "키위 알러지": an allergy to something the table may not know.
 NAMED_ALLERGY = re.compile(rf"([가-힣a-z]{{1,10}}?)\s*(?:이나|나|랑|이랑|과|와|에|하고)?\s*{ALLERGY_WORD}")
 NOT_A_NAME = re.compile(r"^(무슨|어떤|음식|식품|혹시|제가|저|애가|아이가|딸|아들|저희|좀|심한|심해|있|있는|있어서|조금|약간|살짝|많이|\d+|그|이|그런|이런|메뉴|성분|재료|표시|am|is|are|im|be|been|very|so|have|has|had|an|a|my|the|severe|slight)$"
