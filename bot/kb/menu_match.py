@@ -214,6 +214,13 @@ def compound_parts(word: str, morphemes: Callable[[str], tuple[str, ...]]) -> li
     return [word]
 
 
+def _joins_ends(word: str, words: list[str]) -> bool:
+    """Whether `word` is the first of `words` joined to an ending of the last (굴 + 국밥 of 콩나물국밥)."""
+    first, last = words[0], words[-1]
+    tail = word[len(first):]
+    return word.startswith(first) and bool(tail) and last.endswith(tail) and word != "".join(words)
+
+
 def family_base(names: set[str]) -> str | None:
     """The one item an acronym names: the only one, or the plain item of a family whose other
     names add to it (비빔냉면 of 비빔냉면 곱빼기); None when the names are different dishes."""
@@ -240,6 +247,12 @@ class MenuMatcher:
         self.core = {
             item.name: [w for w in (compact(clean(p)) for p in re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", item.name).split())
                         if len(w) >= 2 and not QUALIFIER.fullmatch(w) and not re.search(r"\d", w)]
+            for item in menu
+        }
+        # Every word of the name outside brackets, one syllable too (굴 of 굴 콩나물국밥), without sizes.
+        self.spoken = {
+            item.name: [w for w in (compact(clean(p)) for p in re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", item.name).split())
+                        if w and re.fullmatch(r"[가-힣]+", w) and not QUALIFIER.fullmatch(w)]
             for item in menu
         }
         df = Counter(w for words in self.words.values() for w in set(words))
@@ -405,6 +418,19 @@ class MenuMatcher:
         # "논커피 음료": the customer narrows 음료 down to 논커피, not asking for both.
         return [k for k in found if not any(o is not k and set(o.items) < set(k.items) for o in found)]
 
+    def _joined(self, text: str) -> list[Mention]:
+        """A name said by its first word and the end of its last (굴국밥 of 굴 콩나물국밥, 연어랩 of 연어
+        아보카도 랩): the customer drops what lies between. Only when exactly one item is so said."""
+        found: list[Mention] = []
+        for raw in text.split():
+            word = PARTICLE.sub("", compact(raw))
+            if len(word) < 3 or not re.fullmatch(r"[가-힣]+", word) or word in self.names.values():
+                continue
+            joined = [i for i in self.items if len(self.spoken[i.name]) >= 2 and _joins_ends(word, self.spoken[i.name])]
+            if len(joined) == 1 and all(m.item.name != joined[0].name for m in found):
+                found.append(Mention(joined[0], 0.8, word))
+        return found
+
     def _abbreviations(self, text: str) -> list[Mention]:
         """Korean shortenings of names: the head noun of a one-word name (순대 → 찹쌀순대), its opening
         syllables (불떡 → 불떡볶이), or the last word of a longer name (어묵 → 모둠 어묵), when exactly
@@ -499,6 +525,8 @@ class MenuMatcher:
         sized = [i for i in self.items if said_sizes & self.sizes[i.name]] if said_sizes else []
         if len(sized) == 1:  # "3000cc 얼마예요?": the one item of the size written
             found.append(Mention(sized[0], 0.8, next(iter(said_sizes))[0]))
+        if all(m.score < 0.8 for m in found):
+            found = self._joined(c) + found
         if not found:
             found = self._abbreviations(c)
         if not found and self.acronyms:

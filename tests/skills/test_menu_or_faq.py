@@ -110,3 +110,16 @@ DRINKS_AND_SIZES = ("이름,분류,가격,설명,태그,알레르기,맵기,판�
 def test_an_item_said_short_or_listed_under_another_name_is_found(tmp_path: Path, text: str, item: str) -> None:
     reply = asyncio.run(ask_in(write_store(tmp_path, menu=DRINKS_AND_SIZES), text))
     assert reply.intent == "menu" and reply.sources and reply.sources[0].id == item, (reply.intent, reply.sources, reply.texts)
+
+
+@pytest.mark.parametrize(("text", "item"), [("굴국밥 한 그릇 값이 얼마죠", "굴 콩나물국밥"), ("닭고기랩에 소스 뭐 들어가요", "닭고기 또띠아 랩")])
+def test_a_name_said_by_its_first_word_and_the_end_of_its_last(tmp_path: Path, text: str, item: str) -> None:
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "콩나물국밥,국밥,\"8,000\",멸치 육수에 토렴한 국밥,,대두,1,Y\n"
+            "굴 콩나물국밥,국밥,\"11,000\",생굴 듬뿍 올린 국밥,,\"굴,대두\",1,Y\n"
+            "황태 콩나물국밥,국밥,\"9,000\",황태 넣어 끓인 국밥,,\"명태,대두\",1,Y\n"
+            "닭고기 또띠아 랩,랩,\"7,900\",닭가슴살과 랜치 소스,,\"닭고기,밀\",0,Y\n"
+            "불고기 또띠아 랩,랩,\"8,900\",매콤 소불고기,,\"소고기,밀\",1,Y\n"
+            "닭고기 추가,추가,\"3,000\",닭가슴살 한 줌,,닭고기,0,Y\n")
+    reply = asyncio.run(ask_in(write_store(tmp_path, menu=menu), text))
+    assert reply.intent == "menu" and reply.sources and reply.sources[0].id == item, (reply.intent, reply.sources, reply.texts)
