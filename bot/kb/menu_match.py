@@ -545,7 +545,10 @@ class MenuMatcher:
             found = list(merged.values())
         # "호두과자 20개입 선물상자": the longer item whose name holds the full one and more of the message.
         for m in [m for m in found if m.score < 1.0]:
-            inner = [f for f in found if f.score >= 1.0 and self.names[f.item.name] in self.names[m.item.name] and len(m.span) > len(f.span)]
+            # Never an item no longer sold over the one sold by its exact name (콩나물국밥(구), last year's
+            # row, said by a typo of its mark, over 콩나물국밥).
+            inner = [f for f in found if f.score >= 1.0 and self.names[f.item.name] in self.names[m.item.name] and len(m.span) > len(f.span)
+                     and (m.item.available or not f.item.available)]
             if inner:
                 found = [f for f in found if f not in inner and f is not m] + [Mention(m.item, 1.0 + len(m.span) / 100, m.span)]
         found = [Mention(m.item, m.score + _size_fit(c, m.item.name), m.span) if m.score < 1.0 else m for m in found]

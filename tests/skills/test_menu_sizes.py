@@ -137,3 +137,12 @@ def test_a_size_said_in_words_picks_the_item_of_that_mark(shop: Path, text: str,
     """The owner marks sizes on names ((대), (소)); the customer says them in words (큰 거, 소짜, large)."""
     reply = asyncio.run(ask_in(shop, text))
     assert reply.intent == "menu" and reply.sources and reply.sources[0].id == item, (reply.intent, reply.sources)
+
+
+def test_the_item_sold_by_its_exact_name_is_not_lost_to_an_old_row_of_it(tmp_path: Path) -> None:
+    """An owner keeps last year's row, marked (구) and not sold; asking the price is about the one sold."""
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "순두부찌개,찌개,\"9,000\",바지락 넣은 순두부,,\"대두,조개류\",1,Y\n"
+            "순두부찌개(구),찌개,\"8,000\",작년 가격,,\"대두,조개류\",1,N\n")
+    reply = asyncio.run(ask_in(write_store(tmp_path, menu=menu), "순두부찌개 가격 알려 주세요"))
+    assert reply.sources and reply.sources[0].id == "순두부찌개" and "9,000원" in reply.texts[0], (reply.sources, reply.texts)
