@@ -91,45 +91,33 @@ def test_something_left_behind_is_the_owners_faq_when_one_answers_it(ask) -> Non
     assert reply.intent == "faq" and not reply.escalate, (reply.intent, reply.text)
 
 
-def test_something_left_behind_goes_to_staff_without_an_faq(make_knowledge, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def answer_with(make_knowledge, tmp_path, faq: str, text: str):  # type: ignore[no-untyped-def]
+    """One message answered by a shop whose only FAQ file is `faq`."""
     import asyncio
 
     from bot.engine import Engine
     from bot.messages import Turn
     from bot.settings import RetrievalSettings
 
-    root = make_knowledge(faqs={"a.md": "## 주차 되나요?\n건물 뒤 공영주차장을 이용해 주세요.\n"})
-    kb = KnowledgeBase(root, tmp_path / "i", RetrievalSettings())
+    kb = KnowledgeBase(make_knowledge(faqs={"a.md": faq}), tmp_path / "i", RetrievalSettings())
     kb.reload()
-    reply = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("안경을 놓고 나왔는데 혹시 보셨어요")))
+    return asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn(text)))
+
+
+def test_something_left_behind_goes_to_staff_without_an_faq(make_knowledge, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    reply = answer_with(make_knowledge, tmp_path, "## 주차 되나요?\n건물 뒤 공영주차장을 이용해 주세요.\n", "안경을 놓고 나왔는데 혹시 보셨어요")
     assert reply.intent == "escalate" and reply.escalate, (reply.intent, reply.texts)
 
 
 def test_an_faq_that_only_shares_a_word_with_a_lost_item_does_not_keep_it_from_staff(make_knowledge, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import asyncio
-
-    from bot.engine import Engine
-    from bot.messages import Turn
-    from bot.settings import RetrievalSettings
-
-    root = make_knowledge(faqs={"a.md": "## 짐을 가게에 두고 나가도 돼요?\n식사하시는 동안만 맡아 드려요. 나가실 때 꼭 챙겨 주세요.\n"})
-    kb = KnowledgeBase(root, tmp_path / "i", RetrievalSettings())
-    kb.reload()
-    reply = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("짐을 가게에 두고 나왔어요")))
+    reply = answer_with(make_knowledge, tmp_path, "## 짐을 가게에 두고 나가도 돼요?\n식사하시는 동안만 맡아 드려요. 나가실 때 꼭 챙겨 주세요.\n",
+                        "짐을 가게에 두고 나왔어요")
     assert reply.intent == "escalate" and reply.escalate, (reply.intent, reply.texts)
 
 
 def test_a_question_of_calories_no_entry_speaks_of_is_not_answered_by_one_sharing_the_dish(make_knowledge, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import asyncio
-
-    from bot.engine import Engine
-    from bot.messages import Turn
-    from bot.settings import RetrievalSettings
-
-    root = make_knowledge(faqs={"a.md": "## 우동 한 그릇 양은 어느 정도인가요?\n면 250g에 어묵 두 장이 올라가요.\n"})
-    kb = KnowledgeBase(root, tmp_path / "i", RetrievalSettings())
-    kb.reload()
-    reply = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("우동 한 그릇 열량은 어느 정도인가요?")))
+    reply = answer_with(make_knowledge, tmp_path, "## 우동 한 그릇 양은 어느 정도인가요?\n면 250g에 어묵 두 장이 올라가요.\n",
+                        "우동 한 그릇 열량은 어느 정도인가요?")
     assert reply.intent != "faq", (reply.intent, reply.texts)
 
 
