@@ -572,8 +572,9 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
     items = _narrow(items, lambda i: i.name not in minor)
     if not w.take_home:
         items = _narrow(items, lambda i: not RETAIL.search(f"{i.name} {i.category}"))
-    if w.unit:
-        items = _narrow(items, lambda i: w.unit in f"{i.name} {i.description} {i.category}")
+    unit = w.unit
+    if unit:
+        items = _narrow(items, lambda i: unit in f"{i.name} {i.description} {i.category}")
     floor = w.budget_from
     if floor is not None:
         items = _narrow(items, lambda i: i.price is not None and i.price >= floor)
