@@ -112,7 +112,8 @@ class ReservationSkill:
         if not (wants_facts or wish or ctx.has(CHECK) or ctx.has(CHANGE) or ctx.has(CANCEL)) and hit is not None and set(hit.matched) - {"예약", "하"}:
             return None  # "예약하면 보증금 내야 돼요?": the owner's FAQ on deposits, not a booking
         dated = parse_date(ctx.text, ctx.now.date()) or parse_time(ctx.text) or relative_time(ctx.text, ctx.now)
-        topic = set(hit.matched) - {"예약", "하", "명", "인", "자리", "좌석", "단체석", "테이블"} if hit is not None else set()
+        # The words the customer wrote, not the concepts a model read into them ("확인" is no pre-order).
+        topic = (set(hit.matched) & set(ctx.query.morphemes)) - {"예약", "하", "명", "인", "자리", "좌석", "단체석", "테이블"} if hit is not None else set()
         if not dated and not wish and hit is not None and hit.plain_head >= 0.4 and any(not t.isdigit() for t in topic) and ctx.is_question:
             return None  # "열 명 예약하면 선금 있어요?": a question about the rules, which the owner's FAQ answers
         if ctx.has(CANCEL) and not ctx.has(CHANGE):
