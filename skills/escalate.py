@@ -64,8 +64,8 @@ class EscalateSkill:
         best = ctx.best_faq()
         if best is None:
             return False
-        entry = next((f for f in ctx.knowledge.faqs if f.id == best.id), None)
-        return entry is not None and bool(LOST_PROPERTY.search(f"{entry.id} {entry.answer}"))
+        entry = ctx.knowledge.faq(best.id)
+        return bool(LOST_PROPERTY.search(f"{entry.id} {entry.answer}"))
 
     def hand_over(self, ctx: Context, complaint: bool = False, why: str = "") -> Reply:
         """The handover itself (the typed entry point the model's tool calls too)."""

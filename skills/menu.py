@@ -283,7 +283,7 @@ class MenuSkill:
         rest = {t for t in set(ctx.query_without_items.tokens) - PROPERTY_WORDS if not allergens.canonical(t)}
         if not rest:
             return False  # only the item and what its record answers (price, contents, spiciness)
-        entry = next(f for f in ctx.knowledge.faqs if f.id == full.id)
+        entry = ctx.knowledge.faq(full.id)
         head = " ".join((entry.id, *entry.aliases))
         # The owner's FAQ about this very item answers it (부대찌개 1인분도 되나요?); so does one about
         # the word the customer used, when that word only named the item by a part of its name
@@ -350,7 +350,7 @@ class MenuSkill:
         faq = ctx.best_faq()
         if faq is None:
             return False
-        entry = next(f for f in ctx.knowledge.faqs if f.id == faq.id)
+        entry = ctx.knowledge.faq(faq.id)
         for question in (entry.id, *entry.aliases):
             q = clean(question)
             if re.search(r"종류|뭐|무엇|어떤|무슨|메뉴|가지", q) and any(re.search(rf"(?<![가-힣]){re.escape(k.word)}", q) for k in kinds):

@@ -90,7 +90,7 @@ class ReservationSkill:
                 return await (self._start_change(ctx) if moved else self._start_cancel(ctx))
             return None
         rule = ctx.best_faq() if ctx.has(RULES_ASKED) and not ctx.has(WANT) else None
-        entry = next((f for f in ctx.knowledge.faqs if rule is not None and f.id == rule.id), None)
+        entry = ctx.knowledge.faq(rule.id) if rule is not None else None
         if entry is not None and RULES_ASKED.search(f"{entry.id} {entry.answer}"):
             return None  # "토요일 7명인데 예약금 있나?": the owner's rule on deposits answers, not a new booking
         food = ctx.mentions or any(w in common_foods() for w in re.findall(r"[가-힣]{2,}", ctx.text))

@@ -116,6 +116,10 @@ class Knowledge:
                 seen.setdefault(item.category)
         return list(seen)
 
+    def faq(self, faq_id: str) -> FaqEntry:
+        """The FAQ entry a search hit names (its id is its question)."""
+        return next(f for f in self.faqs if f.id == faq_id)
+
     @property
     def faq_categories(self) -> list[str]:
         return list(dict.fromkeys(f.category for f in self.faqs if f.category))
