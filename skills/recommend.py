@@ -21,7 +21,7 @@ from bot.kb.menu_match import category_parts, common_foods, sizes
 from bot.kb.records import MenuItem
 from bot.kb.text import clean, compact, word_then
 from bot.kb.tokenizer import kiwi
-from bot.korean_time import parse_party, parse_won
+from bot.korean_time import NATIVE_NUMBERS, parse_party, parse_won
 from bot.ledger.personal import picks as personal_picks
 from bot.messages import Card, QuickReply, Reply, Source, Turn
 from bot.understand import allergens
@@ -171,7 +171,6 @@ COMPANY = re.compile(r"(이랑|랑|하고|와|과|에)\s*(같이|함께|곁들|�
 
 # "한 마리", "두 판": how many of something sold by that unit; the unit names what is wished for.
 HOW_MANY = re.compile(r"(한|두|세|네|다섯|\d+)\s*(마리|판)(?![가-힣])")
-KOREAN_COUNT = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5}
 
 
 def read_wants(ctx: Context) -> Wants:
@@ -212,7 +211,7 @@ def read_wants(ctx: Context) -> Wants:
     counted = HOW_MANY.search(t)
     if counted:
         w.unit = counted[2]
-        many = KOREAN_COUNT.get(counted[1]) or (int(counted[1]) if counted[1].isdigit() else 1)
+        many = NATIVE_NUMBERS.get(counted[1]) or (int(counted[1]) if counted[1].isdigit() else 1)
         if w.budget is not None and many > 1:
             w.budget //= many  # "두 마리 3만원 안 넘게": each at most 15,000
     if re.search(r"안\s*단|달지\s*않|단\s*(거|걸|것|건|게|맛)\s*(은|는)?\s*(별로|싫|안|못|말고|빼고|제외)|덜\s*단|덜\s*달|안\s*달|담백|깔끔한", t):
