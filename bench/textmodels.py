@@ -1,6 +1,7 @@
 """Fitting and storing the product's small text models (bot/textmodel.py) with scikit-learn: one
 TfidfVectorizer per block of tokens and logistic regressions, exported as vocabulary, idf and weights.
-Shared by bench/train_urgent.py, train_asks.py, train_concepts.py and train_store_topics.py; needs the `train` extra.
+Shared by bench/train_urgent.py, train_asks.py, train_complaints.py, train_concepts.py and train_store_topics.py; needs
+the `train` extra.
 """
 
 from __future__ import annotations
@@ -170,6 +171,53 @@ def train_classes(corpus: Path, text_key: str, label: str, module: Any, what: st
                   f"{right}/{len(named)} ({right / max(len(named), 1):.3f})          {wrong_none}/{nones}")
         misses = Counter(r[label] for r, p in pooled if r[label] != "none" and max(p, key=p.__getitem__) != r[label])
         print(f"{what}s most often missed (left-out):", ", ".join(f"{k} {v}" for k, v in misses.most_common(12)))
+    if args.no_write:
+        return
+    checks = [({"text": r[text_key]}, r["features"]) for r in rows[:: max(1, len(rows) // 40)]]
+    data = export(fitted(rows), {"threshold": args.threshold}, checks,
+                  {"trained": time.strftime("%Y-%m-%d"), "messages": len(rows), "writers": sorted({r["group"] for r in rows}), "C": c, "min_df": min_df})
+    write(module.MODEL, data)
+    module.load.cache_clear()
+    model = module.load()
+    assert model is not None
+    worst = largest_difference(data, lambda check: model.probabilities(features_of(check["text"])))
+    print(f"\nwrote {module.MODEL.name} ({module.MODEL.stat().st_size / 1e6:.2f} MB, {sum(len(b.index) for b in model.blocks.values())} terms); "
+          f"largest difference from scikit-learn {worst:.2e}; {time.perf_counter() - started:.0f} s")
+
+
+def train_flag(corpus: Path, text_key: str, label: str, module: Any, what: str, threshold: float) -> None:
+    """A trainer's whole run for a model that says yes or no of a message (bot/understand/asks.py,
+    complaints.py): each writer's messages scored by a model fitted on the other writers, a threshold
+    curve over those left-out predictions, then a fit on everything written to `module.MODEL` (its one
+    output `module.OUTPUT`), checked against the product's own scoring. `label` is the corpus field
+    holding true or false; `what` names a true message in the printed figures."""
+    import time
+
+    from bot.understand.concepts import features_of
+
+    c, min_df = 10.0, 2
+    args = arguments(threshold).parse_args()
+    started = time.perf_counter()
+    rows = message_corpus(corpus, text_key)
+
+    def fitted(part: list[dict[str, Any]]) -> Fitted:
+        return fit([r["features"] for r in part], np.array([[bool(r[label])] for r in part], dtype=bool), (module.OUTPUT,), "sigmoid", c, min_df)
+
+    print(f"{len(rows)} messages ({sum(bool(r[label]) for r in rows)} {what}s) from {len({r['group'] for r in rows})} writers")
+    if not args.no_left_out:
+        pooled: list[tuple[dict[str, Any], float]] = []
+        for group in sorted({r["group"] for r in rows}):
+            test = [r for r in rows if r["group"] == group]
+            p = fitted([r for r in rows if r["group"] != group]).predict([r["features"] for r in test])[:, 0]
+            right = sum(bool(r[label]) == (q >= args.threshold) for r, q in zip(test, p, strict=True))
+            print(f"left out {group}: right at {args.threshold} {right}/{len(test)} ({right / len(test):.3f})")
+            pooled.extend((r, float(q)) for r, q in zip(test, p, strict=True))
+        found_all = sum(bool(r[label]) for r, _ in pooled)
+        print(f"\nthreshold   {what}s found      others taken for one")
+        for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+            found = sum(bool(r[label]) and p >= t for r, p in pooled)
+            wrong = sum(not r[label] and p >= t for r, p in pooled)
+            print(f"  {t:.2f}      {found}/{found_all} ({found / max(found_all, 1):.3f})   {wrong}/{len(pooled) - found_all}")
     if args.no_write:
         return
     checks = [({"text": r[text_key]}, r["features"]) for r in rows[:: max(1, len(rows) // 40)]]

@@ -69,6 +69,14 @@ class Context:
         return asks.asks_to_choose(self.query.clean, self.query.morphemes) >= asks.threshold()
 
     @cached_property
+    def needs_staff(self) -> bool:
+        """The trained reader's yes to "this needs a person" (bot/understand/complaints.py): the
+        grievances a hand-written pattern misses (a scratched car, a child hurt, "실망입니다")."""
+        from bot.understand import complaints
+
+        return complaints.needs_staff(self.query.clean, self.query.morphemes) >= complaints.threshold()
+
+    @cached_property
     def names_booking_details(self) -> bool:
         """Whether the message names a day, a time, a party or a time from now; read once for every skill."""
         from skills.booking_words import has_details  # the booking words build on this module

@@ -16,6 +16,7 @@ THERE = r"(계세요|계신가|계시나|있어요\?|있나요)"
 REQUEST = re.compile(rf"{PERSON}[^.?!]{{0,12}}{ASK}|{PERSON}[^.?!]{{0,5}}{THERE}|(챗봇|봇|기계|자동응답)\s*말고|"
                      r"사람(이랑|하고|과)\s*(얘기|대화|통화|말)|상담\s*(원|사)?\s*연결")
 COMPLAINT = re.compile(
+    # A mess of the food (기름 범벅), not of the customer (땀범벅인데 들어가도 돼요?).
     # A smell as something that happened (냄새가 나서, 냄새 났어요), not one asked about or disliked in advance
     # ("한약재 냄새 나요?", "냄새 나는 거 싫어해서요").
     r"머리카락|벌레|이물질|상했|상한 것|쉰내|이상한 냄새|냄새가?\s*(나서|났|나더라|나네)|배가? 아프|배탈|식중독|토했|불친절|기분 나빴|"
@@ -24,7 +25,7 @@ COMPLAINT = re.compile(
     r"돈이 두 번|사과하|항의|클레임|컴플레인|책임져|어떻게\s*(해\s*주실|하실|할|해\s*줄)\s*(거|건|겨|꺼|겁)|말이\s*(되|돼|됩)|"
     r"아직(도)?\s*안\s*(와|왔|오)|(시간|분)\s*(반\s*)?(째|이\s*넘|넘게|넘었|지났|지나도|이나|가\s*넘)[^.?!]{0,12}안\s*(와|왔|오|나와|나오)|(식어서|눌려서|터져서|새서|쏟아져서|부서져서|녹아서|뭉개져서|찌그러져서)\s*(왔|도착)|"
     r"(다른|엉뚱한)\s*(게|거|메뉴가?|음식이?)\s*(왔|나왔|배달)|(시켰|주문했)[가-힣]*\s*[가-힣]+(이|가)\s*(왔|나왔)|"
-    r"잘못\s*(써|적|나왔|왔|만들|들어)|망쳤|엉망|범벅|빠져\s*있|안\s*들어\s*있|덜\s*(왔|익었|익은\s*채)|안\s*익었|날것|탄\s*맛|타서\s*왔|"
+    r"잘못\s*(써|적|나왔|왔|만들|들어)|망쳤|엉망|(기름|소스|양념|국물|물|설탕|소금)\s*범벅|빠져\s*있|안\s*들어\s*있|덜\s*(왔|익었|익은\s*채)|안\s*익었|날것|탄\s*맛|타서\s*왔|"
     r"빼돌|바꿔치기|속였|속인|사기\s*(치|꾼|당|야|네|잖|아냐|아니)"
 )
 # Something only staff can look up: this customer's own payment or order ("예약금 넣었는데 확인됐는지").
@@ -50,7 +51,9 @@ class EscalateSkill:
     description = "손님이 직원 연결을 원하거나, 화가 났거나, 불만·환불 요구처럼 사람이 직접 처리해야 할 때 직원에게 넘겨요."
 
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
-        complaint = ctx.has(COMPLAINT)
+        # The trained reader's grievance, unless the message asks the shop to choose from its menu: "3만
+        # 5천원 안 넘게 골라 주세요" shares words with "한 시간 넘게 안 와요", and the request reader knows it.
+        complaint = ctx.has(COMPLAINT) or ctx.needs_staff and not ctx.asks_to_choose
         accepted = ctx.awaiting == self.name and ctx.state.get("offered") and YES.search(ctx.text)
         trouble = ctx.has(TROUBLE) or ctx.has(LEFT_BEHIND) and not self._lost_property_faq(ctx)
         if not (complaint or accepted or trouble or ctx.has(REQUEST) or ctx.has(CHECK_MINE) or FOREIGN_REQUEST.search(ctx.turn.text)):

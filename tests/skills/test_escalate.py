@@ -134,3 +134,24 @@ def test_a_question_about_taste_or_cooking_is_not_a_complaint(ask, message: str)
 def test_a_complaint_about_what_happened_still_goes_to_staff(ask, message: str) -> None:  # type: ignore[no-untyped-def]
     reply = ask(message)
     assert reply.intent == "escalate" and reply.escalate, (reply.intent, reply.text)
+
+
+def test_a_grievance_that_shares_an_faqs_words_goes_to_staff_not_to_the_policy(make_knowledge, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """No hand-written pattern knows this grievance; the trained reader (bot/understand/complaints.py)
+    hands it over rather than letting the parking FAQ answer the words it shares."""
+    import asyncio
+
+    from bot.engine import Engine
+    from bot.messages import Turn
+    from bot.settings import RetrievalSettings
+    from skills.escalate import COMPLAINT, REQUEST, TROUBLE
+
+    root = make_knowledge(faqs={"a.md": "## 주차 되나요?\n건물 뒤 주차장에 세우시면 돼요. 두 시간 무료예요.\n"})
+    kb = KnowledgeBase(root, tmp_path / "i", RetrievalSettings())
+    kb.reload()
+    text = "주차장에서 발레 맡긴 차 범퍼가 찌그러져 돌아왔어요 연락 기다릴게요"
+    assert not any(p.search(text) for p in (COMPLAINT, REQUEST, TROUBLE))
+    reply = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn(text)))
+    assert reply.intent == "escalate" and reply.escalate and reply.handoff == "complaint", (reply.intent, reply.texts)
+    reply = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("차 가지고 가면 어디 세워요?")))
+    assert reply.intent == "faq" and not reply.escalate
