@@ -216,7 +216,7 @@ class MenuSkill:
                 if unknown:
                     return allergy_unknown_reply(unknown, family)
                 return self._each(ctx, family)
-        if not mentions and ctx.has(PRICE) and not ctx.allergies and not ctx.has(CHANGE_REQUEST) and ctx.best_faq() is None:
+        if not mentions and ctx.has(PRICE) and not ctx.allergies and not ctx.has(CHANGE_REQUEST) and not self._faq_prices(ctx):
             # "식혜 작은 병 얼마예요?" with 식혜 1.5L and 식혜 500ml on the menu: the size named, or each.
             family = self._family(ctx)
             if family:
@@ -256,6 +256,17 @@ class MenuSkill:
         return list(dict.fromkeys(i for k in ctx.kb.menu.find_kinds(ctx.turn.text) if len(k.items) <= FAMILY for i in k.items))
 
     @staticmethod
+    def _faq_prices(ctx: Context) -> bool:
+        """An FAQ entry answers the message and speaks of prices (its question asks one, its answer
+        states one): an entry about the same drink that says nothing of what it costs ("동동주 직접
+        담가요?") is no answer to its price."""
+        best = ctx.best_faq()
+        if best is None:
+            return False
+        entry = ctx.knowledge.faq(best.id)
+        return bool(PRICE.search(" ".join((entry.id, *entry.aliases))) or re.search(r"\d\s*(원|만\s*원|천\s*원)|\d,\d{3}|시가|싯가", entry.answer))
+
+    @staticmethod
     def _each(ctx: Context, items: list[MenuItem]) -> Reply:
         """Each item's own facts, in one reply."""
         return Reply("menu", [describe(i, ctx) for i in items], [Source("menu", i.name) for i in items],
@@ -274,6 +285,10 @@ class MenuSkill:
             # "냉면 포장돼요?" is the owner's own question "냉면 포장 되나요?" almost word for word; the
             # item 냉면 육수 포장 (1L) only shares its words.
             return True
+        entry = ctx.knowledge.faq(full.id)
+        head = " ".join((entry.id, *entry.aliases))
+        if mention.score >= 1.0 and self._about_other_item(ctx, item, head):
+            return False
         if ctx.has(CHANGE_REQUEST):
             return True  # "순대볶음 더 맵게 될까요?": a request the owner's FAQ answers
         if ctx.has(PRICE) or ctx.has(SPICY) or re.search(rf"{re.escape(compact(item.name))}\S{{0,2}}(뭐|뭔|무엇|어떤|무슨)", ctx.compact):
@@ -283,8 +298,6 @@ class MenuSkill:
         rest = {t for t in set(ctx.query_without_items.tokens) - PROPERTY_WORDS if not allergens.canonical(t)}
         if not rest:
             return False  # only the item and what its record answers (price, contents, spiciness)
-        entry = ctx.knowledge.faq(full.id)
-        head = " ".join((entry.id, *entry.aliases))
         # The owner's FAQ about this very item answers it (부대찌개 1인분도 되나요?); so does one about
         # the word the customer used, when that word only named the item by a part of its name
         # (만두 of 만두추가 in "여기 만두는 직접 빚어요?": the FAQ "만두는 직접 빚으세요?").
@@ -300,6 +313,27 @@ class MenuSkill:
         # ("호박설기 며칠 전에 주문해요?": 며칠 전 is the FAQ's, whatever syllable the record shares).
         asked = set(ctx.kb.index.analyse(head)[2])
         return len(rest & known) / len(rest) < 0.5 or len(rest & asked) > len(rest & known)
+
+    @staticmethod
+    def _about_other_item(ctx: Context, item: MenuItem, head: str) -> bool:
+        """The owner's question names other items of the menu and none the customer named in full
+        ("동동주 직접 담가요?" for "식혜 직접 만들어요?"): it answers for those, and the words it shares
+        with the message are the question's frame, not its subject."""
+        menu = ctx.knowledge.menu
+        named = {m.item.name for m in ctx.kb.menu.find(head) if m.score >= 1.0}
+        kinds = ctx.kb.menu.find_kinds(head)  # a kind stands for its whole category (국 of 국·탕 for 육개장)
+        named |= {i.name for k in kinds for i in k.items} | {i.name for i in menu if any(i.category == k.label for k in kinds)}
+        # A word of the question that begins items' names (녹두 of 녹두빈대떡, 동동주 of 동동주(1되)); not a
+        # concept the lexicon read in (수제 for 직접), nor a word that only qualifies a name (포장 of 김밥 포장세트).
+        _, _, terms, concepts = ctx.kb.index.analyse(head)
+        words = {t for t in set(terms) - set(concepts) if len(t) >= 2 and re.fullmatch(r"[가-힣]+", t)}
+        named |= {i.name for i in menu if any(compact(i.name).startswith(w) for w in words)}
+        asked = {m.item.name for m in ctx.mentions if m.score >= 1.0} | {item.name}
+        if not named or asked & named:
+            return False
+        # The rest of the message speaks of those items too (탕 of 매운탕 in "광어회만 시켜도 탕 나와요?").
+        rest = {t for t in ctx.query_without_items.tokens if re.fullmatch(r"[가-힣]+", t)}
+        return not any(t in compact(name) for name in named for t in rest)
 
     def _similar(self, ctx: Context, item: MenuItem) -> list[MenuItem]:
         same = [i for i in ctx.knowledge.menu if i.available and i.category == item.category and i.name != item.name]

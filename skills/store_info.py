@@ -20,8 +20,9 @@ HOURS = re.compile(
 )
 CLOSED_DAY = re.compile(r"휴무|쉬는\s*날|쉬어요|쉬나요|쉬세요|쉬는지|쉬시|쉬십|쉽니까|쉬어|노는\s*날|휴일|정기\s*휴|문\s*(?:안|닫는)\s*(?:여|열|날)")
 HOLIDAY = re.compile(r"임시\s*휴무|연휴|명절|설날|설\s*연휴|(?<![가-힣])설(?:에|날|\s*때|때|\s*(?:쇠|지나|끝|전|후|다음|당일|연휴|명절))|구정|추석|한가위|공휴일|휴가|연말|연초|크리스마스|성탄|신정|빨간\s*날|대체\s*휴일|어린이날|현충일|광복절|개천절|한글날|삼일절|석가탄신일|부처님\s*오신\s*날")
+# Words of their own: 지도 is a map, not the end of 강아지도 ("강아지도 데리고 가도 돼요?").
 ADDRESS = re.compile(
-    r"주소|(?<![가-힣])위치|찾아\s*가|찾아가|오시는\s*길|가는\s*길|가는\s*방법|네비|내비|지도|몇\s*번\s*출구|(가게|매장|카페|식당|거기)\s*(가|는|이)?\s*어디"
+    r"주소|(?<![가-힣])위치|찾아\s*가|찾아가|오시는\s*길|가는\s*길|가는\s*방법|네비|내비|(?<![가-힣])지도|(네이버|카카오|구글)\s*지도|몇\s*번\s*출구|(가게|매장|카페|식당|거기)\s*(가|는|이)?\s*어디"
 )
 # How to get there (an exit, a bus, the way from somewhere): the owner's directions FAQ, when one
 # answers, says more than the address in store.toml.

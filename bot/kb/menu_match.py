@@ -54,18 +54,20 @@ KIND_GLUED = r"(?:종류|메뉴|뭐|뭣|어떤|무슨|는|은|도)"
 SIZE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(인분|인|개입|개|팩|마리|호|kg|키로|킬로|g|그램|그람|ml|cc|l|리터|밀리)", re.I)
 # One spelling per unit, so "1.5리터" meets "1.5L" and "2키로" meets "2kg".
 UNIT = {"리터": "l", "키로": "kg", "킬로": "kg", "그램": "g", "그람": "g", "밀리": "ml", "cc": "ml"}
-# A 근 of meat (and of 고춧가루) is 600 g at a Korean butcher's or market stall: "한 근" meets "600g".
-GEUN = re.compile(r"(?<![가-힣\d])(반|한|두|세|네|\d+)\s*근(?=$|[\s(),.?!~]|에|짜리|이|은|만|씩|으로|정도|을|만큼)")
-GEUN_COUNT = {"반": 0.5, "한": 1, "두": 2, "세": 3, "네": 4}
+# Traditional measures counted in native numbers. A 근 of meat (and of 고춧가루) is 600 g at a Korean
+# butcher's or market stall: "한 근" meets "600g". A 되 (of rice wine, grain, sesame) and a 말 are their
+# own units: "한되" meets "1되", "반 되" meets "반되".
+MEASURE = re.compile(r"(?<![가-힣\d])(반|한|두|세|네|\d+(?:\.\d+)?)\s*(근|되|말)(?=$|[\s(),.?!~]|에|짜리|이|은|만|씩|으로|정도|을|만큼|요)")
+MEASURE_COUNT = {"반": 0.5, "한": 1, "두": 2, "세": 3, "네": 4}
 
 
 def sizes(text: str) -> set[tuple[str, str]]:
     """The sizes written in `text`, one spelling each: "1.5리터" and "1,5L" are both ("1.5", "l");
     "한 근" is ("600", "g")."""
     found = {(n.replace(",", "."), UNIT.get(u.lower(), u.lower())) for n, u in SIZE.findall(text)}
-    for count in GEUN.findall(text):
-        grams = (GEUN_COUNT[count] if count in GEUN_COUNT else int(count)) * 600
-        found.add((str(int(grams)), "g"))
+    for count, unit in MEASURE.findall(text):
+        n = MEASURE_COUNT[count] if count in MEASURE_COUNT else float(count)
+        found.add((str(int(n * 600)), "g") if unit == "근" else (f"{n:g}", unit))
     return found
 
 
@@ -110,8 +112,8 @@ def common_foods() -> frozenset[str]:
 # A word of a name that gives a size or an amount, not what the item is (수정과 1L and 수정과 350ml are
 # both 수정과; 모둠회(대), 2인분, 10팩, 1kg): it does not count towards naming the item, so the shared rest
 # names the family of sizes.
-QUALIFIER = re.compile(r"\d+(?:[.,]\d+)?(?:l|ml|cc|리터|g|kg|키로|그램|인분|인|개|개입|팩|마리|판|호|cm|구|입|pcs?|oz|p)?|[대중소특]|[sml]|xl|"
-                       r"small|medium|large|regular|미니|점보|빅|라지|레귤러|스몰|미디엄|소자|중자|대자|한판|반판")
+QUALIFIER = re.compile(r"\d+(?:[.,]\d+)?(?:l|ml|cc|리터|g|kg|키로|그램|인분|인|개|개입|팩|마리|판|호|cm|구|입|pcs?|oz|p|되|말|근)?|[대중소특]|[sml]|xl|"
+                       r"small|medium|large|regular|미니|점보|빅|라지|레귤러|스몰|미디엄|소자|중자|대자|한판|반판|[반한두]\s*(?:되|말|근)")
 FORTIS = {1: 0, 4: 3, 8: 7, 10: 9, 13: 12}  # initial ㄲㄸㅃㅆㅉ -> ㄱㄷㅂㅅㅈ
 
 

@@ -85,6 +85,37 @@ def test_a_geun_of_meat_is_six_hundred_grams(tmp_path: Path) -> None:
     assert reply.sources and reply.sources[0].id == "한돈 목살 600g" and "20,000원" in reply.texts[0], (reply.sources, reply.texts)
 
 
+def test_a_doe_and_a_mal_are_measures_counted_in_native_numbers(tmp_path: Path) -> None:
+    """Rice wine, grain and sesame go by the 되 and the 말: "두 되" is the (2되) row, and an FAQ about
+    the drink that states no price does not answer its price."""
+    from bot.kb.menu_match import sizes
+
+    assert sizes("막걸리(2되)") == sizes("막걸리 두 되 주세요") == {("2", "되")}
+    assert sizes("쌀 반말") == {("0.5", "말")} and not sizes("포장 한 되나요")
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "막걸리(1되),술,\"9,000\",집에서 빚은 막걸리,,밀,0,Y\n"
+            "막걸리(2되),술,\"16,000\",집에서 빚은 막걸리,,밀,0,Y\n"
+            "감자전,안주,\"8,000\",강원도 감자,,,0,Y\n")
+    faq = "# 술\n\n## 막걸리는 어디 거예요?\n저희가 누룩으로 직접 빚어요.\n"
+    folder = write_store(tmp_path, menu=menu, faqs={"술.md": faq})
+    reply = asyncio.run(ask_in(folder, "막걸리 두되 얼마 해요"))
+    assert reply.intent == "menu" and reply.sources[0].id == "막걸리(2되)" and "16,000원" in reply.texts[0], (reply.sources, reply.texts)
+
+
+def test_an_faq_about_another_item_does_not_answer_for_the_item_named(tmp_path: Path) -> None:
+    """The owner's "막걸리 직접 빚으세요?" shares 직접 with a question about the 식혜, which its own row
+    answers; a question about the 막걸리 itself stays the FAQ's."""
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "막걸리,술,\"9,000\",누룩 막걸리,,밀,0,Y\n"
+            "식혜,음료,\"3,000\",엿기름으로 가게에서 직접 삭힌 식혜,,,0,Y\n")
+    faq = "# 술\n\n## 막걸리 직접 빚으세요?\n네, 매주 월요일에 누룩으로 빚어요.\n"
+    folder = write_store(tmp_path, menu=menu, faqs={"술.md": faq})
+    reply = asyncio.run(ask_in(folder, "식혜도 가게에서 직접 삭혀요?"))
+    assert reply.intent == "menu" and reply.sources[0].id == "식혜", (reply.intent, reply.sources, reply.texts)
+    reply = asyncio.run(ask_in(folder, "막걸리는 가게에서 손수 담그세요?"))
+    assert reply.intent == "faq" and reply.sources[0].id == "막걸리 직접 빚으세요?", (reply.intent, reply.sources, reply.texts)
+
+
 def test_a_name_is_said_by_its_last_word_before_brackets_and_sizes(tmp_path: Path) -> None:
     """"막걸리 있어요?" names 지평 막걸리 (750ml) and a question of how many 전병 수수 전병 3장: brackets, sizes and
     counts end the name on the menu, not in the customer's mouth."""

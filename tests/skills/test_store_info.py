@@ -122,3 +122,14 @@ def test_the_way_there_is_the_owners_directions_and_the_address_is_store_toml(tm
     assert way.intent == "faq" and way.sources[0].id == "전철 타면 출구는 몇 번이 가까워요?", (way.intent, way.texts)
     address = asyncio.run(ask_in(folder, "매장 주소가 어떻게 되나요"))
     assert address.intent == "store_info" and sources(address) == ["address"], (address.intent, address.texts)
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("지도 링크 하나 보내 주세요", True), ("카카오 지도에 뭐라고 검색해요?", True),
+    ("송아지도 있는 농장 근처예요?", False), ("우리 강아지도 안에 데려가도 돼요?", False),
+])
+def test_a_map_is_a_word_of_its_own_not_the_end_of_another(text: str, address: bool) -> None:
+    from bot.kb.text import clean
+    from skills.store_info import ADDRESS
+
+    assert bool(ADDRESS.search(clean(text))) is address
