@@ -281,9 +281,12 @@ def read_wants(ctx: Context) -> Wants:
         if _noun(word) and not re.search(r"^(매운|단|단거|느끼|짠|맵|달|너무|그거|이거|저거|음식|고기|종류)", word):
             w.avoid_words.append(word)
     # What must be in it ("오징어 들어간 걸로") and what they like ("양념 좋아하는데", "간장 계열로").
-    for word in re.findall(r"([가-힣]{1,6}?)\s*(?:이|가|을|를|만)?\s*(?:들어간|들어가는|들어있는|들어 있는|들은|넣은|올라간|있는)\s*"
-                           r"(?:거|걸|것|게|메뉴|음식|요리|간식|안주|반찬|빵|디저트|음료|국물|세트|튀김|케이크|[가-힣]{2,6})"
-                           r"(?=[^.?!]{0,16}?(?:추천|뭐|뭣|있|없|골라|고르|시키|먹고\s*싶|주세요|부탁|알려|좋))", t):
+    menu_text = compact(" ".join(f"{i.name} {i.description}" for i in ctx.knowledge.menu))
+    for word, particle in re.findall(r"([가-힣]{1,6}?)\s*(이|가|을|를|만)?\s*(?:들어간|들어가는|들어있는|들어 있는|들은|넣은|올라간|있는)\s*"
+                                     r"(?:거|걸|것|게|메뉴|음식|요리|간식|안주|반찬|빵|디저트|음료|국물|세트|튀김|케이크|[가-힣]{2,6})"
+                                     r"(?=[^.?!]{0,16}?(?:추천|뭐|뭣|있|없|골라|고르|시키|먹고\s*싶|주세요|부탁|알려|좋))", t):
+        if particle and len(word) == 1 and not _ingredient(word) and f"{word}{particle}" in menu_text:
+            word += particle  # 능이 of 능이백숙, not 능 with a subject marker: the menu's own word
         if allergens.canonical(word) in w.avoid_allergens:
             continue
         if (len(word) >= 2 or allergens.canonical(word)) and word not in ("인기", "맛있") and not re.search(r"(안|못)$", word):

@@ -151,3 +151,16 @@ def test_a_member_wished_for_is_not_met_by_its_group_or_a_sibling(tmp_path: Path
             "갈치조림 정식,정식,15000,무와 함께 졸인 제주 갈치,,생선,1,Y\n"
             "된장찌개 정식,정식,9000,두부 넣은 된장찌개,,대두,0,Y\n")
     assert picks(write_store(tmp_path, menu=menu), "고등어 들어간 걸로 한 가지 골라 주실래요") == ["고등어구이 정식"]
+
+
+def test_a_wished_word_ending_in_i_is_the_menus_word_not_a_syllable_and_a_subject_marker(tmp_path: Path) -> None:
+    """"송이 들어간 걸로" wishes for 송이 (the menu's mushroom), not for 송 followed by the particle 이."""
+    from tests.support.stores import write_store
+
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "송이 전골,전골,38000,자연산 송이와 소고기,인기,쇠고기,0,Y\n"
+            "송이 솥밥,식사,19000,송이 넣고 지은 솥밥,,,0,Y\n"
+            "버섯 불고기,요리,22000,표고와 느타리를 넣은 불고기,인기,\"쇠고기,대두\",0,Y\n"
+            "감자전,요리,9000,강판에 간 감자,인기,,0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    assert set(picks(folder, "송이 들어간 걸로 하나 골라 주실래요")) == {"송이 전골", "송이 솥밥"}
