@@ -172,6 +172,22 @@ def test_a_thing_is_not_a_mention_of_crab(tmp_path: Path) -> None:
     assert allergens.mentioned(load_knowledge(crab), "갑각류")
 
 
+def test_a_wide_group_in_a_dishs_name_is_no_mention_of_each_member(tmp_path: Path) -> None:
+    """해물칼국수 says the dish is seafood, not that the owner tracks 고등어: a mackerel allergy meets
+    files that say nothing of it, so no confident pick; the same word in the allergen column speaks."""
+    from bot.kb.loader import load_knowledge
+
+    named = write_store(tmp_path, menu="이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+                        "해물칼국수,면,\"10,000\",바지락 오징어 듬뿍,,\"밀,조개류,오징어\",0,Y\n"
+                        "비빔국수,면,\"8,000\",새콤한 양념,,밀,1,Y\n")
+    assert not allergens.mentioned(load_knowledge(named), "고등어")
+    reply = asyncio.run(ask_in(named, "고등어 알레르기가 있어서요 시킬 수 있는 국수가 뭐예요"))
+    assert reply.intent != "recommend" or not reply.sources, (reply.intent, reply.texts)
+    column = write_store(tmp_path / "column", menu="이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+                         "비빔국수,면,\"8,000\",새콤한 양념,,\"밀,해산물\",1,Y\n")
+    assert allergens.mentioned(load_knowledge(column), "고등어")
+
+
 def test_a_short_spelling_inside_another_word_is_no_mention(tmp_path: Path) -> None:
     """백도 (a white peach) inside "가방백도" is a bag and a particle: a shop whose files say only that
     says nothing about peaches, so the bot must not claim a drink holds none; a 황도 of its own counts."""

@@ -361,10 +361,14 @@ def mentioned(knowledge: Knowledge, name: str) -> bool:
     When they do not, the bot cannot tell whether any dish holds it, so it must not say so.
     """
     pattern = _own_pattern(name) if name in SPELLINGS else re.compile(re.escape(name))
-    texts = [(f"{i.name} {i.description} {' '.join(i.allergens)}", _others_cuts(i.name)) for i in knowledge.menu]
-    texts += [(f"{f.id} {' '.join(f.aliases)} {f.answer}", frozenset()) for f in knowledge.faqs]
+    # A wide group in a dish's name or description (해물파전) says what that dish is, not that the
+    # owner tracks each of its members (고등어); in the allergen column or the FAQ it still speaks.
+    narrow = _own_pattern(name, skip=BROAD - {name}) if name in SPELLINGS else pattern
+    texts = [(f"{i.name} {i.description}", _others_cuts(i.name), narrow) for i in knowledge.menu]
+    texts += [(" ".join(i.allergens), _others_cuts(i.name), pattern) for i in knowledge.menu]
+    texts += [(f"{f.id} {' '.join(f.aliases)} {f.answer}", frozenset(), pattern) for f in knowledge.faqs]
     return any(not _thing(m) and not _other_animals_cut(m) and not _inside_word(m) and m.group(0) not in cuts
-               for t, cuts in texts for m in pattern.finditer(_clean(t)))
+               for t, cuts, p in texts for m in p.finditer(_clean(t)))
 
 
 # A cut named after another animal (닭목살, 오리목살): in the direction where a false mention would let
@@ -427,9 +431,9 @@ def _inside_word(m: re.Match[str]) -> bool:
 
 
 @lru_cache(maxsize=512)
-def _own_pattern(name: str) -> re.Pattern[str]:
-    """Spellings of `name`, everything below it and every group above it, without siblings."""
-    words = {s for n in lineage(name, False) for s in (n, *SPELLINGS.get(n, ()))}
+def _own_pattern(name: str, skip: frozenset[str] = frozenset()) -> re.Pattern[str]:
+    """Spellings of `name`, everything below it and every group above it (but `skip`), without siblings."""
+    words = {s for n in lineage(name, False) - skip for s in (n, *SPELLINGS.get(n, ()))}
     return re.compile("|".join(_spelling_pattern(w) for w in sorted(words, key=len, reverse=True)))
 
 
