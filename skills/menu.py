@@ -113,7 +113,8 @@ def allergy_answer(item: MenuItem, ctx: Context) -> str:
     found = {a: allergens.contains(item, a) for a in ctx.allergies_asked}
     held = {a: ev for a, ev in found.items() if ev}
     if held:
-        words = list(dict.fromkeys(e.word for ev in held.values() for e in ev))
+        # The item's own name is no ingredient to list ("옻닭백숙에는 옻닭백숙이 들어가서").
+        words = [w for w in dict.fromkeys(e.word for ev in held.values() for e in ev) if compact(w) != compact(item.name)] or list(held)
         named = ", ".join(allergens.label(a) for a in held)
         return (f"주의해 주세요. {item.name}에는 {josa(', '.join(words), '이')} 들어가서 "
                 f"{named} 알레르기가 있으시면 드시지 않는 게 좋아요.")

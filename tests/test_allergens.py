@@ -188,6 +188,17 @@ def test_a_wide_group_in_a_dishs_name_is_no_mention_of_each_member(tmp_path: Pat
     assert allergens.mentioned(load_knowledge(column), "고등어")
 
 
+def test_an_allergen_only_the_owners_column_declares_is_answered_from_it(tmp_path: Path) -> None:
+    """옻 is in no allergen table, but this owner's column declares it: a customer who reacts to it is
+    told the dish holds it, never "네"; a dish whose column does not declare it is not claimed free."""
+    folder = write_store(tmp_path, menu="이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+                         "옻오리탕,탕,\"60,000\",옻나무 달인 물에 끓인 오리,,\"오리고기,옻\",0,Y\n"
+                         "누룽지,식사,\"5,000\",구수한 누룽지,,,0,Y\n")
+    reply = asyncio.run(ask_in(folder, "저 옻 오르는 편인데 옻오리탕 시켜도 괜찮을까요"))
+    assert reply.sources and reply.sources[0].id == "옻오리탕", (reply.intent, reply.texts)
+    assert "옻" in reply.texts[0] and "들어가" in reply.texts[0] and not reply.texts[0].startswith(("네", "괜찮")), reply.texts
+
+
 def test_a_short_spelling_inside_another_word_is_no_mention(tmp_path: Path) -> None:
     """백도 (a white peach) inside "가방백도" is a bag and a particle: a shop whose files say only that
     says nothing about peaches, so the bot must not claim a drink holds none; a 황도 of its own counts."""
