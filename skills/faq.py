@@ -6,13 +6,14 @@ import re
 
 from bot.kb.text import clean
 from bot.messages import QuickReply, Reply, Source, Turn
+from bot.understand import allergens
 from skills.base import STAFF_QR, Context
 from skills.escalate import REQUEST as PERSON
 from skills.menu import NOT_ON_RECORD
 from skills.reservation import BOOKING, CANCEL
 from skills.store_info import ELSEWHERE, LOCATORS
 
-EAT_SAFELY = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전")
+EAT_SAFELY = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전|\b(ok|okay|safe|fine|alright)\b|\bcan i (eat|have|order)\b", re.I)
 
 
 class FaqSkill:
@@ -51,7 +52,8 @@ class FaqSkill:
             place = {t for t in set(terms) - set(concepts) - LOCATORS if len(t) > 1}  # not the 차 of "2차"
             if not place & set(best.matched):
                 return None
-        if ctx.allergies_asked and not ctx.mentions and ctx.has(EAT_SAFELY):
+        named = [m for m in ctx.mentions if allergens.canonical(m.span) not in ctx.allergies_asked]  # not "shrimp" read as 새우꼬치
+        if ctx.allergies_asked and not named and ctx.has(EAT_SAFELY):
             # "Peanut allergy here, is the house special safe?" about something the bot could not find:
             # the owner's general allergy note is not that answer; staff are (shared/spec/allergens.md).
             return None

@@ -199,6 +199,26 @@ def test_an_allergen_only_the_owners_column_declares_is_answered_from_it(tmp_pat
     assert "옻" in reply.texts[0] and "들어가" in reply.texts[0] and not reply.texts[0].startswith(("네", "괜찮")), reply.texts
 
 
+@pytest.mark.parametrize(("text", "names"), [
+    ("잣 먹으면 온몸이 가려워요 차는 어떤 게 좋아요", ["잣"]), ("굴 먹고 나면 입술이 부르터요", ["굴"]),
+    ("게 먹으면 배불러요", []), ("좋은 게 먹으면 힘나요", []),
+])
+def test_a_reaction_told_of_eating_a_short_allergen_names_the_allergy(text: str, names: list[str]) -> None:
+    assert allergens.read(text) == names
+
+
+def test_an_english_safety_question_about_a_dish_the_bot_cannot_find_goes_to_staff(tmp_path: Path) -> None:
+    """"shrimp" read as 새우꼬치 is the allergy, not the dish asked about: the owner's general note is no
+    answer to whether an unfound dish is safe; staff are."""
+    folder = write_store(tmp_path, menu="이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+                         "새우꼬치,꼬치,\"6,000\",통새우 세 마리,,새우,0,Y\n"
+                         "해물전골,전골,\"30,000\",새우 완자와 오징어,,\"새우,오징어\",1,Y\n",
+                         faqs={"알레르기.md": "# 알레르기\n\n## 알레르기 있으면 어떻게 해요?\n주문하실 때 말씀해 주시면 최대한 빼 드려요.\n"})
+    reply = asyncio.run(ask_in(folder, "Shrimp makes me sick. Would the seafood stew be okay?"))
+    assert reply.intent == "escalate" or (reply.sources and reply.sources[0].id == "해물전골" and "새우" in reply.texts[0]), (reply.intent, reply.texts)
+    assert not (reply.sources and reply.sources[0].kind == "faq"), reply.texts
+
+
 def test_a_short_spelling_inside_another_word_is_no_mention(tmp_path: Path) -> None:
     """백도 (a white peach) inside "가방백도" is a bag and a particle: a shop whose files say only that
     says nothing about peaches, so the bot must not claim a drink holds none; a 황도 of its own counts."""
