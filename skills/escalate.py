@@ -53,10 +53,12 @@ class EscalateSkill:
     async def respond(self, turn: Turn, ctx: Context) -> Reply | None:
         # The trained reader's grievance, unless the message asks the shop to choose from its menu: "3만
         # 5천원 안 넘게 골라 주세요" shares words with "한 시간 넘게 안 와요", and the request reader knows it.
-        complaint = ctx.has(COMPLAINT) or ctx.needs_staff and not ctx.asks_to_choose
+        # A plain request for a person, which it also reads as needing one, is answered as a request.
+        asked_for_person = ctx.has(REQUEST) or bool(FOREIGN_REQUEST.search(ctx.turn.text))
+        complaint = ctx.has(COMPLAINT) or ctx.needs_staff and not ctx.asks_to_choose and not asked_for_person
         accepted = ctx.awaiting == self.name and ctx.state.get("offered") and YES.search(ctx.text)
         trouble = ctx.has(TROUBLE) or ctx.has(LEFT_BEHIND) and not self._lost_property_faq(ctx)
-        if not (complaint or accepted or trouble or ctx.has(REQUEST) or ctx.has(CHECK_MINE) or FOREIGN_REQUEST.search(ctx.turn.text)):
+        if not (complaint or accepted or trouble or asked_for_person or ctx.has(CHECK_MINE)):
             return None
         return self.hand_over(ctx, complaint, why="unknown" if accepted and not complaint else "")
 

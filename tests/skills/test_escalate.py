@@ -155,3 +155,9 @@ def test_a_grievance_that_shares_an_faqs_words_goes_to_staff_not_to_the_policy(m
     assert reply.intent == "escalate" and reply.escalate and reply.handoff == "complaint", (reply.intent, reply.texts)
     reply = asyncio.run(Engine(kb, RetrievalSettings()).respond(Turn("차 가지고 가면 어디 세워요?")))
     assert reply.intent == "faq" and not reply.escalate
+
+
+@pytest.mark.parametrize("message", ["사람이랑 전화로 얘기하고 싶은데요", "사장님이랑 직접 얘기하고 싶습니다"])  # the trained reader is sure of both
+def test_a_plain_request_for_a_person_is_answered_as_a_request_not_an_apology(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.escalate and reply.handoff == "request" and not reply.text.startswith("불편을"), (reply.handoff, reply.text)
