@@ -93,15 +93,8 @@ class Context:
     @cached_property
     def allergies(self) -> list[str]:
         """The allergies the message names (bot.understand.allergens), read once for every skill."""
-        return allergens.read(self.turn.text) + self._declared_allergens(self.turn.text)
-
-    def _declared_allergens(self, text: str) -> list[str]:
-        """Words this shop's allergen column declares that the allergen table does not know (옻 of an
-        옻닭백숙), named in the message as words of their own ("옻 타는 체질인데"): the owner's own
-        allergens, answered from that column like any other."""
-        declared = {a for i in self.knowledge.menu for a in i.allergens if a and not allergens.canonical(a)}
-        c = clean(text)
-        return [a for a in sorted(declared) if re.search(rf"(?<![가-힣]){re.escape(a)}(?=$|[^가-힣]|이|가|은|는|도|을|를|에|만|알)", c)]
+        # With the owner's own allergens (옻 of an 옻닭백숙), answered from the column like any other.
+        return allergens.read(self.turn.text) + allergens.read_declared(self.turn.text, self.knowledge.allergen_words)
 
     @cached_property
     def allergies_asked(self) -> list[str]:
@@ -110,7 +103,7 @@ class Context:
         for m in (m for m in self.mentions if m.score >= 1.0):
             for form in sorted({m.item.name, m.span}, key=len, reverse=True):
                 rest = re.sub(r"\s?".join(re.escape(ch) for ch in form.replace(" ", "")), " ", rest)
-        return allergens.read(rest) + self._declared_allergens(rest)
+        return allergens.read(rest) + allergens.read_declared(rest, self.knowledge.allergen_words)
 
     @cached_property
     def compact(self) -> str:

@@ -6,9 +6,11 @@ import re
 from functools import lru_cache
 
 from bot.josa import josa
+from bot.kb.loader import MARKET_PRICE
 from bot.kb.menu_match import Kind, Mention, common_foods, sizes
 from bot.kb.records import MenuItem
 from bot.kb.text import clean, compact
+from bot.korean_time import parse_won
 from bot.messages import Card, QuickReply, Reply, Source, Turn, won
 from bot.understand import allergens
 from skills.base import MENU_QR, RECOMMEND_QR, STAFF_QR, Context
@@ -265,7 +267,7 @@ class MenuSkill:
         if best is None:
             return False
         entry = ctx.knowledge.faq(best.id)
-        return bool(PRICE.search(" ".join((entry.id, *entry.aliases))) or re.search(r"\d\s*(원|만\s*원|천\s*원)|\d,\d{3}|시가|싯가", entry.answer))
+        return bool(PRICE.search(" ".join((entry.id, *entry.aliases))) or parse_won(entry.answer) is not None or MARKET_PRICE.search(entry.answer))
 
     @staticmethod
     def _each(ctx: Context, items: list[MenuItem]) -> Reply:

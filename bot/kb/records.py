@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Literal
 
 from bot.kb.errors import Problem
@@ -107,6 +108,11 @@ class Knowledge:
     warnings: tuple[Problem, ...] = ()
     fingerprint: str = ""
     menu_by_name: dict[str, MenuItem] = field(default_factory=dict, compare=False)
+
+    @cached_property
+    def allergen_words(self) -> tuple[str, ...]:
+        """Every word the menu's allergen column uses, once a snapshot (read on every message)."""
+        return tuple(sorted({a for item in self.menu for a in item.allergens if a}))
 
     @property
     def categories(self) -> list[str]:

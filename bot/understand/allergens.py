@@ -355,6 +355,16 @@ def contains(item: MenuItem, name: str) -> list[Evidence]:
     return found
 
 
+def read_declared(text: str, column_words: tuple[str, ...]) -> list[str]:
+    """Words a shop's allergen column declares that the table does not know (옻 of an 옻닭백숙), named
+    in the message as words of their own ("옻 타는 체질인데"): the owner's own allergens."""
+    words = [a for a in column_words if not canonical(a)]
+    if not words:
+        return []
+    c = clean(text)
+    return [a for a in words if re.search(rf"(?<![가-힣]){re.escape(a)}(?=$|[^가-힣]|이|가|은|는|도|을|를|에|만|알)", c)]
+
+
 def mentioned(knowledge: Knowledge, name: str) -> bool:
     """Whether the owner's files say anything about this allergen (any item or FAQ entry): the
     allergen itself, its members, or a group it belongs to. A sibling does not count: a menu
