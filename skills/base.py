@@ -71,7 +71,7 @@ class Context:
     @cached_property
     def needs_staff(self) -> bool:
         """The trained reader's yes to "this needs a person" (bot/understand/complaints.py): the
-        grievances a hand-written pattern misses (a scratched car, a child hurt, "실망입니다")."""
+        grievances a hand-written pattern misses (a car damaged in the lot, a child hurt, quiet disappointment)."""
         from bot.understand import complaints
 
         return complaints.needs_staff(self.query.clean, self.query.morphemes) >= complaints.threshold()
@@ -93,7 +93,7 @@ class Context:
     @cached_property
     def allergies(self) -> list[str]:
         """The allergies the message names (bot.understand.allergens), read once for every skill."""
-        # With the owner's own allergens (옻 of an 옻닭백숙), answered from the column like any other.
+        # With the owner's own allergens (옻 of a 옻오리탕), answered from the column like any other.
         return allergens.read(self.turn.text) + allergens.read_declared(self.turn.text, self.knowledge.allergen_words)
 
     @cached_property

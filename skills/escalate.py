@@ -16,7 +16,7 @@ THERE = r"(계세요|계신가|계시나|있어요\?|있나요)"
 REQUEST = re.compile(rf"{PERSON}[^.?!]{{0,12}}{ASK}|{PERSON}[^.?!]{{0,5}}{THERE}|(챗봇|봇|기계|자동응답)\s*말고|"
                      r"사람(이랑|하고|과)\s*(얘기|대화|통화|말)|상담\s*(원|사)?\s*연결")
 COMPLAINT = re.compile(
-    # A mess of the food (기름 범벅), not of the customer (땀범벅인데 들어가도 돼요?).
+    # A mess of the food (기름 범벅), not of the customer (흙범벅 등산화로 들어가도 돼요?).
     # A smell as something that happened (냄새가 나서, 냄새 났어요), not one asked about or disliked in advance
     # ("한약재 냄새 나요?", "냄새 나는 거 싫어해서요").
     r"머리카락|벌레|이물질|상했|상한 것|쉰내|이상한 냄새|냄새가?\s*(나서|났|나더라|나네)|배가? 아프|배탈|식중독|토했|불친절|기분 나빴|"

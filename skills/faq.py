@@ -52,7 +52,7 @@ class FaqSkill:
             place = {t for t in set(terms) - set(concepts) - LOCATORS if len(t) > 1}  # not the 차 of "2차"
             if not place & set(best.matched):
                 return None
-        named = [m for m in ctx.mentions if allergens.canonical(m.span) not in ctx.allergies_asked]  # not "shrimp" read as 새우꼬치
+        named = [m for m in ctx.mentions if allergens.canonical(m.span) not in ctx.allergies_asked]  # not an allergen's own word read as a dish
         if ctx.allergies_asked and not named and ctx.has(EAT_SAFELY):
             # "Peanut allergy here, is the house special safe?" about something the bot could not find:
             # the owner's general allergy note is not that answer; staff are (shared/spec/allergens.md).

@@ -115,7 +115,7 @@ def allergy_answer(item: MenuItem, ctx: Context) -> str:
     found = {a: allergens.contains(item, a) for a in ctx.allergies_asked}
     held = {a: ev for a, ev in found.items() if ev}
     if held:
-        # The item's own name is no ingredient to list ("옻닭백숙에는 옻닭백숙이 들어가서").
+        # The item's own name is no ingredient to list ("옻오리탕에는 옻오리탕이 들어가서").
         words = [w for w in dict.fromkeys(e.word for ev in held.values() for e in ev) if compact(w) != compact(item.name)] or list(held)
         named = ", ".join(allergens.label(a) for a in held)
         return (f"주의해 주세요. {item.name}에는 {josa(', '.join(words), '이')} 들어가서 "
@@ -261,8 +261,8 @@ class MenuSkill:
     @staticmethod
     def _faq_prices(ctx: Context) -> bool:
         """An FAQ entry answers the message and speaks of prices (its question asks one, its answer
-        states one): an entry about the same drink that says nothing of what it costs ("동동주 직접
-        담가요?") is no answer to its price."""
+        states one): an entry about the same drink that says nothing of what it costs ("막걸리는 어디
+        거예요?") is no answer to its price."""
         best = ctx.best_faq()
         if best is None:
             return False
@@ -320,13 +320,13 @@ class MenuSkill:
     @staticmethod
     def _about_other_item(ctx: Context, item: MenuItem, head: str) -> bool:
         """The owner's question names other items of the menu and none the customer named in full
-        ("동동주 직접 담가요?" for "식혜 직접 만들어요?"): it answers for those, and the words it shares
+        ("막걸리 직접 빚으세요?" for "식혜도 가게에서 직접 삭혀요?"): it answers for those, and the words it shares
         with the message are the question's frame, not its subject."""
         menu = ctx.knowledge.menu
         named = {m.item.name for m in ctx.kb.menu.find(head) if m.score >= 1.0}
         kinds = ctx.kb.menu.find_kinds(head)  # a kind stands for its whole category (국 of 국·탕 for 육개장)
         named |= {i.name for k in kinds for i in k.items} | {i.name for i in menu if any(i.category == k.label for k in kinds)}
-        # A word of the question that begins items' names (녹두 of 녹두빈대떡, 동동주 of 동동주(1되)); not a
+        # A word of the question that begins items' names (녹두 of 녹두빈대떡, 막걸리 of 막걸리(1되)); not a
         # concept the lexicon read in (수제 for 직접), nor a word that only qualifies a name (포장 of 김밥 포장세트).
         _, _, terms, concepts = ctx.kb.index.analyse(head)
         words = {t for t in set(terms) - set(concepts) if len(t) >= 2 and re.fullmatch(r"[가-힣]+", t)}
@@ -334,7 +334,7 @@ class MenuSkill:
         asked = {m.item.name for m in ctx.mentions if m.score >= 1.0} | {item.name}
         if not named or asked & named:
             return False
-        # The rest of the message speaks of those items too (탕 of 매운탕 in "광어회만 시켜도 탕 나와요?").
+        # The rest of the message speaks of those items too (탕 of 매운탕, asked whether it comes with a platter).
         rest = {t for t in ctx.query_without_items.tokens if re.fullmatch(r"[가-힣]+", t)}
         return not any(t in compact(name) for name in named for t in rest)
 

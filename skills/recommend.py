@@ -286,7 +286,7 @@ def read_wants(ctx: Context) -> Wants:
                                      r"(?:거|걸|것|게|메뉴|음식|요리|간식|안주|반찬|빵|디저트|음료|국물|세트|튀김|케이크|[가-힣]{2,6})"
                                      r"(?=[^.?!]{0,16}?(?:추천|뭐|뭣|있|없|골라|고르|시키|먹고\s*싶|주세요|부탁|알려|좋))", t):
         if particle and len(word) == 1 and not _ingredient(word) and f"{word}{particle}" in menu_text:
-            word += particle  # 능이 of 능이백숙, not 능 with a subject marker: the menu's own word
+            word += particle  # 송이 of 송이 전골, not 송 with a subject marker: the menu's own word
         if allergens.canonical(word) in w.avoid_allergens:
             continue
         if (len(word) >= 2 or allergens.canonical(word)) and word not in ("인기", "맛있") and not re.search(r"(안|못)$", word):

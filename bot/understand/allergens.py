@@ -160,7 +160,7 @@ GLOSS_WORDS = frozenset(w for _, korean in GLOSSES for w in korean.split())
 _ONE = "|".join(sorted({s for name, sp in SPELLINGS.items() for s in (name, *sp) if len(s) == 1 and "가" <= s <= "힣"}))
 # What follows a one-syllable allergen (밀, 게, 굴) for it to be one: an allergy word or a refusal
 # ("밀이 안 돼요", "밀이랑 달걀 둘 다 안 돼요"), directly or after a second allergen of a list.
-# A reaction told of eating it ("잣 먹으면 두드러기 나요", "게 먹으면 입술이 부어요") is one too.
+# A reaction told of eating it ("잣 먹으면 가려워요", "굴 먹고 나면 부르터요") is one too.
 _REFUSAL = (r"알레르기|알러지|못\s*먹|안\s*먹|안\s*(?:돼|되)|"
             r"(?:먹으면|마시면|먹고\s*나면|먹었더니|닿으면)\s*[^.?!]{0,8}?(?:두드러기|가렵|가려|붓|부어|부르[트터]|탈\s*나|숨|반응|간지|올라)")
 SHORT_CUE = (r"(?=\s*(이랑|랑|하고|이나|나|과|와|이|도|은|는|,|·|/|\s)?\s*(?:(?:둘|셋|두\s*개|세\s*개)?\s*(?:다|모두|전부)\s+)?(" + _REFUSAL
@@ -356,7 +356,7 @@ def contains(item: MenuItem, name: str) -> list[Evidence]:
 
 
 def read_declared(text: str, column_words: tuple[str, ...]) -> list[str]:
-    """Words a shop's allergen column declares that the table does not know (옻 of an 옻닭백숙), named
+    """Words a shop's allergen column declares that the table does not know (옻 of a 옻오리탕), named
     in the message as words of their own ("옻 타는 체질인데"): the owner's own allergens."""
     words = [a for a in column_words if not canonical(a)]
     if not words:

@@ -4,8 +4,8 @@ staff. Read by a trained model (bot/textmodel.py) over the same cleaned text and
 index uses.
 
 Why a model beside the hand-written patterns in skills/escalate.py: on shops it had never seen, the
-patterns missed about half of the complaints (a scratched car, a child hurt at the stream, a refund
-that never came, "실망입니다"), which the FAQ then answered with the policy whose words they shared.
+patterns missed about half of the complaints (a car damaged in the lot, a child hurt, a refund that
+never came, quiet disappointment), which the FAQ then answered with the policy whose words they shared.
 Each new shop brought grievances the patterns lacked. The model learns the difference from messages
 written for it by writers who saw only a brief (bench/data/complaints/), with near misses that share
 the words of a complaint (a refund policy asked in advance, a "what if" worry, praise of the staff).
