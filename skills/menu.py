@@ -330,13 +330,14 @@ class MenuSkill:
         # concept the lexicon read in (수제 for 직접), nor a word that only qualifies a name (포장 of 김밥 포장세트).
         _, _, terms, concepts = ctx.kb.index.analyse(head)
         words = {t for t in set(terms) - set(concepts) if len(t) >= 2 and re.fullmatch(r"[가-힣]+", t)}
-        named |= {i.name for i in menu if any(compact(i.name).startswith(w) for w in words)}
+        spelled = ctx.kb.menu.names  # each name as the matcher spells it, compact: once a snapshot
+        named |= {name for name, full in spelled.items() if any(full.startswith(w) for w in words)}
         asked = {m.item.name for m in ctx.mentions if m.score >= 1.0} | {item.name}
         if not named or asked & named:
             return False
         # The rest of the message speaks of those items too (탕 of 매운탕, asked whether it comes with a platter).
         rest = {t for t in ctx.query_without_items.tokens if re.fullmatch(r"[가-힣]+", t)}
-        return not any(t in compact(name) for name in named for t in rest)
+        return not any(t in spelled[name] for name in named for t in rest)
 
     def _similar(self, ctx: Context, item: MenuItem) -> list[MenuItem]:
         same = [i for i in ctx.knowledge.menu if i.available and i.category == item.category and i.name != item.name]
