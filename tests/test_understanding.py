@@ -30,6 +30,12 @@ from bot.kb.text import clean
         ("술 남으민 맡겨 두민 되쿠과", "술 남으면 맡겨 두면 될까요"),
         ("전복은 바당에서 난 거우꽈", "전복은 바다에서 난 거예요"),
         ("봉다리도 돈 받아요?", "봉지도 돈 받아요?"),
+        ("김치도 파니껴", "김치도 파나요"),  # 경북 북부
+        ("저기 보이는 건물이 본점이껴?", "저기 보이는 건물이 본점인가요?"),
+        ("어데서 내리면 되니껴", "어디서 내리면 되나요"),
+        ("어제 전화로 캤는데 안 됐니더", "어제 전화로 했는데 안 됐니다"),
+        ("싸 달라 카면 싸 주나", "싸 달라 하면 싸 주나"),
+        ("반찬 더 줘도 되지예 맛있어예", "반찬 더 줘도 되지요 맛있어요"),
     ],
 )
 def test_dialect_and_chat_forms(said: str, standard: str) -> None:
@@ -38,7 +44,7 @@ def test_dialect_and_chat_forms(said: str, standard: str) -> None:
 
 @pytest.mark.parametrize(
     "ordinary",
-    ["주소", "주민 할인", "시민 공원", "고민이에요", "묵은지 찌개", "묵밥", "우유 두유 이유", "티슈 있어요?", "캐슈넛", "노하우", "아이가 먹을 메뉴", "소 혀 수육", "사용 이용 비용 내용"],
+    ["아예 안 해요", "카드 카페 카톡", "주소", "주민 할인", "시민 공원", "고민이에요", "묵은지 찌개", "묵밥", "우유 두유 이유", "티슈 있어요?", "캐슈넛", "노하우", "아이가 먹을 메뉴", "소 혀 수육", "사용 이용 비용 내용"],
 )
 def test_ordinary_words_are_left_alone(ordinary: str) -> None:
     assert clean(ordinary) == ordinary.lower()
@@ -56,6 +62,7 @@ def test_foreign_shop_words_are_glossed_and_kept() -> None:
     ("Is there a private room for ten?", "룸"), ("How should I store the leftovers?", "보관"),
     ("Can I pay the deposit later, or cancel?", "예약금"), ("Any discount with a stamp card?", "할인"),
     ("Do you have a lift for my wheelchair?", "휠체어"), ("Can I freeze the rice cakes?", "떡"),
+    ("two cokes and a sprite please", "콜라"), ("two cokes and a sprite please", "사이다"),
 ])
 def test_english_shop_words_are_glossed(text: str, korean: str) -> None:
     assert korean in clean(text)

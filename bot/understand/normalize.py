@@ -63,8 +63,12 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"(?<=[있없하되가오먹했됐겠는])노" + END, "나요"),
     (r"(?<=[할갈볼줄될먹])꼬" + END, "까요"),
     (r"는교" + END, "나요"), (r"능교" + END, "나요"), (r"(?<=[되하가있])교" + END, "나요"),
-    (r"(?<=[나까요죠데가지네세])예" + END, "요"),
+    (r"(?<=[나까요죠데가지네세])예" + END, "요"), (r"(?<=[가-힣][어아])예" + END, "요"),  # 있어예, 좋아예; not 아예
     (r"심더" + END, "습니다"), (r"니더" + END, "니다"), (r"니꺼" + END, "니까"), (r"니꺼예" + END, "니까"),
+    # 경북 북부 (안동, 영주): 있니껴, 되니껴 (-나요), 가게이껴 (-인가요), 어데 (어디), 캤는데 (했는데), 카면 (하면)
+    (r"(?<=[가-힣])니껴" + END, "나요"), (r"(?<=[가-힣])이껴" + END, "인가요"),
+    (START + r"어데(?=$|[\s?!.,~^;)]|쯤|서|에|로|가|있|인)", "어디"), (START + r"캤(?=는데|어|다|나|지)", "했"),
+    (r"(?<=[가-힣]\s)카(?=면|믄|던데|는데)", "하"),
     # 전라: 있당가, 된당가, 좋을랑가, 갈 수 있으까, 했소, 했어라, -잉
     (r"(?<=[있없])당가" + END, "나요"), (r"(?<=[가-힣])랑가" + END, "까요"),
     (r"(?<=[있없했됐겠])으까" + END, "을까요"), (r"(?<=[가-힣])으까" + END, "을까요"),
@@ -118,7 +122,7 @@ GLOSSES: tuple[tuple[str, str], ...] = (
     (r"seafood", "해물"), (r"ramen|ramyeon", "라면"), (r"noodles?", "면 국수"), (r"\bsoup\b", "국 탕"), (r"\bstew\b", "찌개"),
     (r"\brice\b(?! ?cakes?)", "밥"), (r"\bbeef\b", "소고기"), (r"\bpork\b", "돼지고기"), (r"raw fish|sashimi", "회"), (r"\bfish\b", "생선"),
     (r"octopus", "문어"), (r"\bsquid\b", "오징어"), (r"abalone", "전복"), (r"dumplings?", "만두"), (r"pancake", "전"),
-    (r"\bbeer\b", "맥주"), (r"latte", "라떼"), (r"\btea\b", "차"), (r"juice", "주스"), (r"fried chicken", "치킨"), (r"luggage|baggage|suitcase", "짐 보관"), (r"\bany\b", "있어요"), (r"\bseats?\b|\bgroup\b|\bparty of\b", "자리 단체"),
+    (r"\bbeer\b", "맥주"), (r"\bcokes?\b|\bcolas?\b", "콜라"), (r"\bsprites?\b|\b7 ?up\b", "사이다"), (r"\bzero\b", "제로"), (r"latte", "라떼"), (r"\btea\b", "차"), (r"juice", "주스"), (r"fried chicken", "치킨"), (r"luggage|baggage|suitcase", "짐 보관"), (r"\bany\b", "있어요"), (r"\bseats?\b|\bgroup\b|\bparty of\b", "자리 단체"),
     (r"\bwait\b|waiting|\bqueue\b|\bline up\b", "웨이팅"), (r"rooftop|terrace", "루프탑 테라스"),
     (r"\btour\b|\bbus\b", "단체"), (r"\bcoffee\b", "커피"), (r"\bbread\b", "빵"),
     (r"\bburgers?\b", "버거"), (r"\bpizzas?\b", "피자"), (r"\bpasta\b", "파스타"), (r"\bsalads?\b", "샐러드"),
