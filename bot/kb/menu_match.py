@@ -239,6 +239,10 @@ class MenuMatcher:
         self.items = menu
         self.names = {item.name: compact(clean(item.name)) for item in menu}
         self.plain = {name: lenis(full) for name, full in self.names.items()}
+        # The lexicon's own spelling of a whole name it lists as a variant: a menu written 공기밥 is
+        # asked for as 공깃밥, the spelling the lexicon reads it as (and the other way round, by expand).
+        self.respelled = {name: [a for a in (compact(c) for c in lexicon.canonical_of.get(full, ())) if len(a) > 2 and a != full]
+                          for name, full in self.names.items()}
         self.words = {
             item.name: [w for w in (compact(clean(p)) for p in re.split(r"[\s()]+", item.name)) if len(w) >= 2 and not QUALIFIER.fullmatch(w)]
             for item in menu
@@ -440,6 +444,10 @@ class MenuMatcher:
         found: list[Mention] = []
         # Each word without its particle, and as written: the 이 of 김말이 is no particle.
         words = [w for raw in text.split() for w in dict.fromkeys((PARTICLE.sub("", compact(raw)), re.sub(r"[^가-힣]+$", "", compact(raw))))]
+        # Two words the customer spaced that the name writes as one (똥집 볶음 of 닭똥집볶음).
+        raws = text.split()
+        words += [compact(a) + PARTICLE.sub("", compact(b)) for a, b in zip(raws, raws[1:])
+                  if re.fullmatch(r"[가-힣]+", compact(a)) and re.fullmatch(r"[가-힣]+", PARTICLE.sub("", compact(b)))]
         for word in words:
             if len(word) < 2 or not re.fullmatch(r"[가-힣]+", word):
                 continue
@@ -485,6 +493,10 @@ class MenuMatcher:
                 # A two-syllable name must start a word: 라면 is not in 신라면.
                 if len(full) > 2 or re.search(rf"(?<![가-힣]){re.escape(full)}", c) or full in canonical:
                     found.append(Mention(item, 1.0 + len(full) / 100, full))
+                continue
+            respelled = next((a for a in self.respelled[item.name] if a in squeezed), None)
+            if respelled:
+                found.append(Mention(item, 1.0 + len(full) / 100, respelled))
                 continue
             words = self.words[item.name]
             if len(words) < 2:

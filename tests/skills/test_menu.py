@@ -86,3 +86,17 @@ def test_words_inside_other_words_are_not_kinds(demo_kb: KnowledgeBase) -> None:
 def test_a_kind_named_in_another_question_is_not_listed(ask, message: str, intent: str, source: str) -> None:  # type: ignore[no-untyped-def]
     reply = ask(message)
     assert reply.intent == intent and sources(reply)[0] == source
+
+
+@pytest.mark.parametrize(("message", "item"), [
+    ("공깃밥 하나 얼마예요", "공기밥"),  # the lexicon's spelling of the name the owner spelled otherwise
+    ("계란 말이도 있어요?", "치즈계란말이"),  # two words the name writes as one, its head said
+])
+def test_a_name_said_another_way_is_the_item(tmp_path, message: str, item: str) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    menu = "분류,이름,가격,설명,태그,알레르기,맵기,판매\n식사,제육덮밥,8000,,,,1,Y\n사이드,치즈계란말이,6000,,,\"달걀,우유\",0,Y\n식사,공기밥,1000,,,,0,Y\n"
+    reply = asyncio.run(ask_in(write_store(tmp_path, menu=menu), message))
+    assert (reply.intent, sources(reply)) == ("menu", [item]), reply.texts
