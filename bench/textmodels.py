@@ -59,9 +59,10 @@ def fit(inputs: Sequence[Features], targets: np.ndarray, outputs: Sequence[str],
     return Fitted(vectorizers, models, tuple(outputs), link)
 
 
-def message_corpus(folder: Path, text_key: str) -> list[dict[str, Any]]:
+def message_corpus(folder: Path, text_key: str, prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Every line of the folder's .jsonl files, each with its writer (`group`, the file's name) and
-    its features as the knowledge index reads a message (bot/understand/concepts.py)."""
+    its features as the knowledge index reads a message (bot/understand/concepts.py); `prepare`
+    rewrites a line first (a corpus that marks what the product takes out before reading)."""
     from bot.kb.text import clean
     from bot.kb.tokenizer import get_tokenizer
     from bot.understand.concepts import features
@@ -70,7 +71,8 @@ def message_corpus(folder: Path, text_key: str) -> list[dict[str, Any]]:
     for f in sorted(folder.glob("*.jsonl")):
         for line in f.read_text(encoding="utf-8").splitlines():
             if line.strip():
-                rows.append({**json.loads(line), "group": f.stem})
+                row = {**json.loads(line), "group": f.stem}
+                rows.append(prepare(row) if prepare else row)
     cleaned = [clean(r[text_key]) for r in rows]
     for r, c, (tokens, _) in zip(rows, cleaned, get_tokenizer("kiwi").analyse_many(cleaned), strict=True):
         r["features"] = features(c, tokens)
@@ -185,7 +187,8 @@ def train_classes(corpus: Path, text_key: str, label: str, module: Any, what: st
           f"largest difference from scikit-learn {worst:.2e}; {time.perf_counter() - started:.0f} s")
 
 
-def train_flag(corpus: Path, text_key: str, label: str, module: Any, what: str, threshold: float) -> None:
+def train_flag(corpus: Path, text_key: str, label: str, module: Any, what: str, threshold: float,
+               prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
     """A trainer's whole run for a model that says yes or no of a message (bot/understand/asks.py,
     complaints.py): each writer's messages scored by a model fitted on the other writers, a threshold
     curve over those left-out predictions, then a fit on everything written to `module.MODEL` (its one
@@ -198,7 +201,7 @@ def train_flag(corpus: Path, text_key: str, label: str, module: Any, what: str, 
     c, min_df = 10.0, 2
     args = arguments(threshold).parse_args()
     started = time.perf_counter()
-    rows = message_corpus(corpus, text_key)
+    rows = message_corpus(corpus, text_key, prepare)
 
     def fitted(part: list[dict[str, Any]]) -> Fitted:
         return fit([r["features"] for r in part], np.array([[bool(r[label])] for r in part], dtype=bool), (module.OUTPUT,), "sigmoid", c, min_df)

@@ -77,6 +77,15 @@ class Context:
         return complaints.needs_staff(self.query.clean, self.query.morphemes) >= complaints.threshold()
 
     @cached_property
+    def asks_beyond_row(self) -> float | None:
+        """The trained reader's probability that the message, the items it names taken out, asks
+        beyond those items' menu rows (bot/understand/item_asks.py); None without the model."""
+        from bot.understand import item_asks
+
+        q = self.query_without_items
+        return item_asks.beyond_row(q.clean, q.morphemes)
+
+    @cached_property
     def names_booking_details(self) -> bool:
         """Whether the message names a day, a time, a party or a time from now; read once for every skill."""
         from skills.booking_words import has_details  # the booking words build on this module
