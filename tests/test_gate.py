@@ -83,3 +83,21 @@ def test_the_trained_gate_speaks_only_where_the_hand_written_gate_refused(tmp_pa
     assert answer(folder, refused)[0] != "faq"
     monkeypatch.setattr(gate, "load", lambda: always(20.0))  # one that always does
     assert answer(folder, refused)[0] == "faq"
+
+
+def test_a_korean_message_said_only_through_links_needs_a_surer_gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No word in common with the entry, every word said by a link: the model must be sure (at
+    LINKS_ONLY), not merely over its threshold; on real shops such answers were another question's."""
+    from skills.base import LINKS_ONLY
+
+    folder = write_store(tmp_path, faqs={"이용.md": FAQ})
+    monkeypatch.setattr(index, "load_links", lambda: {"맥북": (("노트북", 0.9),), "일": (("쓰", 0.5),)})
+
+    def constant(p_logit: float) -> dict[str, object]:
+        return {"features": list(gate.FEATURES), "weights": [0.0] * (len(gate.FEATURES) - 1) + [p_logit], "threshold": 0.5}
+
+    monkeypatch.setattr(gate, "load", lambda: constant(1.0))  # p 0.73: over the threshold, under the bar
+    assert 0.5 < 0.73 < LINKS_ONLY
+    assert answer(folder, "맥북으로 일 좀 해도 돼요?")[0] != "faq"
+    monkeypatch.setattr(gate, "load", lambda: constant(5.0))  # p 0.99
+    assert answer(folder, "맥북으로 일 좀 해도 돼요?") == ("faq", ["노트북 써도 되나요?"])
