@@ -60,6 +60,8 @@ def test_store_info_address_phone_and_booking_policy(ask) -> None:  # type: igno
     policy = ask("예약은 최대 몇 명까지 돼요?")
     assert policy.intent == "store_info" and sources(policy) == ["reservation"]
     assert "최대 8명" in policy.text and "1시간 30분" in policy.text and "30일" in policy.text
+    for asked in ("여기 예약 받는 가게예요?", "예약 되는 데 맞죠?"):  # whether it books, not a booking
+        assert sources(ask(asked)) == ["reservation"], asked
 
 
 def test_a_weekday_counted_from_a_moving_holiday_gets_the_dated_closures(ask) -> None:  # type: ignore[no-untyped-def]
