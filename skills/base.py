@@ -108,8 +108,14 @@ class Context:
     @cached_property
     def allergies_asked(self) -> list[str]:
         """The allergies the message names outside the items it names: 새우젓 names 새우 only as a dish."""
+        from skills.menu import ALLERGY_CUE  # the menu skill's words for an allergy; it builds on this module
+
         rest = self.text
-        for m in (m for m in self.mentions if m.score >= 1.0):
+        # Without any word of allergy, a name said in part is a dish too (간고등어 of 간고등어 한손(포장)
+        # asks its price, not about 고등어), unless what was said is an allergen's own word. Where
+        # allergy is spoken of, every allergen word stays read: more warnings, never fewer.
+        partial_too = not ALLERGY_CUE.search(rest)
+        for m in (m for m in self.mentions if m.score >= 1.0 or partial_too and m.score >= 0.5 and allergens.canonical(m.span) is None):
             for form in sorted({m.item.name, m.span}, key=len, reverse=True):
                 rest = re.sub(r"\s?".join(re.escape(ch) for ch in form.replace(" ", "")), " ", rest)
         return allergens.read(rest) + allergens.read_declared(rest, self.knowledge.allergen_words)

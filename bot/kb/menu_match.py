@@ -175,6 +175,11 @@ def _near(word: str, text: str) -> str | None:
     return None
 
 
+def _slip(span: str, name: str) -> bool:
+    """The span is the name with one syllable changed (the window `_near` found), not the name."""
+    return len(span) == len(name) and span != name
+
+
 def _loan_parts(name: str) -> list[set[str]]:
     """The loanword keys of each word of a name, Hangul and Latin runs apart ("BBQ버거": BBQ, 버거)."""
     parts = []
@@ -466,7 +471,9 @@ class MenuMatcher:
             starts = [i for i in self.items if self.names[i.name].startswith(word) and self.names[i.name] != word
                       and len(word) * 2 >= len("".join(self.words[i.name]) or self.names[i.name])]
             # The last word of a name of several words (어묵 of 모둠 어묵), said as a word of its own.
-            lasts = [i for i in self.items if len(self.words[i.name]) > 1 and self.words[i.name][-1] == word]
+            # Not a word in brackets ("포장" of 간고등어 한손(포장)): a mark of the item, not its name.
+            lasts = [i for i in self.items if len(self.words[i.name]) > 1 and self.words[i.name][-1] == word
+                     and not re.search(r"[)\]]\s*$", i.name)]
             # Or of the words it is said by, when brackets or a size end it (와인 of 하우스 와인 (레드)).
             lasts = lasts or [i for i in self.items if len(self.core[i.name]) > 1 and self.core[i.name][-1] == word]
             for group in (heads, starts, lasts):
@@ -561,8 +568,11 @@ class MenuMatcher:
         for m in [m for m in found if m.score < 1.0]:
             # Never an item no longer sold over the one sold by its exact name (콩나물국밥(구), last year's
             # row, said by a typo of its mark, over 콩나물국밥).
+            # And only by what the message says beyond the full name: "안동찜닭 한마리 얼마" is no
+            # one-syllable slip for 안동찜닭(한마리반) over the 안동찜닭(한마리) it names exactly.
             inner = [f for f in found if f.score >= 1.0 and self.names[f.item.name] in self.names[m.item.name] and len(m.span) > len(f.span)
-                     and (m.item.available or not f.item.available)]
+                     and (m.item.available or not f.item.available)
+                     and (not _slip(m.span, self.names[m.item.name]) or _size_fit(c, m.item.name) > 0)]
             if inner:
                 found = [f for f in found if f not in inner and f is not m] + [Mention(m.item, 1.0 + len(m.span) / 100, m.span)]
         found = [Mention(m.item, m.score + _size_fit(c, m.item.name), m.span) if m.score < 1.0 else m for m in found]

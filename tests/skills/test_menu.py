@@ -90,13 +90,46 @@ def test_a_kind_named_in_another_question_is_not_listed(ask, message: str, inten
 
 @pytest.mark.parametrize(("message", "item"), [
     ("공깃밥 하나 얼마예요", "공기밥"),  # the lexicon's spelling of the name the owner spelled otherwise
-    ("계란 말이도 있어요?", "치즈계란말이"),  # two words the name writes as one, its head said
+    ("곱창 볶음도 있어요?", "매콤곱창볶음"),  # two words the name writes as one, its head said
+    ("보쌈 정식 얼마예요", "보쌈 정식"),  # the name said exactly, not a one-syllable slip of a longer one
 ])
 def test_a_name_said_another_way_is_the_item(tmp_path, message: str, item: str) -> None:  # type: ignore[no-untyped-def]
     import asyncio
 
     from tests.support.stores import ask_in, write_store
 
-    menu = "분류,이름,가격,설명,태그,알레르기,맵기,판매\n식사,제육덮밥,8000,,,,1,Y\n사이드,치즈계란말이,6000,,,\"달걀,우유\",0,Y\n식사,공기밥,1000,,,,0,Y\n"
+    menu = ("분류,이름,가격,설명,태그,알레르기,맵기,판매\n식사,제육덮밥,8000,,,,1,Y\n안주,매콤곱창볶음,15000,,,,2,Y\n"
+            "안주,오징어볶음,13000,,,오징어,2,Y\n식사,공기밥,1000,,,,0,Y\n식사,보쌈 정식,12000,,,,0,Y\n식사,보쌈 정식반,15000,,,,0,Y\n")
     reply = asyncio.run(ask_in(write_store(tmp_path, menu=menu), message))
     assert (reply.intent, sources(reply)) == ("menu", [item]), reply.texts
+
+
+def test_marks_and_parts_of_names_are_not_questions_about_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A bracketed mark ("(포장)") names no item, and a name said in part that holds an allergen's
+    word (순살고등어) asks the item's price, not about the allergen."""
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    menu = ("분류,이름,가격,설명,태그,알레르기,맵기,판매\n반찬,순살고등어 2팩(포장),9000,구워 먹는 순살,,고등어,0,Y\n"
+            "식사,고등어구이 정식,11000,,,고등어,0,Y\n")
+    faq = "# 이용\n\n## 포장 되나요?\n네, 모든 메뉴 포장돼요. 용기값은 받지 않아요.\n"
+    shop = write_store(tmp_path, menu=menu, faqs={"이용.md": faq})
+    reply = asyncio.run(ask_in(shop, "포장해 가도 되나요?"))
+    assert (reply.intent, sources(reply)) == ("faq", ["포장 되나요?"]), reply.texts
+    reply = asyncio.run(ask_in(shop, "순살고등어 2팩 얼마예요?"))
+    assert reply.intent == "menu" and "9,000원" in reply.text and "주의" not in reply.text, reply.texts
+
+
+def test_a_service_asked_of_a_dish_the_shop_does_not_sell(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """"네, 포장돼요" would say the shop sells it: the dish is named as not on the menu instead."""
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    menu = "분류,이름,가격,설명,태그,알레르기,맵기,판매\n분식,떡볶이,5000,,,\"밀,대두\",2,Y\n분식,순대,5000,,,돼지고기,0,Y\n"
+    shop = write_store(tmp_path, menu=menu, faqs={"이용.md": "# 이용\n\n## 포장 되나요?\n네, 모든 메뉴 포장돼요.\n"})
+    reply = asyncio.run(ask_in(shop, "간장치킨도 포장해서 가져갈 수 있어요?"))
+    assert reply.intent == "unknown" and "간장치킨은 저희 메뉴에 없어요" in reply.text, (reply.intent, reply.texts)
+    reply = asyncio.run(ask_in(shop, "떡볶이 포장해서 가져갈 수 있어요?"))
+    assert reply.intent == "faq" and sources(reply) == ["포장 되나요?"], (reply.intent, reply.texts)
