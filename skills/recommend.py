@@ -116,6 +116,10 @@ WARM_DISH = re.compile(r"국|탕|찌개|전골|짬뽕|우동|라면|수프|스�
 ICE_ONLY = re.compile(r"ice\s*전용|\(ice\)|아이스\s*전용", re.I)
 
 
+# One person eating: 혼자, 혼밥, 1명, 한 명 (not "한 명 더", one more guest).
+SOLO = re.compile(r"혼자|혼밥|혼술|(?<!\d)1\s*명|(?<![가-힣])한\s*명(?!\s*(더|추가))")
+
+
 @dataclass
 class Wants:
     """Constraints read from one message: `hard` filters must hold, `soft` ones rank."""
@@ -318,6 +322,8 @@ def read_wants(ctx: Context) -> Wants:
     w.nouns = _told_nouns(t, w)
     w.sizes = sizes(t)
     w.party = parse_party(t)
+    if w.party is None and SOLO.search(t):
+        w.party = 1
     return w
 
 
@@ -561,6 +567,9 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
     if party is not None and party > 1:
         # Only among what the owner wrote a head count for: a 찌개 with none is for anyone.
         items = _narrow(items, lambda i: (r := serves(i)) is None or r[0] <= party <= r[1])
+    elif party == 1:
+        # One person: nothing the owner wrote is for two or more (a 반마리 "1~2인" still is).
+        items = _narrow(items, lambda i: (r := serves(i)) is None or r[0] <= 1)
     for word in [*w.liked, *(x for x in w.include if not _ingredient(x))]:
         items = _narrow(items, _says(word))
     if w.kids:

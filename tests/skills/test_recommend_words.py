@@ -21,6 +21,7 @@ MENU = (
     "사이다 1.5L,음료,4000,,,,0,Y\n"
     "보리차,음료,1500,구수한 보리차,,보리,0,Y\n"
     "혼술 세트,세트,15000,통닭 반 마리와 맥주 한 잔. 1인 메뉴,,\"닭고기,밀\",0,Y\n"
+    "도시락 세트,세트,11000,통닭 반 마리와 밥. 1인 메뉴,,\"닭고기,밀\",0,Y\n"
     "둘이 세트,세트,29000,통닭 한 마리와 감자. 2~3인이 드시기 좋아요,,\"닭고기,밀\",0,Y\n"
     "잔치 세트,세트,52000,통닭 세 마리와 떡볶이. 5~6인 모임용,,\"닭고기,밀\",0,Y\n"
     "우유 푸딩,디저트,3500,우유로 만든 푸딩,,\"우유,알류\",0,Y\n"
@@ -52,6 +53,9 @@ def test_a_kind_and_another_category_named_together_are_alternatives(shop: Path)
 def test_the_party_size_meets_the_head_count_the_owner_wrote(shop: Path) -> None:
     assert picks(shop, "우리 셋이 먹을 세트 하나 골라 주세요") == ["둘이 세트"]
     assert picks(shop, "다섯이서 모이는데 세트로 뭐 시킬까요") == ["잔치 세트"]
+    # One person: never what the owner wrote for two or more.
+    got = picks(shop, "퇴근하고 혼자 먹을 세트 하나만 골라 줄래요")
+    assert got and set(got) <= {"혼술 세트", "도시락 세트"}, got
 
 
 def test_a_taste_named_to_leave_out_asks_for_its_opposite(shop: Path) -> None:
