@@ -7,24 +7,17 @@ from __future__ import annotations
 import pytest
 
 from bot.kb.text import clean
-from bot.understand import asks, concepts
+from bot.understand import asks
 from skills.recommend import ASK
+from tests.support.textmodels import analysed, assert_scores_as_trained
 
 
 def test_the_product_scores_as_the_trainer_did() -> None:
-    model = asks.load()
-    assert model is not None and len(model.checks) >= 30 and model.link == "sigmoid"
-    for check in model.checks:
-        p = model.probabilities(concepts.features_of(check["text"]))
-        assert [p[o] for o in model.outputs] == pytest.approx(check["p"], abs=1e-5), check["text"]
+    assert_scores_as_trained(asks.load(), "sigmoid")
 
 
 def probability(text: str) -> float:
-    from bot.kb.tokenizer import get_tokenizer
-
-    cleaned = clean(text)
-    ((tokens, _),) = get_tokenizer("kiwi").analyse_many([cleaned])
-    return asks.asks_to_choose(cleaned, tokens)
+    return asks.asks_to_choose(*analysed(text))
 
 
 @pytest.mark.parametrize("text", [  # written for this test; none has a form the pattern knows

@@ -8,14 +8,11 @@ import pytest
 
 from bot.kb.text import build_lexicon, builtin_lexicon, clean
 from bot.understand import concepts
+from tests.support.textmodels import assert_scores_as_trained
 
 
 def test_the_product_scores_as_the_trainer_did() -> None:
-    model = concepts.load()
-    assert model is not None and len(model.checks) >= 30 and model.link == "softmax"
-    for check in model.checks:
-        p = model.probabilities(concepts.features_of(check["text"]))
-        assert [p[o] for o in model.outputs] == pytest.approx(check["p"], abs=1e-5), check["text"]
+    assert_scores_as_trained(concepts.load(), "softmax")
 
 
 def test_every_label_is_a_canonical_word_of_the_lexicon() -> None:

@@ -10,25 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.kb.text import clean
-from bot.understand import concepts, item_asks
+from bot.understand import item_asks
 from tests.support.stores import ask_in, write_store
+from tests.support.textmodels import analysed, assert_scores_as_trained
 
 
 def test_the_product_scores_as_the_trainer_did() -> None:
-    model = item_asks.load()
-    assert model is not None and len(model.checks) >= 30 and model.link == "sigmoid"
-    for check in model.checks:
-        p = model.probabilities(concepts.features_of(check["text"]))
-        assert [p[o] for o in model.outputs] == pytest.approx(check["p"], abs=1e-5), check["text"]
+    assert_scores_as_trained(item_asks.load(), "sigmoid")
 
 
 def probability(text: str) -> float:
-    from bot.kb.tokenizer import get_tokenizer
-
-    cleaned = clean(item_asks.ITEM.sub(" ", text))
-    ((tokens, _),) = get_tokenizer("kiwi").analyse_many([cleaned])
-    p = item_asks.beyond_row(cleaned, tokens)
+    p = item_asks.beyond_row(*analysed(item_asks.ITEM.sub(" ", text)))
     assert p is not None
     return p
 
