@@ -35,7 +35,8 @@ from skills.menu import common_foods
 BOOKING = re.compile(
     r"예약|부킹|자리\s*(좀\s*)?(맡|잡)|(잡아|맡아)\s*(주|줄|둘|놔)|테이블\s*(잡|맡)|좌석\s*(잡|맡)"
 )
-WANT = re.compile(r"예약\s*(하려|할려|하고\s*싶|할게|할께|할래|부탁|해\s*주세요|해주세요|하려구|하러|좀\s*하)")
+# A wish to book; "예약하려면 …?" (if one wants to) asks a condition instead.
+WANT = re.compile(r"예약\s*(하려(?!면)|할려(?!면)|하고\s*싶|할게|할께|할래|부탁|해\s*주세요|해주세요|하려구|하러|좀\s*하)")
 CHECK = re.compile(r"확인|했는지|됐는지|잡혔|내역|조회|있는지\s*봐|한\s*거\s*있|예약\s*(한\s*거|했던\s*거)\s*(있|봐|알려)")
 CHANGE = re.compile(r"변경|바꾸|바꿀|바꿔|늘리|늘릴|늘려|늘어|늘었|줄이|줄일|줄여|줄어|줄었|미루|미룰|미뤄|당기|당길|당겨|앞당|늦추|늦출|늦춰|옮기|옮길|옮겨|말고|빠졌|빠져|추가로|더\s*(온|와|늘)")
 CANCEL = re.compile(r"취소|못\s*갈|못\s*가|안\s*갈|캔슬")
@@ -89,9 +90,11 @@ class ReservationSkill:
             if (moved or ctx.has(CANCEL)) and ctx.bookings and await ctx.bookings.upcoming(turn.channel, turn.user_key, ctx.now):
                 return await (self._start_change(ctx) if moved else self._start_cancel(ctx))
             return None
-        rule = ctx.best_faq() if ctx.has(RULES_ASKED) and not ctx.has(WANT) else None
+        # A deposit said in the customer's words ("돈 먼저 걸어야") is the lexicon's 예약금 too.
+        deposit = "예약금" in ctx.query.concepts
+        rule = ctx.best_faq() if (ctx.has(RULES_ASKED) or deposit) and not ctx.has(WANT) else None
         entry = ctx.knowledge.faq(rule.id) if rule is not None else None
-        if entry is not None and RULES_ASKED.search(f"{entry.id} {entry.answer}"):
+        if entry is not None and (RULES_ASKED.search(f"{entry.id} {entry.answer}") or deposit and "예약금" in rule.matched):
             return None  # "토요일 7명인데 예약금 있나?": the owner's rule on deposits answers, not a new booking
         food = ctx.mentions or any(w in common_foods() for w in re.findall(r"[가-힣]{2,}", ctx.text))
         if not ctx.has(TABLE_WORDS) and food and ctx.best_faq() is not None:
