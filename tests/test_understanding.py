@@ -64,6 +64,9 @@ def test_foreign_shop_words_are_glossed_and_kept() -> None:
     ("Can I pay the deposit later, or cancel?", "예약금"), ("Any discount with a stamp card?", "할인"),
     ("Do you have a lift for my wheelchair?", "휠체어"), ("Can I freeze the rice cakes?", "떡"),
     ("two cokes and a sprite please", "콜라"), ("two cokes and a sprite please", "사이다"),
+    ("are the pine nuts on top optional", "잣"), ("can we split the bill four ways", "따로 계산"),
+    ("is your kimchi made from scratch", "수제"), ("ten minutes walking from the station?", "걸어서"),
+    ("any queue at noon", "웨이팅"), ("any sweet potato desserts", "고구마"),
 ])
 def test_english_shop_words_are_glossed(text: str, korean: str) -> None:
     assert korean in clean(text)
