@@ -701,6 +701,9 @@ class RecommendSkill:
                 return None  # a bare "찌개 종류 뭐 있어요?" is the menu's list
         if not ctx.has(STRONG_ASK) and any(m.score >= 1.0 for m in ctx.mentions):
             return None
+        cue = ASK.search(ctx.text)
+        if cue and not ctx.has(STRONG_ASK) and any(compact(cue[0]) in compact(m.span) for m in ctx.mentions if m.score >= 0.5):
+            return None  # "시그니처 샐러드에 참깨 들어가요?": the cue is a word of the item's own name
         faq = ctx.best_faq()
         if not ctx.has(STRONG_ASK) and not ctx.allergies and faq is not None and (faq.plain_head >= 0.6 or faq.plain_coverage >= 0.9 and faq.plain_confidence >= 0.45):
             # The owner wrote this question ("안 맵게 돼요?"), or an answer that covers all of it; but a

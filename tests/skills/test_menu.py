@@ -133,3 +133,18 @@ def test_a_service_asked_of_a_dish_the_shop_does_not_sell(tmp_path) -> None:  # 
     assert reply.intent == "unknown" and "간장치킨은 저희 메뉴에 없어요" in reply.text, (reply.intent, reply.texts)
     reply = asyncio.run(ask_in(shop, "떡볶이 포장해서 가져갈 수 있어요?"))
     assert reply.intent == "faq" and sources(reply) == ["포장 되나요?"], (reply.intent, reply.texts)
+
+
+def test_a_recommendation_word_inside_an_item_name_names_the_item(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """시그니처 asks for the shop's pick, unless it is a word of the item the customer names: an
+    allergy question about that item is answered about it, never with other picks."""
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    menu = ("분류,이름,가격,설명,태그,알레르기,맵기,판매\n버거,동네 시그니처 버거,9500,소고기 패티와 체다,인기,\"우유,밀,소고기\",0,Y\n"
+            "버거,치킨 버거,8000,,,\"닭고기,밀\",0,Y\n")
+    shop = write_store(tmp_path, menu=menu)
+    reply = asyncio.run(ask_in(shop, "우유 알레르기인 아이가 시그니처 버거 먹어도 되나요?"))
+    assert reply.intent == "menu" and sources(reply) == ["동네 시그니처 버거"] and "우유" in reply.text, (reply.intent, reply.texts)
+    assert not reply.text.startswith("네"), reply.text
