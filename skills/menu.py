@@ -290,15 +290,15 @@ class MenuSkill:
             return False  # "X에 우유 들어가요?", "X 먹어도 돼요?": the allergen column answers it
         if self._owned_by_rules(ctx, item, mention, full):
             return True
+        if re.search(re.escape(compact(mention.span)) + r"(을|를)?추가", ctx.compact):
+            return False  # "공깃밥 추가요": the item is what is added, at its own row's price
+        if mention.score >= 1.0 and self._about_other_item(ctx, item, " ".join((full.id, *ctx.knowledge.faq(full.id).aliases))):
+            return False  # an FAQ about other items answers for those, however the question is asked
         # The rules kept the question for the item; the trained reader of what a question about an
         # item asks (bot/understand/item_asks.py) gives it to the FAQ when it is sure the question
         # asks beyond the row (a change, a service, keeping it). Neither alone does as well: on the
         # labelled stores, left out by store, the rules chose right 591 of 700 times, the reader
         # alone 586, a fit of both 605-610, and this override 607.
-        if re.search(re.escape(compact(mention.span)) + r"(을|를)?추가", ctx.compact):
-            return False  # "공깃밥 추가요": the item is what is added, at its own row's price
-        if mention.score >= 1.0 and self._about_other_item(ctx, item, " ".join((full.id, *ctx.knowledge.faq(full.id).aliases))):
-            return False  # an FAQ about other items answers for those, however the question is asked
         p = ctx.asks_beyond_row
         return p is not None and p >= item_asks.OVERRULES
 

@@ -94,7 +94,7 @@ class ReservationSkill:
         deposit = "예약금" in ctx.query.concepts
         rule = ctx.best_faq() if (ctx.has(RULES_ASKED) or deposit) and not ctx.has(WANT) else None
         entry = ctx.knowledge.faq(rule.id) if rule is not None else None
-        if entry is not None and (RULES_ASKED.search(f"{entry.id} {entry.answer}") or deposit and "예약금" in rule.matched):
+        if rule is not None and entry is not None and (RULES_ASKED.search(f"{entry.id} {entry.answer}") or deposit and "예약금" in rule.matched):
             return None  # "토요일 7명인데 예약금 있나?": the owner's rule on deposits answers, not a new booking
         food = ctx.mentions or any(w in common_foods() for w in re.findall(r"[가-힣]{2,}", ctx.text))
         if not ctx.has(TABLE_WORDS) and food and ctx.best_faq() is not None:
