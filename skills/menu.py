@@ -44,7 +44,7 @@ def allergy_question(ctx: Context) -> bool:
     or whether someone with it may eat the item."""
     return bool(ctx.allergies_asked) and (ctx.has(HOLDS) or ctx.has(SAFE_TO_EAT) or ctx.has(ALLERGY_CUE) or ctx.has(INGREDIENT))
 CHANGE_REQUEST = re.compile(r"(해|빼|바꿔|넣어|줄여|늘려|덜어|담아|데워|맵게|싱겁게|달게)\s*(도\s*)?(주실|주세요|줄\s*수|줘|주시|주나|줄래|주면|돼|되나|가능)|게\s*(도\s*)?해\s*(주|줄)|넣으면|빼면|추가하면|추가\s*(요금|금|비용|에요|예요|돼요|되나)|곱빼기|사리\s*(추가|넣)|변경|덜\s*(맵|달|짜)|더\s*(맵|달)|추가\s*(돼|되|가능|할\s*수)")
-# Services asked of a dish ("양념치킨 포장 돼요?"): for one the shop does not sell, the takeout FAQ's
+# Services asked of a dish ("간장치킨도 포장돼요?"): for one the shop does not sell, the takeout FAQ's
 # "네" would say it does.
 DISH_SERVICES = frozenset({"포장", "택배", "배달", "보관", "미리 주문", "선물 포장", "손질", "단체 주문"})
 # Words that ask about an item's own facts (price, contents, taste, whether it is sold):
@@ -443,14 +443,14 @@ class MenuSkill:
             return None
         foods = common_foods()
         service = bool(ctx.query.concepts & DISH_SERVICES)  # a service asked of the dish
-        # The lexicon's readings name a dish only when no service is asked: 통으로 is a whole cake to
+        # The lexicon's readings name a dish only when no service is asked: 통으로 is a cake uncut to
         # "통으로 주세요" but hiring the whole floor to "2층 통으로 빌려요".
         expanded = [] if service else [w.replace(" ", "") for w in ctx.kb.index.lexicon.expand(ctx.text)]
         words = re.findall(r"[가-힣]{2,}", ctx.text) + expanded
         bare = [w2 for w in words for w2 in (w, re.sub(r"(이|가|은|는|을|를|도|만|요|랑|이랑)$", "", w))]
         asked = next((w for w in bare if w in foods), None)
         if asked is None and service:
-            # A dish said with its style before a common name (양념치킨, 물냉면), as the customer wrote it.
+            # A dish said with its style before a common name (간장치킨, 비빔냉면), as the customer wrote it.
             asked = next((w for w in bare if any(w.endswith(f) and 1 <= len(w) - len(f) <= 3 for f in foods if len(f) >= 2)), None)
         if asked is None or any(asked in name for name in ctx.knowledge.menu_by_name):
             return None

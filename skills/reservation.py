@@ -90,7 +90,7 @@ class ReservationSkill:
             if (moved or ctx.has(CANCEL)) and ctx.bookings and await ctx.bookings.upcoming(turn.channel, turn.user_key, ctx.now):
                 return await (self._start_change(ctx) if moved else self._start_cancel(ctx))
             return None
-        # A deposit said in the customer's words ("돈 먼저 걸어야") is the lexicon's 예약금 too.
+        # A deposit said in the customer's words ("돈 보내야 돼요?") is the lexicon's 예약금 too.
         deposit = "예약금" in ctx.query.concepts
         rule = ctx.best_faq() if (ctx.has(RULES_ASKED) or deposit) and not ctx.has(WANT) else None
         entry = ctx.knowledge.faq(rule.id) if rule is not None else None

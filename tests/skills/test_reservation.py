@@ -106,7 +106,7 @@ def test_a_rule_asked_with_a_day_and_a_party_is_the_owners_rule_not_a_booking(as
 
 
 def test_a_deposit_asked_in_other_words_is_the_owners_rule_not_a_booking(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """"돈을 먼저" is the lexicon's 예약금: with a head count it is still a question the FAQ answers."""
+    """"돈 보내" is the lexicon's 예약금: with a head count it is still a question the FAQ answers."""
     import asyncio
 
     from tests.support.stores import STORE, ask_in, write_store
@@ -114,6 +114,6 @@ def test_a_deposit_asked_in_other_words_is_the_owners_rule_not_a_booking(tmp_pat
     store = STORE + "\n[reservation]\nenabled = true\nmax_party = 8\ntables = [4, 4, 6]\n"
     faq = "# 예약\n\n## 예약금 있나요?\n여섯 분 이상은 1인 5,000원을 미리 받아요.\n\n## 주차 되나요?\n가게 앞에 두 대 세울 수 있어요.\n"
     shop = write_store(tmp_path, store=store, faqs={"예약.md": faq})
-    reply = asyncio.run(ask_in(shop, "일곱 명 예약하려면 돈을 먼저 보내야 하나요?"))
+    reply = asyncio.run(ask_in(shop, "일곱 명 예약하려면 돈 보내 드려야 하나요?"))
     assert (reply.intent, [s.id for s in reply.sources]) == ("faq", ["예약금 있나요?"]), reply.texts
     assert asyncio.run(ask_in(shop, "목요일 여섯시 반에 일곱 명 예약 부탁해요")).intent == "reservation"
