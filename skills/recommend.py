@@ -75,6 +75,10 @@ DESSERT_CATEGORY = re.compile(r"디저트|케이크|과자|dessert", re.I)
 MEAL_CATEGORY = re.compile(r"브런치|식사|메인|밥|면|찌개|덮밥|정식|세트|런치|분식|국|탕")
 SWEET = re.compile(r"달콤|달달|단맛|시럽|꿀|초콜릿|초코|카라멜|바닐라|흑당|연유|설탕|(?:수제|[가-힣]{1,3})청(?=[\s,과을이에으]|$)")
 FRESH = re.compile(r"상큼|새콤|상쾌|청량|시트러스|레몬|자몽|유자|라임|민트|박하")
+# Cold food and drink, for a wish to cool down (시원한 거, 차가운 거, a hot day): 냉 opening a dish's name
+# (냉면, 냉모밀; not 냉동 goods), ice, shaved ice, cold noodles and soups, blended drinks.
+COOL = re.compile(r"(?<![가-힣])냉(?!동|장)|[가-힣]냉(?:면|국|채)|냉면|아이스(?!\s*전용\s*x)|\bice\b|iced|빙수|콩국|물회|밀면|모밀|"
+                  r"에이드|스무디|슬러시|프라페|쉐이크|셰이크|젤라또|소르베|얼음|차갑|차가운|시원", re.I)
 CAFFEINE_FREE = re.compile(r"카페인\s*(없음|0|무)|논카페인|무카페인")
 CAFFEINE = re.compile(
     r"카페인\s*(있|소량|함유|들어)|커피\s*들어|에스프레소|녹차|말차|홍차|얼그레이|아메리카노|카페\s*라떼|카페라테|카푸치노|마키아토|마끼아또|"
@@ -94,9 +98,10 @@ DISH_TYPES = (
 )
 # Wishes that rank rather than filter: "안주" and "국물" describe a dish loosely, and a menu that
 # files nothing under such names still has something that fits.
+BROTH = r"찌개|국(?!산|거리)|탕(?!수)|전골|짬뽕|라면|우동|국수|곰탕|해장|수프|스프|쌀국수|냉면|물회|밀면"
 SOFT_TYPES = (
     (r"안주|술\s*(이랑|하고|에)\s*(먹|곁들|어울)", r"전$|무침|말이|튀김|구이|안주|수육|순대|족발|보쌈|탕수|볶음$|모둠|숙회|회$|편육|두부김치|치킨|똥집"),
-    (r"국물|뜨끈|뜨끈한\s*거|시원한\s*국", r"찌개|국(?!산|거리)|탕(?!수)|전골|짬뽕|라면|우동|국수|곰탕|해장|수프|스프|쌀국수|냉면|물회|밀면"),
+    (r"국물|시원한\s*국", BROTH),  # 뜨끈 alone is warmth (Wants.warm), which a tea meets too
 )
 TEA_NAME = re.compile(r"차$|차\s*\(|티$|tea|녹차|홍차|말차|캐모마일|페퍼민트|루이보스|얼그레이|보이차|쌍화", re.I)
 # Words for a family of items whose names do not say it: "탄산은 빼고" leaves out 콜라 and 사이다 too.
@@ -111,9 +116,9 @@ WANTED_TAGS = {
     "시그니처": FAME_TAGS[0], "인기": FAME_TAGS[1],
     "신메뉴": re.compile(r"신메뉴|신상|새\s*메뉴|new", re.I), "계절": re.compile(r"계절|시즌|한정|season", re.I),
 }
-HOT = re.compile(r"hot|따뜻|뜨거|뜨끈|따끈", re.I)
+HOT = re.compile(r"hot|따뜻|뜨거|뜨겁|뜨끈|따끈", re.I)
 WARM_DISH = re.compile(r"국|탕|찌개|전골|짬뽕|우동|라면|수프|스프|차$|티$|죽")
-ICE_ONLY = re.compile(r"ice\s*전용|\(ice\)|아이스\s*전용", re.I)
+ICE_ONLY = re.compile(r"ice\s*전용|\(ice\)|아이스\s*전용|차가운|차갑|살얼음|(?<![가-힣])냉(?!동|장)|냉면|냉국|빙수|iced", re.I)  # served cold
 
 
 # One person eating: 혼자, 혼밥, 1명, 한 명 (not "한 명 더", one more guest).
@@ -142,6 +147,7 @@ class Wants:
     tags: list[str] = field(default_factory=list)
     sweet: bool | None = None
     fresh: bool = False
+    cool: bool = False  # 시원한 거, 차가운 거: something cold
     warm: bool = False
     avoid_items: set[str] = field(default_factory=set)
     avoid_words: list[str] = field(default_factory=list)  # "튀긴 거 말고": items that say so are left out
@@ -165,7 +171,7 @@ class Wants:
         "찌개 종류 뭐 있어요?" (list them)."""
         return bool(self.avoid_allergens or self.no_caffeine and not self.no_coffee or self.vegan or self.spicy is not None or self.spiciest
                     or self.budget is not None or self.budget_from is not None or self.kids or self.sweet is not None
-                    or self.fresh or self.warm or self.include or self.liked or self.tags or self.snack_with_drink
+                    or self.fresh or self.cool or self.warm or self.include or self.liked or self.tags or self.snack_with_drink
                     or self.soft_types or self.no_alcohol)
 
 
@@ -222,8 +228,12 @@ def read_wants(ctx: Context) -> Wants:
         w.sweet = False
     elif re.search(r"달달|달콤|단\s*거|단\s*게|달게|당\s*충전", t):
         w.sweet = True
-    if re.search(r"상큼|새콤|상쾌|청량|산뜻|시원하게", t):
+    if re.search(r"상큼|새콤|상쾌|청량|산뜻", t):
         w.fresh = True
+    # Cold, not the 시원한 of a broth ("국물이 시원한"), which is a hot soup that clears the head.
+    if re.search(r"시원하게|시원한|차가운|차갑게|(?<![가-힣])찬\s*(거|걸|게|음료|것)|더워서|더운데|덥다|더우니|iced|cold\s+(drink|one|food|dish|something)", t, re.I) \
+            and not re.search(r"시원한\s*(국|탕|찌개|해장)|국물\S{0,3}\s*시원|해장|숙취", t):
+        w.cool = True
     if re.search(r"따뜻|따끈|뜨거|뜨끈|뜨신|뜨시|추워|추운|춥|으슬|쌀쌀|몸\s*녹", t):
         w.warm = True
     if re.search(r"빵", t):
@@ -286,7 +296,7 @@ def read_wants(ctx: Context) -> Wants:
             w.avoid_words.append(word)
     # What must be in it ("오징어 들어간 걸로") and what they like ("양념 좋아하는데", "간장 계열로").
     menu_text = compact(" ".join(f"{i.name} {i.description}" for i in ctx.knowledge.menu))
-    for word, particle in re.findall(r"([가-힣]{1,6}?)\s*(이|가|을|를|만)?\s*(?:들어간|들어가는|들어있는|들어 있는|들은|넣은|올라간|있는)\s*"
+    for word, particle, cue in re.findall(r"([가-힣]{1,6}?)\s*(이|가|을|를|만)?\s*(들어간|들어가는|들어있는|들어 있는|들은|넣은|올라간|있는)\s*"
                                      r"(?:거|걸|것|게|메뉴|음식|요리|간식|안주|반찬|빵|디저트|음료|국물|세트|튀김|케이크|[가-힣]{2,6})"
                                      r"(?=[^.?!]{0,16}?(?:추천|뭐|뭣|있|없|골라|고르|시키|먹고\s*싶|주세요|부탁|알려|좋))", t):
         if particle and len(word) == 1 and not _ingredient(word) and f"{word}{particle}" in menu_text:
@@ -294,7 +304,8 @@ def read_wants(ctx: Context) -> Wants:
         if allergens.canonical(word) in w.avoid_allergens:
             continue
         if (len(word) >= 2 or allergens.canonical(word)) and word not in ("인기", "맛있") and not re.search(r"(안|못)$", word):
-            w.include.append(word)
+            # "오징어 들어간": a condition; "국물 있는", "알레르기 있는 사람": a word that only ranks.
+            (w.liked if cue == "있는" else w.include).append(word)
     for word in re.findall(r"([가-힣]{1,6}?)\s*(?:을|를|이|가)?\s*(?:좋아하|좋아해|좋아요|계열|쪽으로|맛으로|맛\s*나는|베이스)", t):
         if word not in ("제일", "가장", "다", "뭐", "더", "안", "달달한", "매운", "단", "짠") and word not in w.include:
             w.liked.append(word)
@@ -510,7 +521,20 @@ def _narrow(items: list[MenuItem], keep: Callable[[MenuItem], bool]) -> list[Men
     return narrowed or items
 
 
-def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
+def _must(items: list[MenuItem], keep: Callable[[MenuItem], bool], unmet: list[str], wish: str) -> list[MenuItem]:
+    """Apply a wish the customer stated as a condition (warm, a size, a head count, what must be in
+    it): when nothing on the menu meets it, nothing is offered and the wish is named, because an
+    item that ignores what was asked reads as the shop's answer to it."""
+    narrowed = [i for i in items if keep(i)]
+    if items and not narrowed:
+        unmet.append(wish)
+    return narrowed
+
+
+def choose(menu: tuple[MenuItem, ...], w: Wants, unmet: list[str] | None = None) -> list[MenuItem]:
+    """The items meeting `w`, best first. Stated conditions filter (`_must`; those no item meets are
+    added to `unmet`); tastes and occasions only rank or narrow where something is left (`_narrow`)."""
+    unmet = [] if unmet is None else unmet
     items = [i for i in menu if passes(i, w)]
     if w.kinds:
         # The kinds named (치킨, 케이크, 나물): only those, whatever category the owner filed them in.
@@ -548,11 +572,19 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
     if w.snack_with_drink:
         items = _narrow(items, lambda i: not _drink(i) and not MEAL_NAME.search(i.name))
     for pattern in w.soft_types:
-        items = _narrow(items, _named_like(pattern))
+        if pattern == BROTH:  # a broth is a condition; a 안주 is any dish that goes with a drink
+            items = _must(items, _named_like(pattern), unmet, "국물 있는")
+        else:
+            items = _narrow(items, _named_like(pattern))
     if w.fresh:
-        items = _narrow(items, lambda i: bool(FRESH.search(f"{i.name} {i.description}")))
+        items = _must(items, lambda i: bool(FRESH.search(f"{i.name} {i.description}")), unmet, "상큼한")
+    if w.cool:
+        # A drink is served cold unless it says hot or is a tea; a dish must say it is cold.
+        items = _must(items, lambda i: not HOT.search(i.description) and bool(
+            COOL.search(f"{i.name} {i.description}") or _drink(i) and not TEA_NAME.search(i.name)), unmet, "시원한")
     if w.warm:
-        items = _narrow(items, lambda i: bool(HOT.search(i.description) or WARM_DISH.search(f"{i.name} {i.category}")) and not ICE_ONLY.search(i.description))
+        items = _must(items, lambda i: bool(HOT.search(i.description) or WARM_DISH.search(f"{i.name} {i.category}")) and not ICE_ONLY.search(f"{i.name} {i.description}"),
+                      unmet, "따뜻한")
     for tag in w.tags:
         if any(has_tag(i, tag) for i in menu):
             items = [i for i in items if has_tag(i, tag)]
@@ -562,16 +594,19 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
     for noun in w.nouns:
         items = _narrow(items, _says(noun))
     if w.sizes:
-        items = _narrow(items, lambda i: bool(w.sizes & sizes(i.name)))
+        items = _narrow(items, lambda i: bool(w.sizes & sizes(i.name)))  # "4인" is a size word and a head count
     party = w.party
     if party is not None and party > 1:
         # Only among what the owner wrote a head count for: a 찌개 with none is for anyone.
+        # A party no dish is written for orders several: a ranking, not a condition.
         items = _narrow(items, lambda i: (r := serves(i)) is None or r[0] <= party <= r[1])
     elif party == 1:
         # One person: nothing the owner wrote is for two or more (a 반마리 "1~2인" still is).
         items = _narrow(items, lambda i: (r := serves(i)) is None or r[0] <= 1)
-    for word in [*w.liked, *(x for x in w.include if not _ingredient(x))]:
+    for word in w.liked:
         items = _narrow(items, _says(word))
+    for word in (x for x in w.include if not _ingredient(x)):
+        items = _must(items, _says(word), unmet, f"{josa(word, '이')} 들어간")
     if w.kids:
         items = _narrow(items, lambda i: "아이" in i.tags or for_children(i))
     if w.spicy and w.spiciest and items:
@@ -585,10 +620,10 @@ def choose(menu: tuple[MenuItem, ...], w: Wants) -> list[MenuItem]:
         items = _narrow(items, lambda i: not RETAIL.search(f"{i.name} {i.category}"))
     unit = w.unit
     if unit:
-        items = _narrow(items, lambda i: unit in f"{i.name} {i.description} {i.category}")
+        items = _narrow(items, lambda i: unit in f"{i.name} {i.description} {i.category}")  # menus seldom write the unit
     floor = w.budget_from
     if floor is not None:
-        items = _narrow(items, lambda i: i.price is not None and i.price >= floor)
+        items = _must(items, lambda i: i.price is not None and i.price >= floor, unmet, f"{floor:,}원 이상인")
 
     def rank(i: MenuItem) -> tuple[int, int, int, int]:
         # For a child: children's dishes, then dishes the owner tagged as fine for children.
@@ -782,9 +817,11 @@ class RecommendSkill:
 
     def recommend(self, ctx: Context, w: Wants) -> Reply:
         """Up to three items meeting `w`: the typed entry point the model's tool calls as well."""
-        picks = choose(ctx.knowledge.menu, w)[:3]
+        unmet: list[str] = []
+        picks = choose(ctx.knowledge.menu, w, unmet)[:3]
         if not picks:
-            text = "말씀하신 조건에 맞는 메뉴를 찾지 못했어요. 직원에게 한 번 더 확인해 드릴까요?"
+            wished = f"{unmet[0]} 메뉴는 메뉴 정보에서" if unmet else "말씀하신 조건에 맞는 메뉴를"
+            text = f"{wished} 찾지 못했어요. 직원에게 한 번 더 확인해 드릴까요?"
             return Reply("recommend", [text], quick_replies=[STAFF_QR, QuickReply("메뉴 보기", "메뉴 보여 주세요")])
         lines = []
         for item in picks:

@@ -207,7 +207,10 @@ class StoreInfoSkill:
                     texts.append(f"{josa(format_clock(minute), '은')} 브레이크 타임이에요.")
                 else:
                     texts.append(f"{format_clock(minute)}에는 영업 중이에요.")
-            if mention.explicit or h.holiday:
+            if h.holiday or ctx.has(HOLIDAY):
+                # The fact comes from the dated closures, or the customer asks about a holiday the
+                # owner did not list (the shop is open then); an ordinary date, even one named by its
+                # day of the month, is answered from the weekly hours.
                 sources.insert(0, Source("store", "holidays"))
         elif weekend:
             for offset in range(7):

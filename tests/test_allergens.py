@@ -51,6 +51,9 @@ def item(name: str, description: str = "", column: tuple[str, ...] = ()) -> Menu
         ("달걀", (), "흰자만 써서 담백한", True),
         ("생선", (), "연어알을 얹은 덮밥", True),  # roe is fish
         ("생선", ("알류",), "톡톡 터지는 날치알", True),
+        ("생선", ("밀",), "꾸덕하게 말린 아구를 튀긴", True),  # a fish by its market spelling
+        ("해산물", (), "겨울 물메기로 끓인 맑은 탕", True),
+        ("생선", ("밀",), "붕어빵 틀에 구운 와플", False),  # the pastry holds no fish
     ],
 )
 def test_groups_and_members_both_ways(customer: str, column: tuple[str, ...], description: str, held: bool) -> None:

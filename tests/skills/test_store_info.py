@@ -39,6 +39,14 @@ def test_weekday_and_holiday_questions(ask) -> None:  # type: ignore[no-untyped-
     december = ask("12월에 임시휴무 있어요?")
     assert sources(december)[0] == "holidays" and "12월 31일(목)" in december.text and "1월 1일(금)" in december.text
 
+def test_a_date_named_by_its_day_is_answered_from_the_source_that_holds_it(ask) -> None:  # type: ignore[no-untyped-def]
+    # An ordinary Thursday named by its date: the weekly hours; the dated closure: the holidays.
+    ordinary = ask("이번 달 26일 목요일에 점심 먹으러 가도 돼요?")
+    assert sources(ordinary)[0] == "hours" and "11월 26일(목)" in ordinary.text, (sources(ordinary), ordinary.text)
+    closed = ask("12월 31일에 문 열어요?")
+    assert sources(closed)[0] == "holidays" and "12월 31일(목)" in closed.text
+
+
 def test_a_bare_hour_on_a_named_day_is_read_inside_the_opening_hours(ask) -> None:  # type: ignore[no-untyped-def]
     reply = ask("내일 4시에 가도 돼요?")  # Wednesday, open 11:00-21:00: 4시 is 16:00, in the break
     assert "오전 4시" not in reply.text and "열기 전" not in reply.text
