@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from bot.josa import josa
 from bot.kb.records import WEEKDAY_KO, WEEKDAYS, Store
 from bot.kb.schedule import DayHours, hours_on, open_state
+from bot.kb.tokenizer import kiwi
 from bot.korean_time import format_clock, format_date, parse_date, parse_time
 from bot.messages import QuickReply, Reply, Source, Turn
 from skills.base import BOOK_QR, Context
@@ -44,6 +45,14 @@ ELSEWHERE = re.compile(
     r"(?:옆|근처|주변|건너편|맞은편|앞|뒤|위층|아래층|윗층|다른)[가-힣\s\d]{0,12}?(?:집|가게|시장|마트|편의점|카페|식당|은행|약국|병원|미용실|세탁소|학원|노래방|피시방|주유소|헬스장|사진관|술집|매장)(?:은|는|이|가|도)?(?![가-힣])|"
     r"(?:[가-힣]{2,}\s?)?(?:야시장|시장|마트|백화점|해수욕장|공원|터미널|박물관)(?:은|는|이|가)(?![가-힣])"
 )
+# A place by its kind ("성동시장", "황남공원", "시외버스터미널"): another place unless the files name it.
+PLACE = re.compile(r"([가-힣]{1,10}(?:시장|마트|백화점|해수욕장|공원|터미널|박물관|미술관|도서관|기념관|전시관|유원지|수목원|동물원|"
+                   r"시청|구청|군청|주민센터|우체국|은행|성당|교회|사찰))(?:은|는|이|가|도|에서는)?(?![가-힣])")
+# Holidays of one day or season, as a closure's reason and as a customer says them.
+NAMED_HOLIDAYS = ((r"설|구정", r"(?<![가-힣])설|구정"), (r"추석|한가위", r"추석|한가위"), (r"크리스마스|성탄", r"크리스마스|성탄"),
+                  (r"신정|새해|1월\s*1일", r"신정|새해\s*첫날"), (r"어린이날", r"어린이날"))
+# A holiday of a year the files cannot speak for yet.
+NEXT_YEAR = re.compile(r"내년|내후년|다음\s*해|next\s+year", re.I)
 # The words that place another business ("근처", "옆"): shared with an FAQ, they do not make it about that place.
 LOCATORS = frozenset({"옆", "근처", "주변", "건너편", "맞은편", "앞", "뒤", "위층", "아래층", "윗층", "다른"})
 TIME_TERM = re.compile(r"타임|시간|시각|오픈|영업|운영|휴무|휴일|쉬|날|임시|^\d+$|^[월일시주년달]$")
@@ -138,8 +147,10 @@ class StoreInfoSkill:
                 return None
         if ctx.has(r"예약|자리\s*(있|잡|맡|남)") and (parse_time(ctx.text) or re.search(r"\d+\s*(명|인)|[한두세네]\s*(명|분)", ctx.text)):
             return None  # "성탄절 저녁 6시에 다섯 명 예약": a booking, not a question about that day's hours
-        if ctx.has(ELSEWHERE) or self._other_topic(ctx):
+        if ctx.has(ELSEWHERE) or self._other_topic(ctx) or self._other_place(ctx):
             return None  # store.toml knows this shop's hours only
+        if ctx.has(HOLIDAY) and ctx.has(NEXT_YEAR) and not self._next_year_listed(ctx):
+            return None  # "내년 설에도 해요?": the dated closures do not reach it; an owner's FAQ or a person answers
         return self._hours(ctx, holiday)
 
     @staticmethod
@@ -166,6 +177,44 @@ class StoreInfoSkill:
         if topic == "booking_policy" and ctx.has(r"확인|취소|변경|바꾸|바꿔|미루|010"):
             return None  # a booking of their own to check or change (with its name and 010 number): the reservation skill's
         return topic
+
+    @staticmethod
+    def _next_year_listed(ctx: Context) -> bool:
+        """Whether the owner listed next year's closure the customer names: a 설 asked needs a
+        closure next year that says 설 (a 신정 on 1월 1일 is not it); a holiday word of no one day
+        (연휴, 명절) is met by any closure next year."""
+        ahead = [h for h in ctx.knowledge.store.holidays if h.day.year > ctx.now.year]
+        for names, pattern in NAMED_HOLIDAYS:
+            if re.search(pattern, ctx.text):
+                return any(re.search(names, h.reason) for h in ahead)
+        return bool(ahead)
+
+    @staticmethod
+    def _other_place(ctx: Context) -> bool:
+        """Whether the hours asked are another place's: a place named by its kind (시장, 공원, 터미널)
+        or a proper noun (Kiwi's NNP: 첨성대, a bakery chain) that is not in the shop's name, address or
+        menu, and that
+        is not where the customer comes from ("부산에서 가는데"). The shop's own name said short
+        (두 syllables of it) is the shop."""
+        own, name = ctx.knowledge.own_names, "".join(ctx.knowledge.store.name.split())
+        if any("".join(m.group(1).split()) not in own for m in PLACE.finditer(ctx.text)):
+            return True
+        tok = kiwi()
+        if tok is None:
+            return False
+        morphs = tok.morphemes(ctx.text)
+        for i, m in enumerate(morphs):
+            if m.tag != "NNP" or len(m.form) < 2 or not re.fullmatch(r"[가-힣]+", m.form):
+                continue
+            after = morphs[i + 1] if i + 1 < len(morphs) else None
+            if after is not None and (after.tag.startswith("JKB") or after.form in ("사람", "출신", "사", "살")):
+                continue  # where they come from or live, not the place asked about
+            if m.form in own or any(m.form[j:j + 2] in name for j in range(len(m.form) - 1)):
+                continue
+            if HOLIDAY.search(m.form) or TIME_WORDS.search(m.form) or MONTH.search(m.form):
+                continue
+            return True
+        return False
 
     def _other_topic(self, ctx: Context) -> bool:
         """True when the message is really about an FAQ topic that mentions time (배달 몇 시까지)."""

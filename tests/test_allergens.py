@@ -60,6 +60,12 @@ def test_groups_and_members_both_ways(customer: str, column: tuple[str, ...], de
     assert bool(allergens.contains(item("메뉴", description, column), customer)) is held
 
 
+def test_the_word_shown_keeps_its_own_last_syllable() -> None:
+    # 계란후라이 ends in 이 that is no particle; 새우젓이 ends in one.
+    assert [e.word for e in allergens.evidence(item("볶음밥", "계란후라이 얹은 볶음밥"), "달걀")] == ["계란후라이"]
+    assert [e.word for e in allergens.evidence(item("볶음밥", "새우젓이 살짝 들어간"), "새우")] == ["새우젓"]
+
+
 def test_the_group_table_is_what_keeps_members_away(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the table a customer allergic to 새우 would be offered a dish marked 갑각류."""
     dish = item("해물파전", "", ("갑각류",))

@@ -122,6 +122,14 @@ class Knowledge:
                 seen.setdefault(item.category)
         return list(seen)
 
+    @cached_property
+    def own_names(self) -> str:
+        """The shop's name, address and menu names, without spaces: a place the customer asks the
+        hours of that is not in it is another place (skills/store_info.py). Not the FAQ answers,
+        which name landmarks ("대릉원 정문에서 5분") that are not the shop."""
+        parts = [self.store.name, self.store.address, *(f"{i.name} {i.category}" for i in self.menu)]
+        return "".join("".join(parts).split())
+
     def faq(self, faq_id: str) -> FaqEntry:
         """The FAQ entry a search hit names (its id is its question)."""
         return next(f for f in self.faqs if f.id == faq_id)

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from bot.kb.records import Knowledge, MenuItem
 from bot.kb.text import clean
+from bot.kb.tokenizer import kiwi
 from bot.understand.normalize import GLOSSES
 
 # Group word -> members (a member may itself be a group: 해산물 holds 갑각류).
@@ -302,7 +303,16 @@ def _word_around(text: str, start: int, end: int) -> str:
     while end < len(text) and text[end].isalnum():
         end += 1
     word = text[start:end]
-    return re.sub(r"(을|를|이|가|은|는|도|에|와|과|로|으로|랑|이랑)$", "", word) if len(word) > 2 else word
+    if len(word) <= 2:
+        return word
+    tok = kiwi()
+    if tok is not None:
+        # Only a particle the analyser finds is cut: 새우젓이 is 새우젓, but 계란후라이 keeps its 이.
+        morphs = tok.morphemes(word)
+        if morphs and morphs[-1].tag.startswith("J") and len(morphs) > 1:
+            return word[:morphs[-1].start].rstrip() or word
+        return word
+    return re.sub(r"(을|를|이|가|은|는|도|에|와|과|로|으로|랑|이랑)$", "", word)
 
 
 def read(text: str) -> list[str]:

@@ -120,7 +120,7 @@ GLOSSES: tuple[tuple[str, str], ...] = (
     (r"\bwifi\b|wi-fi|password", "와이파이 비밀번호"), (r"caffeine|decaf", "카페인"), (r"\bwithout\b|\bno\b|\bnot\b", "없는"),
     (r"\bdrinks?\b|beverages?", "음료"), (r"\bokay\b|\bok\b|\bsafe\b|can i (still |also )?(eat|have|drink|get|order|try)", "먹어도 괜찮아요"),
     (r"seafood", "해물"), (r"ramen|ramyeon", "라면"), (r"noodles?", "면 국수"), (r"\bsoup\b", "국 탕"), (r"\bstew\b", "찌개"),
-    (r"\brice\b(?! ?cakes?)", "밥"), (r"\bbeef\b", "소고기"), (r"\bpork\b", "돼지고기"), (r"raw fish|sashimi", "회"), (r"\bfish\b", "생선"),
+    (r"fried rice", "볶음밥"), (r"(?<!fried )\brice\b(?! ?cakes?)", "밥"), (r"\bbeef\b", "소고기"), (r"\bpork\b", "돼지고기"), (r"raw fish|sashimi", "회"), (r"\bfish\b", "생선"),
     (r"octopus", "문어"), (r"\bsquid\b", "오징어"), (r"abalone", "전복"), (r"dumplings?", "만두"), (r"pancake", "전"),
     (r"\bbeer\b", "맥주"), (r"\bcokes?\b|\bcolas?\b", "콜라"), (r"\bsprites?\b|\b7 ?up\b", "사이다"), (r"\bzero\b", "제로"), (r"latte", "라떼"), (r"\btea\b", "차"), (r"juice", "주스"), (r"fried chicken", "치킨"), (r"luggage|baggage|suitcase", "짐 보관"), (r"\bany\b", "있어요"), (r"\bseats?\b|\bgroup\b|\bparty of\b", "자리 단체"),
     (r"\bwait\b|waiting|\bqueue\b|\bline up\b", "웨이팅"), (r"rooftop|terrace", "루프탑 테라스"),

@@ -31,17 +31,17 @@ grill = shop_fixture("grill-only", menu=GRILL_ONLY)
 
 
 def test_something_cold_is_a_cold_dish_or_drink(shop: Path) -> None:
-    got = picks(shop, "오늘 푹푹 쪄서 차가운 걸로 하나 골라 주세요")
+    got = picks(shop, "오늘 푹푹 쪄서 차가운 걸로 한 가지만 추천 좀 해 줄래요")
     assert got and set(got) <= {"막국수", "유자 에이드"}, got
 
 
 def test_the_cool_of_a_broth_is_a_hot_soup_not_a_cold_one(shop: Path) -> None:
-    assert picks(shop, "해장하게 국물이 시원한 걸로 하나 골라 주세요") == ["닭곰탕"]
+    assert picks(shop, "해장하게 국물이 시원한 걸로 한 가지만 추천 좀 해 줄래요") == ["닭곰탕"]
 
 
 def test_a_condition_no_item_meets_offers_nothing_and_says_so(grill: Path) -> None:
-    for text, wish in (("날씨가 더워서 시원한 거 먹고 싶은데 골라 주세요", "시원한"),
-                       ("몸이 으슬으슬한데 국물 있는 걸로 추천해 주세요", "국물")):
+    for text, wish in (("날씨가 더워서 시원한 메뉴로 추천 좀 해 줄래요", "시원한"),
+                       ("몸이 으슬으슬한데 국물 요리로 추천 좀 해 줄래요", "국물")):
         reply = asyncio.run(ask_in(grill, text))
         assert reply.intent == "recommend" and not reply.sources, (text, reply.sources)
         assert wish in reply.texts[0] and "직원" in reply.texts[0], reply.texts
@@ -50,5 +50,5 @@ def test_a_condition_no_item_meets_offers_nothing_and_says_so(grill: Path) -> No
 def test_what_must_be_in_it_is_a_condition_but_a_word_before_있는_only_ranks(grill: Path) -> None:
     reply = asyncio.run(ask_in(grill, "마늘 들어간 메뉴로 하나 권해 주세요"))
     assert not reply.sources, reply.texts
-    # "알레르기 있는 사람": no ingredient to find, so the picks stand.
-    assert picks(grill, "콩 알레르기 있는 사람이 먹을 거 골라 주세요") == ["닭껍질 튀김"]
+    # "알레르기 있는 동생": no ingredient to find, so the picks stand.
+    assert picks(grill, "대두 알레르기 있는 동생 몫으로 한 가지 추천 좀 해 줄래요") == ["닭껍질 튀김"]

@@ -47,6 +47,25 @@ def test_a_date_named_by_its_day_is_answered_from_the_source_that_holds_it(ask) 
     assert sources(closed)[0] == "holidays" and "12월 31일(목)" in closed.text
 
 
+def test_another_places_hours_are_not_ours_even_without_a_particle(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from tests.support.stores import STORE, ask_in, write_store
+
+    # A store inside a market: that market, named in its address, is the shop's; another is not.
+    folder = write_store(tmp_path, store=STORE.replace("시험로 1", "시험로 1 중앙시장 2동"))
+    assert asyncio.run(ask_in(folder, "망원시장 저녁 몇 시면 닫나요?")).intent != "store_info"
+    own = asyncio.run(ask_in(folder, "중앙시장 저녁 몇 시면 닫나요?"))
+    assert own.intent == "store_info" and "영업시간" in own.text, (own.intent, own.texts)
+
+
+def test_next_years_holiday_is_answered_only_when_the_owner_listed_it(ask) -> None:  # type: ignore[no-untyped-def]
+    # The demo lists 1월 1일 (신정) of next year and no 추석 of next year.
+    assert ask("내년 추석 연휴에도 장사하세요?").intent != "store_info"
+    listed = ask("내년 신정에 가게 쉬어요?")
+    assert listed.intent == "store_info" and "1월 1일(금)" in listed.text
+
+
 def test_a_bare_hour_on_a_named_day_is_read_inside_the_opening_hours(ask) -> None:  # type: ignore[no-untyped-def]
     reply = ask("내일 4시에 가도 돼요?")  # Wednesday, open 11:00-21:00: 4시 is 16:00, in the break
     assert "오전 4시" not in reply.text and "열기 전" not in reply.text
