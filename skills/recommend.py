@@ -44,9 +44,10 @@ WHICH = re.compile(r"뭐|뭘|머\s*(있|먹|시키|묵)|무엇|무슨|어떤\s*(
 # An FAQ heading that itself asks which one ("뭐가 제일 매워요?"), unlike a yes-or-no rule ("덜 맵게 해 줄 수 있나요?").
 WHICH_HEADING = re.compile(r"뭐|뭘|무엇|무슨|어떤\s*(거|게|걸|메뉴|것)|어느|추천|골라|고르|제일|젤|가장|메뉴\s*(가\s*)?(있|되)|"
                            r"(먹을|마실)\s*(거|게|것|만한|수\s*있는)|\bwhat\b|\bwhich\b", re.I)
-STRONG_ASK = re.compile(r"추천|골라|고르|뭐가\s*(제일|젤|더|가장|좀)?\s*(좋|맛있|괜찮|나아|낫)|뭐\s*(시키|시킬|주문)|뭘\s*(시키|주문)")
+# 권하다 is the plain verb of recommending ("하나 권해 주세요", "뭘 권하세요?").
+STRONG_ASK = re.compile(r"추천|권해|권하|권할|골라|고르|뭐가\s*(제일|젤|더|가장|좀)?\s*(좋|맛있|괜찮|나아|낫)|뭐\s*(시키|시킬|주문)|뭘\s*(시키|주문)")
 ASK = re.compile(
-    r"추천|뭐가\s*(제일|젤|더|가장|좀)?\s*(좋|맛있|괜찮|나아|낫)|먹고\s*싶[^.?!]*(뭐|뭘|어떤)|(뭐|뭘|어떤\s*거)[^.?!]{0,8}먹고\s*싶|"
+    r"추천|권해|권하|권할|뭐가\s*(제일|젤|더|가장|좀)?\s*(좋|맛있|괜찮|나아|낫)|먹고\s*싶[^.?!]*(뭐|뭘|어떤)|(뭐|뭘|어떤\s*거)[^.?!]{0,8}먹고\s*싶|"
     r"(먹을|마실)\s*수\s*있는\s*(메뉴|거|게|음식|음료)|(새로\s*나온|신메뉴|요즘\s*나온)[^.?!]{0,6}(뭐|있|알려)|"
     r"뭘\s*(먹|마시|시키|주문)|뭐\s*(먹|마시|마실|시키|시킬|주문)|마실\s*(만한|거|게)|먹을\s*(만한|거|게)|"
     r"골라|고르|잘\s*나가|인기\s*(메뉴|있는|많은)|베스트|대표\s*메뉴|시그니처|어떤\s*게\s*(좋|맛있)|뭐가\s*제일|제일\s*맛있|어울리는|땡기는데|당기는데|"
@@ -78,7 +79,7 @@ FRESH = re.compile(r"상큼|새콤|상쾌|청량|시트러스|레몬|자몽|유�
 # Cold food and drink, for a wish to cool down (시원한 거, 차가운 거, a hot day): 냉 opening a dish's name
 # (냉면, 냉모밀; not 냉동 goods), ice, shaved ice, cold noodles and soups, blended drinks.
 COOL = re.compile(r"(?<![가-힣])냉(?!동|장)|[가-힣]냉(?:면|국|채)|냉면|아이스(?!\s*전용\s*x)|\bice\b|iced|빙수|콩국|물회|밀면|모밀|"
-                  r"에이드|스무디|슬러시|프라페|쉐이크|셰이크|젤라또|소르베|얼음|차갑|차가운|시원", re.I)
+                  r"에이드|스무디|슬러시|프라페|쉐이크|셰이크|젤라또|소르베|얼음|차갑|차가운", re.I)  # not 시원: a 시원한 국물 is hot
 CAFFEINE_FREE = re.compile(r"카페인\s*(없음|0|무)|논카페인|무카페인")
 CAFFEINE = re.compile(
     r"카페인\s*(있|소량|함유|들어)|커피\s*들어|에스프레소|녹차|말차|홍차|얼그레이|아메리카노|카페\s*라떼|카페라테|카푸치노|마키아토|마끼아또|"
@@ -245,7 +246,8 @@ def read_wants(ctx: Context) -> Wants:
         w.categories.append("meal")
     if re.search(r"커피(?!\s*말고)", t) and not re.search(r"같이|랑|하고", t):
         w.categories.append("coffee")
-    if re.search(r"(?<![가-힣])차(?:\s*한\s*잔|\s*한잔|\s*종류|\s*추천|\s*중에|가|를|\s*마시)|티\s*(종류|추천|중)|(?<![가-힣])티(?![가-힣])", t):
+    # 차가 is tea with its particle; 차가운, 차갑게 are cold.
+    if re.search(r"(?<![가-힣])차(?:\s*한\s*잔|\s*한잔|\s*종류|\s*추천|\s*중에|가(?![운워웠울갑])|를|\s*마시)|티\s*(종류|추천|중)|(?<![가-힣])티(?![가-힣])", t):
         w.categories.append("tea")
     # "소주 한잔할 건데 곁들일 안주": the drinking is the occasion; what is asked for goes with it.
     if re.search(r"음료|마실|마시기|마시고\s*싶|마셔\s*보|drink|beverage", t, re.I) and not {"coffee", "tea"} & set(w.categories) and "안주" not in t:

@@ -161,3 +161,19 @@ def test_a_grievance_that_shares_an_faqs_words_goes_to_staff_not_to_the_policy(m
 def test_a_plain_request_for_a_person_is_answered_as_a_request_not_an_apology(ask, message: str) -> None:  # type: ignore[no-untyped-def]
     reply = ask(message)
     assert reply.escalate and reply.handoff == "request" and not reply.text.startswith("불편을"), (reply.handoff, reply.text)
+
+
+@pytest.mark.parametrize("message", [
+    "점심에 먹은 전 때문인지 딸 얼굴에 발진이 올라왔어요 어쩌죠",
+    "생선구이 먹다가 뼈가 목에 걸렸는데 안 빠져요",
+    "We ate there an hour ago and my wife has hives now, what do we do?",
+])
+def test_a_reaction_or_injury_that_happened_goes_to_staff_at_once(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(message)
+    assert reply.intent == "escalate" and reply.escalate, (message, reply.intent, reply.texts)
+
+
+@pytest.mark.parametrize("message", ["메밀 먹으면 발진이 올라오는데 뭐 먹으면 돼요?",
+                                     "어릴 때 땅콩 먹고 응급실 간 적이 있어서요, 땅콩 빠진 메뉴 있어요?"])
+def test_an_allergy_told_as_a_condition_or_history_is_a_question(ask, message: str) -> None:  # type: ignore[no-untyped-def]
+    assert ask(message).intent != "escalate", message

@@ -52,3 +52,9 @@ def test_what_must_be_in_it_is_a_condition_but_a_word_before_있는_only_ranks(g
     assert not reply.sources, reply.texts
     # "알레르기 있는 동생": no ingredient to find, so the picks stand.
     assert picks(grill, "대두 알레르기 있는 동생 몫으로 한 가지 추천 좀 해 줄래요") == ["닭껍질 튀김"]
+
+
+def test_권하다_asks_for_a_recommendation(shop: Path) -> None:
+    # The plain verb of recommending, beside 추천: "권해 주실래요", "뭘 권하세요".
+    got = picks(shop, "차가운 마실 거 한 잔만 권해 주실래요")
+    assert got and set(got) <= {"유자 에이드"}, got
