@@ -39,6 +39,20 @@ BOOKING_POLICY = re.compile(
     r"예약\s*(을|도|은)?\s*(받는|되는|하는|가능한)\s*(집|곳|가게|식당|데)"
 )
 NOW = re.compile(r"지금|현재|아직|이제")
+# "지금 출발하면 20분 걸리는데 주문 돼요?", "가는 중인데 문 안 닫았죠?": whether the shop is still open,
+# for ordering, when the customer gets there. The timing is the question, whatever they will order.
+ARRIVING = re.compile(r"지금\s*(출발|가면|가믄|가도|갈게|가는|나가|나서|튀어)|가는\s*중|출발\s*(하면|하믄|하몬|할게|했)|도착\s*(하면|하믄|할\s*것|할\s*거|예정|하는데|하는디)|"
+                      r"튀어\s*갈|(\d+|한|두|세|십|이십|삼십|사십|오십)\s*(분|시간)\s*(정도|쯤|이면|이믄)?\s*걸려|"
+                      r"(\d+|한|두|세|십|이십|삼십|사십|오십)\s*(분|시간)\s*(정도|쯤)?\s*걸리")
+# ... but not when the arrival only frames another question: a wait, room for a group, something to
+# set up first, another day, or whether an item is there ("바로 살 수 있는 케이크 있어요?").
+NOT_ARRIVAL = re.compile(r"기다려|기다리|웨이팅|대기|사람\s*(이\s*)?(많|없)|자리\s*(가\s*)?(있|없|남)|들어갈|인원|단체|\d+\s*명|[가-힣]+\s*명\s*(정도|이|인데|쯤)|"
+                         r"미리|번호|코스|처음부터|얼마나|내일|모레|다음\s*(주|달)|주말|[월화수목금토일]요일|"
+                         r"(살|먹을|드실|마실)\s*수\s*있는\s*[가-힣]+\s*(이|가)?\s*(있|뭐)")
+CAN_STILL = re.compile(r"(돼|되|될까|되나|되능|가능|있을까|있나|있능|수\s*있|안\s*닫|열어|열려|열었|받아|받나|받을|괜찮|하나요|하죠|할까)")
+# Minutes on the way: "20분 걸리는데", "한 시간 걸려요", "삼십 분이면 가요".
+TRAVEL = re.compile(r"(\d+|한|두|세|십|이십|삼십|사십|오십)\s*(분|시간)\s*(정도|쯤|이면|이믄)?\s*(걸|이면|이믄|안에|후|뒤)")
+WORD_NUMBER = {"한": 1, "두": 2, "세": 3, "십": 10, "이십": 20, "삼십": 30, "사십": 40, "오십": 50}
 MONTH = re.compile(r"(?<!\d)\d{1,2}\s*월(?!\s*\d+\s*일)|이번\s*달|다음\s*달|담달|이달|올해|연말|연초")
 # Another business as the subject: "옆 가게는 언제 닫아요", "근처 꽃집", "중앙시장은 몇 시에 닫아요".
 ELSEWHERE = re.compile(
@@ -129,6 +143,10 @@ class StoreInfoSkill:
         if ctx.has(PHONE) and store.phone:
             return self._phone(store)
         hours, closed, holiday = ctx.has(HOURS), ctx.has(CLOSED_DAY), ctx.has(HOLIDAY)
+        if ctx.has(ARRIVING) and ctx.has(CAN_STILL) and not ctx.has(r"배달|택배|배송|예약|보내|부쳐|픽업\s*시간") \
+                and not ctx.has(NOT_ARRIVAL) and len(ctx.text) <= 120 \
+                and not (ctx.has(ELSEWHERE) or self._other_place(ctx)):
+            return self._arriving(ctx)
         dated = parse_date(ctx.text, ctx.now.date())
         if dated and dated.explicit and ctx.has(VISIT):
             holiday = True  # "12월 31일에 가도 돼요?": whether the store is open that day
@@ -177,6 +195,45 @@ class StoreInfoSkill:
         if topic == "booking_policy" and ctx.has(r"확인|취소|변경|바꾸|바꿔|미루|010"):
             return None  # a booking of their own to check or change (with its name and 010 number): the reservation skill's
         return topic
+
+    @staticmethod
+    def _arriving(ctx: Context) -> Reply:
+        """Open, and still taking orders, when the customer arrives: now plus the time on the way
+        they give ("20분 걸리는데"), or the clock time they give ("7시 반쯤 도착")."""
+        store, now = ctx.knowledge.store, ctx.now
+        arrive, said = now, ""
+        travel = TRAVEL.search(ctx.text)
+        h_now = hours_on(store, now.date())
+        asked = parse_time(ctx.text, h_now.span.start if h_now.span else None)
+        if travel:
+            n = int(travel[1]) if travel[1].isdigit() else WORD_NUMBER[travel[1]]
+            arrive = now + timedelta(minutes=n * (60 if travel[2] == "시간" else 1))
+        elif asked:
+            at = now.replace(hour=asked.at.hour, minute=asked.at.minute)
+            arrive = at if at >= now else now
+        if arrive != now:
+            said = f"도착하실 {format_clock(arrive.hour * 60 + arrive.minute)}쯤"
+        state = open_state(store, arrive)
+        h = state.today
+        minute = arrive.hour * 60 + arrive.minute
+        when = f"{said}에는" if said else "지금은"
+        lunch_last = h.break_time.start - store.last_order_minutes if h.break_time and store.last_order_minutes else None
+        if state.open and h.break_time and lunch_last is not None and lunch_last < minute < h.break_time.start:
+            # The last order comes before the break too (knowledge-format.md).
+            text = (f"{when} 브레이크 타임 전 마지막 주문({format_clock(lunch_last)})이 지나서 주문이 어려워요. "
+                    f"{format_clock(h.break_time.end)}에 다시 주문 받아요.")
+        elif state.open and h.last_order is not None and minute > h.last_order:
+            text = f"{when} 마지막 주문({format_clock(h.last_order)})이 지나서 주문이 어려워요. 오늘은 {format_clock(h.span.end)}에 문을 닫아요."  # type: ignore[union-attr]
+        elif state.open:
+            last = f" 마지막 주문은 {format_clock(h.last_order)}까지예요." if h.last_order is not None else ""
+            text = f"네, {when} 영업 중이에요. 오늘은 {format_clock(h.span.end)}까지 열어요.{last}"  # type: ignore[union-attr]
+        else:
+            why = {"break": "브레이크 타임이에요.", "before": "아직 문을 열기 전이에요.", "after": "영업이 끝난 뒤예요.",
+                   "closed_day": "정기 휴무일이에요.", "holiday": "쉬는 날이에요."}[state.reason]
+            nxt = (f" {format_date(state.next_open.date(), now.date())} {format_clock(state.next_open.hour * 60 + state.next_open.minute)}에 다시 열어요."
+                   if state.next_open else "")
+            text = f"{when} {why}{nxt}"
+        return Reply("store_info", [text, f"영업시간: {week_summary(store)}"], [Source("store", "hours")])
 
     @staticmethod
     def _next_year_listed(ctx: Context) -> bool:

@@ -66,6 +66,17 @@ def test_next_years_holiday_is_answered_only_when_the_owner_listed_it(ask) -> No
     assert listed.intent == "store_info" and "1월 1일(금)" in listed.text
 
 
+def test_whether_an_order_is_taken_when_the_customer_arrives(ask) -> None:  # type: ignore[no-untyped-def]
+    # Demo Tuesday: 11:00-21:00, break 15:00-17:00, last order an hour before the break and closing.
+    lunch = ask("지금 나서면 30분 정도 걸리는데 주문 되나요?")  # at 14:00: there at 14:30
+    assert lunch.intent == "store_info" and sources(lunch) == ["hours"]
+    assert "마지막 주문(오후 2시)" in lunch.text and "오후 5시에 다시" in lunch.text, lunch.text
+    evening = ask("지금 출발하면 한 시간 걸리는데 주문 되나요?", now=datetime(2026, 11, 24, 18, 0))
+    assert evening.texts[0].startswith("네, 도착하실 오후 7시쯤에는 영업 중이에요") and "오후 8시까지" in evening.text
+    late = ask("가는 중인데 삼십 분이면 도착해요 주문 받아 주세요?", now=datetime(2026, 11, 24, 19, 40))
+    assert "마지막 주문(오후 8시)이 지나서" in late.text, late.text
+
+
 def test_a_bare_hour_on_a_named_day_is_read_inside_the_opening_hours(ask) -> None:  # type: ignore[no-untyped-def]
     reply = ask("내일 4시에 가도 돼요?")  # Wednesday, open 11:00-21:00: 4시 is 16:00, in the break
     assert "오전 4시" not in reply.text and "열기 전" not in reply.text
