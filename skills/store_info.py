@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.josa import josa
 from bot.kb.records import WEEKDAY_KO, WEEKDAYS, Store
@@ -124,6 +124,17 @@ def day_sentence(h: DayHours, today: date) -> str:
     return text
 
 
+def _before_break_last_order(store: Store, at: datetime) -> tuple[int, int] | None:
+    """(last order, break end) when `at` falls after the last order before the break and before the
+    break itself: open, but taking no orders (knowledge-format.md: the last order comes before the
+    break starts too). None otherwise."""
+    h = hours_on(store, at.date())
+    if not (h.break_time and store.last_order_minutes):
+        return None
+    last, minute = h.break_time.start - store.last_order_minutes, at.hour * 60 + at.minute
+    return (last, h.break_time.end) if last < minute < h.break_time.start else None
+
+
 class StoreInfoSkill:
     name = "store_info"
     description = "영업시간, 지금 영업 중인지, 휴무일, 주소, 전화번호, 예약 규정을 매장 정보 그대로 알려 줘요."
@@ -217,11 +228,9 @@ class StoreInfoSkill:
         h = state.today
         minute = arrive.hour * 60 + arrive.minute
         when = f"{said}에는" if said else "지금은"
-        lunch_last = h.break_time.start - store.last_order_minutes if h.break_time and store.last_order_minutes else None
-        if state.open and h.break_time and lunch_last is not None and lunch_last < minute < h.break_time.start:
-            # The last order comes before the break too (knowledge-format.md).
-            text = (f"{when} 브레이크 타임 전 마지막 주문({format_clock(lunch_last)})이 지나서 주문이 어려워요. "
-                    f"{format_clock(h.break_time.end)}에 다시 주문 받아요.")
+        gap = _before_break_last_order(store, arrive)
+        if state.open and gap is not None:
+            text = f"{when} 브레이크 타임 전 마지막 주문({format_clock(gap[0])})이 지나서 주문이 어려워요. {format_clock(gap[1])}에 다시 주문 받아요."
         elif state.open and h.last_order is not None and minute > h.last_order:
             text = f"{when} 마지막 주문({format_clock(h.last_order)})이 지나서 주문이 어려워요. 오늘은 {format_clock(h.span.end)}에 문을 닫아요."  # type: ignore[union-attr]
         elif state.open:
@@ -325,7 +334,12 @@ class StoreInfoSkill:
                     texts.append(day_sentence(hours_on(store, d), today))
         elif ctx.has(NOW) or re.search(r"오늘", ctx.text):
             state = open_state(store, now)
-            if state.open:
+            gap = _before_break_last_order(store, now)
+            if state.open and gap is not None:
+                # Open, but the orders before the break have closed (knowledge-format.md).
+                texts.append(f"지금은 영업 중이지만 브레이크 타임 전 마지막 주문({format_clock(gap[0])})이 지나서, "
+                             f"주문은 {format_clock(gap[1])}부터 다시 받아요.")
+            elif state.open:
                 h = state.today
                 last = f" 마지막 주문은 {format_clock(h.last_order)}까지예요." if h.last_order is not None else ""
                 texts.append(f"네, 지금 영업 중이에요! 오늘은 {format_clock(h.span.end)}까지 열어요.{last}")  # type: ignore[union-attr]

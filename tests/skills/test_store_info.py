@@ -73,6 +73,8 @@ def test_whether_an_order_is_taken_when_the_customer_arrives(ask) -> None:  # ty
     assert "마지막 주문(오후 2시)" in lunch.text and "오후 5시에 다시" in lunch.text, lunch.text
     evening = ask("지금 출발하면 한 시간 걸리는데 주문 되나요?", now=datetime(2026, 11, 24, 18, 0))
     assert evening.texts[0].startswith("네, 도착하실 오후 7시쯤에는 영업 중이에요") and "오후 8시까지" in evening.text
+    between = ask("지금 영업해요?", now=datetime(2026, 11, 24, 14, 30))  # open, but lunch orders closed at 14:00
+    assert "마지막 주문(오후 2시)" in between.text and "오후 5시부터" in between.text and not between.text.startswith("네"), between.text
     late = ask("가는 중인데 삼십 분이면 도착해요 주문 받아 주세요?", now=datetime(2026, 11, 24, 19, 40))
     assert "마지막 주문(오후 8시)이 지나서" in late.text, late.text
 
