@@ -54,6 +54,9 @@ def item(name: str, description: str = "", column: tuple[str, ...] = ()) -> Menu
         ("생선", ("밀",), "꾸덕하게 말린 아구를 튀긴", True),  # a fish by its market spelling
         ("해산물", (), "겨울 물메기로 끓인 맑은 탕", True),
         ("생선", ("밀",), "붕어빵 틀에 구운 와플", False),  # the pastry holds no fish
+        ("밀", ("대두",), "간장에 졸여 윤기 나는 닭", True),  # brewed soy sauce holds wheat
+        ("글루텐", (), "고추장 양념에 재운 구이", True),
+        ("대두", (), "고추장 양념에 재운 구이", True),
     ],
 )
 def test_groups_and_members_both_ways(customer: str, column: tuple[str, ...], description: str, held: bool) -> None:
