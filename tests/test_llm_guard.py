@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.kb.base import KnowledgeBase
@@ -110,6 +110,7 @@ def _sino(n: int) -> str:
 
 
 @settings(max_examples=60, deadline=None)
+@example(10_000, "{sino}원")  # "만원": one noun to Kiwi, found by a draw in CI once
 @given(st.integers(min_value=1, max_value=999) .map(lambda n: n * 100),
        st.sampled_from(["{n}원", "{n:,}원", "{sino} 원", "{sino}원", "₩{n:,}", "{n:,} won", "{thousands}천원"]))
 def test_any_spelling_of_a_price_is_refused(judge, amount: int, form: str) -> None:  # type: ignore[no-untyped-def]

@@ -39,6 +39,8 @@ NATIVE = {"하나": 1, "둘": 2, "셋": 3, "넷": 4, "다섯": 5, "여섯": 6, "
           "서른": 30, "마흔": 40, "쉰": 50, "예순": 60, "일흔": 70, "여든": 80, "아흔": 90}
 SINO = {"영": 0, "공": 0, "일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "륙": 6, "칠": 7, "팔": 8, "구": 9}
 SINO_UNITS = {"십": 10, "백": 100, "천": 1000, "만": 10_000, "억": 100_000_000}
+# 만 원, 천원 with no numeral before them: one of the unit.
+BARE_UNIT_WON = re.compile(r"(?<![가-힣\d])(백|천|만)\s*원(?!래)")
 EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
               "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
               "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
@@ -166,6 +168,9 @@ def number_words(text: str) -> list[Number]:
                 end = run[-1].start + run[-1].len
                 out.append(Number("".join(r.form for r in run), _value([r.form for r in run]), end))
             run = []
+    for m in BARE_UNIT_WON.finditer(text):
+        # "만원이에요": Kiwi reads 만원 as one noun, so no numeral run carries its 10,000.
+        out.append(Number(m[0], SINO_UNITS[m[1]], m.end()))
     for m in HALF.finditer(text):
         out.append(Number(m[0], None, m.end()))  # 반 되, 반 그릇: a quantity, never echoed
     for m in DAY_COUNT.finditer(text):
