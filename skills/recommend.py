@@ -108,7 +108,7 @@ TEA_NAME = re.compile(r"차$|차\s*\(|티$|tea|녹차|홍차|말차|캐모마일
 # Words for a family of items whose names do not say it: "탄산은 빼고" leaves out 콜라 and 사이다 too.
 FAMILIES = {"탄산": r"콜라|사이다|에이드|소다|스파클링|토닉|탄산"}
 SEASONING = re.compile(r"액젓|젓갈|젓(?![가-힣])|소스|육수|다시|가루|오일|기름|추출|분말|양념|sauce", re.I)
-RETAIL = re.compile(r"밀키트|택배|국거리|냉동|\d+\s*팩|선물\s*세트|소스\s*추가")
+RETAIL = re.compile(r"밀키트|택배|국거리|냉동|\d+\s*팩|선물\s*세트|소스\s*추가|포장(?!마차)")  # "(포장)": the takeout product
 MEAL_NAME = re.compile(r"밥$|면$|국수$|세트$|정식$|백반$|덮밥|비빔밥")
 # Categories of extras ordered with a dish (공기밥, 사리, 토핑), never a dish to recommend first.
 SIDE_CATEGORY = re.compile(r"사이드|추가|토핑|곁들|반찬|사리|side|extra|add", re.I)

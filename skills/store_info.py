@@ -65,6 +65,10 @@ PLACE = re.compile(r"([가-힣]{1,10}(?:시장|마트|백화점|해수욕장|공
 # Holidays of one day or season, as a closure's reason and as a customer says them.
 NAMED_HOLIDAYS = ((r"설|구정", r"(?<![가-힣])설|구정"), (r"추석|한가위", r"추석|한가위"), (r"크리스마스|성탄", r"크리스마스|성탄"),
                   (r"신정|새해|1월\s*1일", r"신정|새해\s*첫날"), (r"어린이날", r"어린이날"))
+# Words of a closure's reason that name no day of their own.
+GENERIC_REASON = frozenset({"연휴", "휴무", "임시", "임시휴무", "정기", "휴일", "쉽니다", "쉬어요", "하루", "가게", "매장", "사정",
+                            "개인", "개인사정", "집안", "행사로", "당일", "전날", "다음날", "오전", "오후", "영업", "하루만",
+                            "직원", "이틀", "사흘", "이어서", "정기휴무와", "정기휴무"})
 # A holiday of a year the files cannot speak for yet.
 NEXT_YEAR = re.compile(r"내년|내후년|다음\s*해|next\s+year", re.I)
 # The words that place another business ("근처", "옆"): shared with an FAQ, they do not make it about that place.
@@ -153,7 +157,9 @@ class StoreInfoSkill:
             return self._address(store)
         if ctx.has(PHONE) and store.phone:
             return self._phone(store)
-        hours, closed, holiday = ctx.has(HOURS), ctx.has(CLOSED_DAY), ctx.has(HOLIDAY)
+        hours, closed, holiday = ctx.has(HOURS), ctx.has(CLOSED_DAY), ctx.has(HOLIDAY) or bool(self._owners_closure(ctx))
+        if holiday and not (hours or closed) and ctx.has(r"메뉴|이벤트|할인|행사|특선|선물|세트|케이크|굿즈"):
+            return None  # "크리스마스 이브에 특별 메뉴 해요?": the day frames another question
         if ctx.has(ARRIVING) and ctx.has(CAN_STILL) and not ctx.has(r"배달|택배|배송|예약|보내|부쳐|픽업\s*시간") \
                 and not ctx.has(NOT_ARRIVAL) and len(ctx.text) <= 120 \
                 and not (ctx.has(ELSEWHERE) or self._other_place(ctx)):
@@ -178,7 +184,7 @@ class StoreInfoSkill:
             return None  # "성탄절 저녁 6시에 다섯 명 예약": a booking, not a question about that day's hours
         if ctx.has(ELSEWHERE) or self._other_topic(ctx) or self._other_place(ctx):
             return None  # store.toml knows this shop's hours only
-        if ctx.has(HOLIDAY) and ctx.has(NEXT_YEAR) and not self._next_year_listed(ctx):
+        if (ctx.has(HOLIDAY) or self._owners_closure(ctx)) and ctx.has(NEXT_YEAR) and not self._next_year_listed(ctx):
             return None  # "내년 설에도 해요?": the dated closures do not reach it; an owner's FAQ or a person answers
         return self._hours(ctx, holiday)
 
@@ -245,11 +251,30 @@ class StoreInfoSkill:
         return Reply("store_info", [text, f"영업시간: {week_summary(store)}"], [Source("store", "hours")])
 
     @staticmethod
-    def _next_year_listed(ctx: Context) -> bool:
+    def _owners_closure(ctx: Context) -> str | None:
+        """A word of a closure's reason the owner wrote that the message says ("다사인 때 며칠 쉬어요?",
+        "김장하는 날 문 닫아요?"): the owner's own names for their days off are holiday words, whatever
+        the calendar calls them. Words every reason has (연휴, 휴무, 임시) are no name."""
+        if not (ctx.has(CLOSED_DAY) or ctx.has(VISIT) or ctx.has(HOURS) or ctx.has(r"쉬|장사|영업|문\s*(열|닫|여)")):
+            return None  # the word must come with a question of opening ("오븐 점검" is no reason to ask about an 오븐)
+        for h in ctx.knowledge.store.holidays:
+            for word in re.findall(r"[가-힣]{2,}", h.reason):
+                if word in GENERIC_REASON or word in ctx.knowledge.own_names or re.search(r"요일|[일월주]$", word) \
+                        or TIME_WORDS.search(word) or CLOSED_DAY.search(word):
+                    continue  # a menu's word (김장 김치) names a dish, a weekday or a date no day off
+                if re.search(rf"(?<![가-힣]){re.escape(word)}", ctx.text):
+                    return word
+        return None
+
+    @classmethod
+    def _next_year_listed(cls, ctx: Context) -> bool:
         """Whether the owner listed next year's closure the customer names: a 설 asked needs a
         closure next year that says 설 (a 신정 on 1월 1일 is not it); a holiday word of no one day
         (연휴, 명절) is met by any closure next year."""
         ahead = [h for h in ctx.knowledge.store.holidays if h.day.year > ctx.now.year]
+        own = cls._owners_closure(ctx)
+        if own and not ctx.has(HOLIDAY):
+            return any(own in h.reason for h in ahead)
         for names, pattern in NAMED_HOLIDAYS:
             if re.search(pattern, ctx.text):
                 return any(re.search(names, h.reason) for h in ahead)

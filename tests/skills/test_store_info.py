@@ -79,6 +79,21 @@ def test_whether_an_order_is_taken_when_the_customer_arrives(ask) -> None:  # ty
     assert "마지막 주문(오후 8시)이 지나서" in late.text, late.text
 
 
+def test_the_owners_own_name_for_a_closure_is_a_holiday_word(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from tests.support.stores import STORE, ask_in, write_store
+
+    # A closure named by the owner's own word, which no calendar knows.
+    store = STORE + '\n[[holidays]]\ndate = "2026-12-02"\nreason = "사장님 고향 축제 풍등제"\n'
+    folder = write_store(tmp_path, store=store)
+    reply = asyncio.run(ask_in(folder, "풍등제 하는 날 가게 쉬나요?"))
+    assert reply.intent == "store_info" and [s.id for s in reply.sources][0] == "holidays", (reply.intent, reply.sources)
+    assert asyncio.run(ask_in(folder, "내년 풍등제 때도 가게 쉬나요?")).intent != "store_info"
+    # A holiday that only frames another question (a dish of the day) is no question of opening.
+    assert asyncio.run(ask_in(folder, "성탄절 당일엔 한정 메뉴 나와요?")).intent != "store_info"
+
+
 def test_a_bare_hour_on_a_named_day_is_read_inside_the_opening_hours(ask) -> None:  # type: ignore[no-untyped-def]
     reply = ask("내일 4시에 가도 돼요?")  # Wednesday, open 11:00-21:00: 4시 is 16:00, in the break
     assert "오전 4시" not in reply.text and "열기 전" not in reply.text
