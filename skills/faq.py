@@ -9,11 +9,15 @@ from bot.messages import QuickReply, Reply, Source, Turn
 from bot.understand import allergens
 from skills.base import STAFF_QR, Context
 from skills.escalate import REQUEST as PERSON
-from skills.menu import NOT_ON_RECORD
+from skills.menu import ALLERGY_CUE, NOT_ON_RECORD, allergy_unknown_reply
 from skills.reservation import BOOKING, CANCEL
 from skills.store_info import ELSEWHERE, LOCATORS
 
 EAT_SAFELY = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전|\b(ok|okay|safe|fine|alright)\b|\bcan i (eat|have|order)\b", re.I)
+
+
+# Words read where an allergen stands that name none ("food allergies", "음식 알레르기").
+NOT_AN_ALLERGEN = frozenset({"food", "foods", "음식", "식품", "재료", "메뉴", "something", "anything"})
 
 
 class FaqSkill:
@@ -57,6 +61,11 @@ class FaqSkill:
             # "Peanut allergy here, is the house special safe?" about something the bot could not find:
             # the owner's general allergy note is not that answer; staff are (shared/spec/allergens.md).
             return None
+        unmentioned = [a for a in ctx.allergies if a not in NOT_AN_ALLERGEN and not allergens.mentioned(ctx.knowledge, a)]
+        if unmentioned and ctx.has(ALLERGY_CUE):  # an allergy said as one: 대구 the city is no fish
+            # "메밀 알레르기 있어요": the files say nothing of 메밀, so no entry of theirs (a note that 조개 and
+            # 새우 are not in the grill) answers it; staff do (shared/spec/allergens.md).
+            return allergy_unknown_reply(unmentioned, [])
         # Two entries the message says about equally well: asked, not guessed. One the ranker put below
         # `best` although its shared words weigh more by far is not close; the ranker decided.
         close = [h for h in hits[:3] if h is not best and abs(best.plain_confidence - h.plain_confidence) <= ctx.retrieval.clarify_margin

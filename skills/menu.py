@@ -42,7 +42,18 @@ FAMILY = 6  # at most this many items of one kind are each answered about an all
 def allergy_question(ctx: Context) -> bool:
     """The message asks whether an item holds an allergen it names (outside the item's own name),
     or whether someone with it may eat the item."""
-    return bool(ctx.allergies_asked) and (ctx.has(HOLDS) or ctx.has(SAFE_TO_EAT) or ctx.has(ALLERGY_CUE) or ctx.has(INGREDIENT))
+    return bool(ctx.allergies_asked) and (ctx.has(HOLDS) or ctx.has(SAFE_TO_EAT) or ctx.has(ALLERGY_CUE) or ctx.has(INGREDIENT)
+                                          or _allergen_there(ctx))
+
+
+def _allergen_there(ctx: Context) -> bool:
+    """"X 계란 있나요?": an allergen's own word right before 있나요 asks whether the item holds it (the
+    item's "있나요" alone asks whether it is sold)."""
+    words = {w for a in ctx.allergies_asked for w in (a, *allergens.SPELLINGS.get(a, ())) if not w.isascii()}
+    if not words:
+        return False
+    said = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return bool(re.search(rf"(?:{said})\s*(?:이|가|도|은|는)?\s*(?:있나|있어|있는지|있음|있죠|있을까|있습니까|있니|있능|있슈|있남)", ctx.text))
 CHANGE_REQUEST = re.compile(r"(해|빼|바꿔|넣어|줄여|늘려|덜어|담아|데워|맵게|싱겁게|달게)\s*(도\s*)?(주실|주세요|줄\s*수|줘|주시|주나|줄래|주면|돼|되나|가능)|게\s*(도\s*)?해\s*(주|줄)|넣으면|빼면|추가하면|추가\s*(요금|금|비용|에요|예요|돼요|되나)|곱빼기|사리\s*(추가|넣)|변경|덜\s*(맵|달|짜)|더\s*(맵|달)|추가\s*(돼|되|가능|할\s*수)")
 # Services asked of a dish ("간장치킨도 포장돼요?"): for one the shop does not sell, the takeout FAQ's
 # "네" would say it does.

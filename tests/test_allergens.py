@@ -272,3 +272,22 @@ def test_the_last_word_of_a_longer_name_names_the_item_for_an_allergy_question(t
     reply = asyncio.run(ask_in(folder, "생선을 먹으면 두드러기가 올라오는데 어묵 먹어도 될까요?"))
     assert reply.intent == "menu" and [s.id for s in reply.sources] == ["바삭 어묵"], (reply.intent, reply.texts)
     assert not reply.texts[0].startswith("네") and "생선" in reply.texts[0]
+
+
+def test_an_allergen_the_files_never_name_is_not_answered_with_the_owners_allergy_note(tmp_path: Path) -> None:
+    # The owner's note speaks of shellfish only; 메밀 is in no file, so staff answer, not the note.
+    faq = "# 알레르기\n\n## 알레르기 있는 사람도 먹을 수 있어요?\n전 종류에는 조개가 안 들어가요. 해물파전만 오징어와 홍합이 들어가요.\n"
+    folder = write_store(tmp_path, menu=MENU, faqs={"알레르기.md": faq})
+    for text in ("저 메밀 알레르기 있거든요", "메밀 알레르기인데 전에 메밀가루 쓰시나요?"):
+        reply = asyncio.run(ask_in(folder, text))
+        assert reply.escalate and "안 들어가" not in reply.text, (text, reply.intent, reply.texts)
+
+
+def test_an_allergen_word_before_있나요_asks_what_the_item_holds(shop: Path) -> None:
+    reply = asyncio.run(ask_in(shop, "녹두전에 계란 있나요?"))
+    assert not reply.text.startswith("네"), reply.text
+
+
+@pytest.mark.parametrize(("name", "description"), [("쭈삼 정식", "매콤한 쭈삼볶음과 밥"), ("주꾸미 볶음", "철판에 볶은 주꾸미")])
+def test_webfoot_octopus_is_seafood(name: str, description: str) -> None:
+    assert allergens.contains(item(name, description), "해산물")

@@ -25,7 +25,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "유제품": ("우유", "치즈", "버터", "크림", "생크림", "요거트", "연유", "분유"),
     # allergens.md's members, and the other sea animals a 해산물 allergy keeps away from (성게, 멍게,
     # 해삼): the spec's list is the minimum; leaving more out of an allergic customer's choice is safe.
-    "해산물": ("갑각류", "조개류", "오징어", "문어", "낙지", "생선", "고등어", "성게", "멍게", "해삼", "개불", "미더덕"),
+    "해산물": ("갑각류", "조개류", "오징어", "문어", "낙지", "주꾸미", "꼴뚜기", "생선", "고등어", "성게", "멍게", "해삼", "개불", "미더덕"),
     "생선": ("고등어", "연어", "참치", "멸치", "명태", "대구", "갈치", "삼치", "꽁치", "광어", "우럭", "장어", "가자미", "조기", "민어"),
     "글루텐": ("밀", "보리", "호밀"),
     "깨": ("참깨", "들깨"),  # not on the Korean list, but a common allergy and a common ingredient
@@ -111,6 +111,8 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "피칸": ("피칸", "pecan"),
     "브라질너트": ("브라질너트",),
     "문어": ("문어", "octopus"),
+    "주꾸미": ("주꾸미", "쭈꾸미", "쭈삼", "쭈낙", "webfoot octopus"),
+    "꼴뚜기": ("꼴뚜기",),
     "낙지": ("낙지", "쭈꾸미", "주꾸미"),
     "연어": ("연어", "salmon"),
     "참치": ("참치", "tuna"),
