@@ -13,7 +13,8 @@ from skills.menu import ALLERGY_CUE, NOT_ON_RECORD, allergy_unknown_reply
 from skills.reservation import BOOKING, CANCEL
 from skills.store_info import ELSEWHERE, LOCATORS
 
-EAT_SAFELY = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전|\b(ok|okay|safe|fine|alright)\b|\bcan i (eat|have|order)\b", re.I)
+# (buying or ordering it is asking the same: "사 가도 될까요?", "시켜도 돼요?")
+EAT_SAFELY = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전|사\s*가도|시켜도|주문해도|\b(ok|okay|safe|fine|alright)\b|\bcan i (eat|have|order)\b", re.I)
 
 
 # Words read where an allergen stands that name none ("food allergies", "음식 알레르기").

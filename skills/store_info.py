@@ -128,6 +128,11 @@ def day_sentence(h: DayHours, today: date) -> str:
     return text
 
 
+def _reopens(at: datetime | None, today: date) -> str:
+    """" 11월 25일(수) 오전 11시에 다시 열어요.", or nothing when no opening is in sight."""
+    return f" {format_date(at.date(), today)} {format_clock(at.hour * 60 + at.minute)}에 다시 열어요." if at else ""
+
+
 def _before_break_last_order(store: Store, at: datetime) -> tuple[int, int] | None:
     """(last order, break end) when `at` falls after the last order before the break and before the
     break itself: open, but taking no orders (knowledge-format.md: the last order comes before the
@@ -245,8 +250,7 @@ class StoreInfoSkill:
         else:
             why = {"break": "브레이크 타임이에요.", "before": "아직 문을 열기 전이에요.", "after": "영업이 끝난 뒤예요.",
                    "closed_day": "정기 휴무일이에요.", "holiday": "쉬는 날이에요."}[state.reason]
-            nxt = (f" {format_date(state.next_open.date(), now.date())} {format_clock(state.next_open.hour * 60 + state.next_open.minute)}에 다시 열어요."
-                   if state.next_open else "")
+            nxt = _reopens(state.next_open, now.date())
             text = f"{when} {why}{nxt}"
         return Reply("store_info", [text, f"영업시간: {week_summary(store)}"], [Source("store", "hours")])
 
@@ -376,7 +380,7 @@ class StoreInfoSkill:
                     "closed_day": "오늘은 정기 휴무일이에요.",
                     "holiday": f"오늘은 {state.today.holiday.reason or '임시 휴무'}로 쉬어요." if state.today.holiday else "",
                 }[state.reason]
-                nxt = f" {format_date(state.next_open.date(), today)} {format_clock(state.next_open.hour * 60 + state.next_open.minute)}에 다시 열어요." if state.next_open else ""
+                nxt = _reopens(state.next_open, today)
                 texts.append(why + nxt)
         elif holiday_words or ctx.has(MONTH) and ctx.has(CLOSED_DAY):
             # "다음 달에 따로 쉬는 날 있을까요?": a month's closures are the dated holidays, not the weekday.

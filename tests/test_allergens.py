@@ -291,3 +291,11 @@ def test_an_allergen_word_before_있나요_asks_what_the_item_holds(shop: Path) 
 @pytest.mark.parametrize(("name", "description"), [("쭈삼 정식", "매콤한 쭈삼볶음과 밥"), ("주꾸미 볶음", "철판에 볶은 주꾸미")])
 def test_webfoot_octopus_is_seafood(name: str, description: str) -> None:
     assert allergens.contains(item(name, description), "해산물")
+
+
+def test_buying_something_the_bot_cannot_find_is_not_answered_with_the_allergy_note(tmp_path: Path) -> None:
+    # The note speaks of the 전; the customer asks about a jar of 깍두기 the bot finds no item for.
+    faq = "# 알레르기\n\n## 새우 알레르기 있어도 전 먹어도 되나요?\n전 반죽에는 새우가 안 들어가요. 김치전만 새우젓으로 간을 해요.\n"
+    folder = write_store(tmp_path, menu=MENU, faqs={"알레르기.md": faq})
+    reply = asyncio.run(ask_in(folder, "새우 알레르기인데 깍두기 한 통 사 가도 될까요?"))
+    assert "안 들어가요" not in reply.text.split(".")[0], (reply.intent, reply.texts)
