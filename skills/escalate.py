@@ -28,15 +28,15 @@ COMPLAINT = re.compile(
     r"잘못\s*(써|적|나왔|왔|만들|들어)|망쳤|엉망|(기름|소스|양념|국물|물|설탕|소금)\s*범벅|빠져\s*있|안\s*들어\s*있|덜\s*(왔|익었|익은\s*채)|안\s*익었|날것|탄\s*맛|타서\s*왔|"
     r"빼돌|바꿔치기|속였|속인|사기\s*(치|꾼|당|야|네|잖|아냐|아니)"
 )
-# A reaction or an injury that has happened ("먹고 온 뒤로 두드러기가 났어요", "가시가 목에 걸렸어요"):
+# A reaction or an injury that has happened ("저녁 먹고 나서 팔에 발진이 올라왔어요", "뼈가 목에 걸렸어요"):
 # a person at once, whatever else the message seems to ask. Not an allergy told as a condition
-# ("먹으면 두드러기 나요"), which is a question for the menu.
+# ("땅콩을 먹으면 발진이 돋아요"), which is a question for the menu.
 HARMED = re.compile(
     r"(두드러기|발진|반점|알레르기\s*반응|알러지\s*반응)\s*(가|이)?\s*(났|올라왔|생겼|돋았|일어났)|(입술|입|얼굴|눈|목)\s*(이|가)?\s*(퉁퉁\s*)?(부었|부어\s*올랐|부어서)|"
     r"숨\s*(이|쉬기)?\s*(가빠|막혀|막히|차서|힘들어)|(가시|뼈|이물)\S{0,2}\s*(목에\s*)?(걸렸|걸려서|걸려\s*있)|토했|구토를?\s*했|응급실|"
     r"병원\s*(에\s*)?(갔|가야|다녀|실려)|이가?\s*(깨졌|부러졌|나갔)|(데었|베였|다쳤)|"
     r"\b(rash|hives|swollen|swelling|can'?t breathe|threw up|vomit(ed|ing)|hospital|choking)\b", re.I)
-# ... nor one told as the customer's history ("예전에 먹었다가 응급실 간 적도 있어서").
+# ... nor one told as the customer's history ("어릴 때 병원에 실려 간 적이 있어서").
 CONDITION = re.compile(r"(먹으면|묵으면|먹으믄|묵으믄|마시면|닿으면|스치면|스쳐도|먹을\s*때마다|[간갔한]\s*적(이|도)\s*있|예전에|어릴\s*때|if i eat|when i eat)", re.I)
 # Something only staff can look up: this customer's own payment or order ("예약금 넣었는데 확인됐는지").
 CHECK_MINE = re.compile(r"(입금|예약금|계좌|송금|이체|결제)[^.?!]{0,16}(확인\s*(됐|되었|돼|되나|해\s*주|좀|부탁)|됐는지|되었는지|들어갔는지|갔는지)")

@@ -13,7 +13,7 @@ from skills.menu import ALLERGY_CUE, NOT_ON_RECORD, allergy_unknown_reply
 from skills.reservation import BOOKING, CANCEL
 from skills.store_info import ELSEWHERE, LOCATORS
 
-# (buying or ordering it is asking the same: "사 가도 될까요?", "시켜도 돼요?")
+# (buying or ordering it is asking the same: "한 통 포장해 사 가도 괜찮죠?", "시켜도 돼요?")
 EAT_SAFELY = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전|사\s*가도|시켜도|주문해도|\b(ok|okay|safe|fine|alright)\b|\bcan i (eat|have|order)\b", re.I)
 
 
@@ -64,7 +64,7 @@ class FaqSkill:
             return None
         unmentioned = [a for a in ctx.allergies if a not in NOT_AN_ALLERGEN and not allergens.mentioned(ctx.knowledge, a)]
         if unmentioned and ctx.has(ALLERGY_CUE):  # an allergy said as one: 대구 the city is no fish
-            # "메밀 알레르기 있어요": the files say nothing of 메밀, so no entry of theirs (a note that 조개 and
+            # "저 키위 알레르기가 있거든요": the files say nothing of 키위, so no entry of theirs (a note that 조개 and
             # 새우 are not in the grill) answers it; staff do (shared/spec/allergens.md).
             return allergy_unknown_reply(unmentioned, [])
         # Two entries the message says about equally well: asked, not guessed. One the ranker put below

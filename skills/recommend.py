@@ -306,7 +306,7 @@ def read_wants(ctx: Context) -> Wants:
         if allergens.canonical(word) in w.avoid_allergens:
             continue
         if (len(word) >= 2 or allergens.canonical(word)) and word not in ("인기", "맛있") and not re.search(r"(안|못)$", word):
-            # "오징어 들어간": a condition; "국물 있는", "알레르기 있는 사람": a word that only ranks.
+            # "오징어 들어간": a condition; "국물 있는", "알레르기 있는 동생": a word that only ranks.
             (w.liked if cue == "있는" else w.include).append(word)
     for word in re.findall(r"([가-힣]{1,6}?)\s*(?:을|를|이|가)?\s*(?:좋아하|좋아해|좋아요|계열|쪽으로|맛으로|맛\s*나는|베이스)", t):
         if word not in ("제일", "가장", "다", "뭐", "더", "안", "달달한", "매운", "단", "짠") and word not in w.include:

@@ -39,13 +39,13 @@ BOOKING_POLICY = re.compile(
     r"예약\s*(을|도|은)?\s*(받는|되는|하는|가능한)\s*(집|곳|가게|식당|데)"
 )
 NOW = re.compile(r"지금|현재|아직|이제")
-# "지금 출발하면 20분 걸리는데 주문 돼요?", "가는 중인데 문 안 닫았죠?": whether the shop is still open,
+# "지금 나서면 십오 분이면 가는데 주문 받으세요?", "가는 길인데 아직 열려 있죠?": whether the shop is still open,
 # for ordering, when the customer gets there. The timing is the question, whatever they will order.
 ARRIVING = re.compile(r"지금\s*(출발|가면|가믄|가도|갈게|가는|나가|나서|튀어)|가는\s*중|출발\s*(하면|하믄|하몬|할게|했)|도착\s*(하면|하믄|할\s*것|할\s*거|예정|하는데|하는디)|"
                       r"튀어\s*갈|(\d+|한|두|세|십|이십|삼십|사십|오십)\s*(분|시간)\s*(정도|쯤|이면|이믄)?\s*걸려|"
                       r"(\d+|한|두|세|십|이십|삼십|사십|오십)\s*(분|시간)\s*(정도|쯤)?\s*걸리")
 # ... but not when the arrival only frames another question: a wait, room for a group, something to
-# set up first, another day, or whether an item is there ("바로 살 수 있는 케이크 있어요?").
+# set up first, another day, or whether an item is there ("가자마자 포장할 빵 남아 있어요?").
 NOT_ARRIVAL = re.compile(r"기다려|기다리|웨이팅|대기|사람\s*(이\s*)?(많|없)|자리\s*(가\s*)?(있|없|남)|들어갈|인원|단체|\d+\s*명|[가-힣]+\s*명\s*(정도|이|인데|쯤)|"
                          r"미리|번호|코스|처음부터|얼마나|내일|모레|다음\s*(주|달)|주말|[월화수목금토일]요일|"
                          r"(살|먹을|드실|마실)\s*수\s*있는\s*[가-힣]+\s*(이|가)?\s*(있|뭐)")
@@ -164,7 +164,7 @@ class StoreInfoSkill:
             return self._phone(store)
         hours, closed, holiday = ctx.has(HOURS), ctx.has(CLOSED_DAY), ctx.has(HOLIDAY) or bool(self._owners_closure(ctx))
         if holiday and not (hours or closed) and ctx.has(r"메뉴|이벤트|할인|행사|특선|선물|세트|케이크|굿즈"):
-            return None  # "크리스마스 이브에 특별 메뉴 해요?": the day frames another question
+            return None  # "성탄절엔 한정 메뉴 나와요?": the day frames another question
         if ctx.has(ARRIVING) and ctx.has(CAN_STILL) and not ctx.has(r"배달|택배|배송|예약|보내|부쳐|픽업\s*시간") \
                 and not ctx.has(NOT_ARRIVAL) and len(ctx.text) <= 120 \
                 and not (ctx.has(ELSEWHERE) or self._other_place(ctx)):
@@ -256,7 +256,7 @@ class StoreInfoSkill:
 
     @staticmethod
     def _owners_closure(ctx: Context) -> str | None:
-        """A word of a closure's reason the owner wrote that the message says ("다사인 때 며칠 쉬어요?",
+        """A word of a closure's reason the owner wrote that the message says ("다사인 연휴엔 문 닫으세요?",
         "김장하는 날 문 닫아요?"): the owner's own names for their days off are holiday words, whatever
         the calendar calls them. Words every reason has (연휴, 휴무, 임시) are no name."""
         if not (ctx.has(CLOSED_DAY) or ctx.has(VISIT) or ctx.has(HOURS) or ctx.has(r"쉬|장사|영업|문\s*(열|닫|여)")):
