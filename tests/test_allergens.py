@@ -166,6 +166,8 @@ def test_an_allergy_told_by_its_symptoms(shop: Path) -> None:
     ("밀이랑 우유는 모두 안 돼서요", ["밀", "우유"]),  # a one-syllable allergen refused without the word 알레르기
     ("굴이 안 되는 사람이에요", ["굴"]),
     ("예쁜 게 안 보여요", []),
+    ("빵마다 알러지 유발 재료 적혀 있나요", []),  # "each item's", no food named
+    ("음료별 알레르기 정보 볼 수 있어요?", []),
 ])
 def test_allergies_read_around_quantifiers_and_the_thing_word(text: str, names: list[str]) -> None:
     assert sorted(allergens.read(text)) == names

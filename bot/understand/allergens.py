@@ -181,7 +181,8 @@ SHORT_CUE = (r"(?=\s*(이랑|랑|하고|이나|나|과|와|이|도|은|는|,|·|
 # "복숭아 알레르기", "키위 알러지": an allergy to something the table may not know.
 NAMED_ALLERGY = re.compile(rf"([가-힣a-z]{{1,10}}?)\s*(?:이나|나|랑|이랑|과|와|에|하고)?\s*{ALLERGY_WORD}")
 NOT_A_NAME = re.compile(r"^(무슨|어떤|음식|식품|혹시|제가|저|애가|아이가|딸|아들|저희|좀|심한|심해|있|있는|있어서|조금|약간|살짝|많이|\d+|그|이|그런|이런|메뉴|성분|재료|표시|am|is|are|im|be|been|very|so|have|has|had|an|a|my|the|severe|slight)$"
-                        r"|^[가-힣]*(는데|은데|인데|어서|아서|해서|지만|니까|다가|는지)$")  # a clause's ending, not a food: "있는데 알레르기"
+                        r"|^[가-힣]*(는데|은데|인데|어서|아서|해서|지만|니까|다가|는지)$"  # a clause's ending, not a food: "있는데 알레르기"
+                        r"|^[가-힣]+(별|별로|별로는|마다)$")  # "each item's" (음료별로 알레르기 정보) names no food
 
 
 @dataclass(frozen=True)
