@@ -8,7 +8,7 @@ from functools import lru_cache
 from bot.josa import josa
 from bot.kb.index import Hit
 from bot.kb.loader import MARKET_PRICE
-from bot.kb.menu_match import Kind, Mention, common_foods, sizes
+from bot.kb.menu_match import Kind, Mention, bundle_base, common_foods, sizes
 from bot.kb.records import MenuItem
 from bot.kb.text import clean, compact
 from bot.korean_time import parse_won
@@ -72,7 +72,7 @@ LIST_KIND = re.compile(
 # What is left of "찌개 있어요?", "커피 알려 주세요" or "국수 가격 얼마예요?" once the kind is taken
 # out: the message is the request.
 BARE_KIND_ASK = re.compile(
-    r"^(혹시|여기)?\s*(가격표?|값|금액)?\s*(은|이|도)?\s*(좀|다|전부)?\s*(있어요|있나요|있어|있죠|있을까요|있으세요|있습니까|"
+    r"^(혹시|여기)?\s*((한|하나|두|세|네|다섯|열|\d+)\s*(개|마리|팩|판|봉|박스|줄|잔|그릇|꼬치)?\s*(에|씩|짜리|묶음)?\s*)?(가격표?|값|금액)?\s*(은|이|도)?\s*(좀|다|전부)?\s*(있어요|있나요|있어|있죠|있을까요|있으세요|있습니까|"
     r"팔아요|파나요|파세요|판매하나요|판매해요|얼마\S*|어떻게\s*(돼|되)\S*|(보여|알려)\s*(주세요|줘요|줘|주실래요|주실\s*수\s*있나요))\s*[?!.]*$"
 )
 # Wishes that pick some items of a kind (the spicy ones, the ones without milk): a recommendation,
@@ -213,6 +213,30 @@ def by_size(text: str, family: list[MenuItem]) -> list[MenuItem]:
     return priced
 
 
+ONE = re.compile(r"(?<![가-힣])(하나|한\s*(개|마리|판|팩|봉|줄|꼬치)|1\s*개)(?![가-힣]{2})|낱개|단품")
+
+
+def by_count(text: str, items: list[MenuItem]) -> list[MenuItem]:
+    """The items sold by the count said: "5개" or "다섯 개" meets the owner's "어묵꼬치 5개"; one
+    (하나, 한 개, 낱개) meets the items that are no bundle. [] when the count picks nothing."""
+    said = {(n, u) for n, u in sizes(text) if n != "1"}
+    if said:
+        return [i for i in items if said & sizes(i.name)]
+    if ONE.search(text):
+        return [i for i in items if not any(n != "1" for n, u in sizes(i.name) if u in COUNT_UNITS)]
+    return []
+
+
+COUNT_UNITS = ("개", "마리", "판", "팩", "봉", "줄", "개입")
+
+
+def other_count(text: str, item: MenuItem) -> bool:
+    """The item is sold by another count of the unit said (3개 for "한 개", 5개 for "세 개")."""
+    said = {s for s in sizes(text) if s[1] in COUNT_UNITS} | ({("1", "개")} if ONE.search(text) else set())
+    own = {s for s in sizes(item.name) if s[1] in COUNT_UNITS}
+    return bool(said and own and not said & own and {u for _, u in said} & {u for _, u in own})
+
+
 class MenuSkill:
     name = "menu"
     description = "메뉴 하나하나의 가격, 설명, 알레르기 성분, 맵기, 판매 여부를 메뉴판 그대로 알려 줘요."
@@ -222,6 +246,11 @@ class MenuSkill:
         # 어묵 names 모둠 어묵 although it stands for fish: only the allergen's own name is the allergy.
         mentions = [m for m in ctx.mentions if m.score >= 0.5 and not (m.score < 1.0 and allergens.canonical(m.span) == m.span
                                                                         and m.span in ctx.allergies_asked)]
+        # "씨앗호떡 한 개 얼마예요?" is not the bundle of three its name begins when the menu sells one of
+        # that name by the count said; the count said decides.
+        mentions = [m for m in mentions if m.score >= 1.0 or not other_count(ctx.text, m.item)
+                    or not any((base := bundle_base(m.item.name)) and base in compact(i.name) and not other_count(ctx.text, i)
+                               for i in ctx.knowledge.menu)]
         kinds = self._kinds_asked(ctx, mentions)
         if kinds:
             return None if self._faq_lists(ctx, kinds) else self._kind_menu(ctx, kinds)
@@ -427,8 +456,13 @@ class MenuSkill:
         return False
 
     def _kind_menu(self, ctx: Context, kinds: list[Kind]) -> Reply:
-        """The items of the kinds asked for, with prices, grouped by the menu's categories."""
+        """The items of the kinds asked for, with prices, grouped by the menu's categories; with a
+        count said ("어묵 다섯 개", "호떡 하나"), those the owner sells by that count, when there are."""
         items = list(dict.fromkeys(i for k in kinds for i in k.items))
+        counted = by_count(ctx.text, items)
+        if len(counted) == 1 and counted[0].available:
+            return self._each(ctx, counted)
+        items = counted or items
         sold = [i for i in items if i.available]
         out = [i for i in items if not i.available]
         what = ", ".join(k.label if k.label.startswith(k.word) and k.label.endswith("메뉴") else k.word for k in kinds)

@@ -112,6 +112,10 @@ RETAIL = re.compile(r"밀키트|택배|국거리|냉동|\d+\s*팩|선물\s*세�
 MEAL_NAME = re.compile(r"밥$|면$|국수$|세트$|정식$|백반$|덮밥|비빔밥")
 # Categories of extras ordered with a dish (공기밥, 사리, 토핑), never a dish to recommend first.
 SIDE_CATEGORY = re.compile(r"사이드|추가|토핑|곁들|반찬|사리|side|extra|add", re.I)
+# Of those, what is added to a dish rather than eaten beside it (a 사리 is no side dish), and the
+# categories of dishes eaten beside a main one.
+EXTRA_CATEGORY = re.compile(r"추가|토핑|사리|extra|add", re.I)
+SIDE_DISH_CATEGORY = re.compile(r"사이드|곁들|안주|반찬|side", re.I)
 # The tags a wished-for tag goes by on different menus: 대표 메뉴 is a 시그니처, 베스트 is 인기.
 WANTED_TAGS = {
     "시그니처": FAME_TAGS[0], "인기": FAME_TAGS[1],
@@ -151,6 +155,8 @@ class Wants:
     cool: bool = False  # 시원한 거, 차가운 거: something cold
     warm: bool = False
     avoid_items: set[str] = field(default_factory=set)
+    side: bool = False  # "사이드", "곁들일 거": something to go with a dish, not another of it
+    company: set[str] = field(default_factory=set)  # the dishes a side goes with (named, or of a kind named)
     avoid_words: list[str] = field(default_factory=list)  # "튀긴 거 말고": items that say so are left out
     kinds: list[set[str]] = field(default_factory=list)  # kinds of item named (치킨, 케이크, 나물), by item name
     both: bool = False  # "둘 다", "반반": one pick of every kind named, if the menu has one
@@ -177,7 +183,14 @@ class Wants:
 
 
 LEFT_OUT = re.compile(r"\S*\s*(말고|빼고|별로|싫)")  # after a kind's word: "족발 말고"
-COMPANY = re.compile(r"(이랑|랑|하고|와|과|에)\s*(같이|함께|곁들|어울)")  # after a kind's word: "족발에 곁들일"
+COMPANY = re.compile(r"(이랑|랑|하고|와|과|에)\s*(같이|함께|곁들|어울)"  # after a kind's word: "족발에 곁들일"
+                     r"|에\s*[가-힣]+\s*(하나|한\s*접시|좀)?\s*곁들")  # "냉면에 수육 하나 곁들일": 수육 is the wish
+# A side asked for: what goes with a dish rather than another dish of its kind.
+SIDE_WORD = re.compile(r"사이드|곁들|\bsides?\b", re.I)
+ALONG = re.compile(r"(같이|함께)\s*(먹|시킬|시키|주문)")  # with a dish being had: "칼국수 먹을 건데 같이 먹을 거"
+# After a dish's word, that it is being had already: "칼국수 시킬 건데", "백숙 나오는 동안".
+HAVING = re.compile(r"\S{0,3}\s*(하나|한\s*개|한\s*그릇|\d+\s*(개|인분))?\s*(을|를|은|는)?\s*"
+                    r"(시킬|시키|시켰|주문할|주문했|주문하|먹을|먹으려|먹고|먹는|나오는|기다리는)")
 
 
 # "한 마리", "두 판": how many of something sold by that unit; the unit names what is wished for.
@@ -320,8 +333,19 @@ def read_wants(ctx: Context) -> Wants:
     w.kinds = [{i.name for i in k.items} for k in wished]
     w.kind_words = [k.word for k in wished]
     # "족발에 곁들일 사이드": the kind named as the company is not the wish, when another is named.
-    companions = [k for k in kinds if word_then(k.word, t, COMPANY)]
-    if companions and len(kinds) > len(companions):
+    side_word, along = bool(SIDE_WORD.search(t)), bool(ALONG.search(t))
+    companions = [k for k in kinds if word_then(k.word, t, COMPANY) or (side_word or along) and word_then(k.word, t, HAVING)]
+    had = {m.item.name for m in ctx.mentions if word_then(m.span, t, HAVING) or word_then(m.span, t, COMPANY)}
+    w.side = side_word or along and bool(companions or had)
+    if w.side:
+        # "칼국수 시킬 건데 같이 먹을 사이드": neither that dish nor another of its kind is the wish,
+        # nor the owner's category or kind of dish its name holds (칼국수 of 바지락칼국수).
+        w.company = {i.name for k in companions for i in k.items} | w.avoid_items
+        menu_by_name = ctx.knowledge.menu_by_name
+        homes = {menu_by_name[n].category for n in w.company if n in menu_by_name}
+        w.named_categories = [c for c in w.named_categories if c not in homes]
+        w.dish_types = [p for p in w.dish_types if not any(re.search(p, n) for n in w.company)]
+    if companions and (len(kinds) > len(companions) or w.side):
         gone = [{i.name for i in k.items} for k in companions]
         w.kinds = [k for k in w.kinds if k not in gone]
         w.kind_words = [k.word for k in wished if k not in companions]
@@ -333,6 +357,9 @@ def read_wants(ctx: Context) -> Wants:
         w.kinds = [k for k in w.kinds if sum(is_alcohol(menu[n]) for n in k if n in menu) * 2 < len(k)]
     w.occasion = {compact(x) for x in (*ctx.query.tokens, *re.findall(r"[가-힣]{2,}", t)) if len(x) >= 2} - NOT_OCCASION
     w.nouns = _told_nouns(t, w)
+    if w.side:  # the words of the dish a side goes with tell no need of the side
+        w.nouns = [n for n in w.nouns if not any(n in c for c in w.company)]
+        w.occasion = {o for o in w.occasion if not any(o in c or c in o for c in w.company)}
     w.sizes = sizes(t)
     w.party = parse_party(t)
     if w.party is None and SOLO.search(t):
@@ -615,9 +642,17 @@ def choose(menu: tuple[MenuItem, ...], w: Wants, unmet: list[str] | None = None)
         hottest = max(i.spicy for i in items)
         items = [i for i in items if i.spicy == hottest]
     minor = minor_items(menu)
+    if w.side:
+        # A side goes with the dish named: not a dish of that dish's own category, and what the owner
+        # files as a side (곁들임, 사이드) or prices as an extra first; drinks are no side.
+        homes = {i.category for i in menu if i.name in w.company}
+        items = _narrow([i for i in items if i.name not in w.company], lambda i: i.category not in homes)
+        items = _narrow(items, lambda i: not _drink(i) and not EXTRA_CATEGORY.search(i.category))
+        items = _narrow(items, lambda i: bool(SIDE_DISH_CATEGORY.search(i.category)))
     # Extras (공기밥, 사리) and, in a restaurant, drinks are offered only when nothing else fits;
     # kits and parcels (밀키트, 택배 세트, 국거리) only to someone taking food home.
-    items = _narrow(items, lambda i: i.name not in minor)
+    if not w.side:
+        items = _narrow(items, lambda i: i.name not in minor)
     if not w.take_home:
         items = _narrow(items, lambda i: not RETAIL.search(f"{i.name} {i.category}"))
     unit = w.unit

@@ -122,7 +122,7 @@ def day_sentence(h: DayHours, today: date) -> str:
         return f"{josa(label, '은')} 정기 휴무일이에요."
     text = f"{josa(label, '은')} {_range(h)} 영업해요."
     if h.break_time:
-        text += f" {format_clock(h.break_time.start)}~{format_clock(h.break_time.end)}는 브레이크 타임이에요."
+        text += f" {format_clock(h.break_time.start)}~{josa(format_clock(h.break_time.end), '은')} 브레이크 타임이에요."
     if h.last_order is not None:
         text += f" 마지막 주문은 {format_clock(h.last_order)}까지 받아요."
     return text
@@ -306,8 +306,10 @@ class StoreInfoSkill:
                 continue  # where they come from or live, not the place asked about
             if m.form in own or any(m.form[j:j + 2] in name for j in range(len(m.form) - 1)):
                 continue
-            if HOLIDAY.search(m.form) or TIME_WORDS.search(m.form) or MONTH.search(m.form):
+            if HOLIDAY.search(m.form) or TIME_WORDS.search(m.form) or MONTH.search(m.form) or HOURS.search(m.form):
                 continue
+            if ctx.kb.index.lexicon.expand(m.form):
+                continue  # shop words Kiwi calls proper nouns (라스트오더, 테이블링) name no place
             return True
         return False
 
@@ -395,10 +397,20 @@ class StoreInfoSkill:
             h = hours_on(store, today)
             tail = f" 오늘은 {format_clock(h.last_order)}까지예요." if h.last_order is not None else ""
             texts.append(f"마지막 주문은 마감 {store.last_order_minutes}분 전까지 받아요.{tail}")
-        if not texts:
-            closed = [WEEKDAY_KO[i] for i, key in enumerate(WEEKDAYS) if store.hours.get(key) is None]
-            if re.search(r"월|화|수|목|금|토|일", ctx.text) is None and closed and ctx.has(CLOSED_DAY):
-                texts.append(f"매주 {josa(', '.join(d + '요일' for d in closed), '은')} 정기 휴무예요.")
+        closed_days = [WEEKDAY_KO[i] + "요일" for i, key in enumerate(WEEKDAYS) if store.hours.get(key) is None]
+        if closed_days and ctx.has(CLOSED_DAY) and not any("정기 휴무" in t for t in texts):
+            # "정기휴무 무슨 요일이에요?", "월요일 쉬는 날 맞죠?": the weekly closed day said in full,
+            # also after the answer about the day named, which may not be it.
+            days = ", ".join(closed_days)
+            texts.append(f"정기 휴무는 매주 {josa(days, '이에요')}." if texts else f"매주 {josa(days, '은')} 정기 휴무예요.")
+            soon = [h for h in store.holidays if today <= h.day <= today + timedelta(days=14)]
+            if soon and not any("휴무일은" in t for t in texts):
+                # A closure in the next two weeks is what someone asking about days off must hear too.
+                if len(soon) == 1:
+                    label, reason = format_date(soon[0].day, today), soon[0].reason
+                    texts.append(f"그리고 {josa(label, '은')} {josa(reason, '으로') + ' ' if reason else ''}쉬어요.")
+                else:
+                    texts.append(f"그리고 {', '.join(format_date(h.day, today) for h in soon)}에도 쉬어요.")
         texts.append(f"영업시간: {week_summary(store)}")
         return Reply("store_info", texts, sources, quick_replies=[BOOK_QR, QuickReply("오시는 길", "주소 알려 주세요")])
 

@@ -6,6 +6,7 @@ errors make the folder unusable, warnings are shown but the bot keeps going.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import tomllib
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot import sheets
 from bot.josa import josa
 from bot.kb.errors import KnowledgeError, Problem, display_name
+from bot.kb.menu_match import bundle_base
 from bot.kb.records import (
     WEEKDAY_KO,
     WEEKDAYS,
@@ -31,6 +33,7 @@ from bot.kb.records import (
     Store,
     Synonym,
 )
+from bot.kb.text import compact
 
 STORE_FILE = "store.toml"
 MENU_FILE = "menu.csv"
@@ -78,7 +81,7 @@ def load_knowledge(root: Path) -> Knowledge:
     if not root.is_dir():
         raise KnowledgeError([Problem(str(root), None, "지식 폴더를 찾을 수 없어요. 경로를 확인해 주세요.")])
     store = _load_store(root, problems, warnings)
-    menu = _load_menu(root, problems, warnings)
+    menu = _with_parts(_load_menu(root, problems, warnings))
     faqs = _load_faqs(root, problems, warnings)
     synonyms = _load_synonyms(root, problems)
     warnings += _orphan_synonyms(synonyms, menu, faqs)
@@ -93,6 +96,38 @@ def load_knowledge(root: Path) -> Knowledge:
         fingerprint=fingerprint(root),
         menu_by_name={item.name: item for item in menu},
     )
+
+
+def _with_parts(menu: list[MenuItem]) -> list[MenuItem]:
+    """Each item with the text of the other items it names in full ("원조 씨앗호떡 3개 묶음", "떡볶이
+    + 순대 세트"), so what a bundle or set is made of counts for allergies (shared/spec/allergens.md:
+    an item holds what its files say, and a bundle's files are also its parts'). A name must be
+    three letters or more: a short one (김밥, 라떼) is a word of many descriptions, not an item named."""
+    out = []
+    for item in menu:
+        text = compact(item.description)
+        parts = [o for o in menu if o is not item and len(compact(o.name)) >= 3 and compact(o.name) in text]
+        if not parts:
+            parts = _bundled(item, menu)
+        if parts:
+            holds = " ".join(f"{o.name} {o.description} {' '.join(o.allergens)}" for o in parts)
+            item = dataclasses.replace(item, holds=holds)
+        out.append(item)
+    return out
+
+
+def _bundled(item: MenuItem, menu: list[MenuItem]) -> list[MenuItem]:
+    """The single item a bundle named by its count ("씨앗호떡 5개") is a bundle of: the one item whose
+    name ends in the bundle's (원조 씨앗호떡), or, of several, the one its description names by its
+    other word ("원조 5개, 박스 포장"); none when that stays unclear."""
+    base = bundle_base(item.name)
+    if base is None:
+        return []
+    singles = [o for o in menu if o is not item and bundle_base(o.name) is None and compact(o.name).endswith(base)]
+    if len(singles) > 1:
+        said = compact(item.description)
+        singles = [o for o in singles if any(len(w) >= 2 and w in said for w in re.findall(r"[가-힣A-Za-z]+", o.name) if compact(w) != base)]
+    return singles if len(singles) == 1 else []
 
 
 def _orphan_synonyms(synonyms: list[Synonym], menu: list[MenuItem], faqs: list[FaqEntry]) -> list[Problem]:

@@ -24,6 +24,7 @@ from bot.kb.loanword import FUNCTION_WORDS, english_keys, hangul_key
 from bot.kb.records import MenuItem
 from bot.kb.romanize import fold, romanize
 from bot.kb.text import Lexicon, clean, compact
+from bot.korean_time import NATIVE_NUMBERS
 
 FOODS_FILE = Path(__file__).with_name("foods.txt")
 PARTICLE = re.compile(r"(이랑|하고|에서|으로|은|는|이|가|을|를|도|만|랑|에|로|요|이요)$")
@@ -59,6 +60,23 @@ UNIT = {"리터": "l", "키로": "kg", "킬로": "kg", "그램": "g", "그람": 
 # own units: "한되" meets "1되", "반 되" meets "반되".
 MEASURE = re.compile(r"(?<![가-힣\d])(반|한|두|세|네|\d+(?:\.\d+)?)\s*(근|되|말)(?=$|[\s(),.?!~]|에|짜리|이|은|만|씩|으로|정도|을|만큼|요)")
 MEASURE_COUNT = {"반": 0.5, "한": 1, "두": 2, "세": 3, "네": 4}
+# Counts in native numbers, as customers say them ("다섯 개", "세 마리", "열 개에"): the same size as
+# the owner's "5개", "(3마리)". Longest numbers first, so 열두 is not read as 열.
+NATIVE_COUNT = re.compile(r"(?<![가-힣])(" + "|".join(sorted((n for n in NATIVE_NUMBERS if n not in ("석", "넉")), key=len, reverse=True))
+                          + r")\s*(개|마리|팩|판|봉지|봉|박스|줄)(?!월|인|업|점|발|봉|장|나리|아|매|단|사|정|기)")  # not 개월, 개인, 마리아, 판매
+
+
+# A name that sells something by its count ("씨앗호떡 3개", "붕어빵 (5마리)", "만두 10개입 박스").
+BUNDLE = re.compile(r"\s*[(\[]?\s*\d+\s*(개|마리|개입|입|팩|봉|줄|pcs|pc)\s*[)\]]?\s*(세트|묶음|박스|포장)?\s*$", re.I)
+
+
+def bundle_base(name: str) -> str | None:
+    """What a bundle is a count of, without spaces ("씨앗호떡" of "씨앗호떡 3개"); None for a name sold singly."""
+    m = BUNDLE.search(name)
+    if not m or m.start() == 0:
+        return None
+    base = compact(name[:m.start()])
+    return base if len(base) >= 2 else None
 
 
 def sizes(text: str) -> set[tuple[str, str]]:
@@ -68,6 +86,8 @@ def sizes(text: str) -> set[tuple[str, str]]:
     for count, unit in MEASURE.findall(text):
         n = MEASURE_COUNT[count] if count in MEASURE_COUNT else float(count)
         found.add((str(int(n * 600)), "g") if unit == "근" else (f"{n:g}", unit))
+    for count, unit in NATIVE_COUNT.findall(text):
+        found.add((str(NATIVE_NUMBERS[count]), "봉" if unit == "봉지" else unit))
     return found
 
 

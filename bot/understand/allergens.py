@@ -291,7 +291,7 @@ def evidence(item: MenuItem, name: str) -> list[Evidence]:
         c = _clean(col)
         if canonical(c) in closure(name) or pattern.search(c):
             found.append(Evidence(col.strip(), "allergens"))
-    for place, text in (("name", item.name), ("description", item.description)):
+    for place, text in (("name", item.name), ("description", item.description), ("parts", item.holds)):
         for m in pattern.finditer(_clean(text)):
             # From the name, the allergen as written (새우 in 새우볶음밥); from the description, its
             # whole word (새우젓), which tells the customer what the owner meant.
@@ -374,7 +374,8 @@ def contains(item: MenuItem, name: str) -> list[Evidence]:
         return evidence(item, name)
     found = [Evidence(a, "allergens") for a in item.allergens if name in _clean(a)]
     found += [Evidence(_word_around(_clean(t), m.start(), m.end()), p)
-              for p, t in (("name", item.name), ("description", item.description)) for m in re.finditer(re.escape(name), _clean(t))]
+              for p, t in (("name", item.name), ("description", item.description), ("parts", item.holds))
+              for m in re.finditer(re.escape(name), _clean(t))]
     return found
 
 
