@@ -267,7 +267,7 @@ class MenuSkill:
             # "식혜 작은 병 얼마예요?" with 식혜 1.5L and 식혜 500ml on the menu: the size named, or each.
             family = self._family(ctx)
             if family:
-                return self._each(ctx, by_size(ctx.text, family))
+                return self._each(ctx, by_count(ctx.text, family) or by_size(ctx.text, family))
         if not mentions:
             if ctx.has(LIST_MENU) and len(ctx.query.tokens) <= 4:
                 return self._whole_menu(ctx)
@@ -499,6 +499,14 @@ class MenuSkill:
             asked = next((w for w in bare if any(w.endswith(f) and 1 <= len(w) - len(f) <= 3 for f in foods if len(f) >= 2)), None)
         if asked is None or any(asked in name for name in ctx.knowledge.menu_by_name):
             return None
+        typed = [w2 for w in re.findall(r"[가-힣]{2,}", ctx.text) for w2 in (w, re.sub(r"(이|가|은|는|을|를|도|만|요|랑|이랑)$", "", w))]
+        if asked not in typed:
+            # The lexicon's reading (비빔 → 비빔밥) is not what this menu calls it: "비빔" here is the
+            # 비빔막국수, which the customer's own word opens. Those items, not "없어요".
+            for word in (w for w in typed if len(w) >= 2):
+                opened = tuple(i for i in ctx.knowledge.menu if compact(i.name).startswith(word))
+                if opened:
+                    return self._kind_menu(ctx, [Kind(word, "", opened)])
         faq = ctx.best_faq()
         if faq is not None and set(faq.matched) - PROPERTY_WORDS and (
                 faq.plain_head >= 0.5 and (not service or set(faq.matched) - PROPERTY_WORDS - DISH_SERVICES)

@@ -37,6 +37,9 @@ from bot.kb.text import clean
         ("어제 전화로 캤는데 안 됐니더", "어제 전화로 했는데 안 됐니다"),
         ("싸 달라 카면 싸 주나", "싸 달라 하면 싸 주나"),
         ("반찬 더 줘도 되지예 맛있어예", "반찬 더 줘도 되지요 맛있어요"),
+        ("잔치국시 한 그릇 되나", "잔치국수 한 그릇 되나"),  # 국시 inside a dish's name
+        ("감재떡도 포장돼요?", "감자떡도 포장돼요?"),
+        ("식혜도 병으로 파우?", "식혜도 병으로 파요?"),  # 강원 -우
     ],
 )
 def test_dialect_and_chat_forms(said: str, standard: str) -> None:
@@ -45,7 +48,7 @@ def test_dialect_and_chat_forms(said: str, standard: str) -> None:
 
 @pytest.mark.parametrize(
     "ordinary",
-    ["아예 안 해요", "카드 카페 카톡", "주소", "주민 할인", "시민 공원", "고민이에요", "묵은지 찌개", "묵밥", "우유 두유 이유", "티슈 있어요?", "캐슈넛", "노하우", "아이가 먹을 메뉴", "소 혀 수육", "사용 이용 비용 내용"],
+    ["아예 안 해요", "카드 카페 카톡", "주소", "주민 할인", "시민 공원", "고민이에요", "묵은지 찌개", "묵밥", "우유 두유 이유", "티슈 있어요?", "캐슈넛", "노하우", "아이가 먹을 메뉴", "소 혀 수육", "사용 이용 비용 내용", "전국시대", "사우나 있어요", "배우"],
 )
 def test_ordinary_words_are_left_alone(ordinary: str) -> None:
     assert clean(ordinary) == ordinary.lower()

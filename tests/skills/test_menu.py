@@ -50,6 +50,20 @@ def test_a_dish_not_sold_is_not_answered_by_an_faq_sharing_another_word(tmp_path
     assert reply.intent == "unknown" and "순대는 저희 메뉴에 없어요" in reply.texts[0], (reply.intent, reply.texts)
 
 
+def test_a_word_the_lexicon_reads_as_another_dish_is_this_menus_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The lexicon reads 비빔 as 비빔밥, which this menu does not sell; its own 비빔 dish is what the
+    customer means, never "비빔밥은 없어요"."""
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "물냉면,냉면,\"9,000\",동치미 육수,,\"메밀,밀\",0,Y\n"
+            "비빔냉면,냉면,\"9,500\",매운 양념,,\"메밀,밀\",2,Y\n")
+    reply = asyncio.run(ask_in(write_store(tmp_path, menu=menu), "비빔은 얼마 받아요?"))
+    assert reply.intent == "menu" and [s.id for s in reply.sources] == ["비빔냉면"] and "없어요" not in reply.text, (reply.intent, reply.texts)
+
+
 def test_whole_menu(ask) -> None:  # type: ignore[no-untyped-def]
     text = ask("메뉴 보여주세요").text
     assert "[찌개] 돼지김치찌개 9,000원" in text and "콩국수" not in text

@@ -177,3 +177,32 @@ def test_the_item_sold_by_its_exact_name_is_not_lost_to_an_old_row_of_it(tmp_pat
             "순두부찌개(구),찌개,\"8,000\",작년 가격,,\"대두,조개류\",1,N\n")
     reply = asyncio.run(ask_in(write_store(tmp_path, menu=menu), "순두부찌개 가격 알려 주세요"))
     assert reply.sources and reply.sources[0].id == "순두부찌개" and "9,000원" in reply.texts[0], (reply.sources, reply.texts)
+
+
+BUNDLES = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+           "기본 찹쌀도넛,도넛,\"1,200\",쫀득한 찹쌀 반죽에 검은깨 솔솔,,\"밀,참깨\",0,Y\n"
+           "찹쌀도넛 4개,도넛,\"4,500\",기본 찹쌀도넛 4개 봉투,,밀,0,Y\n"
+           "찹쌀도넛 8개,도넛,\"8,500\",기본 8개 박스,,밀,0,Y\n"
+           "팥 찹쌀도넛,도넛,\"1,500\",국산 팥앙금,,밀,0,Y\n"
+           "야채고로케,고로케,\"2,000\",감자 야채 속,,\"밀,계란\",0,Y\n"
+           "야채고로케 (3개),고로케,\"5,500\",야채 고로케 세 개,,\"밀,계란\",0,Y\n")
+
+
+def test_a_count_in_native_numbers_meets_the_owners_bundle(tmp_path: Path) -> None:
+    folder = write_store(tmp_path, menu=BUNDLES)
+    answered_from_menu(folder, (("찹쌀도넛 여덟 개 얼마죠", "찹쌀도넛 8개"), ("고로케 세 개 가격이 얼마예요", "야채고로케 (3개)")))
+
+
+def test_one_of_a_name_sold_singly_and_in_bundles_is_not_a_bundle(tmp_path: Path) -> None:
+    folder = write_store(tmp_path, menu=BUNDLES)
+    reply = asyncio.run(ask_in(folder, "찹쌀도넛 한 개에 얼마 받으세요?"))
+    assert reply.intent == "menu" and reply.sources, (reply.intent, reply.texts)
+    assert all("개" not in s.id for s in reply.sources) and reply.sources[0].id == "기본 찹쌀도넛", reply.sources
+
+
+def test_a_bundle_holds_the_allergens_of_what_it_bundles(tmp_path: Path) -> None:
+    """The 8-pack's row says only 밀 and "기본 8개"; the single it bundles has 검은깨 (참깨)."""
+    folder = write_store(tmp_path, menu=BUNDLES)
+    for text in ("찹쌀도넛 8개짜리에 깨 들어가나요?", "참깨 알레르기 있는데 찹쌀도넛 4개 괜찮을까요?"):
+        reply = asyncio.run(ask_in(folder, text))
+        assert not reply.text.startswith(("네", "괜찮")) and "검은깨" in reply.text and "표시가 없어요" not in reply.text, (text, reply.texts)

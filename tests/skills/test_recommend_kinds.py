@@ -68,3 +68,20 @@ def test_a_warm_cup_of_tea_is_tea_and_no_drink_of_alcohol(shop: Path) -> None:
 def test_a_kind_named_in_english(shop: Path) -> None:
     got = picks(shop, "which side would you recommend with the pork?")
     assert got and set(got) <= {"김치전", "계란찜"}, got
+
+
+def test_a_side_goes_with_the_dish_being_ordered_not_another_of_its_kind(shop: Path) -> None:
+    """A side for a dish being had is neither that dish nor another of its category, nor a drink."""
+    for text in ("불족발 시킬 거예요. 옆에 곁들일 사이드 하나 권해 주세요", "잔치국수 주문할 건데 같이 먹을 거 하나 골라 주세요"):
+        got = picks(shop, text)
+        assert got and set(got) <= {"김치전", "계란찜"}, (text, got)
+
+
+def test_a_side_asked_alone_is_from_the_owners_side_category(shop: Path) -> None:
+    got = picks(shop, "곁들여 먹을 만한 거 추천 좀")
+    assert got and set(got) <= {"김치전", "계란찜"}, got
+
+
+def test_eating_together_with_a_friend_is_no_side(shop: Path) -> None:
+    got = picks(shop, "친구랑 함께 먹을 메뉴 골라 주세요")
+    assert got and not set(got) <= {"김치전", "계란찜"}, got

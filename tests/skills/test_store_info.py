@@ -190,3 +190,52 @@ def test_a_map_is_a_word_of_its_own_not_the_end_of_another(text: str, address: b
     from skills.store_info import ADDRESS
 
     assert bool(ADDRESS.search(clean(text))) is address
+
+
+def test_the_weekly_closed_day_is_said_in_full(ask) -> None:  # type: ignore[no-untyped-def]
+    # Asked for by "무슨 요일" (which holds 일, no weekday), and after a day named that is not it.
+    which = ask("정기적으로 노는 날은 무슨 요일인가요?")
+    assert "매주 월요일은 정기 휴무예요." in which.text, which.text
+    wrong_day = ask("수요일이 쉬는 날이던가요?")
+    assert "11월 25일(수)" in wrong_day.text and "정기 휴무는 매주 월요일이에요." in wrong_day.text, wrong_day.text
+
+
+def test_a_closure_in_the_next_two_weeks_comes_with_the_closed_day(ask) -> None:  # type: ignore[no-untyped-def]
+    near = ask("가게 노는 날이 언제인가요?", now=datetime(2026, 12, 22, 12, 0))
+    assert "매주 월요일은 정기 휴무예요." in near.text and "12월 31일(목)" in near.text, near.text
+    far = ask("가게 노는 날이 언제인가요?")
+    assert "12월 31일" not in far.text, far.text
+
+
+def test_a_break_ends_with_the_right_particle(ask) -> None:  # type: ignore[no-untyped-def]
+    text = ask("목요일 몇 시부터 몇 시까지 열어요?").text
+    assert "오후 5시는 브레이크 타임이에요." in text or "분은 브레이크 타임이에요." in text, text
+
+
+def test_a_shop_word_kiwi_calls_a_proper_noun_is_no_other_place(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Kiwi sometimes tags a loanword of the trade (라스트오더) NNP; the lexicon knows it, so it names no
+    other place whose hours the customer asks."""
+    import asyncio
+    from types import SimpleNamespace
+
+    import skills.store_info as store_info
+    from tests.support.stores import ask_in, write_store
+
+    real = store_info.kiwi()
+
+    class Tagger:
+        def morphemes(self, text: str):  # type: ignore[no-untyped-def]
+            out = [SimpleNamespace(form=m.form, tag=m.tag, start=m.start) for m in real.morphemes(text)]
+            for i, m in enumerate(out[:-1]):  # 라스트 + 오더 as one proper noun, as Kiwi reads some sentences
+                if m.form == "라스트" and out[i + 1].form == "오더":
+                    out[i:i + 2] = [SimpleNamespace(form="라스트오더", tag="NNP", start=m.start)]
+                    break
+            return out
+
+    monkeypatch.setattr(store_info, "kiwi", lambda: Tagger())
+    reply = asyncio.run(ask_in(write_store(tmp_path), "목요일 라스트오더는 몇 시죠?"))
+    assert reply.intent == "store_info" and "영업시간" in reply.text, (reply.intent, reply.texts)
+    monkeypatch.setattr(store_info, "kiwi", lambda: SimpleNamespace(morphemes=lambda text: [
+        SimpleNamespace(form="해운대", tag="NNP", start=0), *Tagger().morphemes(text)]))
+    other = asyncio.run(ask_in(write_store(tmp_path / "b"), "목요일 라스트오더는 몇 시죠?"))
+    assert other.intent != "store_info", other.texts  # the same question with a real place in it
