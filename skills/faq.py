@@ -14,7 +14,12 @@ from skills.reservation import BOOKING, CANCEL
 from skills.store_info import ELSEWHERE, LOCATORS
 
 # (buying or ordering it is asking the same: "한 통 포장해 사 가도 괜찮죠?", "시켜도 돼요?")
-EAT_SAFELY = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전|사\s*가도|시켜도|주문해도|\b(ok|okay|safe|fine|alright)\b|\bcan i (eat|have|order|buy|get|try)\b", re.I)
+EAT_SAFELY = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전|사\s*가도|시켜도|주문해도|\b(ok|okay|safe|fine|alright)\b|\bcan i (eat|have|order)\b", re.I)
+
+
+# Buying it asked by someone who said an allergy ("peanut allergy, can I buy the kit?"); without the
+# allergy said, "can I buy fish downstairs" is no allergy question.
+BUY_SAFELY = re.compile(r"\bcan i (buy|get|try|take)\b|\bis it (ok|okay|safe|fine)\b", re.I)
 
 
 # Words read where an allergen stands that name none ("food allergies", "음식 알레르기").
@@ -58,7 +63,7 @@ class FaqSkill:
             if not place & set(best.matched):
                 return None
         named = [m for m in ctx.mentions if allergens.canonical(m.span) not in ctx.allergies_asked]  # not an allergen's own word read as a dish
-        if ctx.allergies_asked and not named and ctx.has(EAT_SAFELY):
+        if ctx.allergies_asked and not named and ctx.has(ALLERGY_CUE) and (ctx.has(EAT_SAFELY) or ctx.has(BUY_SAFELY)):
             # "Peanut allergy here, is the house special safe?" about something the bot could not find:
             # the owner's general allergy note is not that answer; staff are (shared/spec/allergens.md).
             return None

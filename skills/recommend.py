@@ -501,7 +501,9 @@ def holds(item: MenuItem, word: str) -> bool:
     # A wish is met by the word or a member below it (해산물 by 새우), never by the group above it or a
     # sibling: the allergy table keeps a 연어 allergy from every 생선 dish, but 광어 is no 연어 wished for.
     below = allergens.members_below(group)
-    words = {w for e in allergens.contains(item, group) if not SEASONING.search(e.word)
+    # What the item is made of as its own row says: a part it names (a bundle's single) speaks for
+    # allergies, not for a wish.
+    words = {w for e in allergens.contains(item, group) if e.place != "parts" and not SEASONING.search(e.word)
              if allergens.canonical(w := re.sub(r"\(.*?\)", "", e.word).strip()) in below}
     if len(below) > 1 and any(e.place == "allergens" and re.sub(r"\(.*?\)", "", e.word).strip() in words
                               for e in allergens.contains(item, group)):

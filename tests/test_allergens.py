@@ -302,3 +302,12 @@ def test_buying_something_the_bot_cannot_find_is_not_answered_with_the_allergy_n
     for text in ("새우 알레르기인데 깍두기 한 통 사 가도 될까요?", "Shrimp allergy here. Can I buy the radish kimchi jar to take home?"):
         reply = asyncio.run(ask_in(folder, text))
         assert "안 들어가요" not in reply.text.split(".")[0], (text, reply.intent, reply.texts)
+
+
+def test_a_food_named_without_any_word_of_allergy_is_no_allergy_question(tmp_path: Path) -> None:
+    """새우 is an allergen's word, but "혼자서도 새우 먹을 수 있나요" asks whether one may come alone; the
+    owner's answer to that stands."""
+    faq = "# 이용\n\n## 1인 손님도 받나요?\n네, 혼자 오셔도 1인분부터 드려요.\n"
+    folder = write_store(tmp_path, menu=MENU, faqs={"이용.md": faq})
+    reply = asyncio.run(ask_in(folder, "혼자서도 새우 먹을 수 있나요? 1인 손님 받아요?"))
+    assert reply.intent == "faq" and reply.sources[0].id == "1인 손님도 받나요?", (reply.intent, reply.texts)

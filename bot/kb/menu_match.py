@@ -63,7 +63,7 @@ MEASURE_COUNT = {"반": 0.5, "한": 1, "두": 2, "세": 3, "네": 4}
 # Counts in native numbers, as customers say them ("다섯 개", "세 마리", "열 개에"): the same size as
 # the owner's "5개", "(3마리)". Longest numbers first, so 열두 is not read as 열.
 NATIVE_COUNT = re.compile(r"(?<![가-힣])(" + "|".join(sorted((n for n in NATIVE_NUMBERS if n not in ("석", "넉")), key=len, reverse=True))
-                          + r")\s*(개|마리|팩|판|봉지|봉|박스|줄)(?!월|인|업|점|발|봉|장|나리|아|매|단|사|정|기)")  # not 개월, 개인, 마리아, 판매
+                          + r")\s*(개|마리|팩|판|봉지|봉|박스|줄)(?!월|인|업|점|발|봉|장|나리|아|매|단|사|정|기|반)")  # not 개월, 개인, 마리아, 판매
 
 
 # A name that sells something by its count ("씨앗호떡 3개", "붕어빵 (5마리)", "만두 10개입 박스").
