@@ -8,7 +8,16 @@ from functools import lru_cache
 from bot.josa import josa
 from bot.kb.index import Hit
 from bot.kb.loader import MARKET_PRICE
-from bot.kb.menu_match import Kind, Mention, bundle_base, common_foods, sizes
+from bot.kb.menu_match import (
+    NAME_SIZE,
+    SAID_SIZE,
+    Kind,
+    Mention,
+    bundle_base,
+    common_foods,
+    sizes,
+    word_sizes,
+)
 from bot.kb.records import MenuItem
 from bot.kb.text import clean, compact
 from bot.korean_time import parse_won
@@ -182,7 +191,7 @@ def describe(item: MenuItem, ctx: Context) -> str:
         lead = f"네, {name} 지금 판매하고 있어요."
     sentences = [lead] if lead else [f"{josa(name, '은')} 이런 메뉴예요."]
     if item.description:
-        sentences.append(item.description if item.description.rstrip().endswith((".", "!", "요")) else item.description.rstrip() + ".")
+        sentences.append(item.description if item.description.rstrip().endswith((".", "!", "?", "~")) else item.description.rstrip() + ".")
     if price and price not in lead:
         sentences.append(f"가격은 {josa(price, '이에요')}.")
     elif item.market_price and market not in lead:
@@ -205,6 +214,11 @@ def by_size(text: str, family: list[MenuItem]) -> list[MenuItem]:
     exact = [i for i in family if said & sizes(i.name)]
     if exact:
         return exact
+    # "작은 거", "대짜": the owner's own mark on a name ((소), (대)) before the cheapest or dearest.
+    marks = word_sizes(text, SAID_SIZE)
+    marked = [i for i in family if marks & word_sizes(i.name, NAME_SIZE)] if len(marks) == 1 else []
+    if marked:
+        return marked
     priced = sorted(family, key=lambda i: (i.price is None, i.price or 0))
     if SMALL.search(text) and not LARGE.search(text):
         return priced[:1]
@@ -213,6 +227,9 @@ def by_size(text: str, family: list[MenuItem]) -> list[MenuItem]:
     return priced
 
 
+# How many it feeds, asked of a size ("수육 대짜는 몇 명이 먹어요?"): the row's own words say it.
+SERVING = re.compile(r"몇\s*(명|분|인)|인분|양\s*(이|은)?\s*(많|적|어느|얼마)")
+CHILD = re.compile(r"애기|아기|(?<![가-힣])아이(?!스)|애들|어린이|키즈|꼬마|유아|\d+\s*살|kids?\b|child", re.I)
 ONE = re.compile(r"(?<![가-힣])(하나|한\s*(개|마리|판|팩|봉|줄|꼬치)|1\s*개)(?![가-힣]{2})|낱개|단품")
 
 
@@ -263,7 +280,8 @@ class MenuSkill:
                 if unknown:
                     return allergy_unknown_reply(unknown, family)
                 return self._each(ctx, family)
-        if not mentions and ctx.has(PRICE) and not ctx.allergies and not ctx.has(CHANGE_REQUEST) and not self._faq_prices(ctx):
+        if not mentions and (ctx.has(PRICE) or ctx.has(SERVING) and word_sizes(ctx.text, SAID_SIZE)) and not ctx.allergies \
+                and not ctx.has(CHANGE_REQUEST) and not self._faq_prices(ctx):
             # "식혜 작은 병 얼마예요?" with 식혜 1.5L and 식혜 500ml on the menu: the size named, or each.
             family = self._family(ctx)
             if family:
@@ -273,6 +291,10 @@ class MenuSkill:
                 return self._whole_menu(ctx)
             return self._not_on_menu(ctx)
         items = [m.item for m in mentions[:3]]
+        if ctx.has(CHILD):
+            # "애기 장어덮밥 매워요?": the children's 장어덮밥 the owner sells, when there is one.
+            kids = {i.name: i for i in ctx.knowledge.menu if for_children(i)}
+            items = [next((k for k in kids.values() if compact(i.name) in compact(k.name)), i) if i.name not in kids else i for i in items]
         unrecorded = NOT_ON_RECORD.search(ctx.text)
         if unrecorded:
             what = "칼로리" if unrecorded[0] == "kcal" else re.sub(r"\s+", " ", unrecorded[0])
@@ -499,14 +521,6 @@ class MenuSkill:
             asked = next((w for w in bare if any(w.endswith(f) and 1 <= len(w) - len(f) <= 3 for f in foods if len(f) >= 2)), None)
         if asked is None or any(asked in name for name in ctx.knowledge.menu_by_name):
             return None
-        typed = [w2 for w in re.findall(r"[가-힣]{2,}", ctx.text) for w2 in (w, re.sub(r"(이|가|은|는|을|를|도|만|요|랑|이랑)$", "", w))]
-        if asked not in typed:
-            # The lexicon's reading (비빔 → 비빔밥) is not what this menu calls it: "비빔" here is the
-            # 비빔막국수, which the customer's own word opens. Those items, not "없어요".
-            for word in (w for w in typed if len(w) >= 2):
-                opened = tuple(i for i in ctx.knowledge.menu if compact(i.name).startswith(word))
-                if opened:
-                    return self._kind_menu(ctx, [Kind(word, "", opened)])
         faq = ctx.best_faq()
         if faq is not None and set(faq.matched) - PROPERTY_WORDS and (
                 faq.plain_head >= 0.5 and (not service or set(faq.matched) - PROPERTY_WORDS - DISH_SERVICES)
@@ -516,6 +530,14 @@ class MenuSkill:
             # words of its answer ("같이" of a pets FAQ in "김밥도 같이 파세요?") is not about it, and an FAQ
             # sharing only the service (포장) asked of a dish the shop does not sell is not answered with its "네".
             return None
+        typed = [w2 for w in re.findall(r"[가-힣]{2,}", ctx.text) for w2 in (w, re.sub(r"(이|가|은|는|을|를|도|만|요|랑|이랑)$", "", w))]
+        if asked not in typed:
+            # The lexicon's reading (비빔 → 비빔밥) is not what this menu calls it: "비빔" here is the
+            # 비빔막국수, which the customer's own word opens. Those items, not "없어요".
+            for word in (w for w in typed if len(w) >= 2):
+                opened = tuple(i for i in ctx.knowledge.menu if compact(i.name).startswith(word))
+                if opened:
+                    return self._kind_menu(ctx, [Kind(word, "", opened)])
         # "콜라 있어요?" where 음료수 lists "콜라, 사이다, 환타": sold under another name, never "없어요".
         listed = [i for i in ctx.knowledge.menu if re.search(rf"(^|[,/·(]\s*){re.escape(asked)}(\s*[,/·)]|$)", i.description.strip())]
         if listed:

@@ -203,11 +203,14 @@ def read_wants(ctx: Context) -> Wants:
     # "새우 들어간 거 추천" wishes for it; with any word of avoiding, every allergen named is kept away.
     if re.search(r"알레르기|알러지|알르레기|못\s*먹|안\s*먹|빼고|빼서|없는|없이|안\s*들어|민감|못\s*마셔|체질|피해|조심|두드러기|프리|free|allerg|"
                  r"배\s*(가\s*)?(아프|아파|아퍼|탈)|설사|소화\s*(가|를)?\s*(안|못|잘\s*안)|안\s*맞|안\s*(돼|되)|못\s*(해|하)", t) or ctx.has(ALLERGY_CUE):
-        w.avoid_allergens = list(ctx.allergies)
+        # The food the shop is named for, avoided only where allergy itself is spoken of: "not spicy"
+        # beside "eel" in an eel house leaves the eel in.
+        w.avoid_allergens = [a for a in ctx.allergies if not _staple(ctx, a) or ctx.has(ALLERGY_CUE)]
     elif ctx.allergies and not re.search(r"들어간|들어가는|들어있는|들어 있는|넣은|올라간|좋아|맛있는|위주|듬뿍|많이", t):
         # An allergen named in a request for something to order, with no word of wishing for it, is
-        # kept away: a wrong guess this way costs a choice, the other way a reaction.
-        w.avoid_allergens = list(ctx.allergies)
+        # kept away: a wrong guess this way costs a choice, the other way a reaction. Not the food
+        # the shop is named for (장어 in an eel house, "장어요리 추천"), which is the wish itself.
+        w.avoid_allergens = [a for a in ctx.allergies if not _staple(ctx, a)]
     if re.search(r"비건|채식|vegan|식물성", t, re.I):
         w.vegan = True
     if re.search(r"카페인\s*(은|는|이)?\s*(못|안|피|빼|없|적|민감|x|X)|디카페인|임신|임산부|수유|카페인\s*없는|논카페인|잠\s*(못|안)", t):
@@ -365,6 +368,13 @@ def read_wants(ctx: Context) -> Wants:
     if w.party is None and SOLO.search(t):
         w.party = 1
     return w
+
+
+def _staple(ctx: Context, allergen: str) -> bool:
+    """The allergen, as written, is what the shop is named for: in the names of a fifth of what it sells
+    (장어 of an eel house), at least two."""
+    names = [i.name for i in ctx.knowledge.menu if i.available]
+    return sum(allergen in n for n in names) >= max(2, len(names) // 5)
 
 
 # Nouns that tell no need of their own: a kind or time of eating, read above as categories ("간식",

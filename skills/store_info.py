@@ -49,6 +49,11 @@ ARRIVING = re.compile(r"지금\s*(출발|가면|가믄|가도|갈게|가는|나�
 NOT_ARRIVAL = re.compile(r"기다려|기다리|웨이팅|대기|사람\s*(이\s*)?(많|없)|자리\s*(가\s*)?(있|없|남)|들어갈|인원|단체|\d+\s*명|[가-힣]+\s*명\s*(정도|이|인데|쯤)|"
                          r"미리|번호|코스|처음부터|얼마나|내일|모레|다음\s*(주|달)|주말|[월화수목금토일]요일|"
                          r"(살|먹을|드실|마실)\s*수\s*있는\s*[가-힣]+\s*(이|가)?\s*(있|뭐)")
+# A visit at a clock time ("7시 반에 가면", "9시 넘어서 가도"), on a day named or today; not a wait or a group.
+AT_TIME = re.compile(r"시\s*(반|\d+\s*분)?\s*(에|쯤|넘어서|넘어|넘어서도|지나서|지나|전에|까지)?\s*(가면|가믄|가도|도착|들르면|들러도|들러|가서|가면은)")
+NOT_AT_TIME = re.compile(r"기다려|기다리|웨이팅|대기|사람\s*(이\s*)?(많|없)|들어갈|인원|단체|\d+\s*명|미리|번호|코스|얼마나|줄\s*(서|이)")
+# Verb stems of a visit and a purchase ("넘어서 가도 살 수 있어요"): shared with an FAQ, they make no topic.
+VISIT_STEMS = frozenset({"가", "오", "넘", "지나", "살", "사", "먹", "되", "하", "있", "받", "주", "들르", "들리"})
 CAN_STILL = re.compile(r"(돼|되|될까|되나|되능|가능|있을까|있나|있능|수\s*있|안\s*닫|열어|열려|열었|받아|받나|받을|괜찮|하나요|하죠|할까)")
 # Minutes on the way: "20분 걸리는데", "한 시간 걸려요", "삼십 분이면 가요".
 TRAVEL = re.compile(r"(\d+|한|두|세|십|이십|삼십|사십|오십)\s*(분|시간)\s*(정도|쯤|이면|이믄)?\s*(걸|이면|이믄|안에|후|뒤)")
@@ -169,6 +174,9 @@ class StoreInfoSkill:
                 and not ctx.has(NOT_ARRIVAL) and len(ctx.text) <= 120 \
                 and not (ctx.has(ELSEWHERE) or self._other_place(ctx)):
             return self._arriving(ctx)
+        if ctx.has(AT_TIME) and parse_time(ctx.text) and ctx.has(CAN_STILL) and not ctx.has(r"배달|택배|배송|예약|보내|부쳐|픽업\s*시간|자리|좌석") \
+                and not ctx.has(NOT_AT_TIME) and len(ctx.text) <= 120 and not (ctx.has(ELSEWHERE) or self._other_topic(ctx) or self._other_place(ctx)):
+            return self._arriving(ctx)  # "일요일 저녁 9시 넘어서 가도 살 수 있어요?": open and ordering then
         dated = parse_date(ctx.text, ctx.now.date())
         if dated and dated.explicit and ctx.has(VISIT):
             holiday = True  # "12월 31일에 가도 돼요?": whether the store is open that day
@@ -225,28 +233,35 @@ class StoreInfoSkill:
         store, now = ctx.knowledge.store, ctx.now
         arrive, said = now, ""
         travel = TRAVEL.search(ctx.text)
-        h_now = hours_on(store, now.date())
-        asked = parse_time(ctx.text, h_now.span.start if h_now.span else None)
+        dated = parse_date(ctx.text, now.date())
+        day = dated.day if dated and not travel else now.date()
+        h_day = hours_on(store, day)
+        asked = parse_time(ctx.text, h_day.span.start if h_day.span else None)
         if travel:
             n = int(travel[1]) if travel[1].isdigit() else WORD_NUMBER[travel[1]]
             arrive = now + timedelta(minutes=n * (60 if travel[2] == "시간" else 1))
         elif asked:
-            at = now.replace(hour=asked.at.hour, minute=asked.at.minute)
+            at = now.replace(year=day.year, month=day.month, day=day.day, hour=asked.at.hour, minute=asked.at.minute)
             arrive = at if at >= now else now
+        past = bool(asked and not travel and ctx.has(r"시\s*(반|\d+\s*분)?\s*(넘어|지나)"))  # "9시 넘어서": after it
         if arrive != now:
-            said = f"도착하실 {format_clock(arrive.hour * 60 + arrive.minute)}쯤"
+            on = "" if arrive.date() == now.date() else f"{format_date(arrive.date(), now.date())} "
+            said = f"도착하실 {on}{format_clock(arrive.hour * 60 + arrive.minute)}" + (" 넘어서" if past else "쯤")
+            if past:
+                arrive += timedelta(minutes=1)
         state = open_state(store, arrive)
         h = state.today
         minute = arrive.hour * 60 + arrive.minute
-        when = f"{said}에는" if said else "지금은"
+        when = (f"{said}는" if past else f"{said}에는") if said else "지금은"
+        that_day = "오늘은" if arrive.date() == now.date() else "그날은"
         gap = _before_break_last_order(store, arrive)
         if state.open and gap is not None:
             text = f"{when} 브레이크 타임 전 마지막 주문({format_clock(gap[0])})이 지나서 주문이 어려워요. {format_clock(gap[1])}에 다시 주문 받아요."
         elif state.open and h.last_order is not None and minute > h.last_order:
-            text = f"{when} 마지막 주문({format_clock(h.last_order)})이 지나서 주문이 어려워요. 오늘은 {format_clock(h.span.end)}에 문을 닫아요."  # type: ignore[union-attr]
+            text = f"{when} 마지막 주문({format_clock(h.last_order)})이 지나서 주문이 어려워요. {that_day} {format_clock(h.span.end)}에 문을 닫아요."  # type: ignore[union-attr]
         elif state.open:
             last = f" 마지막 주문은 {format_clock(h.last_order)}까지예요." if h.last_order is not None else ""
-            text = f"네, {when} 영업 중이에요. 오늘은 {format_clock(h.span.end)}까지 열어요.{last}"  # type: ignore[union-attr]
+            text = f"네, {when} 영업 중이에요. {that_day} {format_clock(h.span.end)}까지 열어요.{last}"  # type: ignore[union-attr]
         else:
             why = {"break": "브레이크 타임이에요.", "before": "아직 문을 열기 전이에요.", "after": "영업이 끝난 뒤예요.",
                    "closed_day": "정기 휴무일이에요.", "holiday": "쉬는 날이에요."}[state.reason]
@@ -316,7 +331,7 @@ class StoreInfoSkill:
     def _other_topic(self, ctx: Context) -> bool:
         """True when the message is really about an FAQ topic that mentions time (배달 몇 시까지)."""
         rest = ctx.text
-        for pattern in (HOURS, CLOSED_DAY, HOLIDAY, NOW, TIME_WORDS):
+        for pattern in (HOURS, CLOSED_DAY, HOLIDAY, NOW, TIME_WORDS, VISIT, AT_TIME):  # "7시 반에 가면 주문 받아요?" is no order FAQ
             rest = pattern.sub(" ", rest)
         hit = ctx.best_faq(ctx.kb.index.search(ctx.kb.index.query(rest), "faq", 3))
         if hit is None or hit.plain_confidence < 0.3:
@@ -325,7 +340,8 @@ class StoreInfoSkill:
         # (브레이크타임이 있나요?, or an item's "연어회 저녁에 가도 있어요?" for "몇 시에 열어요?"): store.toml, the one
         # source of opening times, answers; a message that shares more with the entry than its time
         # words (마감 할인, 추석 음식 주문 마감) is the entry's.
-        other = [t for t in hit.matched if not any(p.search(t) for p in (HOURS, CLOSED_DAY, HOLIDAY, NOW, TIME_WORDS, TIME_TERM))]
+        other = [t for t in hit.matched if not any(p.search(t) for p in (HOURS, CLOSED_DAY, HOLIDAY, NOW, TIME_WORDS, TIME_TERM))
+                 and t not in VISIT_STEMS]
         return bool(other)
 
     def _hours(self, ctx: Context, holiday_words: bool) -> Reply:

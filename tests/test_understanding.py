@@ -229,3 +229,9 @@ def test_the_lexicon_finds_what_one_alternation_of_all_its_variants_finds() -> N
              for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(texts) > 3000
     assert [t for t in map(clean, texts) if lexicon.expand(t) != reference(t)] == []
+
+
+@pytest.mark.parametrize(("said", "standard"), [("오늘 문 닫는 날 아이가?", "오늘 문 닫는 날 아닌가요?")])
+def test_gyeongsang_aiga_after_a_noun_is_a_question(said: str, standard: str) -> None:
+    assert clean(said) == standard
+    assert clean("아이가 먹을 메뉴") == "아이가 먹을 메뉴"

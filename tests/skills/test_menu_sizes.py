@@ -206,3 +206,21 @@ def test_a_bundle_holds_the_allergens_of_what_it_bundles(tmp_path: Path) -> None
     for text in ("찹쌀도넛 8개짜리에 깨 들어가나요?", "참깨 알레르기 있는데 찹쌀도넛 4개 괜찮을까요?"):
         reply = asyncio.run(ask_in(folder, text))
         assert not reply.text.startswith(("네", "괜찮")) and "검은깨" in reply.text and "표시가 없어요" not in reply.text, (text, reply.texts)
+
+
+MARKED = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+          "보쌈 반접시,보쌈,\"12,000\",1인 양,,돼지고기,0,Y\n"
+          "보쌈(소),보쌈,\"24,000\",2인,,돼지고기,0,Y\n"
+          "보쌈(대),보쌈,\"34,000\",3~4인,,돼지고기,0,Y\n"
+          "장어덮밥,식사,\"20,000\",양념 장어 덮밥,,\"장어,대두,밀\",1,Y\n"
+          "어린이 장어덮밥,어린이,\"10,000\",순한 간장 소스,,\"장어,대두,밀\",0,Y\n")
+
+
+def test_a_size_word_meets_the_owners_mark_before_the_price(tmp_path: Path) -> None:
+    folder = write_store(tmp_path, menu=MARKED)
+    answered_from_menu(folder, (("보쌈 작은 사이즈 가격이요", "보쌈(소)"), ("보쌈 대자는 몇 명 먹어요?", "보쌈(대)")))
+
+
+def test_a_child_named_picks_the_childrens_dish_of_that_name(tmp_path: Path) -> None:
+    folder = write_store(tmp_path, menu=MARKED)
+    answered_from_menu(folder, (("우리 애기가 먹을 장어덮밥도 맵나요?", "어린이 장어덮밥"), ("장어덮밥 맵기 어때요", "장어덮밥")))

@@ -85,3 +85,21 @@ def test_a_side_asked_alone_is_from_the_owners_side_category(shop: Path) -> None
 def test_eating_together_with_a_friend_is_no_side(shop: Path) -> None:
     got = picks(shop, "친구랑 함께 먹을 메뉴 골라 주세요")
     assert got and not set(got) <= {"김치전", "계란찜"}, got
+
+
+def test_the_food_a_shop_is_named_for_is_the_wish_unless_allergy_is_said(tmp_path: Path) -> None:
+    """In an eel house "not spicy" beside eel leaves the eel dishes in; an eel allergy still takes them out."""
+    from tests.support.stores import write_store
+
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "장어 소금구이,구이,\"40,000\",소금만 뿌린 장어,,장어,0,Y\n"
+            "장어 양념구이,구이,\"42,000\",간장 양념 장어,,\"장어,대두,밀\",1,Y\n"
+            "장어탕,탕,\"15,000\",장어 뼈 우린 탕,,장어,1,Y\n"
+            "비빔국수,식사,\"8,000\",매콤한 국수,,밀,2,Y\n"
+            "잔치국수,식사,\"7,000\",멸치 국수,,\"밀,생선\",0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    english = picks(folder, "We'd like eel for two, not spicy please. What do you recommend?")
+    assert "장어 소금구이" in english and not set(english) & {"장어 양념구이", "장어탕", "비빔국수"}, english
+    korean = picks(folder, "장어요리 안 매운 걸로 골라 주세요")
+    assert "장어 소금구이" in korean and not set(korean) & {"장어 양념구이", "장어탕", "비빔국수"}, korean
+    assert not set(picks(folder, "장어 알러지 있는 사람도 먹을 거 추천해 주세요")) & {"장어 소금구이", "장어 양념구이", "장어탕"}

@@ -239,3 +239,24 @@ def test_a_shop_word_kiwi_calls_a_proper_noun_is_no_other_place(monkeypatch, tmp
         SimpleNamespace(form="해운대", tag="NNP", start=0), *Tagger().morphemes(text)]))
     other = asyncio.run(ask_in(write_store(tmp_path / "b"), "목요일 라스트오더는 몇 시죠?"))
     assert other.intent != "store_info", other.texts  # the same question with a real place in it
+
+
+def test_a_visit_at_a_clock_time_on_a_named_day_is_answered_for_that_moment(ask) -> None:  # type: ignore[no-untyped-def]
+    # The demo store: 일 11:00-20:00, last order an hour before closing; 월 closed.
+    late = ask("일요일 밤 7시 넘어서 들르면 먹을 수 있나요?")
+    assert late.intent == "store_info" and "넘어서는 마지막 주문(오후 7시)이 지나서" in late.text, late.texts
+    early = ask("일요일 저녁 6시 반에 가면 주문돼요?")
+    assert "네, 도착하실" in early.text and "그날은 오후 8시까지" in early.text, early.texts
+    monday = ask("월요일 낮 12시쯤 가도 되나요?")
+    assert "정기 휴무일이에요" in monday.text, monday.texts
+
+
+def test_a_visit_at_a_time_is_not_an_faq_that_shares_its_verbs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An FAQ on how many one may buy shares 살 수 있어요 with "9시 지나서 가도 살 수 있어요?"; the hours answer."""
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    faq = "# 구매\n\n## 한 명이 몇 개까지 살 수 있어요?\n한 분당 열 개까지 드려요.\n"
+    reply = asyncio.run(ask_in(write_store(tmp_path, faqs={"구매.md": faq}), "목요일 저녁 9시 지나서 가도 살 수 있어요?"))
+    assert reply.intent == "store_info" and "도착하실" in reply.text, (reply.intent, reply.texts)
