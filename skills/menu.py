@@ -280,7 +280,7 @@ class MenuSkill:
                 if unknown:
                     return allergy_unknown_reply(unknown, family)
                 return self._each(ctx, family)
-        if not mentions and (ctx.has(PRICE) or ctx.has(SERVING) and word_sizes(ctx.text, SAID_SIZE)) and not ctx.allergies \
+        if not mentions and (ctx.has(PRICE) or ctx.has(SERVING) and word_sizes(ctx.text, SAID_SIZE) and len(ctx.text) <= 40) and not ctx.allergies \
                 and not ctx.has(CHANGE_REQUEST) and not self._faq_prices(ctx):
             # "식혜 작은 병 얼마예요?" with 식혜 1.5L and 식혜 500ml on the menu: the size named, or each.
             family = self._family(ctx)

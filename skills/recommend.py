@@ -203,9 +203,7 @@ def read_wants(ctx: Context) -> Wants:
     # "새우 들어간 거 추천" wishes for it; with any word of avoiding, every allergen named is kept away.
     if re.search(r"알레르기|알러지|알르레기|못\s*먹|안\s*먹|빼고|빼서|없는|없이|안\s*들어|민감|못\s*마셔|체질|피해|조심|두드러기|프리|free|allerg|"
                  r"배\s*(가\s*)?(아프|아파|아퍼|탈)|설사|소화\s*(가|를)?\s*(안|못|잘\s*안)|안\s*맞|안\s*(돼|되)|못\s*(해|하)", t) or ctx.has(ALLERGY_CUE):
-        # The food the shop is named for, avoided only where allergy itself is spoken of: "not spicy"
-        # beside "eel" in an eel house leaves the eel in.
-        w.avoid_allergens = [a for a in ctx.allergies if not _staple(ctx, a) or ctx.has(ALLERGY_CUE)]
+        w.avoid_allergens = list(ctx.allergies)
     elif ctx.allergies and not re.search(r"들어간|들어가는|들어있는|들어 있는|넣은|올라간|좋아|맛있는|위주|듬뿍|많이", t):
         # An allergen named in a request for something to order, with no word of wishing for it, is
         # kept away: a wrong guess this way costs a choice, the other way a reaction. Not the food

@@ -51,7 +51,8 @@ NOT_ARRIVAL = re.compile(r"기다려|기다리|웨이팅|대기|사람\s*(이\s*
                          r"(살|먹을|드실|마실)\s*수\s*있는\s*[가-힣]+\s*(이|가)?\s*(있|뭐)")
 # A visit at a clock time ("7시 반에 가면", "9시 넘어서 가도"), on a day named or today; not a wait or a group.
 AT_TIME = re.compile(r"시\s*(반|\d+\s*분)?\s*(에|쯤|넘어서|넘어|넘어서도|지나서|지나|전에|까지)?\s*(가면|가믄|가도|도착|들르면|들러도|들러|가서|가면은)")
-NOT_AT_TIME = re.compile(r"기다려|기다리|웨이팅|대기|사람\s*(이\s*)?(많|없)|들어갈|인원|단체|\d+\s*명|미리|번호|코스|얼마나|줄\s*(서|이)")
+NOT_AT_TIME = re.compile(r"기다려|기다리|웨이팅|대기|사람\s*(이\s*)?(많|없)|들어갈|인원|단체|\d+\s*명|미리|번호|코스|얼마나|줄\s*(서|이)|"
+                         r"남아|남았|품절|팔려|떨어|다\s*나가")  # an item's being left at that hour is the menu's or a person's
 # Verb stems of a visit and a purchase ("넘어서 가도 살 수 있어요"): shared with an FAQ, they make no topic.
 VISIT_STEMS = frozenset({"가", "오", "넘", "지나", "살", "사", "먹", "되", "하", "있", "받", "주", "들르", "들리"})
 CAN_STILL = re.compile(r"(돼|되|될까|되나|되능|가능|있을까|있나|있능|수\s*있|안\s*닫|열어|열려|열었|받아|받나|받을|괜찮|하나요|하죠|할까)")
@@ -81,6 +82,8 @@ LOCATORS = frozenset({"옆", "근처", "주변", "건너편", "맞은편", "앞"
 TIME_TERM = re.compile(r"타임|시간|시각|오픈|영업|운영|휴무|휴일|쉬|날|임시|^\d+$|^[월일시주년달]$")
 VISIT = re.compile(r"가도\s*(돼|되|괜찮)|열어|여나|열려|영업|문\s*(열|닫|여)|주문\s*(받|돼|되|가능)")
 TIME_WORDS = re.compile(r"몇\s*시|\d+\s*시|오늘|내일|모레|주말|평일|[월화수목금토일]요일|아침|저녁|밤|점심|오전|오후|반")
+# A visit's words whole, with their endings ("가도 되남" leaves no 남 to meet "남은 게장 싸 가요?").
+VISIT_WORDS = re.compile(rf"(?:{VISIT.pattern}|{AT_TIME.pattern})\S*")
 
 
 def _range(h: DayHours) -> str:
@@ -175,7 +178,8 @@ class StoreInfoSkill:
                 and not (ctx.has(ELSEWHERE) or self._other_place(ctx)):
             return self._arriving(ctx)
         if ctx.has(AT_TIME) and parse_time(ctx.text) and ctx.has(CAN_STILL) and not ctx.has(r"배달|택배|배송|예약|보내|부쳐|픽업\s*시간|자리|좌석") \
-                and not ctx.has(NOT_AT_TIME) and len(ctx.text) <= 120 and not (ctx.has(ELSEWHERE) or self._other_topic(ctx) or self._other_place(ctx)):
+                and not ctx.has(NOT_AT_TIME) and not any(m.score >= 0.8 for m in ctx.mentions) and len(ctx.text) <= 120 \
+                and not (ctx.has(ELSEWHERE) or self._other_topic(ctx) or self._other_place(ctx)):
             return self._arriving(ctx)  # "일요일 저녁 9시 넘어서 가도 살 수 있어요?": open and ordering then
         dated = parse_date(ctx.text, ctx.now.date())
         if dated and dated.explicit and ctx.has(VISIT):
@@ -331,7 +335,7 @@ class StoreInfoSkill:
     def _other_topic(self, ctx: Context) -> bool:
         """True when the message is really about an FAQ topic that mentions time (배달 몇 시까지)."""
         rest = ctx.text
-        for pattern in (HOURS, CLOSED_DAY, HOLIDAY, NOW, TIME_WORDS, VISIT, AT_TIME):  # "7시 반에 가면 주문 받아요?" is no order FAQ
+        for pattern in (HOURS, CLOSED_DAY, HOLIDAY, NOW, TIME_WORDS, VISIT_WORDS):  # "7시 반에 가면 주문 받아요?" is no order FAQ
             rest = pattern.sub(" ", rest)
         hit = ctx.best_faq(ctx.kb.index.search(ctx.kb.index.query(rest), "faq", 3))
         if hit is None or hit.plain_confidence < 0.3:

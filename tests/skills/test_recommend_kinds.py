@@ -88,7 +88,8 @@ def test_eating_together_with_a_friend_is_no_side(shop: Path) -> None:
 
 
 def test_the_food_a_shop_is_named_for_is_the_wish_unless_allergy_is_said(tmp_path: Path) -> None:
-    """In an eel house "not spicy" beside eel leaves the eel dishes in; an eel allergy still takes them out."""
+    """In an eel house "장어요리" asked for is the wish; an eel allergy, or eel said beside any word of
+    refusing ("장어랑 밀 다 안 되는"), still takes them out: safety beats coverage."""
     from tests.support.stores import write_store
 
     menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
@@ -98,8 +99,7 @@ def test_the_food_a_shop_is_named_for_is_the_wish_unless_allergy_is_said(tmp_pat
             "비빔국수,식사,\"8,000\",매콤한 국수,,밀,2,Y\n"
             "잔치국수,식사,\"7,000\",멸치 국수,,\"밀,생선\",0,Y\n")
     folder = write_store(tmp_path, menu=menu)
-    english = picks(folder, "We'd like eel for two, not spicy please. What do you recommend?")
-    assert "장어 소금구이" in english and not set(english) & {"장어 양념구이", "장어탕", "비빔국수"}, english
     korean = picks(folder, "장어요리 안 매운 걸로 골라 주세요")
     assert "장어 소금구이" in korean and not set(korean) & {"장어 양념구이", "장어탕", "비빔국수"}, korean
-    assert not set(picks(folder, "장어 알러지 있는 사람도 먹을 거 추천해 주세요")) & {"장어 소금구이", "장어 양념구이", "장어탕"}
+    for text in ("장어 알러지 있는 사람도 먹을 거 추천해 주세요", "장어랑 밀 둘 다 안 되는 친구 뭐 먹어요?"):
+        assert not set(picks(folder, text)) & {"장어 소금구이", "장어 양념구이", "장어탕"}, text
