@@ -181,10 +181,13 @@ def parse_party(text: str) -> int | None:
     m = re.search(r"(?<![\d:.])(\d{1,3})\s*(명|인(?!분)|사람)", text)
     if m:
         return int(m[1])
-    m = re.search(r"(?<![가-힣])(열|스물|스무|서른)\s*(한|하나|두|둘|세|셋|네|넷|다섯|여섯|일곱|여덟|아홉)?\s*(명|분|사람)", text)
+    m = re.search(r"(?<![가-힣])(열|스물|스무|서른|마흔|쉰)\s*(한|하나|두|둘|세|셋|네|넷|다섯|여섯|일곱|여덟|아홉)?\s*(명|분|사람)", text)
     if m:  # "스물세 명"
-        tens = {"열": 10, "스물": 20, "스무": 20, "서른": 30}[m[1]]
+        tens = {"열": 10, "스물": 20, "스무": 20, "서른": 30, "마흔": 40, "쉰": 50}[m[1]]
         return tens + (NATIVE_NUMBERS[m[2]] if m[2] else 0)
+    m = re.search(r"(?<![가-힣])(이|삼|사|오|육|칠|팔|구)?십\s*(일|이|삼|사|오|육|칠|팔|구)?\s*(명|인(?!분))", text)
+    if m:  # "오십 명", "한 삼십명": a crowd counted in Sino-Korean tens
+        return SINO_NUMBERS.get(m[1] or "", 1) * 10 + (SINO_NUMBERS[m[2]] if m[2] else 0)
     m = re.search(rf"(?:(?<![가-힣])|(?<=에)|(?<=고)|(?<=요))({NATIVE})\s*(명|분|사람|인(?!분))", text)
     if m:  # "7시에네명" in chat without spaces: a particle may come right before the number
         return _number(m[1])

@@ -37,6 +37,21 @@ NOT_RECORD_ASK = re.compile(
 )
 
 
+# A heading's head count: "13명~60명", "10~20인", "15명 이상", "13명 넘는", "7명부터".
+GROUP_RANGE = re.compile(r"(\d{1,3})\s*(?:명|인)?\s*(?:~|-|∼|에서)\s*(\d{1,3})\s*(?:명|인)|(\d{1,3})\s*(?:명|인)\s*(이상|넘|부터|초과|\+)")
+
+
+def group_ranges(question: str) -> list[tuple[int, int]]:
+    """The ranges of people an FAQ question names, as (lowest, highest)."""
+    out = []
+    for m in GROUP_RANGE.finditer(question):
+        if m[1]:
+            out.append((int(m[1]), int(m[2])))
+        else:
+            out.append((int(m[3]) + (1 if m[4] in ("넘", "초과") else 0), 10_000))
+    return out
+
+
 @dataclass
 class Context:
     """One turn's view of the world: knowledge snapshot, store-local clock, conversation memory."""
@@ -91,6 +106,19 @@ class Context:
         from skills.booking_words import has_details  # the booking words build on this module
 
         return has_details(self.text, self.now)
+
+    @cached_property
+    def group_faq(self) -> str | None:
+        """The owner's entry for parties of the size the message names ("단체 손님 (13명~60명)" for
+        "스물다섯 명인데 다 앉을 수 있어요?"), when exactly one heading's range holds it: a number said
+        against a number written is surer evidence than any shared word."""
+        from bot.korean_time import parse_party  # the clock and count readers build on nothing here
+
+        party = parse_party(self.text)
+        if party is None or party < 5:
+            return None
+        found = {f.id for f in self.knowledge.faqs for q in (f.id, *f.aliases) for lo, hi in group_ranges(q) if lo <= party <= hi}
+        return found.pop() if len(found) == 1 else None
 
     @cached_property
     def booking_shaped(self) -> bool:

@@ -40,6 +40,11 @@ class FaqSkill:
                 return None  # a request of its own: the skills in their order take it
         best = ctx.best_faq()
         hits = ctx.faq_hits
+        group = ctx.group_faq
+        if group is not None and (best is None or best.id != group) and any(h.id == group for h in hits):
+            # The party said falls in the range this entry's question writes: that entry, whatever
+            # else the words share ("서른 명 모임 방 있어요?" is the groups entry, not the rooms one).
+            best = next(h for h in hits if h.id == group)
         if best is None and ctx.service_asked:
             # "호박설기 택배 돼요?": the item's name only dilutes the question the FAQ answers.
             hits = ctx.faq_hits_without_items

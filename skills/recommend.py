@@ -306,6 +306,11 @@ def read_wants(ctx: Context) -> Wants:
         stem = re.sub(r"(한|인|은|는|던|운|긴|린|진)$", "", word)
         if stem and stem not in ("그거", "이거", "저거", "그", "이", "저", "없", "있", "안", "못"):
             w.avoid_words.append(stem)
+    # What a dish is made without ("양념 안 한 구이", "고수 안 들어간 거", "국물 없는 거"): a noun of the
+    # menu's own words, left out like 말고. Allergens and tastes have their own rules.
+    for word in re.findall(r"([가-힣]{2,6}?)\s*(?:은|는|이|가|을|를)?\s*(?:안\s*한|안\s*된|안\s*들어간|안\s*들어가는|안\s*넣은|없는|없이)", t):
+        if _noun(word) and not allergens.canonical(word) and not re.search(r"^(매운|단|단거|느끼|짠|맵|달|너무|그거|이거|저거|음식|메뉴|카페인|알레르기|알러지|자리|사람|시간)", word):
+            w.avoid_words.append(word)
     # A food disliked ("순대는 별로라서", "오이 싫어해요"): left out like 말고. Tastes have their own rules.
     for word in re.findall(r"([가-힣]{2,6}?)\s*(?:은|는|이|가|을|를|도)?\s*(?:별로|싫어|싫은|싫고|안\s*좋아|못\s*먹어|못\s*먹고|못\s*먹는)", t):
         if _noun(word) and not re.search(r"^(매운|단|단거|느끼|짠|맵|달|너무|그거|이거|저거|음식|고기|종류)", word):

@@ -106,7 +106,8 @@ def test_times(text: str, opening: int | None, expected: tuple[int, int]) -> Non
     assert t is not None and (t.at.hour, t.at.minute) == expected
 
 
-@pytest.mark.parametrize("text,n", [("4명", 4), ("두 명이요", 2), ("2인", 2), ("다섯 명", 5), ("셋이서", 3), ("친구 셋이랑", 4), ("예약", None)])
+@pytest.mark.parametrize("text,n", [("4명", 4), ("두 명이요", 2), ("2인", 2), ("다섯 명", 5), ("셋이서", 3), ("친구 셋이랑", 4), ("예약", None),
+                                    ("대략 사십 명쯤", 40), ("이십오 명", 25), ("마흔 명", 40), ("삼십분 걸려요", None)])
 def test_party(text: str, n: int | None) -> None:
     assert parse_party(text) == n
 
