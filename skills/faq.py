@@ -17,6 +17,11 @@ from skills.store_info import ELSEWHERE, LOCATORS
 EAT_SAFELY = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전|사\s*가도|시켜도|주문해도|\b(ok|okay|safe|fine|alright)\b|\bcan i (eat|have|order)\b", re.I)
 
 
+# Words every group's question shares: an entry matching only these says nothing the party's size does not.
+GROUP_WORDS = frozenset({"단체석", "단체", "명", "인", "분", "들어가", "앉", "자리", "좌석", "인원", "모임", "회식", "예약",
+                         "받", "되", "가", "오", "하", "있", "수", "다", "한꺼번에", "같이"})
+
+
 # Buying it asked by someone who said an allergy ("peanut allergy, can I buy the kit?"); without the
 # allergy said, "can I buy fish downstairs" is no allergy question.
 BUY_SAFELY = re.compile(r"\bcan i (buy|get|try|take)\b|\bis it (ok|okay|safe|fine)\b", re.I)
@@ -41,9 +46,10 @@ class FaqSkill:
         best = ctx.best_faq()
         hits = ctx.faq_hits
         group = ctx.group_faq
-        if group is not None and (best is None or best.id != group) and any(h.id == group for h in hits):
-            # The party said falls in the range this entry's question writes: that entry, whatever
-            # else the words share ("서른 명 모임 방 있어요?" is the groups entry, not the rooms one).
+        if group is not None and (best is None or best.id != group and set(best.matched) <= GROUP_WORDS) and any(h.id == group for h in hits):
+            # The party said falls in the range this entry's question writes: that entry, over one that
+            # shares only words of any group's question ("서른 명 다 들어가요?" and a rooms entry); one that
+            # shares what is asked of the group (예약금, 2층 대관, 테이블 몇 개) stays the answer.
             best = next(h for h in hits if h.id == group)
         if best is None and ctx.service_asked:
             # "호박설기 택배 돼요?": the item's name only dilutes the question the FAQ answers.

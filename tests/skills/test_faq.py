@@ -54,8 +54,8 @@ def test_a_request_after_which_of_these_is_not_taken_as_a_pick(demo_kb) -> None:
 
 
 def test_a_party_in_the_range_an_entry_writes_is_that_entrys(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """"서른 명" against "단체 (12명~40명)": the number decides, over the rooms entry that shares 방 and
-    the booking flow a head count would start."""
+    """"서른 명" against "단체 (12명~40명)": the number decides over an entry sharing only a group's words
+    and over the booking flow a head count would start; an entry on what is asked of the group stays."""
     import asyncio
 
     from tests.support.stores import ask_in, write_store
@@ -63,8 +63,10 @@ def test_a_party_in_the_range_an_entry_writes_is_that_entrys(tmp_path) -> None: 
     faqs = {"이용.md": "# 이용\n\n## 단체 (12명~40명)\n12명부터는 전화로 잡아 주세요. 2층을 통으로 써요.\n\n"
                        "## 방 있어요?\n4인 방 두 개가 있어요.\n\n## 주차 돼요?\n건물 뒤에 다섯 대요.\n"}
     folder = write_store(tmp_path, faqs=faqs)
-    for text in ("회사 모임 서른 명인데 방 하나에 다 들어가요?", "삼십 명 정도 한꺼번에 앉을 수 있나요", "친구들 15명이랑 가도 될까요"):
+    for text in ("회사 모임 서른 명인데 한 번에 다 들어가요?", "삼십 명 정도 한꺼번에 앉을 수 있나요", "친구들 15명이랑 가도 될까요"):
         reply = asyncio.run(ask_in(folder, text))
         assert reply.intent == "faq" and reply.sources[0].id == "단체 (12명~40명)", (text, reply.intent, reply.sources)
     small = asyncio.run(ask_in(folder, "네 명인데 방 있어요?"))
     assert small.sources and small.sources[0].id == "방 있어요?", small.sources
+    parking = asyncio.run(ask_in(folder, "스무 명이 차 다섯 대로 가는데 주차 돼요?"))
+    assert parking.sources and parking.sources[0].id == "주차 돼요?", parking.sources
