@@ -218,7 +218,7 @@ def read_wants(ctx: Context) -> Wants:
     mild_level = re.search(r"맵기\s*(가|는)?\s*(약한|약하|낮은|낮|없는|없|0\s*단계|영\s*단계)|자극\s*(이\s*)?(없|적|덜)", t)
     hot_level = re.search(r"맵기\s*(가|는)?\s*(센|세|쎈|쎄|강한|강하|높은|높|최고|제일\s*(센|쎈|높))|화끈|얼얼", t)
     # A taste named to leave out is the wish for its opposite: "매운 건 빼고", "매운맛 말고", "덜 매운".
-    if re.search(r"안\s*매운|맵지\s*않|안\s*맵|덜\s*매|덜\s*맵|매운\s*(거|걸|것|건|게|맛)?[^.?!,]{0,6}(못|싫|별로|안\s*좋|힘들|약해)|"
+    if re.search(r"안\s*매운|맵지\s*않|안\s*맵|덜\s*매|덜\s*맵|매운\s*(거|걸|것|건|게|맛)?[^.?!,]{0,6}(못|싫|별로|안\s*좋|힘들|약해|안\s*(돼|되|먹|맞)|무리)|"
                  r"매운\s*(거|걸|것|건|게|맛|메뉴|음식)?\s*(은|는|이|을)?\s*(말고|빼고|빼서|제외|없이|아닌|x|X)|맵찔(?!이?\s*(아님|아니|아냐))|순한", t) or mild_level:
         w.spicy = False
     elif re.search(r"매운|매콤|맵게|얼큰|칼칼", t) or hot_level:
@@ -261,7 +261,8 @@ def read_wants(ctx: Context) -> Wants:
     if re.search(r"커피(?!\s*말고)", t) and not re.search(r"같이|랑|하고", t):
         w.categories.append("coffee")
     # 차가 is tea with its particle; 차가운, 차갑게 are cold.
-    if re.search(r"(?<![가-힣])차(?:\s*한\s*잔|\s*한잔|\s*종류|\s*추천|\s*중에|가(?![운워웠울갑])|를|\s*마시)|티\s*(종류|추천|중)|(?<![가-힣])티(?![가-힣])", t):
+    if re.search(r"(?<![가-힣])차(?:\s*한\s*잔|\s*한잔|\s*종류|\s*추천|\s*중에|가(?![운워웠울갑])|를|\s*마시)|티\s*(종류|추천|중)|(?<![가-힣])티(?![가-힣])|"
+                 r"(전통|녹|홍|대추|유자|생강|쌍화|모과|오미자|보이|허브|과일|꽃|보리|둥굴레|국화|매실|인삼|율무|우엉|결명자|연잎|메밀)차", t):
         w.categories.append("tea")
     # "소주 한잔할 건데 곁들일 안주": the drinking is the occasion; what is asked for goes with it.
     if re.search(r"음료|마실|마시기|마시고\s*싶|마셔\s*보|drink|beverage", t, re.I) and not {"coffee", "tea"} & set(w.categories) and "안주" not in t:
@@ -351,7 +352,7 @@ def read_wants(ctx: Context) -> Wants:
         homes = {menu_by_name[n].category for n in w.company if n in menu_by_name}
         w.named_categories = [c for c in w.named_categories if c not in homes]
         w.dish_types = [p for p in w.dish_types if not any(re.search(p, n) for n in w.company)]
-    if companions and (len(kinds) > len(companions) or w.side):
+    if companions and (len(kinds) > len(companions) or w.side or w.categories):  # "호떡이랑 같이 마실 거": a drink
         gone = [{i.name for i in k.items} for k in companions]
         w.kinds = [k for k in w.kinds if k not in gone]
         w.kind_words = [k.word for k in wished if k not in companions]
@@ -413,7 +414,7 @@ def _in_category(item: MenuItem, cat: str) -> bool:
     return {
         "drink": _drink(item),
         "coffee": bool(re.search(r"(?<!논)커피|coffee", c, re.I)),
-        "tea": bool(re.search(r"티|차|tea", c, re.I)) and not re.search(r"커피", c),
+        "tea": bool(re.search(r"티|차|tea", c, re.I)) and not re.search(r"커피", c) or _drink(item) and bool(TEA_NAME.search(item.name)),
         "bread": bool(BREAD_CATEGORY.search(c)),
         "dessert": bool(DESSERT_CATEGORY.search(c)),
         "meal": bool(MEAL_CATEGORY.search(c)) and not _drink(item),

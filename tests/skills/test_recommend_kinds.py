@@ -103,3 +103,25 @@ def test_the_food_a_shop_is_named_for_is_the_wish_unless_allergy_is_said(tmp_pat
     assert "장어 소금구이" in korean and not set(korean) & {"장어 양념구이", "장어탕", "비빔국수"}, korean
     for text in ("장어 알러지 있는 사람도 먹을 거 추천해 주세요", "장어랑 밀 둘 다 안 되는 친구 뭐 먹어요?"):
         assert not set(picks(folder, text)) & {"장어 소금구이", "장어 양념구이", "장어탕"}, text
+
+
+def test_teas_filed_under_drinks_and_a_drink_to_go_with_a_dish(tmp_path: Path) -> None:
+    """A tea by its name when the owner files every drink as 음료; the dish a drink goes with is no wish."""
+    from tests.support.stores import write_store
+
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "꽈배기,간식,\"1,500\",설탕 뿌린 꽈배기,,밀,0,Y\n"
+            "팥도넛,간식,\"1,500\",팥앙금 도넛,,밀,0,Y\n"
+            "대추차,음료,\"3,000\",대추 달인 차,,,0,Y\n"
+            "모과차,음료,\"3,000\",모과청 차,,,0,Y\n"
+            "콜라,음료,\"1,500\",캔,,,0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    tea = picks(folder, "할머니 드릴 전통차 한 잔 골라 주세요")
+    assert tea and set(tea) <= {"대추차", "모과차"}, tea
+    drink = picks(folder, "꽈배기랑 같이 마실 거 뭐가 좋아요")
+    assert drink and set(drink) <= {"대추차", "모과차", "콜라"}, drink
+
+
+def test_spicy_refused_with_an_do_is_mild(shop: Path) -> None:
+    got = picks(shop, "아이 둘 데려가는데 매운 건 절대 안 돼요, 뭐 시킬까요")
+    assert got and not set(got) & {"불족발", "비빔국수", "김치전"}, got
