@@ -19,7 +19,7 @@ from bot.kb.menu_match import (
     word_sizes,
 )
 from bot.kb.records import MenuItem
-from bot.kb.text import clean, compact
+from bot.kb.text import Lexicon, clean, compact
 from bot.korean_time import parse_won
 from bot.messages import Card, QuickReply, Reply, Source, Turn, won
 from bot.understand import allergens, item_asks
@@ -244,6 +244,22 @@ def by_count(text: str, items: list[MenuItem]) -> list[MenuItem]:
     return []
 
 
+def other_dish(text: str, mention: Mention, lexicon: Lexicon) -> bool:
+    """The word the customer typed around a partial match ends in a common dish the item's name is not
+    ("메기매운탕" for 매운 양념구이, "장어초밥" for 장어덮밥), under any spelling the lexicon knows
+    (돈가스 is the 돈까스 of a name)."""
+    name = compact(mention.item.name)
+    spelled = {compact(v) for v in lexicon.expand(mention.item.name)} | {name}
+    for word in re.findall(r"[가-힣]{3,}", text):
+        word = re.sub(r"(이|가|은|는|을|를|도|만|요|랑|이랑|으로|로)$", "", word)
+        if word in name or not (set(word) & set(mention.span)):
+            continue
+        for food in (f for f in common_foods() if len(f) >= 2 and len(word) > len(f) and word.endswith(f)):
+            if not any(food in n or compact(c) in n for n in spelled for c in (*lexicon.expand(food), food)):
+                return True
+    return False
+
+
 COUNT_UNITS = ("개", "마리", "판", "팩", "봉", "줄", "개입")
 
 
@@ -263,6 +279,9 @@ class MenuSkill:
         # 어묵 names 모둠 어묵 although it stands for fish: only the allergen's own name is the allergy.
         mentions = [m for m in ctx.mentions if m.score >= 0.5 and not (m.score < 1.0 and allergens.canonical(m.span) == m.span
                                                                         and m.span in ctx.allergies_asked)]
+        # "장어초밥 돼요?" in a shop selling 장어덮밥: the dish typed ends in another food (초밥) the item is
+        # not; a partial match is no yes to it (issue 12: an item not sold quoted as on sale).
+        mentions = [m for m in mentions if m.score >= 1.0 or not other_dish(ctx.text, m, ctx.kb.index.lexicon)]
         # "씨앗호떡 한 개 얼마예요?" is not the bundle of three its name begins when the menu sells one of
         # that name by the count said; the count said decides.
         mentions = [m for m in mentions if m.score >= 1.0 or not other_count(ctx.text, m.item)

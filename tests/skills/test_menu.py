@@ -162,3 +162,20 @@ def test_a_recommendation_word_inside_an_item_name_names_the_item(tmp_path) -> N
     reply = asyncio.run(ask_in(shop, "우유 알레르기인 아이가 시그니처 버거 먹어도 되나요?"))
     assert reply.intent == "menu" and sources(reply) == ["동네 시그니처 버거"] and "우유" in reply.text, (reply.intent, reply.texts)
     assert not reply.text.startswith("네"), reply.text
+
+
+def test_a_dish_ending_in_another_food_is_not_the_item_it_partly_names(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """"낙지초밥" is no 낙지덮밥: a partial match is never an answer about a dish the shop does not sell;
+    a spelling the lexicon knows (돈가스 of 돈까스) still names the item."""
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "낙지덮밥,덮밥,\"12,000\",매콤한 낙지 볶아 올린 덮밥,,낙지,2,Y\n"
+            "치즈 돈까스,돈까스,\"11,000\",모짜렐라 듬뿍,,\"밀,우유,돼지고기\",0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    no = asyncio.run(ask_in(folder, "낙지초밥도 하세요?"))
+    assert no.intent != "menu" and "낙지덮밥" not in no.text, (no.intent, no.texts)
+    yes = asyncio.run(ask_in(folder, "치즈돈가스 얼마예요?"))
+    assert yes.intent == "menu" and yes.sources[0].id == "치즈 돈까스", (yes.intent, yes.texts)
