@@ -40,6 +40,7 @@ from bot.kb.text import clean
         ("잔치국시 한 그릇 되나", "잔치국수 한 그릇 되나"),  # 국시 inside a dish's name
         ("감재떡도 포장돼요?", "감자떡도 포장돼요?"),
         ("식혜도 병으로 파우?", "식혜도 병으로 파요?"),  # 강원 -우
+        ("만두 속에 머머 들었노", "만두 속에 뭐뭐 들었나요"),  # chat 머, 경상 -었노
     ],
 )
 def test_dialect_and_chat_forms(said: str, standard: str) -> None:
@@ -48,7 +49,7 @@ def test_dialect_and_chat_forms(said: str, standard: str) -> None:
 
 @pytest.mark.parametrize(
     "ordinary",
-    ["아예 안 해요", "카드 카페 카톡", "주소", "주민 할인", "시민 공원", "고민이에요", "묵은지 찌개", "묵밥", "우유 두유 이유", "티슈 있어요?", "캐슈넛", "노하우", "아이가 먹을 메뉴", "소 혀 수육", "사용 이용 비용 내용", "전국시대", "사우나 있어요", "배우"],
+    ["아예 안 해요", "카드 카페 카톡", "주소", "주민 할인", "시민 공원", "고민이에요", "묵은지 찌개", "묵밥", "우유 두유 이유", "티슈 있어요?", "캐슈넛", "노하우", "아이가 먹을 메뉴", "소 혀 수육", "사용 이용 비용 내용", "전국시대", "사우나 있어요", "배우", "머리 아파요", "머루"],
 )
 def test_ordinary_words_are_left_alone(ordinary: str) -> None:
     assert clean(ordinary) == ordinary.lower()
