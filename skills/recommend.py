@@ -203,7 +203,9 @@ def read_wants(ctx: Context) -> Wants:
     # "새우 들어간 거 추천" wishes for it; with any word of avoiding, every allergen named is kept away.
     if re.search(r"알레르기|알러지|알르레기|못\s*먹|안\s*먹|빼고|빼서|없는|없이|안\s*들어|민감|못\s*마셔|체질|피해|조심|두드러기|프리|free|allerg|"
                  r"배\s*(가\s*)?(아프|아파|아퍼|탈)|설사|소화\s*(가|를)?\s*(안|못|잘\s*안)|안\s*맞|안\s*(돼|되)|못\s*(해|하)", t) or ctx.has(ALLERGY_CUE):
-        w.avoid_allergens = list(ctx.allergies)
+        # The food the shop is named for, said as the kind wished for ("장어 메뉴", "장어 요리로") beside
+        # another allergy, is the wish; said beside a refusal ("밀이랑 메밀 둘 다 안 되는") it is kept away.
+        w.avoid_allergens = [a for a in ctx.allergies if not (_staple(ctx, a) and re.search(rf"{re.escape(a)}\s*(메뉴|요리|종류|위주|(중에|중|으로|로)(?![가-힣]))", t))]
     elif ctx.allergies and not re.search(r"들어간|들어가는|들어있는|들어 있는|넣은|올라간|좋아|맛있는|위주|듬뿍|많이", t):
         # An allergen named in a request for something to order, with no word of wishing for it, is
         # kept away: a wrong guess this way costs a choice, the other way a reaction. Not the food
@@ -277,7 +279,8 @@ def read_wants(ctx: Context) -> Wants:
         if any(p in t and not re.search(rf"{re.escape(p)}\S*\s*(말고|빼고|제외|아닌)", t) for p in parts):
             w.named_categories.append(category)
     for said, pattern in DISH_TYPES:
-        if re.search(said, t):
+        # "막국수 말고": a kind of dish named to leave out is no kind wished for.
+        if any(not _refused_at(t, m.end()) for m in re.finditer(said, t)):
             w.dish_types.append(pattern)
     for said, pattern in SOFT_TYPES:
         if re.search(said, t):
@@ -372,6 +375,14 @@ def read_wants(ctx: Context) -> Wants:
     if w.party is None and SOLO.search(t):
         w.party = 1
     return w
+
+
+REFUSED_AFTER = re.compile(r"[가-힣]*\s*(은|는|이|가|을|를|도)?\s*(말고|빼고|제외|아닌|싫|별로|말구)")
+
+
+def _refused_at(text: str, end: int) -> bool:
+    """The word that ends at or runs on past `end` is followed by a refusal ("막국수 말고")."""
+    return bool(REFUSED_AFTER.match(text, end))
 
 
 def _staple(ctx: Context, allergen: str) -> bool:

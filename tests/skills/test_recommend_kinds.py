@@ -125,3 +125,21 @@ def test_teas_filed_under_drinks_and_a_drink_to_go_with_a_dish(tmp_path: Path) -
 def test_spicy_refused_with_an_do_is_mild(shop: Path) -> None:
     got = picks(shop, "아이 둘 데려가는데 매운 건 절대 안 돼요, 뭐 시킬까요")
     assert got and not set(got) & {"불족발", "비빔국수", "김치전"}, got
+
+
+def test_a_kind_of_dish_left_out_is_no_kind_wished_for(shop: Path) -> None:
+    got = picks(shop, "밀가루 알레르기는 없고요, 국수 말고 먹을 만한 거 있어요?")
+    assert got and not set(got) & {"잔치국수", "비빔국수"}, got
+
+
+def test_the_staple_said_as_the_kind_wished_beside_another_allergy_is_the_wish(tmp_path: Path) -> None:
+    from tests.support.stores import write_store
+
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "장어 소금구이,구이,\"40,000\",소금만 뿌린 장어,,장어,0,Y\n"
+            "장어 간장구이,구이,\"42,000\",간장 양념 장어,,\"장어,대두,밀\",1,Y\n"
+            "장어탕,탕,\"15,000\",장어 뼈 우린 탕,,장어,1,Y\n"
+            "감자전,전,\"9,000\",감자만 갈아 부친 전,,,0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    soy = picks(folder, "콩 알러지가 있어서요 장어 요리로 하나 골라 주세요")
+    assert soy and "장어 간장구이" not in soy and set(soy) & {"장어 소금구이", "장어탕"}, soy
