@@ -245,11 +245,14 @@ def by_count(text: str, items: list[MenuItem]) -> list[MenuItem]:
 
 
 def other_dish(text: str, mention: Mention, lexicon: Lexicon) -> bool:
-    """The word the customer typed around a partial match ends in a common dish the item's name is not
-    ("메기매운탕" for 매운 양념구이, "장어초밥" for 장어덮밥), under any spelling the lexicon knows
-    (돈가스 is the 돈까스 of a name)."""
+    """The word the customer typed around a partial match ends in a common dish other than the one the
+    item's name ends in ("메기매운탕" for 매운 양념구이, "장어초밥" for 장어덮밥), under any spelling the
+    lexicon knows (돈가스 is the 돈까스 of a name)."""
     name = compact(mention.item.name)
     spelled = {compact(v) for v in lexicon.expand(mention.item.name)} | {name}
+    bare = compact(re.sub(r"\(.*?\)|\[.*?\]|\d+\s*[a-zA-Z가-힣]{0,2}$", "", mention.item.name))
+    if not any(len(f) >= 2 and bare.endswith(f) for f in common_foods()):
+        return False  # "딸기 생크림 조각" names no dish of its own a 조각케이크 could contradict
     for word in re.findall(r"[가-힣]{3,}", text):
         word = re.sub(r"(이|가|은|는|을|를|도|만|요|랑|이랑|으로|로)$", "", word)
         if word in name or not (set(word) & set(mention.span)):
