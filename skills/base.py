@@ -110,7 +110,7 @@ class Context:
     @cached_property
     def group_faq(self) -> str | None:
         """The owner's entry for parties of the size the message names ("단체 손님 (13명~60명)" for
-        "스물다섯 명인데 다 앉을 수 있어요?"), when exactly one heading's range holds it: a number said
+        "서른두 명이 한자리에 모일 수 있나요?"), when exactly one heading's range holds it: a number said
         against a number written is surer evidence than any shared word."""
         from bot.korean_time import parse_party  # the clock and count readers build on nothing here
 

@@ -22,8 +22,8 @@ GROUP_WORDS = frozenset({"단체석", "단체", "명", "인", "분", "들어가"
                          "받", "되", "가", "오", "하", "있", "수", "다", "한꺼번에", "같이"})
 
 
-# Buying it asked by someone who said an allergy ("peanut allergy, can I buy the kit?"); without the
-# allergy said, "can I buy fish downstairs" is no allergy question.
+# Buying it asked by someone who said an allergy ("sesame allergy - can I get the gift box?"); without
+# the allergy said, "can I buy tickets here" is no allergy question.
 BUY_SAFELY = re.compile(r"\bcan i (buy|get|try|take)\b|\bis it (ok|okay|safe|fine)\b", re.I)
 
 
@@ -49,7 +49,7 @@ class FaqSkill:
         if group is not None and (best is None or best.id != group and set(best.matched) <= GROUP_WORDS) and any(h.id == group for h in hits):
             # The party said falls in the range this entry's question writes: that entry, over one that
             # shares only words of any group's question ("서른 명 다 들어가요?" and a rooms entry); one that
-            # shares what is asked of the group (예약금, 2층 대관, 테이블 몇 개) stays the answer.
+            # shares what is asked of the group (예약금, 층 전체 대관, 좌석 수) stays the answer.
             best = next(h for h in hits if h.id == group)
         if best is None and ctx.service_asked:
             # "호박설기 택배 돼요?": the item's name only dilutes the question the FAQ answers.

@@ -227,7 +227,7 @@ def by_size(text: str, family: list[MenuItem]) -> list[MenuItem]:
     return priced
 
 
-# How many it feeds, asked of a size ("수육 대짜는 몇 명이 먹어요?"): the row's own words say it.
+# How many it feeds, asked of a size ("족발 큰 걸로 하면 몇 인분이에요?"): the row's own words say it.
 SERVING = re.compile(r"몇\s*(명|분|인)|인분|양\s*(이|은)?\s*(많|적|어느|얼마)")
 CHILD = re.compile(r"애기|아기|(?<![가-힣])아이(?!스)|애들|어린이|키즈|꼬마|유아|\d+\s*살|kids?\b|child", re.I)
 ONE = re.compile(r"(?<![가-힣])(하나|한\s*(개|마리|판|팩|봉|줄|꼬치)|1\s*개)(?![가-힣]{2})|낱개|단품")
@@ -246,7 +246,7 @@ def by_count(text: str, items: list[MenuItem]) -> list[MenuItem]:
 
 def other_dish(text: str, mention: Mention, lexicon: Lexicon) -> bool:
     """The word the customer typed around a partial match ends in a common dish other than the one the
-    item's name ends in ("메기매운탕" for 매운 양념구이, "장어초밥" for 장어덮밥), under any spelling the
+    item's name ends in ("생선매운탕" for 매운 닭볶음탕, "낙지초밥" for 낙지덮밥), under any spelling the
     lexicon knows (돈가스 is the 돈까스 of a name)."""
     name = compact(mention.item.name)
     spelled = {compact(v) for v in lexicon.expand(mention.item.name)} | {name}
@@ -282,7 +282,7 @@ class MenuSkill:
         # 어묵 names 모둠 어묵 although it stands for fish: only the allergen's own name is the allergy.
         mentions = [m for m in ctx.mentions if m.score >= 0.5 and not (m.score < 1.0 and allergens.canonical(m.span) == m.span
                                                                         and m.span in ctx.allergies_asked)]
-        # "장어초밥 돼요?" in a shop selling 장어덮밥: the dish typed ends in another food (초밥) the item is
+        # "낙지초밥 돼요?" in a shop selling 낙지덮밥: the dish typed ends in another food (초밥) the item is
         # not; a partial match is no yes to it (issue 12: an item not sold quoted as on sale).
         mentions = [m for m in mentions if m.score >= 1.0 or not other_dish(ctx.text, m, ctx.kb.index.lexicon)]
         # "씨앗호떡 한 개 얼마예요?" is not the bundle of three its name begins when the menu sells one of
@@ -314,7 +314,7 @@ class MenuSkill:
             return self._not_on_menu(ctx)
         items = [m.item for m in mentions[:3]]
         if ctx.has(CHILD):
-            # "애기 장어덮밥 매워요?": the children's 장어덮밥 the owner sells, when there is one.
+            # "우리 애 먹을 돈까스도 매워요?": the children's 돈까스 the owner sells, when there is one.
             kids = {i.name: i for i in ctx.knowledge.menu if for_children(i)}
             items = [next((k for k in kids.values() if compact(i.name) in compact(k.name)), i) if i.name not in kids else i for i in items]
         unrecorded = NOT_ON_RECORD.search(ctx.text)

@@ -184,11 +184,11 @@ class Wants:
 
 LEFT_OUT = re.compile(r"\S*\s*(말고|빼고|별로|싫)")  # after a kind's word: "족발 말고"
 COMPANY = re.compile(r"(이랑|랑|하고|와|과|에)\s*(같이|함께|곁들|어울)"  # after a kind's word: "족발에 곁들일"
-                     r"|에\s*[가-힣]+\s*(하나|한\s*접시|좀)?\s*곁들")  # "냉면에 수육 하나 곁들일": 수육 is the wish
+                     r"|에\s*[가-힣]+\s*(하나|한\s*접시|좀)?\s*곁들")  # "국수에 편육 한 접시 곁들이면": 편육 is the wish
 # A side asked for: what goes with a dish rather than another dish of its kind.
 SIDE_WORD = re.compile(r"사이드|곁들|\bsides?\b", re.I)
 ALONG = re.compile(r"(같이|함께)\s*(먹|시킬|시키|주문)")  # with a dish being had: "칼국수 먹을 건데 같이 먹을 거"
-# After a dish's word, that it is being had already: "칼국수 시킬 건데", "백숙 나오는 동안".
+# After a dish's word, that it is being had already: "쫄면 시킬 건데", "찜이 나오는 동안".
 HAVING = re.compile(r"\S{0,3}\s*(하나|한\s*개|한\s*그릇|\d+\s*(개|인분))?\s*(을|를|은|는)?\s*"
                     r"(시킬|시키|시켰|주문할|주문했|주문하|먹을|먹으려|먹고|먹는|나오는|기다리는)")
 
@@ -204,7 +204,7 @@ def read_wants(ctx: Context) -> Wants:
     if re.search(r"알레르기|알러지|알르레기|못\s*먹|안\s*먹|빼고|빼서|없는|없이|안\s*들어|민감|못\s*마셔|체질|피해|조심|두드러기|프리|free|allerg|"
                  r"배\s*(가\s*)?(아프|아파|아퍼|탈)|설사|소화\s*(가|를)?\s*(안|못|잘\s*안)|안\s*맞|안\s*(돼|되)|못\s*(해|하)", t) or ctx.has(ALLERGY_CUE):
         # The food the shop is named for, said as the kind wished for ("장어 메뉴", "장어 요리로") beside
-        # another allergy, is the wish; said beside a refusal ("밀이랑 메밀 둘 다 안 되는") it is kept away.
+        # another allergy, is the wish; said beside a refusal ("콩이랑 메밀 모두 못 먹는") it is kept away.
         w.avoid_allergens = [a for a in ctx.allergies if not (_staple(ctx, a) and re.search(rf"{re.escape(a)}\s*(메뉴|요리|종류|위주|(중에|중|으로|로)(?![가-힣]))", t))]
     elif ctx.allergies and not re.search(r"들어간|들어가는|들어있는|들어 있는|넣은|올라간|좋아|맛있는|위주|듬뿍|많이", t):
         # An allergen named in a request for something to order, with no word of wishing for it, is
@@ -310,7 +310,7 @@ def read_wants(ctx: Context) -> Wants:
         stem = re.sub(r"(한|인|은|는|던|운|긴|린|진)$", "", word)
         if stem and stem not in ("그거", "이거", "저거", "그", "이", "저", "없", "있", "안", "못"):
             w.avoid_words.append(stem)
-    # What a dish is made without ("양념 안 한 구이", "고수 안 들어간 거", "국물 없는 거"): a noun of the
+    # What a dish is made without ("소스 안 한 튀김", "오이 없는 김밥"): a noun of the
     # menu's own words, left out like 말고. Allergens and tastes have their own rules.
     for word in re.findall(r"([가-힣]{2,6}?)\s*(?:은|는|이|가|을|를)?\s*(?:안\s*한|안\s*된|안\s*들어간|안\s*들어가는|안\s*넣은|없는|없이)", t):
         if _noun(word) and not allergens.canonical(word) and not re.search(r"^(매운|단|단거|느끼|짠|맵|달|너무|그거|이거|저거|음식|메뉴|카페인|알레르기|알러지|자리|사람|시간)", word):
@@ -348,14 +348,14 @@ def read_wants(ctx: Context) -> Wants:
     had = {m.item.name for m in ctx.mentions if word_then(m.span, t, HAVING) or word_then(m.span, t, COMPANY)}
     w.side = side_word or along and bool(companions or had)
     if w.side:
-        # "칼국수 시킬 건데 같이 먹을 사이드": neither that dish nor another of its kind is the wish,
-        # nor the owner's category or kind of dish its name holds (칼국수 of 바지락칼국수).
+        # "쫄면 시킬 건데 곁들임 하나": neither that dish nor another of its kind is the wish, nor the
+        # owner's category or kind of dish its name holds (칼국수 of 바지락칼국수).
         w.company = {i.name for k in companions for i in k.items} | w.avoid_items
         menu_by_name = ctx.knowledge.menu_by_name
         homes = {menu_by_name[n].category for n in w.company if n in menu_by_name}
         w.named_categories = [c for c in w.named_categories if c not in homes]
         w.dish_types = [p for p in w.dish_types if not any(re.search(p, n) for n in w.company)]
-    if companions and (len(kinds) > len(companions) or w.side or w.categories):  # "호떡이랑 같이 마실 거": a drink
+    if companions and (len(kinds) > len(companions) or w.side or w.categories):  # a drink to have with a dish named
         gone = [{i.name for i in k.items} for k in companions]
         w.kinds = [k for k in w.kinds if k not in gone]
         w.kind_words = [k.word for k in wished if k not in companions]

@@ -91,7 +91,7 @@ class ReservationSkill:
                 return await (self._start_change(ctx) if moved else self._start_cancel(ctx))
             return None
         if ctx.group_faq is not None and not (parse_date(ctx.text, ctx.now.date()) or parse_time(ctx.text)) and not ctx.has(WANT):
-            return None  # "스물다섯 명인데 다 앉을 수 있어요?": the owner's entry for parties that size answers
+            return None  # "서른두 명이 한자리에 모일 수 있나요?": the owner's entry for parties that size answers
         # A deposit said in the customer's words ("돈 보내야 돼요?") is the lexicon's 예약금 too.
         deposit = "예약금" in ctx.query.concepts
         rule = ctx.best_faq() if (ctx.has(RULES_ASKED) or deposit) and not ctx.has(WANT) else None

@@ -49,11 +49,11 @@ ARRIVING = re.compile(r"지금\s*(출발|가면|가믄|가도|갈게|가는|나�
 NOT_ARRIVAL = re.compile(r"기다려|기다리|웨이팅|대기|사람\s*(이\s*)?(많|없)|자리\s*(가\s*)?(있|없|남)|들어갈|인원|단체|\d+\s*명|[가-힣]+\s*명\s*(정도|이|인데|쯤)|"
                          r"미리|번호|코스|처음부터|얼마나|내일|모레|다음\s*(주|달)|주말|[월화수목금토일]요일|"
                          r"(살|먹을|드실|마실)\s*수\s*있는\s*[가-힣]+\s*(이|가)?\s*(있|뭐)")
-# A visit at a clock time ("7시 반에 가면", "9시 넘어서 가도"), on a day named or today; not a wait or a group.
+# A visit at a clock time ("8시 반쯤 들르면", "10시 지나서 가도"), on a day named or today; not a wait or a group.
 AT_TIME = re.compile(r"시\s*(반|\d+\s*분)?\s*(에|쯤|넘어서|넘어|넘어서도|지나서|지나|전에|까지)?\s*(가면|가믄|가도|도착|들르면|들러도|들러|가서|가면은)")
 NOT_AT_TIME = re.compile(r"기다려|기다리|웨이팅|대기|사람\s*(이\s*)?(많|없)|들어갈|인원|단체|\d+\s*명|미리|번호|코스|얼마나|줄\s*(서|이)|"
                          r"남아|남았|품절|팔려|떨어|다\s*나가")  # an item's being left at that hour is the menu's or a person's
-# Verb stems of a visit and a purchase ("넘어서 가도 살 수 있어요"): shared with an FAQ, they make no topic.
+# Verb stems of a visit and a purchase ("지나서 들러도 사 갈 수 있나요"): shared with an FAQ, they make no topic.
 VISIT_STEMS = frozenset({"가", "오", "넘", "지나", "살", "사", "먹", "되", "하", "있", "받", "주", "들르", "들리"})
 CAN_STILL = re.compile(r"(돼|되|될까|되나|되능|가능|있을까|있나|있능|수\s*있|안\s*닫|열어|열려|열었|받아|받나|받을|괜찮|하나요|하죠|할까)")
 # Minutes on the way: "20분 걸리는데", "한 시간 걸려요", "삼십 분이면 가요".
@@ -180,7 +180,7 @@ class StoreInfoSkill:
         if ctx.has(AT_TIME) and parse_time(ctx.text) and ctx.has(CAN_STILL) and not ctx.has(r"배달|택배|배송|예약|보내|부쳐|픽업\s*시간|자리|좌석") \
                 and not ctx.has(NOT_AT_TIME) and not any(m.score >= 0.8 for m in ctx.mentions) and len(ctx.text) <= 120 \
                 and not (ctx.has(ELSEWHERE) or self._other_topic(ctx) or self._other_place(ctx)):
-            return self._arriving(ctx)  # "일요일 저녁 9시 넘어서 가도 살 수 있어요?": open and ordering then
+            return self._arriving(ctx)  # "금요일 밤 10시 지나서 들러도 포장 되나요?": open and ordering then
         dated = parse_date(ctx.text, ctx.now.date())
         if dated and dated.explicit and ctx.has(VISIT):
             holiday = True  # "12월 31일에 가도 돼요?": whether the store is open that day
@@ -335,7 +335,7 @@ class StoreInfoSkill:
     def _other_topic(self, ctx: Context) -> bool:
         """True when the message is really about an FAQ topic that mentions time (배달 몇 시까지)."""
         rest = ctx.text
-        for pattern in (HOURS, CLOSED_DAY, HOLIDAY, NOW, TIME_WORDS, VISIT_WORDS):  # "7시 반에 가면 주문 받아요?" is no order FAQ
+        for pattern in (HOURS, CLOSED_DAY, HOLIDAY, NOW, TIME_WORDS, VISIT_WORDS):  # "8시쯤 들르면 주문돼요?" is no ordering FAQ
             rest = pattern.sub(" ", rest)
         hit = ctx.best_faq(ctx.kb.index.search(ctx.kb.index.query(rest), "faq", 3))
         if hit is None or hit.plain_confidence < 0.3:
@@ -419,7 +419,7 @@ class StoreInfoSkill:
             texts.append(f"마지막 주문은 마감 {store.last_order_minutes}분 전까지 받아요.{tail}")
         closed_days = [WEEKDAY_KO[i] + "요일" for i, key in enumerate(WEEKDAYS) if store.hours.get(key) is None]
         if closed_days and ctx.has(CLOSED_DAY) and not any("정기 휴무" in t for t in texts):
-            # "정기휴무 무슨 요일이에요?", "월요일 쉬는 날 맞죠?": the weekly closed day said in full,
+            # "노는 요일이 언제죠?", "수요일이 휴무 맞나요?": the weekly closed day said in full,
             # also after the answer about the day named, which may not be it.
             days = ", ".join(closed_days)
             texts.append(f"정기 휴무는 매주 {josa(days, '이에요')}." if texts else f"매주 {josa(days, '은')} 정기 휴무예요.")

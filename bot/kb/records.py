@@ -79,7 +79,7 @@ class MenuItem:
     market_price: bool = False  # 시가: charged at the day's price, which the bot never states
     # Other items this one is made of, as the owner wrote them ("원조 씨앗호떡 3개 묶음", a set of 떡볶이
     # and 순대): their names, descriptions and allergen columns, so an allergy question about the
-    # bundle is answered with what is inside it (bot/kb/loader.py fills it; never shown).
+    # bundle is answered with what its parts hold (bot/kb/loader.py fills it; never shown).
     holds: str = ""
 
 

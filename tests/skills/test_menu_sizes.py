@@ -218,7 +218,7 @@ MARKED = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
 
 def test_a_size_word_meets_the_owners_mark_before_the_price(tmp_path: Path) -> None:
     folder = write_store(tmp_path, menu=MARKED)
-    answered_from_menu(folder, (("보쌈 작은 사이즈 가격이요", "보쌈(소)"), ("보쌈 대자는 몇 명 먹어요?", "보쌈(대)")))
+    answered_from_menu(folder, (("보쌈 작은 사이즈 가격이요", "보쌈(소)"), ("보쌈 큰 사이즈는 몇 인분이에요?", "보쌈(대)")))
 
 
 def test_a_child_named_picks_the_childrens_dish_of_that_name(tmp_path: Path) -> None:

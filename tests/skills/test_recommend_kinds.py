@@ -118,7 +118,7 @@ def test_teas_filed_under_drinks_and_a_drink_to_go_with_a_dish(tmp_path: Path) -
     folder = write_store(tmp_path, menu=menu)
     tea = picks(folder, "할머니 드릴 전통차 한 잔 골라 주세요")
     assert tea and set(tea) <= {"대추차", "모과차"}, tea
-    drink = picks(folder, "꽈배기랑 같이 마실 거 뭐가 좋아요")
+    drink = picks(folder, "꽈배기하고 함께 마실 음료 골라 주세요")
     assert drink and set(drink) <= {"대추차", "모과차", "콜라"}, drink
 
 

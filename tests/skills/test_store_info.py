@@ -252,11 +252,11 @@ def test_a_visit_at_a_clock_time_on_a_named_day_is_answered_for_that_moment(ask)
 
 
 def test_a_visit_at_a_time_is_not_an_faq_that_shares_its_verbs(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """An FAQ on how many one may buy shares 살 수 있어요 with "9시 지나서 가도 살 수 있어요?"; the hours answer."""
+    """An FAQ on how many one may take shares 사 갈 수 with "밤 9시 지나서 들르면 사 갈 수 있을까요?"; the hours answer."""
     import asyncio
 
     from tests.support.stores import ask_in, write_store
 
-    faq = "# 구매\n\n## 한 명이 몇 개까지 살 수 있어요?\n한 분당 열 개까지 드려요.\n"
-    reply = asyncio.run(ask_in(write_store(tmp_path, faqs={"구매.md": faq}), "목요일 저녁 9시 지나서 가도 살 수 있어요?"))
+    faq = "# 구매\n\n## 한 명이 몇 개까지 사 갈 수 있어요?\n한 분당 열 개까지 드려요.\n"
+    reply = asyncio.run(ask_in(write_store(tmp_path, faqs={"구매.md": faq}), "목요일 밤 9시 지나서 들르면 사 갈 수 있을까요?"))
     assert reply.intent == "store_info" and "도착하실" in reply.text, (reply.intent, reply.texts)
