@@ -245,19 +245,20 @@ def by_count(text: str, items: list[MenuItem]) -> list[MenuItem]:
 
 
 def other_dish(text: str, mention: Mention, lexicon: Lexicon) -> bool:
-    """The word the customer typed around a partial match ends in a common dish other than the one the
-    item's name ends in ("생선매운탕" for 매운 닭볶음탕, "낙지초밥" for 낙지덮밥), under any spelling the
-    lexicon knows (돈가스 is the 돈까스 of a name)."""
+    """The word the customer typed around a partial match ends in a common dish the item's name is not
+    ("생선매운탕" for 매운 닭볶음탕, "낙지초밥" for 낙지덮밥, "버섯피자" for 버섯 추가), under any spelling the
+    lexicon knows (돈가스 is the 돈까스 of a name); not when the item's name ends in what comes before
+    that dish (a 조각케이크 asked of 딸기 생크림 조각)."""
     name = compact(mention.item.name)
     spelled = {compact(v) for v in lexicon.expand(mention.item.name)} | {name}
     bare = compact(re.sub(r"\(.*?\)|\[.*?\]|\d+\s*[a-zA-Z가-힣]{0,2}$", "", mention.item.name))
-    if not any(len(f) >= 2 and bare.endswith(f) for f in common_foods()):
-        return False  # "딸기 생크림 조각" names no dish of its own a 조각케이크 could contradict
     for word in re.findall(r"[가-힣]{3,}", text):
         word = re.sub(r"(이|가|은|는|을|를|도|만|요|랑|이랑|으로|로)$", "", word)
         if word in name or not (set(word) & set(mention.span)):
             continue
         for food in (f for f in common_foods() if len(f) >= 2 and len(word) > len(f) and word.endswith(f)):
+            if bare.endswith(word[:-len(food)]):
+                continue  # "조각케이크" of 딸기 생크림 조각: the food only says what the item's last word is
             if not any(food in n or compact(c) in n for n in spelled for c in (*lexicon.expand(food), food)):
                 return True
     return False
