@@ -35,7 +35,7 @@ LIST_MENU = re.compile(r"메뉴\s*(판|표)?\s*(좀\s*)?(보여|알려|뭐\s*있
 # Facts no menu file records: answered as unknown, never with the price that happens to match 얼마.
 NOT_ON_RECORD = re.compile(r"칼로리|열량|kcal|영양\s*(성분|정보)|나트륨|당류|단백질")
 # "먹어도 돼요?", "괜찮을까요?": whether it is safe for them, the question allergens.md guards.
-SAFE_TO_EAT = re.compile(r"먹어도|마셔도|먹을\s*수|마실\s*수|괜찮|안전|문제\s*(없|있)|될까|되나|돼요|되죠|위험|조심")
+SAFE_TO_EAT = re.compile(r"먹어도|마셔도|먹여도|줘도|먹을\s*수|마실\s*수|괜찮|안전|문제\s*(없|있)|될까|되나|돼요|되죠|위험|조심")
 # "X에 새우 들어가요?": asking what an item holds (넣어도 is about storage or a request, not contents).
 HOLDS = re.compile(r"들어가|들어있|들어 있|들었|성분|함유|포함|쓰나요|써요|사용")
 # Words that make a question about an allergy: a question about keeping 새우젓 cold is about storage.

@@ -60,7 +60,7 @@ ASK = re.compile(
     r"(안\s*들어간|안\s*들어가는|없는|빼고)[^.?!]{0,12}(뭐|뭣|어떤)\s*(있|없|거|게|좋)"
 )
 # Asking whether something may be eaten or is all right: a yes or no about it, not a choice.
-IS_IT_SAFE = re.compile(r"먹어도|마셔도|괜찮(겠|을까|죠|쥬|나요|은가|은지|아요\?)")
+IS_IT_SAFE = re.compile(r"먹어도|마셔도|먹여도|줘도|괜찮(겠|을까|죠|쥬|나요|은가|은지|아요\?)")
 # Words too general to meet an owner's tag (every message has them) or handled by their own rules.
 NOT_OCCASION = frozenset({"메뉴", "추천", "사람", "음식", "종류", "제일", "가게", "매장", "주문", "인기", "대표", "시그니처", "신메뉴",
                           "아이", "매운", "매운맛", "순한맛", "맵기", "가격", "오늘", "내일", "손님", "우리", "친구", "먹"})

@@ -311,3 +311,30 @@ def test_a_food_named_without_any_word_of_allergy_is_no_allergy_question(tmp_pat
     folder = write_store(tmp_path, menu=MENU, faqs={"이용.md": faq})
     reply = asyncio.run(ask_in(folder, "혼자서도 새우 먹을 수 있나요? 1인 손님 받아요?"))
     assert reply.intent == "faq" and reply.sources[0].id == "1인 손님도 받나요?", (reply.intent, reply.texts)
+
+
+@pytest.mark.parametrize(("name", "description", "allergen", "holds"), [
+    ("꼬리곰탕", "소꼬리를 푹 고아 낸 탕", "쇠고기", True),
+    ("떡만둣국", "사골 육수에 만두와 떡", "쇠고기", True),
+    ("앤초비 파스타", "올리브오일 마늘 파스타", "생선", True),
+    ("콩테 치즈 한 조각", "숙성 치즈", "대두", False),   # Comté, not soy
+    ("닭다리 콩피", "렌틸콩 곁들임", "대두", False),      # confit and lentils, not soy
+    ("훈제오리 반마리", "참나무 훈제", "오리고기", True),  # a meat said with 고기, by the animal's name
+    ("오리지널 와플", "버터 와플", "오리고기", False),
+])
+def test_cuts_loanwords_and_meats_said_with_gogi(name: str, description: str, allergen: str, holds: bool) -> None:
+    assert bool(allergens.contains(item(name, description), allergen)) is holds
+
+
+def test_an_allergy_question_no_item_answers_goes_to_staff(tmp_path: Path) -> None:
+    """No one item the bot can name ("반찬에 …"), an allergen asked of it: a person, never "I don't know"
+    left waiting for a yes."""
+    folder = write_store(tmp_path, menu=MENU)
+    reply = asyncio.run(ask_in(folder, "반찬에도 게 들어가나요? 게 먹으면 입술이 부어요"))
+    assert reply.escalate and reply.intent == "escalate", (reply.intent, reply.texts)
+
+
+def test_feeding_a_child_is_a_question_of_safety(tmp_path: Path) -> None:
+    folder = write_store(tmp_path, menu=MENU)
+    reply = asyncio.run(ask_in(folder, "딸이 새우 알레르기인데 김치전 먹여도 될까요"))
+    assert reply.intent == "menu" and not reply.text.startswith(("네", "괜찮")) and "새우" in reply.text, (reply.intent, reply.texts)

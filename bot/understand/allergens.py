@@ -46,7 +46,9 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
              # not 붕어 (붕어빵 has none), nor 열기 and 도치, which are other words too
              "아구", "물메기", "곰치", "물곰", "도루묵", "양미리", "전어", "쥐치", "볼락", "노래미", "쏨뱅이", "홍어", "가오리",
              "감성돔", "돌돔", "옥돔", "아나고", "우나기", "미꾸라지", "추어", "쏘가리", "꺽지", "빠가사리", "메기", "뱅어포",
-             "밴댕이", "준치", "부세", "황석어", "강달이", "삼세기", "임연수어"),
+             "밴댕이", "준치", "부세", "황석어", "강달이", "삼세기", "임연수어",
+             # anchovies as a Western kitchen names them (안초비 토스트, 앤초비 파스타)
+             "안초비", "앤초비", "엔초비", "anchovy", "anchovies"),
     "글루텐": ("글루텐", "gluten"),
     "알류": ("알류", "난류"),
     "우유": ("우유", "밀크", "milk", "라떼우유"),
@@ -86,7 +88,9 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "아황산류": ("아황산류", "아황산", "이산화황"),
     "호두": ("호두", "월넛", "walnut"),
     "닭고기": ("닭고기", "닭", "치킨", "chicken", "계육"),
-    "쇠고기": ("쇠고기", "소고기", "한우", "육우", "beef", "차돌", "우삼겹", "소갈비", "소불고기", "우육"),
+    # Beef by its cuts and bones as menus name them: a 사골 broth or 양지 stock is beef to a beef allergy.
+    "쇠고기": ("쇠고기", "소고기", "한우", "육우", "beef", "차돌", "우삼겹", "소갈비", "소불고기", "우육", "사골", "양지", "사태", "우족",
+              "도가니", "소꼬리", "꼬리곰탕", "소머리", "소뼈", "육회", "차돌박이"),
     "오징어": ("오징어", "squid", "한치"),
     "굴": ("굴", "굴소스", "생굴", "석굴", "굴젓", "oyster"),
     "전복": ("전복",),
@@ -141,11 +145,12 @@ ONE_SYLLABLE_AFTER = {
     "밀": r"(?=가루|떡|면|빵|$|[^가-힣])",
     "잣": r"",
     "깨": r"(?=$|[^가-힣]|소금|가루|즙)",
-    "콩": r"",
+    "콩": r"(?!테|피|소메|포트|코드)",  # not 콩테 (cheese), 콩피 (confit), 콩소메, 콩포트
     "닭": r"",
     "햄": r"(?!스터)",
 }
-ONE_SYLLABLE_BEFORE = {"콩": r"(?<!홍)", "닭": r"", "잣": r"(?<![가-힣])", "햄": r""}
+# 콩 of soy, not of 홍콩 or of other beans (렌틸콩, 강낭콩, 완두콩, 병아리콩, 작두콩 are no 대두).
+ONE_SYLLABLE_BEFORE = {"콩": r"(?<!홍)(?<!렌틸)(?<!강낭)(?<!완두)(?<!병아리)(?<!작두)", "닭": r"", "잣": r"(?<![가-힣])", "햄": r""}
 # Dishes and products that contain an allergen: evidence on the item's side, but in a message
 # they are usually what the customer wants ("치킨으로 두 마리 추천해 주세요"), so they name an
 # allergy only right before an allergy word ("치킨 알레르기").
@@ -153,7 +158,8 @@ ITEM_ONLY = frozenset({
     "치킨", "삼겹살", "목살", "항정살", "제육", "족발", "보쌈", "베이컨", "햄", "소시지", "돈가스", "돈까스", "차슈", "순대",
     "감바스", "새우젓", "멸치액젓", "어묵", "피시", "생선살", "한우", "차돌", "우삼겹", "소갈비", "소불고기", "마요네즈", "마요",
     "머랭", "커스터드", "지단", "노른자", "흰자", "난황", "난백", "날치알", "연어알", "청어알", "캐비어", "캐비아", "케첩", "케찹", "빵가루", "밀떡", "밀면", "콩국", "두부", "된장", "간장", "청국장", "유부", "비지",
-    "낫또", "콩가루", "고추장", "땅콩버터", "굴소스", "굴젓", "깻잎", "흑임자", "참기름", "들기름", "들깻가루", "깨소금", "명란", "노가리",
+    "낫또", "콩가루", "고추장", "땅콩버터", "사골", "양지", "사태", "우족", "도가니", "소꼬리", "꼬리곰탕", "소머리", "소뼈", "육회", "차돌박이",
+    "안초비", "앤초비", "엔초비", "굴소스", "굴젓", "깻잎", "흑임자", "참기름", "들기름", "들깻가루", "깨소금", "명란", "노가리",
     "굴비", "황태", "북어", "동태", "코다리", "칵테일새우", "라떼우유", "휘핑", "모짜렐라", "모차렐라", "크림치즈", "파마산",
     "마스카포네", "리코타", "쉬림프", "대하", "한치", "게장", "게살", "생굴", "석굴", "소바", "라떼", "생크림", "크림", "버터",
     "치즈", "요거트", "요구르트", "연유", "분유", "통밀", "소맥", "밀크", "에그", "피치", "황도", "백도", "월넛", "계육", "돈육", "우육",
@@ -372,11 +378,22 @@ def contains(item: MenuItem, name: str) -> list[Evidence]:
     """`evidence` for table allergens; a word the table lacks is searched for as written."""
     if name in SPELLINGS:
         return evidence(item, name)
-    found = [Evidence(a, "allergens") for a in item.allergens if name in _clean(a)]
+    pattern = _free_pattern(name)
+    found = [Evidence(a, "allergens") for a in item.allergens if re.search(pattern, _clean(a))]
     found += [Evidence(_word_around(_clean(t), m.start(), m.end()), p)
               for p, t in (("name", item.name), ("description", item.description), ("parts", item.holds))
-              for m in re.finditer(re.escape(name), _clean(t))]
+              for m in re.finditer(pattern, _clean(t))]
     return found
+
+
+def _free_pattern(name: str) -> str:
+    """How a word the table lacks is found in the files: as written, and a meat said with 고기
+    (오리고기, 양고기) also by the animal's name, as dishes name it (오리불고기, 훈제오리, 양갈비), not a
+    loanword that begins the same (오리지널)."""
+    pattern = re.escape(name)
+    if name.endswith("고기") and len(name) > 2:
+        pattern += rf"|{re.escape(name[:-2])}(?!지널|엔탈|엔트)"
+    return pattern
 
 
 def read_declared(text: str, column_words: tuple[str, ...]) -> list[str]:
@@ -396,7 +413,7 @@ def mentioned(knowledge: Knowledge, name: str) -> bool:
 
     When they do not, the bot cannot tell whether any dish holds it, so it must not say so.
     """
-    pattern = _own_pattern(name) if name in SPELLINGS else re.compile(re.escape(name))
+    pattern = _own_pattern(name) if name in SPELLINGS else re.compile(_free_pattern(name))
     # A wide group in a dish's name or description (해물파전) says what that dish is, not that the
     # owner tracks each of its members (고등어); in the allergen column or the FAQ it still speaks.
     narrow = _own_pattern(name, skip=BROAD - {name}) if name in SPELLINGS else pattern

@@ -153,7 +153,7 @@ GLOSSES: tuple[tuple[str, str], ...] = (
     (r"(speak|talk|chat) (to|with) (a |the |your )?(manager|owner|person|human|staff|someone)|real person|\bhuman\b", "직원 연결"),
     (r"\bcancel", "취소"), (r"\bdeposit\b|down payment|prepay", "예약금"), (r"in advance|\bahead\b|beforehand", "미리"),
     (r"\border(s|ing)?\b", "주문"), (r"leftovers?|shelf life|how (do i|to|should i|long can i) (store|keep)", "보관"),
-    (r"\brefills?\b", "리필"), (r"side dish", "반찬"), (r"\bcontainers?\b", "용기"), (r"\bbags?\b", "봉투"),
+    (r"\bcontains?\b|\bany\s+\w+\s+in\b|\bingredients?\b|\bmade with\b", "들어가요 성분"), (r"\brefills?\b", "리필"), (r"side dish", "반찬"), (r"\bcontainers?\b", "용기"), (r"\bbags?\b", "봉투"),
     (r"private room|\broom\b", "룸 단체석"), (r"minimum order", "최소 주문"), (r"pick ?up|collect", "찾으러 포장"),
     (r"\bsmok(e|ing)\b", "흡연"), (r"corkage|bring (my|our) own (wine|alcohol|drinks?|liquor)", "콜키지 외부 음식"),
     (r"\bcoupons?\b|\bstamps?\b|loyalty|\bpoints\b", "스탬프 쿠폰"), (r"\bdiscount", "할인"), (r"\bmsg\b|additives?|preservatives?", "첨가물"),
