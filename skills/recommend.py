@@ -468,8 +468,12 @@ def passes(item: MenuItem, w: Wants) -> bool:
         return False
     if w.no_coffee and (re.search(r"(?<!논)커피|coffee", f"{item.category} {item.name}", re.I) or has_caffeine(item) and not _tea(item)):
         return False
+    if any(word in ("고기", "육류") for word in w.avoid_words) and any(allergens.contains(item, m) for m in MEATS):
+        # "고기 안 들어간 거": no 갈비, 제육 or 닭 either, whatever the row calls the meat; by the meats
+        # themselves, not the word, which a meatless row says too ("고기 없이").
+        return False
     if any(word in f"{item.name} {item.category} {item.description}" or _stem_variant(word, f"{item.name} {item.description}")
-           or bool(re.search(FAMILIES.get(word.removesuffix("음료"), "$^"), item.name)) for word in w.avoid_words):
+           or bool(re.search(FAMILIES.get(word.removesuffix("음료"), "$^"), item.name)) for word in w.avoid_words if word not in ("고기", "육류")):
         return False
     if (w.no_caffeine or w.kids) and has_caffeine(item):
         return False
@@ -480,6 +484,7 @@ def passes(item: MenuItem, w: Wants) -> bool:
     return not (w.budget is not None and (item.price is None or item.price > w.budget))
 
 
+MEATS = ("돼지고기", "쇠고기", "닭고기")
 ALCOHOL = re.compile(r"술|주류|맥주|소주|막걸리|와인|하이볼|칵테일|위스키|사케|생맥|동동주|탁주|고량주|beer|wine|soju", re.I)
 
 

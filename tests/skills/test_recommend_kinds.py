@@ -143,3 +143,15 @@ def test_the_staple_said_as_the_kind_wished_beside_another_allergy_is_the_wish(t
     folder = write_store(tmp_path, menu=menu)
     soy = picks(folder, "콩 알러지가 있어서요 장어 요리로 하나 골라 주세요")
     assert soy and "장어 간장구이" not in soy and set(soy) & {"장어 소금구이", "장어탕"}, soy
+
+
+def test_no_meat_means_every_meat_not_the_word(tmp_path: Path) -> None:
+    """"고기 안 들어간 거" keeps away 갈비 and 제육 whose rows never say 고기, and keeps a row that says "고기 없이"."""
+    from tests.support.stores import write_store
+
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "갈비찐빵,찐빵,\"3,000\",간장 양념 갈비 소,,\"밀,쇠고기,대두\",0,Y\n"
+            "제육찐빵,찐빵,\"3,000\",매콤한 제육 소,,\"밀,돼지고기\",1,Y\n"
+            "야채찐빵,찐빵,\"2,500\",고기 없이 당면과 채소만,,밀,0,Y\n")
+    got = picks(write_store(tmp_path, menu=menu), "고기 안 들어간 찐빵으로 하나 골라 주세요")
+    assert got == ["야채찐빵"], got
