@@ -28,7 +28,9 @@ MIN_SCORE = {"demo": 0.97, "bunsik": 0.93, "bakery": 0.84, "chicken": 0.86, "ban
              "jeonju": 0.84, "poke": 0.79, "mulhoe": 0.82, "baeksuk": 0.75, "bingsu": 0.74, "geoneomul": 0.68, "yanggochi": 0.79,
              "jjimdak": 0.77, "izakaya": 0.73, "kkwabaegi": 0.66, "vegan": 0.72, "gwail": 0.56,
              "pizza": 0.77, "agujjim": 0.76, "cake": 0.68, "teahouse": 0.76, "gisa": 0.68,
-             "gejang": 0.79, "curry": 0.78, "donkatsu": 0.79, "saengseon": 0.74, "bagel": 0.74, "jjukkumi": 0.79}
+             "gejang": 0.79, "curry": 0.78, "donkatsu": 0.79, "saengseon": 0.74, "bagel": 0.74, "jjukkumi": 0.79,
+             "jangeo": 0.78, "hotteok": 0.78, "makguksu": 0.77, "mandu": 0.73, "jogaegui": 0.71, "oritang": 0.82,
+             "winebar": 0.66, "dosirak": 0.66}
 
 
 def answers(name: str, questions: list[str], tmp_path: Path) -> list[dict]:  # type: ignore[type-arg]
