@@ -229,7 +229,7 @@ def by_size(text: str, family: list[MenuItem]) -> list[MenuItem]:
 
 # How many it feeds, asked of a size ("족발 큰 걸로 하면 몇 인분이에요?"): the row's own words say it.
 SERVING = re.compile(r"몇\s*(명|분|인)|인분|양\s*(이|은)?\s*(많|적|어느|얼마)")
-CHILD = re.compile(r"애기|아기|(?<![가-힣])아이(?!스)|애들|어린이|키즈|꼬마|유아|\d+\s*살|kids?\b|child", re.I)
+CHILD = re.compile(r"애기|아기|아이(?!스)|애들|어린이|키즈|꼬마|유아|\d+\s*살|kids?\b|child", re.I)
 ONE = re.compile(r"(?<![가-힣])(하나|한\s*(개|마리|판|팩|봉|줄|꼬치)|1\s*개)(?![가-힣]{2})|낱개|단품")
 
 

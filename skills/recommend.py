@@ -29,6 +29,7 @@ from bot.understand.slots import NO
 from skills.base import STAFF_QR, YES, Context
 from skills.menu import (
     ALLERGY_CUE,
+    CHILD,
     FAME_TAGS,
     allergy_unknown_reply,
     fame,
@@ -226,7 +227,7 @@ def read_wants(ctx: Context) -> Wants:
     elif re.search(r"매운|매콤|맵게|얼큰|칼칼", t) or hot_level:
         w.spicy = True
     w.spiciest = w.spiciest or bool(w.spicy and re.search(r"맵기\s*(가|는)?\s*(최고|제일|가장)", t))
-    if re.search(r"\d+\s*살|아이(?!스)|애기|아기|어린이|애들|유아|키즈|꼬마|초등", t):  # 아이스 is iced
+    if CHILD.search(t) or "초등" in t:  # the menu skill's words for a child (아이스 is iced)
         w.kids = True
     budget = parse_won(t)
     if budget and re.search(r"만\s*원\s*대", t):
@@ -280,7 +281,7 @@ def read_wants(ctx: Context) -> Wants:
             w.named_categories.append(category)
     for said, pattern in DISH_TYPES:
         # "막국수 말고": a kind of dish named to leave out is no kind wished for.
-        if any(not _refused_at(t, m.end()) for m in re.finditer(said, t)):
+        if any(not LEFT_OUT.match(t, m.end()) for m in re.finditer(said, t)):
             w.dish_types.append(pattern)
     for said, pattern in SOFT_TYPES:
         if re.search(said, t):
@@ -375,14 +376,6 @@ def read_wants(ctx: Context) -> Wants:
     if w.party is None and SOLO.search(t):
         w.party = 1
     return w
-
-
-REFUSED_AFTER = re.compile(r"[가-힣]*\s*(은|는|이|가|을|를|도)?\s*(말고|빼고|제외|아닌|싫|별로|말구)")
-
-
-def _refused_at(text: str, end: int) -> bool:
-    """The word that ends at or runs on past `end` is followed by a refusal ("막국수 말고")."""
-    return bool(REFUSED_AFTER.match(text, end))
 
 
 def _staple(ctx: Context, allergen: str) -> bool:
