@@ -253,7 +253,7 @@ def other_dish(text: str, mention: Mention, lexicon: Lexicon) -> bool:
     spelled = {compact(v) for v in lexicon.expand(mention.item.name)} | {name}
     bare = compact(re.sub(r"\(.*?\)|\[.*?\]|\d+\s*[a-zA-Z가-힣]{0,2}$", "", mention.item.name))
     for word in re.findall(r"[가-힣]{3,}", text):
-        word = re.sub(r"(이|가|은|는|을|를|도|만|요|랑|이랑|으로|로)$", "", word)
+        word = PARTICLE_END.sub("", word)
         if word in name or not (set(word) & set(mention.span)):
             continue
         for food in (f for f in common_foods() if len(f) >= 2 and len(word) > len(f) and word.endswith(f)):
@@ -265,6 +265,8 @@ def other_dish(text: str, mention: Mention, lexicon: Lexicon) -> bool:
 
 
 COUNT_UNITS = ("개", "마리", "판", "팩", "봉", "줄", "개입")
+# A particle at a word's end, taken off to compare the word with names and foods.
+PARTICLE_END = re.compile(r"(이|가|은|는|을|를|도|만|요|랑|이랑|으로|로)$")
 
 
 def other_count(text: str, item: MenuItem) -> bool:
@@ -272,6 +274,15 @@ def other_count(text: str, item: MenuItem) -> bool:
     said = {s for s in sizes(text) if s[1] in COUNT_UNITS} | ({("1", "개")} if ONE.search(text) else set())
     own = {s for s in sizes(item.name) if s[1] in COUNT_UNITS}
     return bool(said and own and not said & own and {u for _, u in said} & {u for _, u in own})
+
+
+def counted_elsewhere(ctx: Context, item: MenuItem) -> bool:
+    """The item is a bundle of another count than the one said, and the menu sells that name by the
+    count said ("씨앗호떡 한 개" is 원조 씨앗호떡, not 씨앗호떡 3개)."""
+    base = bundle_base(item.name)
+    if base is None or not other_count(ctx.text, item):
+        return False
+    return any(base in compact(i.name) and not other_count(ctx.text, i) for i in ctx.knowledge.menu)
 
 
 class MenuSkill:
@@ -288,9 +299,7 @@ class MenuSkill:
         mentions = [m for m in mentions if m.score >= 1.0 or not other_dish(ctx.text, m, ctx.kb.index.lexicon)]
         # "씨앗호떡 한 개 얼마예요?" is not the bundle of three its name begins when the menu sells one of
         # that name by the count said; the count said decides.
-        mentions = [m for m in mentions if m.score >= 1.0 or not other_count(ctx.text, m.item)
-                    or not any((base := bundle_base(m.item.name)) and base in compact(i.name) and not other_count(ctx.text, i)
-                               for i in ctx.knowledge.menu)]
+        mentions = [m for m in mentions if m.score >= 1.0 or not counted_elsewhere(ctx, m.item)]
         kinds = self._kinds_asked(ctx, mentions)
         if kinds:
             return None if self._faq_lists(ctx, kinds) else self._kind_menu(ctx, kinds)
@@ -536,8 +545,8 @@ class MenuSkill:
         # The lexicon's readings name a dish only when no service is asked: 통으로 is a cake uncut to
         # "통으로 주세요" but hiring the whole floor to "2층 통으로 빌려요".
         expanded = [] if service else [w.replace(" ", "") for w in ctx.kb.index.lexicon.expand(ctx.text)]
-        words = re.findall(r"[가-힣]{2,}", ctx.text) + expanded
-        bare = [w2 for w in words for w2 in (w, re.sub(r"(이|가|은|는|을|를|도|만|요|랑|이랑)$", "", w))]
+        typed = [w2 for w in re.findall(r"[가-힣]{2,}", ctx.text) for w2 in (w, PARTICLE_END.sub("", w))]
+        bare = typed + [w2 for w in expanded for w2 in (w, PARTICLE_END.sub("", w))]
         asked = next((w for w in bare if w in foods), None)
         if asked is None and service:
             # A dish said with its style before a common name (간장치킨, 비빔냉면), as the customer wrote it.
@@ -553,7 +562,6 @@ class MenuSkill:
             # words of its answer ("같이" of a pets FAQ in "김밥도 같이 파세요?") is not about it, and an FAQ
             # sharing only the service (포장) asked of a dish the shop does not sell is not answered with its "네".
             return None
-        typed = [w2 for w in re.findall(r"[가-힣]{2,}", ctx.text) for w2 in (w, re.sub(r"(이|가|은|는|을|를|도|만|요|랑|이랑)$", "", w))]
         if asked not in typed:
             # The lexicon's reading (비빔 → 비빔밥) is not what this menu calls it: "비빔" here is the
             # 비빔막국수, which the customer's own word opens. Those items, not "없어요".

@@ -417,7 +417,7 @@ class StoreInfoSkill:
             h = hours_on(store, today)
             tail = f" 오늘은 {format_clock(h.last_order)}까지예요." if h.last_order is not None else ""
             texts.append(f"마지막 주문은 마감 {store.last_order_minutes}분 전까지 받아요.{tail}")
-        closed_days = [WEEKDAY_KO[i] + "요일" for i, key in enumerate(WEEKDAYS) if store.hours.get(key) is None]
+        closed_days = closed_weekdays(store)
         if closed_days and ctx.has(CLOSED_DAY) and not any("정기 휴무" in t for t in texts):
             # "노는 요일이 언제죠?", "수요일이 휴무 맞나요?": the weekly closed day said in full,
             # also after the answer about the day named, which may not be it.
@@ -436,7 +436,7 @@ class StoreInfoSkill:
 
     def _holiday_text(self, store: Store, today: date) -> str:
         upcoming = [h for h in store.holidays if h.day >= today][:5]
-        closed = [WEEKDAY_KO[i] + "요일" for i, key in enumerate(WEEKDAYS) if store.hours.get(key) is None]
+        closed = closed_weekdays(store)
         parts = []
         if upcoming:
             days = ", ".join(f"{format_date(h.day)}{f'({h.reason})' if h.reason else ''}" for h in upcoming)
@@ -455,6 +455,11 @@ class StoreInfoSkill:
         # A shop that takes bookings: the details that follow ("모레요") start one.
         return Reply("store_info", [policy_text(ctx.knowledge.store) + " 예약하시려면 날짜와 시간, 인원을 알려 주세요."],
                      [Source("store", "reservation")], quick_replies=[BOOK_QR], awaiting="reservation", state={"mode": "book", "soft": True})
+
+
+def closed_weekdays(store: Store) -> list[str]:
+    """The weekly closed days, as said in a sentence (월요일, 화요일)."""
+    return [WEEKDAY_KO[i] + "요일" for i, key in enumerate(WEEKDAYS) if store.hours.get(key) is None]
 
 
 def policy_text(store: Store) -> str:
