@@ -321,6 +321,10 @@ def test_a_food_named_without_any_word_of_allergy_is_no_allergy_question(tmp_pat
     ("닭다리 콩피", "렌틸콩 곁들임", "대두", False),      # confit and lentils, not soy
     ("훈제오리 반마리", "참나무 훈제", "오리고기", True),  # a meat said with 고기, by the animal's name
     ("오리지널 와플", "버터 와플", "오리고기", False),
+    ("고구마튀김", "튀김가루 옷을 입혀 바삭하게", "밀", True),   # a batter mix is wheat flour
+    ("호박전", "애호박에 부침가루", "밀", True),
+    ("베트남 쌀국수", "피쉬소스로 간한 국물", "생선", True),   # fish sauce, spelled as owners do
+    ("겉절이", "까나리액젓으로 버무림", "생선", True),
 ])
 def test_cuts_loanwords_and_meats_said_with_gogi(name: str, description: str, allergen: str, holds: bool) -> None:
     assert bool(allergens.contains(item(name, description), allergen)) is holds
@@ -338,3 +342,16 @@ def test_feeding_a_child_is_a_question_of_safety(tmp_path: Path) -> None:
     folder = write_store(tmp_path, menu=MENU)
     reply = asyncio.run(ask_in(folder, "딸이 새우 알레르기인데 김치전 먹여도 될까요"))
     assert reply.intent == "menu" and not reply.text.startswith(("네", "괜찮")) and "새우" in reply.text, (reply.intent, reply.texts)
+
+
+def test_a_dish_named_inside_a_longer_dish_is_not_asked_for(tmp_path: Path) -> None:
+    """"버섯불고기전골" holds "불고기전골", which the menu sells in sizes; a customer asking about the
+    mushroom one with a mushroom allergy must hear about that dish, not the plain one's sizes."""
+    menu = """이름,분류,가격,설명,태그,알레르기,맵기,판매
+불고기전골(소),전골,20000,2인,,"쇠고기, 대두",0,Y
+불고기전골(대),전골,30000,3~4인,,"쇠고기, 대두",0,Y
+버섯불고기전골(중),전골,26000,표고와 느타리 듬뿍,,"쇠고기, 대두, 버섯",0,Y
+"""
+    folder = write_store(tmp_path, menu=menu)
+    reply = asyncio.run(ask_in(folder, "버섯불고기전골 가격 알려주세요"))
+    assert [s.id for s in reply.sources] == ["버섯불고기전골(중)"], (reply.intent, reply.texts)

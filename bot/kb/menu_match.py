@@ -53,8 +53,8 @@ KIND_GLUED = r"(?:종류|메뉴|뭐|뭣|어떤|무슨|는|은|도)"
 
 
 SIZE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(인분|인|개입|개|팩|마리|호|kg|키로|킬로|g|그램|그람|ml|cc|l|리터|밀리)", re.I)
-# One spelling per unit, so "1.5리터" meets "1.5L" and "2키로" meets "2kg".
-UNIT = {"리터": "l", "키로": "kg", "킬로": "kg", "그램": "g", "그람": "g", "밀리": "ml", "cc": "ml"}
+# One spelling per unit, so "1.5리터" meets "1.5L", "2키로" meets "2kg" and "10개" meets "10개입".
+UNIT = {"리터": "l", "키로": "kg", "킬로": "kg", "그램": "g", "그람": "g", "밀리": "ml", "cc": "ml", "개입": "개"}
 # Traditional measures counted in native numbers. A 근 of meat (and of 고춧가루) is 600 g at a Korean
 # butcher's or market stall: "한 근" meets "600g". A 되 (of rice wine, grain, sesame) and a 말 are their
 # own units: "한되" meets "1되", "반 되" meets "반되".
@@ -503,6 +503,21 @@ class MenuMatcher:
                     break
         return found
 
+    def _said_alone(self, item: MenuItem, word: str, squeezed: str, c: str) -> bool:
+        """Whether the one word of a name (a count or size aside) says this item and no other: every
+        other name holding it is the same name in another count, when the message says this one's
+        count (크림치즈호두과자 열 개 of its 10개입 and 20개입; without a count the family's own path
+        answers), or holds it inside a longer word the message does not say (청양크림치즈호두과자)."""
+        for other, name in self.names.items():
+            if other == item.name or word not in name:
+                continue
+            if self.words[other] == self.words[item.name]:
+                if not sizes(c) & self.sizes[item.name]:
+                    return False
+            elif not any(word in w and w != word and w not in squeezed for w in self.words[other]):
+                return False
+        return True
+
     def find(self, text: str) -> list[Mention]:
         """Items named in `text`, best first; a name inside a longer matched name is dropped."""
         c = clean(text)
@@ -532,7 +547,7 @@ class MenuMatcher:
                     hit = None  # "캐모마일 카페인" is not a slip for 캐모마일 티: 티 is a word, not a syllable of one
                 if hit:
                     found.append(Mention(item, 0.9, hit))
-                elif words and len(words[0]) >= 3 and words[0] in squeezed and sum(words[0] in n for n in self.names.values()) == 1:
+                elif words and len(words[0]) >= 3 and words[0] in squeezed and self._said_alone(item, words[0], squeezed, c):
                     found.append(Mention(item, 0.75, words[0]))  # 캐모마일 of 캐모마일 티
                 continue
             total = sum(self.idf[w] for w in words)
@@ -596,14 +611,16 @@ class MenuMatcher:
             if inner:
                 found = [f for f in found if f not in inner and f is not m] + [Mention(m.item, 1.0 + len(m.span) / 100, m.span)]
         found = [Mention(m.item, m.score + _size_fit(c, m.item.name), m.span) if m.score < 1.0 else m for m in found]
-        found.sort(key=lambda m: -m.score)
+        found.sort(key=lambda m: (-m.score, -len(m.span)))
         if found and found[0].score >= 1.0:
             # A word that also qualifies an item (디카페인 in "카페모카 디카페인으로 바꿔서") is not
             # a second item when the message names one in full.
             found = [m for m in found if m.score >= 1.0]
         kept: list[Mention] = []
         for m in found:
-            if any(m.span in k.span and m.score < k.score for k in kept):
+            # Of two names found alike, the one said inside the other's longer span is the shorter
+            # name within the longer (감자탕 of 해물감자탕), not a second item.
+            if any(m.span in k.span and (m.score < k.score or len(m.span) < len(k.span)) for k in kept):
                 continue
             kept.append(m)
         return kept

@@ -224,3 +224,18 @@ def test_a_size_word_meets_the_owners_mark_before_the_price(tmp_path: Path) -> N
 def test_a_child_named_picks_the_childrens_dish_of_that_name(tmp_path: Path) -> None:
     folder = write_store(tmp_path, menu=MARKED)
     answered_from_menu(folder, (("우리 애기가 먹을 장어덮밥도 맵나요?", "어린이 장어덮밥"), ("장어덮밥 맵기 어때요", "장어덮밥")))
+
+
+def test_a_box_said_by_its_name_and_count_in_words(tmp_path: Path) -> None:
+    """"버터쿠키 스무 개" of boxes named "… 10개입" and "… 20개입": the count said picks the box, and a
+    longer name holding the word (초코버터쿠키) the customer did not say is no rival."""
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "버터쿠키 10개입,쿠키,8000,,,\"밀,우유\",0,Y\n"
+            "버터쿠키 20개입,쿠키,15000,,,\"밀,우유\",0,Y\n"
+            "초코버터쿠키 10개입,쿠키,9000,,,\"밀,우유\",0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    matcher = MenuMatcher(load_knowledge(folder).menu, build_lexicon(builtin_lexicon()))
+    assert [m.item.name for m in matcher.find("버터 쿠키 스무 개짜리 얼마예요")][:1] == ["버터쿠키 20개입"]
+    assert [m.item.name for m in matcher.find("초코버터쿠키 얼마")] == ["초코버터쿠키 10개입"]
+    reply = asyncio.run(ask_in(folder, "버터쿠키 얼마예요?"))  # no count: each box of that name (and its kind)
+    assert reply.intent == "menu" and {"버터쿠키 10개입", "버터쿠키 20개입"} <= {s.id for s in reply.sources}, (reply.intent, reply.texts)

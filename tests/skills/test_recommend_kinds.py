@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.stores import picks, shop_fixture
+from tests.support.stores import picks, shop_fixture, write_store
 
 MENU = (
     "이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
@@ -155,3 +155,16 @@ def test_no_meat_means_every_meat_not_the_word(tmp_path: Path) -> None:
             "야채찐빵,찐빵,\"2,500\",고기 없이 당면과 채소만,,밀,0,Y\n")
     got = picks(write_store(tmp_path, menu=menu), "고기 안 들어간 찐빵으로 하나 골라 주세요")
     assert got == ["야채찐빵"], got
+
+
+def test_the_dish_named_with_a_head_count_picks_among_its_sizes(tmp_path: Path) -> None:
+    """"셋이서 부대찌개 먹으려는데 뭘로 시켜요": the dish named is what they will eat; its sizes are the
+    choice, and the head count chooses."""
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "부대찌개(소),찌개,18000,2인분,,\"돼지고기,밀\",1,Y\n"
+            "부대찌개(대),찌개,32000,3~4인분,,\"돼지고기,밀\",1,Y\n"
+            "치즈부대찌개(대),찌개,35000,3~4인분 치즈 듬뿍,,\"돼지고기,밀,우유\",1,Y\n"
+            "라면사리,사리,1000,,,밀,0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    assert picks(folder, "셋이서 부대찌개 먹을 건데 추천 좀 해 주세요")[:1] == ["부대찌개(대)"]
+    assert picks(folder, "둘이 부대찌개 먹으려는데 뭐 시키면 좋을까요")[:1] == ["부대찌개(소)"]
