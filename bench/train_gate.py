@@ -29,11 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.faq_pairs import Entry, read_corpus, write_shop  # noqa: E402
+from bench.train_encoder import tables_without  # noqa: E402
 from bench.train_links import table_without  # noqa: E402
 from bench.train_links import train as train_links  # noqa: E402
 from bot.kb import gate, index  # noqa: E402
 from bot.kb.base import KnowledgeBase  # noqa: E402
 from bot.settings import RetrievalSettings  # noqa: E402
+from bot.understand import encoder  # noqa: E402
 from bot.understand import links as links_module  # noqa: E402
 from skills.base import plain_best  # noqa: E402
 
@@ -71,8 +73,10 @@ def rows_for(shops: list[list[Entry]], table: dict) -> list[tuple[list[float], i
 
 
 def writer_rows(corpus: dict[str, list[list[Entry]]], w: str, min_count: int, min_link: float) -> list[tuple[list[float], int, bool, bool, bool]]:
-    """`rows_for` one writer, with links learned from the other writers."""
+    """`rows_for` one writer, with links and the encoder learned without that writer."""
     table = table_without(corpus, w, min_count, min_link)
+    tables = tables_without(corpus, w)  # the encoder, likewise learned without this writer's fold
+    encoder.load = lambda: tables  # type: ignore[assignment]
     return rows_for(corpus[w], table)
 
 

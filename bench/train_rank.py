@@ -28,10 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.faq_pairs import Entry, read_corpus, write_shop  # noqa: E402
+from bench.train_encoder import tables_without  # noqa: E402
 from bench.train_links import table_without  # noqa: E402
 from bot.kb import index, rank  # noqa: E402
 from bot.kb.base import KnowledgeBase  # noqa: E402
 from bot.settings import RetrievalSettings  # noqa: E402
+from bot.understand import encoder  # noqa: E402
 
 SETTINGS = RetrievalSettings()
 Rows = tuple[np.ndarray, np.ndarray, np.ndarray]  # features (n, k, d), candidate mask (n, k), right position (n,)
@@ -62,9 +64,11 @@ def searched(kb: KnowledgeBase, messages: list[tuple[str, str]]) -> list[tuple[l
 
 
 def writer_rows(corpus: dict[str, list[list[Entry]]], w: str, min_count: int, min_link: float) -> list[tuple[list[list[float]], int]]:
-    """One writer's messages, searched with links learned from the other writers."""
+    """One writer's messages, searched with links and the encoder learned without that writer."""
     table = table_without(corpus, w, min_count, min_link)
     index.load_links = lambda: table  # type: ignore[assignment]
+    tables = tables_without(corpus, w)  # the encoder, likewise learned without this writer's fold
+    encoder.load = lambda: tables  # type: ignore[assignment]
     out = []
     for entries in corpus[w]:
         with tempfile.TemporaryDirectory() as tmp:

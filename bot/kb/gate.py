@@ -21,7 +21,7 @@ from bot.kb.index import Hit, Query
 
 MODEL = Path(__file__).with_name("gate.json")
 FEATURES = ("confidence", "coverage", "head", "cosine", "linked", "lead", "second_coverage", "shared_words",
-            "concept_words", "only_concepts", "no_head", "message_words", "bias")
+            "concept_words", "only_concepts", "no_head", "message_words", "learned", "learned_lead", "bias")
 
 
 def features(hits: list[Hit], q: Query) -> list[float]:
@@ -42,6 +42,8 @@ def features(hits: list[Hit], q: Query) -> list[float]:
         float(bool(top.matched) and len(concepts) == len(top.matched)),
         float(top.head == 0),
         min(len(set(q.morphemes)), 15) / 15,
+        top.learned,
+        top.learned - max((h.learned for h in hits[1:]), default=0.0),
         1.0,
     ]
 

@@ -26,6 +26,7 @@ from bot.kb.records import Knowledge
 from bot.kb.text import Lexicon, build_lexicon, builtin_lexicon, clean, word_then
 from bot.kb.tokenizer import Tokenizer
 from bot.kb.vectors import ngram_vector
+from bot.understand import encoder
 from bot.understand.aspects import aspects
 from bot.understand.concepts import concept_of
 from bot.understand.links import load as load_links
@@ -80,6 +81,7 @@ class Hit:
     linked: float = 0.0  # the part of `coverage` said only through learned word links
     head_linked: float = 0.0  # the part of `head` said only through them
     unsaid: tuple[str, ...] = ()  # the message's terms the entry says neither plainly nor through a link
+    learned: float = 0.0  # the learned encoder's cosine between message and entry (bot/understand/encoder.py)
 
     @property
     def confidence(self) -> float:
@@ -112,6 +114,7 @@ class _KindIndex:
         self.question_terms = [set().union(*p) for p in phrasings]  # each entry's question and aliases, as one set
         self.head_aspects = [aspects(" ".join(d.parts[:-1])) for d in docs]  # what each entry's question asks of its topic
         self.position = {d.id: i for i, d in enumerate(docs)}
+        self.learned: np.ndarray | None = None  # each entry's learned vector, for the FAQ (KnowledgeIndex sets it)
         self.term_sets = [set(t) for t in token_lists]
         self.postings: dict[str, list[int]] = {}
         for i, terms in enumerate(self.term_sets):
@@ -412,6 +415,14 @@ class KnowledgeIndex:
             )
             for kind in ("faq", "menu")
         }
+        model = encoder.load()
+        faq = self.kinds["faq"]
+        if model is not None and faq.docs:
+            # Each entry's question, aliases and answer as one learned vector: computed once a snapshot.
+            faq.learned = np.stack([
+                encoder.embed(np.unique(np.concatenate([encoder.feature_ids(self.analyse(p)[0], self.analyse(p)[2]) for p in d.parts])), model[1])
+                for d in faq.docs
+            ])
         salt = f"{tokenizer.name}:{vectors.embed.dim}"
         self.entries = {
             _entry_key(d, i, text, salt): (d.kind, d.id, text)
@@ -472,6 +483,14 @@ class KnowledgeIndex:
         idx = self.kinds[kind]
         return idx.term_sets[idx.position[doc_id]]
 
+    @staticmethod
+    def _learned(q: Query, idx: _KindIndex) -> np.ndarray | None:
+        """The learned encoder's cosine of the message with every entry, or None without a model."""
+        model = encoder.load()
+        if idx.learned is None or model is None:
+            return None
+        return idx.learned @ encoder.embed(encoder.feature_ids(q.clean, q.tokens), model[0])
+
     def search(self, q: Query, kind: str = "faq", k: int = 5) -> list[Hit]:
         """Best entries of `kind` for the query, fused by rank, best first."""
         idx = self.kinds[kind]
@@ -496,6 +515,9 @@ class KnowledgeIndex:
         weights = idx.weights(q)
         usable = linkable(q, weights) if idx.links else set()
         rankings = [bm_order, vec_order]
+        learned = self._learned(q, idx)
+        if learned is not None:
+            rankings.append([int(i) for i in np.argsort(-learned, kind="stable")[: k * 2]])
         if idx.links:
             by_link = idx.link_scores(usable, weights)
             rankings.append(sorted(by_link, key=lambda i: -by_link[i])[: k * 2])
@@ -508,7 +530,8 @@ class KnowledgeIndex:
         for i in sorted(fused, key=lambda i: -fused[i])[: k * 2]:
             coverage, matched, cover_link, unsaid = idx.coverage(q, i, weights, usable)
             head, head_link = idx.head(q, i, weights, linked)
-            hits.append(Hit(kind, idx.docs[i].id, fused[i], float(bm[i]), cos.get(i, 0.0), coverage, head, matched, cover_link, head_link, unsaid))
+            hits.append(Hit(kind, idx.docs[i].id, fused[i], float(bm[i]), cos.get(i, 0.0), coverage, head, matched, cover_link, head_link, unsaid,
+                            float(learned[i]) if learned is not None else 0.0))
         # Fusion picks the candidates; confidence orders them, since it also sees what is unexplained;
         # for the FAQ, the trained ranker (bot/kb/rank.py) then reorders them, the hand order an input.
         hits.sort(key=lambda h: (-round(h.confidence, 3), -h.fused))

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 MODEL = Path(__file__).with_name("rank.json")
 FEATURES = ("confidence", "coverage", "head", "cosine", "plain_coverage", "plain_head", "linked", "head_linked",
             "bm25_share", "hand_rank", "shared_words", "concept_words", "no_head", "coverage_x_head", "unsaid_words",
-            "said_by_question", "strongest_word", "said_by_answer_only", "aspect_shared", "aspect_other", "aspect_unasked")
+            "said_by_question", "strongest_word", "said_by_answer_only", "aspect_shared", "aspect_other", "aspect_unasked",
+            "learned", "learned_behind")
 
 
 def features(hits: Sequence[Hit], q: Query, weights: dict[str, float], question_terms: Sequence[set[str]],
@@ -36,6 +37,7 @@ def features(hits: Sequence[Hit], q: Query, weights: dict[str, float], question_
     total = sum(weights.values()) or 1.0
     heaviest = max(weights.values(), default=0.0) or 1.0
     rows = []
+    best_learned = max((h.learned for h in hits), default=0.0)
     for r, (h, own, asks) in enumerate(zip(hits, question_terms, head_aspects, strict=True)):
         concepts = sum(1 for t in h.matched if t in q.concepts)
         by_question = sum(w for t, w in weights.items() if t in own) / total
@@ -45,6 +47,7 @@ def features(hits: Sequence[Hit], q: Query, weights: dict[str, float], question_
             h.coverage * h.head, min(len(h.unsaid), 8) / 8, by_question,
             max((weights[t] for t in h.matched if t in weights), default=0.0) / heaviest, h.coverage - by_question,
             float(bool(q.aspects & asks)), float(bool(q.aspects and asks and not q.aspects & asks)), float(bool(asks - q.aspects)),
+            h.learned, best_learned - h.learned,
         ])
     return rows
 
