@@ -25,6 +25,7 @@ from bot.kb.records import MenuItem
 from bot.kb.romanize import fold, romanize
 from bot.kb.text import Lexicon, clean, compact
 from bot.korean_time import NATIVE_NUMBERS
+from bot.understand import allergens
 
 FOODS_FILE = Path(__file__).with_name("foods.txt")
 PARTICLE = re.compile(r"(이랑|하고|에서|으로|은|는|이|가|을|를|도|만|랑|에|로|요|이요)$")
@@ -484,6 +485,10 @@ class MenuMatcher:
                 # each size, and the size said picks one (_size_fit).
                 found += [Mention(i, 0.7, word) for i in family if all(m.item.name != i.name for m in found)]
                 continue
+            modified = self._modifier_of(word)
+            if modified:
+                found += [Mention(i, 0.7, word) for i in modified if all(m.item.name != i.name for m in found)]
+                continue
             if sum(word in name for name in self.names.values()) > 1:
                 continue  # 치킨 in a chicken shop names every 치킨, not the one that starts with it
             heads = [i for i in self.items if len(self.words[i.name]) <= 1 and self.names[i.name].endswith(word) and self.names[i.name] != word]
@@ -502,6 +507,22 @@ class MenuMatcher:
                         found.append(Mention(group[0], 0.7, word))
                     break
         return found
+
+    def _modifier_of(self, word: str) -> list[MenuItem]:
+        """The items a name's opening word says when the customer leaves off the kind it modifies,
+        a kind other names of the menu end with too (슈크림 of 슈크림호두과자 10개입 and 20개입, where
+        호두과자 ends many names): one name, in any counts or sizes, and no other name holding the
+        word. Never a food or an allergen said alone (치즈 of 치즈돈까스 is the cheese)."""
+        if len(word) < 2 or word in common_foods() or allergens.canonical(word):
+            return []
+        cores = {i.name: "".join(self.core[i.name]) for i in self.items}
+        group = [i for i in self.items if cores[i.name].startswith(word) and len(cores[i.name]) - len(word) >= 2
+                 and sum(c.endswith(cores[i.name][len(word):]) for c in cores.values()) >= 2]
+        if not group or len({cores[i.name] for i in group}) != 1:
+            return []
+        if any(word in self.names[i.name] for i in self.items if i not in group):
+            return []
+        return group
 
     def _said_alone(self, item: MenuItem, word: str, squeezed: str, c: str) -> bool:
         """Whether the one word of a name (a count or size aside) says this item and no other: every
