@@ -355,3 +355,13 @@ def test_a_dish_named_inside_a_longer_dish_is_not_asked_for(tmp_path: Path) -> N
     folder = write_store(tmp_path, menu=menu)
     reply = asyncio.run(ask_in(folder, "버섯불고기전골 가격 알려주세요"))
     assert [s.id for s in reply.sources] == ["버섯불고기전골(중)"], (reply.intent, reply.texts)
+
+
+@pytest.mark.parametrize("text", ["我对鱼过敏，可以吃 어묵탕 吗？", "魚アレルギーです。어묵탕は食べられますか？"])
+def test_an_allergy_asked_in_chinese_or_japanese_reads_the_allergen(tmp_path: Path, text: str) -> None:
+    """A tourist's fish allergy asked in Chinese or Japanese, the dish named in Korean: the dish holds
+    fish, and the answer says so (never a yes, never the general allergy note)."""
+    menu = "이름,분류,가격,설명,태그,알레르기,맵기,판매\n어묵탕,탕,9000,부산 어묵과 무를 넣고 끓인 탕,,\"생선,밀\",0,Y\n공기밥,밥,1000,,,,0,Y\n"
+    folder = write_store(tmp_path, menu=menu)
+    reply = asyncio.run(ask_in(folder, text))
+    assert reply.intent == "menu" and "생선 알레르기" in reply.text and not reply.text.startswith(("네", "괜찮")), (reply.intent, reply.texts)

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.kb.loader import load_knowledge
 from bot.kb.loanword import english_keys, hangul_key
-from tests.support.stores import ask_in, shop_fixture
+from bot.kb.menu_match import MenuMatcher
+from bot.kb.text import build_lexicon, builtin_lexicon
+from tests.support.stores import ask_in, shop_fixture, write_store
 
 
 @pytest.mark.parametrize(("english", "hangul"), [
@@ -56,3 +59,14 @@ def test_a_word_shared_by_two_names_names_neither(shop: Path) -> None:
 def test_function_words_never_spell_a_dish(shop: Path) -> None:
     reply = asyncio.run(ask_in(shop, "can we sit outside with our dog"))
     assert not {s.id for s in reply.sources} & {"코울슬로", "머쉬룸 수프", "바닐라 쉐이크", "초코 쉐이크"}
+
+
+def test_a_word_romanized_that_several_names_share_names_each_and_pronouns_name_none(tmp_path: Path) -> None:
+    """"the khao pat" where 카오팟 무 and 카오팟 꿍 both start with 카오팟: both, never the one whose whole
+    name is a slip away (kaopatmu); and "someone" is no 차마나오, whatever consonants they share."""
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "카오팟 무,볶음밥,12000,돼지고기 볶음밥,,돼지고기,0,Y\n"
+            "카오팟 꿍,볶음밥,13000,새우 볶음밥,,새우,0,Y\n"
+            "차마나오,음료,5000,라임 아이스티,,,0,Y\n")
+    matcher = MenuMatcher(load_knowledge(write_store(tmp_path, menu=menu)).menu, build_lexicon(builtin_lexicon()))
+    assert {m.item.name for m in matcher.find("Is the khao pat ok for someone with a shrimp allergy?")} == {"카오팟 무", "카오팟 꿍"}

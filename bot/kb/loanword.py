@@ -89,5 +89,6 @@ price cost costs dollar dollars won menu food dish dishes still really good best
 tonight tomorrow now open close closed hour hours minute minutes people person kid kids child children table
 monday tuesday wednesday thursday friday saturday sunday weekend january february march april may june july
 august september october november december morning noon afternoon evening night
+someone somebody anyone anybody everyone everybody something anything everything nothing allergic allergy
 """
 FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())

@@ -337,6 +337,12 @@ class MenuMatcher:
                     continue
                 # Items with a word of that key: a word only one name has names that item (hangwa).
                 by_word = [item for item in self.items if any(_alike(key, w) for w in self.roman_words[item.name])]
+                if len(by_word) > 1 and all(key in self.roman_words[item.name] for item in by_word):
+                    # "som tam" where 쏨땀 타이 and 쏨땀 제 share the word: each of them, never the one
+                    # whose whole name is a slip away from it.
+                    for item in by_word:
+                        found.setdefault(item.name, Mention(item, 0.75, said))
+                    continue
                 for item in self.items:
                     whole = self.roman[item.name]
                     if whole and _alike(key, whole):
