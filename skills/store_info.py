@@ -59,7 +59,8 @@ CAN_STILL = re.compile(r"(돼|되|될까|되나|되능|가능|있을까|있나|�
 # Minutes on the way: "20분 걸리는데", "한 시간 걸려요", "삼십 분이면 가요".
 TRAVEL = re.compile(r"(\d+|한|두|세|십|이십|삼십|사십|오십)\s*(분|시간)\s*(정도|쯤|이면|이믄)?\s*(걸|이면|이믄|안에|후|뒤)")
 WORD_NUMBER = {"한": 1, "두": 2, "세": 3, "십": 10, "이십": 20, "삼십": 30, "사십": 40, "오십": 50}
-MONTH = re.compile(r"(?<!\d)\d{1,2}\s*월(?!\s*\d+\s*일)|이번\s*달|다음\s*달|담달|이달|올해|연말|연초")
+MONTH = re.compile(r"(?<!\d)\d{1,2}\s*월(?!\s*\d+\s*일)|이번\s*달|다음\s*달|담달|이달|올해|연말|연초|"
+                   r"(?:한|1)\s*달에\s*(?:한|두|1|2)\s*번|매달|매월|달마다|월\s*(?:1|2|한|두)\s*회|격주")
 # Another business as the subject: "옆 가게는 언제 닫아요", "근처 꽃집", "중앙시장은 몇 시에 닫아요".
 ELSEWHERE = re.compile(
     r"(?:옆|근처|주변|건너편|맞은편|앞|뒤|위층|아래층|윗층|다른)[가-힣\s\d]{0,12}?(?:집|가게|시장|마트|편의점|카페|식당|은행|약국|병원|미용실|세탁소|학원|노래방|피시방|주유소|헬스장|사진관|술집|매장)(?:은|는|이|가|도)?(?![가-힣])|"
@@ -404,8 +405,9 @@ class StoreInfoSkill:
                 }[state.reason]
                 nxt = _reopens(state.next_open, today)
                 texts.append(why + nxt)
-        elif holiday_words or ctx.has(MONTH) and ctx.has(CLOSED_DAY):
-            # "다음 달에 따로 쉬는 날 있을까요?": a month's closures are the dated holidays, not the weekday.
+        elif holiday_words or ctx.has(CLOSED_DAY) and (ctx.has(MONTH) or not closed_weekdays(store) and any(h.day >= today for h in store.holidays)):
+            # "다음 달에 따로 쉬는 날 있을까요?": a month's closures are the dated holidays, not the weekday;
+            # so are a shop's days off when it has no weekly one ("쉬는 날 언제예요?").
             sources = [Source("store", "holidays"), Source("store", "hours")]
             texts.append(self._holiday_text(store, today))
         if re.search(r"브레이크|브타|쉬는\s*시간", ctx.text) and not texts:

@@ -260,3 +260,17 @@ def test_a_visit_at_a_time_is_not_an_faq_that_shares_its_verbs(tmp_path) -> None
     faq = "# 구매\n\n## 한 명이 몇 개까지 사 갈 수 있어요?\n한 분당 열 개까지 드려요.\n"
     reply = asyncio.run(ask_in(write_store(tmp_path, faqs={"구매.md": faq}), "목요일 밤 9시 지나서 들르면 사 갈 수 있을까요?"))
     assert reply.intent == "store_info" and "도착하실" in reply.text, (reply.intent, reply.texts)
+
+
+@pytest.mark.parametrize("text", ["쉬는 날 언제예요?", "한 달에 한 번 문 닫는 날 있다던데요", "매달 쉬는 날이 따로 있어요?"])
+def test_days_off_of_a_shop_open_every_weekday_are_its_dated_closures(tmp_path, text) -> None:  # type: ignore[no-untyped-def]
+    """No weekday closed in [hours], closures on dates (a monthly one among them): asked about days off,
+    the dated closures answer, not the weekly hours alone."""
+    import asyncio
+
+    from tests.support.stores import STORE, ask_in, write_store
+
+    store = STORE.replace('mon = "휴무"', 'mon = "11:00-21:00"') + '\n[[holidays]]\ndate = "2026-12-07"\nreason = "정기휴무 (첫째 월요일)"\n'
+    folder = write_store(tmp_path, store=store)
+    reply = asyncio.run(ask_in(folder, text))
+    assert reply.intent == "store_info" and reply.sources[0].id == "holidays" and "12월 7일" in reply.text, (reply.intent, reply.texts)
