@@ -491,7 +491,7 @@ class MenuMatcher:
                 # each size, and the size said picks one (_size_fit).
                 found += [Mention(i, 0.7, word) for i in family if all(m.item.name != i.name for m in found)]
                 continue
-            modified = self._modifier_of(word)
+            modified = self._modifier_of(word, text)
             if modified:
                 found += [Mention(i, 0.7, word) for i in modified if all(m.item.name != i.name for m in found)]
                 continue
@@ -514,12 +514,14 @@ class MenuMatcher:
                     break
         return found
 
-    def _modifier_of(self, word: str) -> list[MenuItem]:
-        """The items a name's opening word says when the customer leaves off the kind it modifies,
-        a kind other names of the menu end with too (슈크림 of 슈크림호두과자 10개입 and 20개입, where
-        호두과자 ends many names): one name, in any counts or sizes, and no other name holding the
-        word. Never a food or an allergen said alone (치즈 of 치즈돈까스 is the cheese)."""
-        if len(word) < 2 or word in common_foods() or allergens.canonical(word):
+    def _modifier_of(self, word: str, text: str) -> list[MenuItem]:
+        """The box a name's opening word and a count say when the customer leaves off the kind it
+        modifies, a kind other names of the menu end with too ("슈크림 스무 개" of 슈크림호두과자 10개입
+        and 20개입, where 호두과자 ends many names): one name, no other name holding the word, and the
+        count or size said one of its own. Without the count the word is too often the owner's
+        topic or a category (젓갈, 추석, 스페셜), and never a food or an allergen said alone."""
+        said = sizes(text)
+        if len(word) < 2 or not said or word in common_foods() or allergens.canonical(word):
             return []
         cores = {i.name: "".join(self.core[i.name]) for i in self.items}
         group = [i for i in self.items if cores[i.name].startswith(word) and len(cores[i.name]) - len(word) >= 2
@@ -528,7 +530,7 @@ class MenuMatcher:
             return []
         if any(word in self.names[i.name] for i in self.items if i not in group):
             return []
-        return group
+        return [i for i in group if said & self.sizes[i.name]]
 
     def _said_alone(self, item: MenuItem, word: str, squeezed: str, c: str) -> bool:
         """Whether the one word of a name (a count or size aside) says this item and no other: every

@@ -242,8 +242,8 @@ def test_a_box_said_by_its_name_and_count_in_words(tmp_path: Path) -> None:
 
 
 def test_a_flavour_said_without_the_kind_many_names_end_with(tmp_path: Path) -> None:
-    """"어니언 하나 얼마예요" where 어니언베이글, 블루베리베이글 and 플레인베이글 share the kind 베이글: the
-    opening word says its item; a food said alone (치즈) stays the food."""
+    """"플레인 여덟 개짜리" where 어니언베이글, 블루베리베이글 and 플레인베이글 4개입/8개입 share the kind
+    베이글: the opening word and the count say the box; a food said alone (치즈) stays the food."""
     menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
             "어니언베이글,베이글,3500,,,밀,0,Y\n"
             "블루베리베이글,베이글,3800,,,밀,0,Y\n"
@@ -251,6 +251,6 @@ def test_a_flavour_said_without_the_kind_many_names_end_with(tmp_path: Path) -> 
             "플레인베이글 8개입,베이글,22000,,,밀,0,Y\n"
             "치즈베이글,베이글,4000,,,\"밀,우유\",0,Y\n")
     matcher = MenuMatcher(load_knowledge(write_store(tmp_path, menu=menu)).menu, build_lexicon(builtin_lexicon()))
-    assert [m.item.name for m in matcher.find("어니언 하나 얼마예요")] == ["어니언베이글"]
-    assert [m.item.name for m in matcher.find("플레인 여덟 개짜리 있어요?")][:1] == ["플레인베이글 8개입"]
+    assert [m.item.name for m in matcher.find("플레인 여덟 개짜리 있어요?")] == ["플레인베이글 8개입"]
+    assert [m.item.name for m in matcher.find("플레인으로 4개입 얼마예요")] == ["플레인베이글 4개입"]
     assert "치즈베이글" not in [m.item.name for m in matcher.find("치즈 추가돼요?")]
