@@ -102,24 +102,15 @@ class ReservationSkill:
         if not ctx.has(TABLE_WORDS) and food and ctx.best_faq() is not None:
             return None  # "케이크 예약": a pre-order of food, which the owner's FAQ covers
         store = ctx.knowledge.store
-        # A booking asked for, moved or cancelled ("28일 저녁 7시 3명 예약요", "예약한 거 취소할게요"),
-        # not a question about bookings.
-        acted = bool(parse_date(ctx.text, ctx.now.date()) or parse_time(ctx.text) or parse_party(ctx.text)
-                     or ctx.has(CANCEL) or ctx.has(CHANGE))
-        if not store.reservation.enabled and not acted and not ctx.has(r"자리|좌석|테이블|룸") and ctx.best_faq() is not None:
+        if not store.reservation.enabled and not ctx.has(r"자리|좌석|테이블|룸") and ctx.best_faq() is not None:
             return None  # no tables to book here: "케익 예약" is a pre-order, which the owner's FAQ covers
         if not store.reservation.enabled:
             phone = f" 궁금한 점은 매장 전화({store.phone})로 문의해 주세요." if store.phone else ""
             text = f"죄송해요, 지금은 예약을 받지 않고 있어요.{phone}"
-            if not acted:
+            if not (parse_date(ctx.text, ctx.now.date()) or parse_time(ctx.text) or parse_party(ctx.text)):
                 # "예약 받으세요?": a question about the shop's policy, which store.toml answers.
                 return Reply("store_info", [text], [Source("store", "reservation")], quick_replies=[STAFF_QR])
-            # The owner's own word on bookings (단체는 전화로 …) goes with the refusal, as written.
-            best = ctx.best_faq()
-            owned = [f for f in ctx.knowledge.faqs if "예약" in " ".join((f.id, *f.aliases))]
-            word = ctx.knowledge.faq(best.id) if best is not None and "예약" in best.matched else owned[0] if len(owned) == 1 else None
-            texts = [text, word.answer] if word is not None else [text]
-            return Reply("reservation", texts, [Source("faq", word.id)] if word is not None else [], quick_replies=[STAFF_QR])
+            return Reply("reservation", [text], quick_replies=[STAFF_QR])
         wants_facts = ctx.has(TABLE_WORDS) or parse_date(ctx.text, ctx.now.date()) or parse_party(ctx.text)
         hit = ctx.best_faq()
         wish = ctx.has(WANT) and not ctx.is_question  # "환갑이라 식사 자리 예약하려고요": a booking, whatever FAQ matches

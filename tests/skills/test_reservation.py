@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from bot.kb.base import KnowledgeBase
 from bot.kb.loader import load_knowledge
 from tests.conftest import DEMO
-from tests.support.stores import STORE, ask_in, write_store
 
 MENU = {item.name: item for item in load_knowledge(DEMO).menu}
 def sources(reply) -> list[str]:  # type: ignore[no-untyped-def]
@@ -120,13 +117,3 @@ def test_a_deposit_asked_in_other_words_is_the_owners_rule_not_a_booking(tmp_pat
     reply = asyncio.run(ask_in(shop, "일곱 명 예약하려면 돈 보내 드려야 하나요?"))
     assert (reply.intent, [s.id for s in reply.sources]) == ("faq", ["예약금 있나요?"]), reply.texts
     assert asyncio.run(ask_in(shop, "목요일 여섯시 반에 일곱 명 예약 부탁해요")).intent == "reservation"
-
-
-@pytest.mark.parametrize("text", ["목요일 저녁 6시에 네 명 자리 잡아 주세요", "토요일 점심 예약 잡아주세요", "지난번에 잡은 예약 취소할게요"])
-def test_a_booking_asked_of_a_shop_without_bookings_is_refused_with_the_owners_word(tmp_path: Path, text: str) -> None:
-    """No bookings in store.toml, and an FAQ on how groups book: a booking asked for, or one to
-    cancel, is told so (a reservation turn, never an FAQ about something else), with that word."""
-    faq = "# 이용\n\n## 단체 예약 되나요?\n20명 넘는 단체만 전화로 예약 받아요.\n\n## 주차 되나요?\n가게 앞에 두 대 세울 수 있어요.\n"
-    folder = write_store(tmp_path, store=STORE + "\n[reservation]\nenabled = false\n", faqs={"이용.md": faq})
-    reply = asyncio.run(ask_in(folder, text))
-    assert reply.intent == "reservation" and "예약을 받지 않" in reply.text and "20명 넘는 단체" in reply.text, (reply.intent, reply.texts)
