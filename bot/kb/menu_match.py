@@ -71,6 +71,11 @@ NATIVE_COUNT = re.compile(r"(?<![가-힣])(" + "|".join(sorted((n for n in NATIV
 BUNDLE = re.compile(r"\s*[(\[]?\s*\d+\s*(개|마리|개입|입|팩|봉|줄|pcs|pc)\s*[)\]]?\s*(세트|묶음|박스|포장)?\s*$", re.I)
 
 
+# A price asked ("얼마예요", "가격", "how much"), and the fees that are not an item's price.
+ITEM_PRICE = re.compile(r"얼마|가격|값|how much|price", re.I)
+FEE = re.compile(r"예약금|보증금|계약금|선금|배송비|배달비|택배비|수수료|요금|콜키지|상차림비")
+
+
 def bundle_base(name: str) -> str | None:
     """What a bundle is a count of, without spaces ("씨앗호떡" of "씨앗호떡 3개"); None for a name sold singly."""
     m = BUNDLE.search(name)
@@ -515,13 +520,15 @@ class MenuMatcher:
         return found
 
     def _modifier_of(self, word: str, text: str) -> list[MenuItem]:
-        """The box a name's opening word and a count say when the customer leaves off the kind it
-        modifies, a kind other names of the menu end with too ("슈크림 스무 개" of 슈크림호두과자 10개입
-        and 20개입, where 호두과자 ends many names): one name, no other name holding the word, and the
-        count or size said one of its own. Without the count the word is too often the owner's
-        topic or a category (젓갈, 추석, 스페셜), and never a food or an allergen said alone."""
+        """The item a name's opening word says when the customer leaves off the kind it modifies, a
+        kind other names of the menu end with too ("슈크림 스무 개" of 슈크림호두과자 10개입 and 20개입,
+        where 호두과자 ends many names; "등심 얼마예요" of 등심돈까스): one name, no other name holding
+        the word, and the message asking what a menu row tells: a count or size of its own, or its
+        price. Asked anything else, the word is too often the owner's topic or a category (젓갈 보관,
+        추석 예약금); never a food or an allergen said alone."""
         said = sizes(text)
-        if len(word) < 2 or not said or word in common_foods() or allergens.canonical(word):
+        priced = bool(ITEM_PRICE.search(text)) and not FEE.search(text)
+        if len(word) < 2 or not (said or priced) or word in common_foods() or allergens.canonical(word):
             return []
         cores = {i.name: "".join(self.core[i.name]) for i in self.items}
         group = [i for i in self.items if cores[i.name].startswith(word) and len(cores[i.name]) - len(word) >= 2
@@ -530,7 +537,7 @@ class MenuMatcher:
             return []
         if any(word in self.names[i.name] for i in self.items if i not in group):
             return []
-        return [i for i in group if said & self.sizes[i.name]]
+        return [i for i in group if said & self.sizes[i.name]] if said else group
 
     def _said_alone(self, item: MenuItem, word: str, squeezed: str, c: str) -> bool:
         """Whether the one word of a name (a count or size aside) says this item and no other: every

@@ -254,3 +254,4 @@ def test_a_flavour_said_without_the_kind_many_names_end_with(tmp_path: Path) -> 
     assert [m.item.name for m in matcher.find("플레인 여덟 개짜리 있어요?")] == ["플레인베이글 8개입"]
     assert [m.item.name for m in matcher.find("플레인으로 4개입 얼마예요")] == ["플레인베이글 4개입"]
     assert "치즈베이글" not in [m.item.name for m in matcher.find("치즈 추가돼요?")]
+    assert [m.item.name for m in matcher.find("어니언은 얼마예요?")] == ["어니언베이글"]  # its price
