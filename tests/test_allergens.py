@@ -365,3 +365,17 @@ def test_an_allergy_asked_in_chinese_or_japanese_reads_the_allergen(tmp_path: Pa
     folder = write_store(tmp_path, menu=menu)
     reply = asyncio.run(ask_in(folder, text))
     assert reply.intent == "menu" and "생선 알레르기" in reply.text and not reply.text.startswith(("네", "괜찮")), (reply.intent, reply.texts)
+
+
+@pytest.mark.parametrize("text", ["알레르기 있는 친구랑 가는데 뭐 시킬까요?", "I have a food allergy, what do you recommend?"])
+def test_a_recommendation_with_an_allergy_not_named_goes_to_staff(tmp_path: Path, text: str) -> None:
+    """Nothing can be kept off the list when the allergen is not said (or not read): no list, a person."""
+    folder = write_store(tmp_path, menu=MENU)
+    reply = asyncio.run(ask_in(folder, text))
+    assert reply.escalate and not reply.sources, (reply.intent, reply.texts)
+
+
+def test_a_crustacean_allergy_in_japanese_keeps_crab_and_shrimp_off_the_list(tmp_path: Path) -> None:
+    folder = write_store(tmp_path, menu=MENU)
+    reply = asyncio.run(ask_in(folder, "甲殻類アレルギーです。おすすめは？"))
+    assert reply.escalate or not {"김치전", "해물파전", "새우젓"} & {s.id for s in reply.sources}, (reply.intent, reply.texts)
