@@ -376,7 +376,7 @@ def read_wants(ctx: Context) -> Wants:
     if w.party is None and SOLO.search(t):
         w.party = 1
     if not w.side and w.kinds:
-        # "둘이서 감자탕 먹을 건데 뭐 시켜요": the dish named is the kind wished for, and its sizes
+        # "셋이서 부대찌개 먹을 건데 추천 좀": the dish named is the kind wished for, and its sizes
         # are what to choose among, not a dish already chosen.
         w.avoid_items -= set().union(*w.kinds)
     return w

@@ -407,7 +407,7 @@ class StoreInfoSkill:
                 texts.append(why + nxt)
         elif holiday_words or ctx.has(CLOSED_DAY) and (ctx.has(MONTH) or not closed_weekdays(store) and any(h.day >= today for h in store.holidays)):
             # "다음 달에 따로 쉬는 날 있을까요?": a month's closures are the dated holidays, not the weekday;
-            # so are a shop's days off when it has no weekly one ("쉬는 날 언제예요?").
+            # so are a shop's days off when it has no weekly one ("노는 날이 따로 있어요?").
             sources = [Source("store", "holidays"), Source("store", "hours")]
             texts.append(self._holiday_text(store, today))
         if re.search(r"브레이크|브타|쉬는\s*시간", ctx.text) and not texts:

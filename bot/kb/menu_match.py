@@ -343,8 +343,8 @@ class MenuMatcher:
                 # Items with a word of that key: a word only one name has names that item (hangwa).
                 by_word = [item for item in self.items if any(_alike(key, w) for w in self.roman_words[item.name])]
                 if len(by_word) > 1 and all(key in self.roman_words[item.name] for item in by_word):
-                    # "som tam" where 쏨땀 타이 and 쏨땀 제 share the word: each of them, never the one
-                    # whose whole name is a slip away from it.
+                    # "khao pat" where 카오팟 무 and 카오팟 꿍 share the word: each of them, never the
+                    # one whose whole name is a slip away from it.
                     for item in by_word:
                         found.setdefault(item.name, Mention(item, 0.75, said))
                     continue
@@ -521,11 +521,11 @@ class MenuMatcher:
 
     def _modifier_of(self, word: str, text: str) -> list[MenuItem]:
         """The item a name's opening word says when the customer leaves off the kind it modifies, a
-        kind other names of the menu end with too ("슈크림 스무 개" of 슈크림호두과자 10개입 and 20개입,
-        where 호두과자 ends many names; "등심 얼마예요" of 등심돈까스): one name, no other name holding
+        kind other names of the menu end with too ("플레인 여덟 개" of 플레인베이글 4개입 and 8개입,
+        where 베이글 ends many names; "어니언은 얼마예요" of 어니언베이글): one name, no other name holding
         the word, and the message asking what a menu row tells: a count or size of its own, or its
-        price. Asked anything else, the word is too often the owner's topic or a category (젓갈 보관,
-        추석 예약금); never a food or an allergen said alone."""
+        price. Asked anything else, the word is too often the owner's topic or a category (김장 보관,
+        명절 예약금); never a food or an allergen said alone."""
         said = sizes(text)
         priced = bool(ITEM_PRICE.search(text)) and not FEE.search(text)
         if len(word) < 2 or not (said or priced) or word in common_foods() or allergens.canonical(word):
@@ -542,8 +542,8 @@ class MenuMatcher:
     def _said_alone(self, item: MenuItem, word: str, squeezed: str, c: str) -> bool:
         """Whether the one word of a name (a count or size aside) says this item and no other: every
         other name holding it is the same name in another count, when the message says this one's
-        count (크림치즈호두과자 열 개 of its 10개입 and 20개입; without a count the family's own path
-        answers), or holds it inside a longer word the message does not say (청양크림치즈호두과자)."""
+        count (버터쿠키 스무 개 of its 10개입 and 20개입; without a count the family's own path
+        answers), or holds it inside a longer word the message does not say (초코버터쿠키)."""
         for other, name in self.names.items():
             if other == item.name or word not in name:
                 continue
@@ -655,7 +655,7 @@ class MenuMatcher:
         kept: list[Mention] = []
         for m in found:
             # Of two names found alike, the one said inside the other's longer span is the shorter
-            # name within the longer (감자탕 of 해물감자탕), not a second item.
+            # name within the longer (불고기전골 of 버섯불고기전골), not a second item.
             if any(m.span in k.span and (m.score < k.score or len(m.span) < len(k.span)) for k in kept):
                 continue
             kept.append(m)
