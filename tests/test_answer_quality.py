@@ -30,7 +30,8 @@ MIN_SCORE = {"demo": 0.97, "bunsik": 0.93, "bakery": 0.84, "chicken": 0.86, "ban
              "pizza": 0.77, "agujjim": 0.76, "cake": 0.68, "teahouse": 0.76, "gisa": 0.68,
              "gejang": 0.79, "curry": 0.78, "donkatsu": 0.79, "saengseon": 0.74, "bagel": 0.74, "jjukkumi": 0.79,
              "jangeo": 0.78, "hotteok": 0.78, "makguksu": 0.77, "mandu": 0.73, "jogaegui": 0.71, "oritang": 0.82,
-             "winebar": 0.66, "dosirak": 0.66}
+             "winebar": 0.66, "dosirak": 0.66, "kkomak": 0.84, "hodu": 0.74, "gamjatang": 0.80, "thai": 0.79, "daege": 0.73,
+             "gomtang": 0.78, "brunch": 0.77, "galbi": 0.83}
 
 
 def answers(name: str, questions: list[str], tmp_path: Path) -> list[dict]:  # type: ignore[type-arg]
