@@ -820,7 +820,7 @@ class RecommendSkill:
         if unknown:
             return allergy_unknown_reply(unknown, [])
         if not w.avoid_allergens and not ctx.allergies and re.search(allergens.ALLERGY_WORD, ctx.text, re.I):
-            # "알레르기가 좀 있어서요, 뭐 먹을까요" (or an allergen in words not read): nothing can be kept away
+            # An allergy said without its allergen (or with one in words not read): nothing can be kept away
             # from a plate, so no list; a person asks which and checks.
             text = ("어떤 재료에 알레르기가 있으신지 확인이 필요해요. 정확하게 확인해 드릴 수 있도록 직원에게 연결해 드릴게요. "
                     "기다리시는 동안 알레르기가 있는 재료를 알려 주시면 함께 전해 드릴게요.")
