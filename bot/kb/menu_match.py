@@ -286,6 +286,7 @@ class MenuMatcher:
                         if len(w) >= 2 and not QUALIFIER.fullmatch(w) and not re.search(r"\d", w)]
             for item in menu
         }
+        self.core_joined = {name: "".join(words) for name, words in self.core.items()}  # 플레인베이글 of 플레인베이글 4개입
         # Every word of the name outside brackets, one syllable too (굴 of 굴 콩나물국밥), without sizes.
         self.spoken = {
             item.name: [w for w in (compact(clean(p)) for p in re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", item.name).split())
@@ -490,7 +491,7 @@ class MenuMatcher:
                 continue
             family = [i for i in self.items if self.names[i.name].startswith(word) and self.names[i.name] != word
                       and len(word) * 2 >= len("".join(self.words[i.name]) or self.names[i.name])]
-            cores = {"".join(self.core[i.name]) for i in family}
+            cores = {self.core_joined[i.name] for i in family}
             if len(family) > 1 and len(cores) == 1 and word not in cores:  # the whole name: the sizes' own path
                 # The opening syllables of one dish sold in sizes (꿔바 of 꿔바로우(소) and 꿔바로우(대)):
                 # each size, and the size said picks one (_size_fit).
@@ -530,7 +531,7 @@ class MenuMatcher:
         priced = bool(ITEM_PRICE.search(text)) and not FEE.search(text)
         if len(word) < 2 or not (said or priced) or word in common_foods() or allergens.canonical(word):
             return []
-        cores = {i.name: "".join(self.core[i.name]) for i in self.items}
+        cores = self.core_joined
         group = [i for i in self.items if cores[i.name].startswith(word) and len(cores[i.name]) - len(word) >= 2
                  and sum(c.endswith(cores[i.name][len(word):]) for c in cores.values()) >= 2]
         if not group or len({cores[i.name] for i in group}) != 1:
