@@ -51,8 +51,13 @@ JAMO = re.compile(r"[\u1100-\u11ff\u3130-\u318f]+")
 SYMBOLS = re.compile(r"[^\w\s?!.,%/:·\-]")
 
 
+@lru_cache(maxsize=4096)
 def clean(text: str) -> str:
-    """Lower-case, drop emoji and laughter marks, fix chat spellings, fold white space."""
+    """Lower-case, drop emoji and laughter marks, fix chat spellings, fold white space.
+
+    Cached: one message is cleaned by nearly every skill (and again for each of its parts), about
+    thirty times per answer, and the dialect rules alone are some seventy substitutions each time.
+    A pure function of its text, so a bounded cache is safe."""
     text = NOISE.sub(" ", text)  # before NFKC, which turns ㅠ into a combining jamo
     text = JAMO.sub(" ", unicodedata.normalize("NFKC", text).lower())
     text = SYMBOLS.sub(" ", text)

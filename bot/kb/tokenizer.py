@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 from typing import Protocol
 
 from bot.kb.text import compact
@@ -80,9 +81,17 @@ class KiwiTokenizer:
         return [(self._content(r), " ".join(m.form for m in r)) for r in results]
 
     def morphemes(self, text: str) -> list:  # type: ignore[type-arg]
-        """Kiwi's tokens of `text` (form, tag, start, len): the LLM guard reads numerals and nouns from them."""
+        """Kiwi's tokens of `text` (form, tag, start, len): the LLM guard reads numerals and nouns from them.
+
+        The same message or word is read by several skills within one answer (the recommendation
+        reader, the allergen words, the place names), so the last few hundred readings are kept.
+        Kiwi's tokens are read-only; each caller gets its own list."""
+        return list(self._read(text))
+
+    @lru_cache(maxsize=512)  # noqa: B019  (one tokenizer per process, kept for its whole life)
+    def _read(self, text: str) -> tuple:  # type: ignore[type-arg]
         with self._lock:
-            return list(self._kiwi.tokenize(text))
+            return tuple(self._kiwi.tokenize(text))
 
     def warm(self) -> None:
         """The first call loads the language model lazily (seconds); do it before serving."""
