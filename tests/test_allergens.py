@@ -325,6 +325,11 @@ def test_a_food_named_without_any_word_of_allergy_is_no_allergy_question(tmp_pat
     ("호박전", "애호박에 부침가루", "밀", True),
     ("베트남 쌀국수", "피쉬소스로 간한 국물", "생선", True),   # fish sauce, spelled as owners do
     ("겉절이", "까나리액젓으로 버무림", "생선", True),
+    ("보쌈 정식", "쌈장과 무말랭이 곁들임", "대두", True),   # a dipping paste of soybean and chili pastes
+    ("간짜장", "춘장을 볶아 만든 소스", "밀", True),
+    ("맛살 김밥", "게맛살과 단무지", "게", True),         # a crab stick names crab on its wrapper
+    ("김밥", "시금치 단무지 게맛살", "갑각류", True),
+    ("게으른 토스트", "버터 식빵", "게", False),          # a syllable of another word
 ])
 def test_cuts_loanwords_and_meats_said_with_gogi(name: str, description: str, allergen: str, holds: bool) -> None:
     assert bool(allergens.contains(item(name, description), allergen)) is holds

@@ -647,6 +647,10 @@ class MenuMatcher:
                      and (not _slip(m.span, self.names[m.item.name]) or _size_fit(c, m.item.name) > 0)]
             if inner:
                 found = [f for f in found if f not in inner and f is not m] + [Mention(m.item, 1.0 + len(m.span) / 100, m.span)]
+        # The same words found in two names, one holding them as written and the other only by a slip
+        # of one syllable (한라봉 said, 한라봉 에이드 and 한리봉 차 on the menu): the one written.
+        written = {m.span for m in found if m.span in self.names[m.item.name]}
+        found = [m for m in found if m.span not in written or m.span in self.names[m.item.name]]
         found = [Mention(m.item, m.score + _size_fit(c, m.item.name), m.span) if m.score < 1.0 else m for m in found]
         found.sort(key=lambda m: (-m.score, -len(m.span)))
         if found and found[0].score >= 1.0:

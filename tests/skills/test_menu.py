@@ -179,3 +179,19 @@ def test_a_dish_ending_in_another_food_is_not_the_item_it_partly_names(tmp_path)
     assert no.intent != "menu" and "낙지덮밥" not in no.text, (no.intent, no.texts)
     yes = asyncio.run(ask_in(folder, "치즈돈가스 얼마예요?"))
     assert yes.intent == "menu" and yes.sources[0].id == "치즈 돈까스", (yes.intent, yes.texts)
+
+
+def test_a_word_written_exactly_names_its_item_not_the_one_a_syllable_away(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two names a syllable apart (마라보쌈, 마늘보쌈): the word the customer writes is the item that
+    holds it, never the other one by a slip, above all in an allergy question."""
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "마라보쌈 정식,정식,16000,땅콩 마라소스에 버무린 보쌈,,\"땅콩,돼지고기\",2,Y\n"
+            "마늘보쌈 정식,정식,15000,편마늘 듬뿍 보쌈,,돼지고기,0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    reply = asyncio.run(ask_in(folder, "땅콩 알레르기 있는데 마라보쌈은 먹어도 돼요?"))
+    assert sources(reply) == ["마라보쌈 정식"] and "마늘보쌈" not in reply.text, (reply.intent, reply.texts)
+    assert not reply.text.startswith("네"), reply.text
