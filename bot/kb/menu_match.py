@@ -263,6 +263,18 @@ def family_base(names: set[str]) -> str | None:
     return base if all(n.startswith(base) for n in names) else None
 
 
+def choices(name: str) -> list[str]:
+    """The choices a name lists with slashes, each as said alone: "콜라/사이다" → 콜라, 사이다;
+    "소주 (참이슬/처음처럼)" → 참이슬, 처음처럼. Hangul words of two syllables or more only: "(HOT/ICE)"
+    and "1/2" are no names."""
+    out: list[str] = []
+    for group in re.findall(r"[^\s()\[\]]*/[^\s()\[\]]*", name):
+        parts = [compact(clean(p)) for p in group.split("/")]
+        if len(parts) >= 2 and all(re.fullmatch(r"[가-힣]{2,}", p) and not QUALIFIER.fullmatch(p) for p in parts):
+            out += parts
+    return out
+
+
 class MenuMatcher:
     def __init__(self, menu: tuple[MenuItem, ...], lexicon: Lexicon, morphemes: Callable[[str], tuple[str, ...]] | None = None,
                  own_words: str = ""):
@@ -274,6 +286,9 @@ class MenuMatcher:
         # asked for as 공깃밥, the spelling the lexicon reads it as (and the other way round, by expand).
         self.respelled = {name: [a for a in (compact(c) for c in lexicon.canonical_of.get(full, ())) if len(a) > 2 and a != full]
                           for name, full in self.names.items()}
+        # A name that lists its choices with a slash ("콜라/사이다", "소주 (참이슬/처음처럼)") is said by
+        # any one of them: each choice alone names the item.
+        self.choices = {item.name: choices(item.name) for item in menu}
         self.words = {
             item.name: [w for w in (compact(clean(p)) for p in re.split(r"[\s()]+", item.name)) if len(w) >= 2 and not QUALIFIER.fullmatch(w)]
             for item in menu
@@ -577,6 +592,12 @@ class MenuMatcher:
             if respelled:
                 found.append(Mention(item, 1.0 + len(full) / 100, respelled))
                 continue
+            # A choice of two syllables must start a word, as a short name must (콜라 is not in 콜라겐's
+            # neighbour 제로콜라).
+            choice = next((a for a in self.choices[item.name] if a in squeezed and (len(a) > 2 or re.search(rf"(?<![가-힣]){re.escape(a)}", c))), None)
+            if choice:
+                found.append(Mention(item, 1.0 + len(choice) / 100, choice))
+                continue
             words = self.words[item.name]
             if len(words) < 2:
                 hit = _near(full, squeezed) if full else None
@@ -618,6 +639,15 @@ class MenuMatcher:
         sized = [i for i in self.items if said_sizes & self.sizes[i.name]] if said_sizes else []
         if len(sized) == 1:  # "3000cc 얼마예요?": the one item of the size written
             found.append(Mention(sized[0], 0.8, next(iter(said_sizes))[0]))
+        said_words = word_sizes(c, SAID_SIZE) if not found else set()
+        if len(said_words) == 1:
+            # "찜 대짜 얼마예요" where the menu has 해물찜(중) and 해물찜(대): the dish said by the last word
+            # of its name, with the size one of its rows is marked with.
+            said = {PARTICLE.sub("", w) for w in re.findall(r"(?<![가-힣])[가-힣]{2,}", c)}
+            fit = [i for i in self.items if said_words & word_sizes(i.name, NAME_SIZE)
+                   and any(len(w) >= 2 and self.core_joined[i.name].endswith(w) and self.core_joined[i.name] != w for w in said)]
+            if len(fit) == 1:
+                found.append(Mention(fit[0], 0.8, next(w for w in said if self.core_joined[fit[0].name].endswith(w))))
         if all(m.score < 0.8 for m in found):
             found = self._joined(c) + found
         if not found:

@@ -173,8 +173,11 @@ GLOSSES: tuple[tuple[str, str], ...] = (
 )
 
 _WORDS = re.compile(START + "(" + "|".join(re.escape(w) for w in sorted(WORDS, key=len, reverse=True)) + ")" + END)
+# Dialect names of vegetables also stand first in a dish's name (정구지전 is 부추전, 감재떡 감자떡).
+FOOD_NOUNS = ("정구지", "감재", "옥시기")
 _NOUNS = re.compile(START + "(" + "|".join(re.escape(w) for w in sorted(NOUNS, key=len, reverse=True)) + ")"
-                    + r"(?=$|[\s?!.,~^;)]|[은는이가을를도만랑에와과로서들덜])")
+                    + r"(?=$|[\s?!.,~^;)]|[은는이가을를도만랑에와과로서들덜])"
+                    + "|" + START + "(" + "|".join(FOOD_NOUNS) + r")(?=전|김치|무침|떡|빵|국|찌개|밥|튀김|죽|부침|범벅|겉절이)")
 _RULES = tuple((re.compile(p), r) for p, r in RULES)
 _GLOSSES = tuple((re.compile(p, re.I), g) for p, g in GLOSSES)
 _FOREIGN = re.compile(r"[a-z]{3,}|[\u3040-\u30ff\u4e00-\u9fff]", re.I)
@@ -212,7 +215,7 @@ def _kugwa(m: re.Match[str]) -> str:
 def standardize(text: str) -> str:
     """Dialect and chat forms rewritten as standard Korean (lower-cased text, emoji already gone)."""
     text = _WORDS.sub(lambda m: WORDS[m.group(1)], text)
-    text = _NOUNS.sub(lambda m: NOUNS[m.group(1)], text)
+    text = _NOUNS.sub(lambda m: NOUNS[m.group(1) or m.group(2)], text)
     for pattern, repl in _RULES:
         text = pattern.sub(repl, text)
     text = _JEN.sub(_jen, _KUGWA.sub(_kugwa, text))

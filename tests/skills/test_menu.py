@@ -195,3 +195,23 @@ def test_a_word_written_exactly_names_its_item_not_the_one_a_syllable_away(tmp_p
     reply = asyncio.run(ask_in(folder, "땅콩 알레르기 있는데 마라보쌈은 먹어도 돼요?"))
     assert sources(reply) == ["마라보쌈 정식"] and "마늘보쌈" not in reply.text, (reply.intent, reply.texts)
     assert not reply.text.startswith("네"), reply.text
+
+
+def test_each_choice_a_name_lists_with_a_slash_names_the_item(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Owners list choices in one row ("식혜/수정과", "막걸리 (장수/지평)"): each one said alone is that
+    row, its price answered; a short choice inside a longer word is not (안동식혜 is another drink)."""
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "식혜/수정과,음료,3000,직접 담근 전통음료,,,0,Y\n"
+            "막걸리 (장수/지평),주류,5000,750ml,,,0,Y\n"
+            "파전,전,15000,쪽파 듬뿍,,밀,0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    sikhye = asyncio.run(ask_in(folder, "수정과 한 잔 얼마예요?"))
+    assert sikhye.intent == "menu" and sources(sikhye) == ["식혜/수정과"] and "3,000" in sikhye.text, (sikhye.intent, sikhye.texts)
+    brand = asyncio.run(ask_in(folder, "지평 있어요?"))
+    assert brand.intent == "menu" and sources(brand) == ["막걸리 (장수/지평)"], (brand.intent, brand.texts)
+    inside = asyncio.run(ask_in(folder, "안동식혜 파나요?"))
+    assert "식혜/수정과" not in sources(inside), (inside.intent, inside.texts)

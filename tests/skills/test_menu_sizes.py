@@ -255,3 +255,16 @@ def test_a_flavour_said_without_the_kind_many_names_end_with(tmp_path: Path) -> 
     assert [m.item.name for m in matcher.find("플레인으로 4개입 얼마예요")] == ["플레인베이글 4개입"]
     assert "치즈베이글" not in [m.item.name for m in matcher.find("치즈 추가돼요?")]
     assert [m.item.name for m in matcher.find("어니언은 얼마예요?")] == ["어니언베이글"]  # its price
+
+
+def test_a_dish_said_by_its_last_word_and_a_size_is_the_row_of_that_size(tmp_path: Path) -> None:
+    """"찜 대짜" where the menu has 아귀찜(중)/아귀찜(대) and a 계란찜 of one size: the row marked with the
+    size said. With no size said, the short word stays no name (several dishes end in 찜)."""
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "아귀찜(중),찜,45000,2~3인,,생선,2,Y\n아귀찜(대),찜,58000,3~4인,,생선,2,Y\n"
+            "계란찜,사이드,5000,뚝배기,,계란,0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    big = asyncio.run(ask_in(folder, "찜 대짜는 얼마예요?"))
+    assert big.intent == "menu" and [s.id for s in big.sources] == ["아귀찜(대)"] and "58,000" in big.text, (big.intent, big.texts)
+    plain = asyncio.run(ask_in(folder, "찜 얼마예요?"))
+    assert [s.id for s in plain.sources] != ["아귀찜(대)"], (plain.intent, plain.texts)
