@@ -117,3 +117,9 @@ def test_a_stock_made_of_it_does_not_meet_a_wish_for_seafood(tmp_path: Path) -> 
 def test_a_budget_for_several_of_one_item_is_shared_among_them(shop: Path) -> None:
     # Two birds for at most 35,000: each at most 17,500, which only the 16,000 통닭 meets.
     assert picks(shop, "통닭 두 마리 살 건데 합쳐서 3만 5천원 안 넘게 골라 주세요") == ["옛날 통닭"]
+
+
+def test_ordering_asked_with_the_verb_conjugated_is_a_request(shop: Path) -> None:
+    """시키다 conjugates to 시켜 ("뭘 시켜야 할지"): the same request as 뭐 시킬까요."""
+    assert picks(shop, "통닭 중에 뭘 시켜야 할지 모르겠어요") != []
+    assert picks(shop, "세트로 뭐 시켜야 돼요?") != []
