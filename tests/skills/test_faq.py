@@ -70,3 +70,22 @@ def test_a_party_in_the_range_an_entry_writes_is_that_entrys(tmp_path) -> None: 
     assert small.sources and small.sources[0].id == "방 있어요?", small.sources
     parking = asyncio.run(ask_in(folder, "스무 명이 차 다섯 대로 가는데 주차 돼요?"))
     assert parking.sources and parking.sources[0].id == "주차 돼요?", parking.sources
+
+
+def test_a_place_the_files_never_name_is_not_answered_with_the_shops_own_entry(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """"이순신테마파크는 몇 시까지" asks about another place: an entry that shares a word of its name (the
+    town's festival) is not its answer; the same entry still answers the shop's own question, and a
+    place the entry itself names stays its question."""
+    import asyncio
+
+    from tests.support.stores import ask_in, write_store
+
+    faq = ("# 이용\n\n## 이순신축제 때도 영업해요?\n축제 기간에도 정상 영업해요. 손님이 많아서 조금 기다리실 수 있어요.\n\n"
+           "## 주차 되나요?\n가게 뒤 솔밭 공영주차장에 대시면 2시간 무료 도장 찍어 드려요.\n")
+    folder = write_store(tmp_path, faqs={"이용.md": faq})
+    other = asyncio.run(ask_in(folder, "이순신테마파크는 몇 시까지 해요?"))
+    assert other.intent != "faq", (other.intent, other.texts)
+    own = asyncio.run(ask_in(folder, "이순신축제 기간에 가게 열어요?"))
+    assert own.intent == "faq" and own.sources[0].id == "이순신축제 때도 영업해요?", (own.intent, own.texts)
+    named = asyncio.run(ask_in(folder, "솔밭 공영주차장에 대도 돼요?"))
+    assert named.intent == "faq" and named.sources[0].id == "주차 되나요?", (named.intent, named.texts)
