@@ -238,3 +238,14 @@ def test_the_lexicon_finds_what_one_alternation_of_all_its_variants_finds() -> N
 def test_gyeongsang_aiga_after_a_noun_is_a_question(said: str, standard: str) -> None:
     assert clean(said) == standard
     assert clean("아이가 먹을 메뉴") == "아이가 먹을 메뉴"
+
+
+@pytest.mark.parametrize(("said", "gloss"), [
+    ("お持ち帰りはできますか？", "포장"),
+    ("最寄りの駅はどこですか", "역"),
+    ("这道菜辣不辣？", "매운"),
+    ("有包间吗？我们八个人", "룸"),
+    ("ビール一杯ください", "맥주"),
+])
+def test_japanese_and_chinese_shop_words_are_glossed(said: str, gloss: str) -> None:
+    assert gloss in clean(said).split()

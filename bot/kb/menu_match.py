@@ -643,11 +643,11 @@ class MenuMatcher:
         if len(said_words) == 1:
             # "찜 대짜 얼마예요" where the menu has 해물찜(중) and 해물찜(대): the dish said by the last word
             # of its name, with the size one of its rows is marked with.
-            said = {PARTICLE.sub("", w) for w in re.findall(r"(?<![가-힣])[가-힣]{2,}", c)}
+            endings = sorted({PARTICLE.sub("", w) for w in re.findall(r"(?<![가-힣])[가-힣]{2,}", c)})
             fit = [i for i in self.items if said_words & word_sizes(i.name, NAME_SIZE)
-                   and any(len(w) >= 2 and self.core_joined[i.name].endswith(w) and self.core_joined[i.name] != w for w in said)]
+                   and any(len(w) >= 2 and self.core_joined[i.name].endswith(w) and self.core_joined[i.name] != w for w in endings)]
             if len(fit) == 1:
-                found.append(Mention(fit[0], 0.8, next(w for w in said if self.core_joined[fit[0].name].endswith(w))))
+                found.append(Mention(fit[0], 0.8, next(w for w in endings if self.core_joined[fit[0].name].endswith(w))))
         if all(m.score < 0.8 for m in found):
             found = self._joined(c) + found
         if not found:
