@@ -23,7 +23,8 @@ CLOSED_DAY = re.compile(r"휴무|쉬는\s*날|쉬어요|쉬나요|쉬세요|쉬�
 HOLIDAY = re.compile(r"임시\s*휴무|연휴|명절|설날|설\s*연휴|(?<![가-힣])설(?:에|날|\s*때|때|\s*(?:쇠|지나|끝|전|후|다음|당일|연휴|명절))|구정|추석|한가위|공휴일|휴가|연말|연초|크리스마스|성탄|신정|빨간\s*날|대체\s*휴일|어린이날|현충일|광복절|개천절|한글날|삼일절|석가탄신일|부처님\s*오신\s*날")
 # Words of their own: 지도 is a map, not the end of 강아지도 ("우리 강아지도 안에 데려가도 돼요?").
 ADDRESS = re.compile(
-    r"주소|(?<![가-힣])위치|찾아\s*가|찾아가|오시는\s*길|가는\s*길|가는\s*방법|네비|내비|(?<![가-힣])지도|(네이버|카카오|구글)\s*지도|몇\s*번\s*출구|(가게|매장|카페|식당|거기)\s*(가|는|이)?\s*어디"
+    # Not the customer's own address of a parcel or delivery (받는 주소, 배송지 주소, 주소 바꿔도).
+    r"(?<!받는\s)(?<!받는)(?<!보낼\s)(?<!보낼)(?<!보내는\s)(?<!배송지\s)(?<!배송지)(?<!우리\s)(?<!우리집\s)(?<!집\s)주소(?!\s*(를|로)?\s*(다르게|바꿔|바꾸|변경|적|알려\s*드|남기))|(?<![가-힣])위치|찾아\s*가|찾아가|오시는\s*길|가는\s*길|가는\s*방법|네비|내비|(?<![가-힣])지도|(네이버|카카오|구글)\s*지도|몇\s*번\s*출구|(가게|매장|카페|식당|거기)\s*(가|는|이)?\s*어디"
 )
 # How to get there (an exit, a bus, the way from somewhere): the owner's directions FAQ, when one
 # answers, says more than the address in store.toml.

@@ -274,3 +274,12 @@ def test_days_off_of_a_shop_open_every_weekday_are_its_dated_closures(tmp_path, 
     folder = write_store(tmp_path, store=store)
     reply = asyncio.run(ask_in(folder, text))
     assert reply.intent == "store_info" and reply.sources[0].id == "holidays" and "12월 7일" in reply.text, (reply.intent, reply.texts)
+
+
+@pytest.mark.parametrize("text", ["선물로 보내려는데 받는 주소를 다르게 적어도 되나요?", "배송지 주소 바꿀 수 있어요?", "주소 변경 되나요? 이사를 해서요"])
+def test_the_customers_own_address_is_not_the_shops(text: str) -> None:
+    """The address of a parcel or an order's recipient is the customer's: no store address for it."""
+    from skills.store_info import ADDRESS
+
+    assert not ADDRESS.search(text)
+    assert ADDRESS.search("가게 주소 좀 알려 주세요") and ADDRESS.search("주소가 어떻게 돼요?")
