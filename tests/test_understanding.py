@@ -249,3 +249,9 @@ def test_gyeongsang_aiga_after_a_noun_is_a_question(said: str, standard: str) ->
 ])
 def test_japanese_and_chinese_shop_words_are_glossed(said: str, gloss: str) -> None:
     assert gloss in clean(said).split()
+
+
+def test_where_asked_in_japanese_or_chinese_is_a_question_word_not_the_address() -> None:
+    """どこ/哪里 ask where something is (the toilet, the car park); only 住所/地址 name the address."""
+    assert "어디" in clean("お手洗いはどこですか").split() and "주소" not in clean("お手洗いはどこですか")
+    assert "주소" in clean("店的地址是什么").split()
