@@ -255,3 +255,12 @@ def test_where_asked_in_japanese_or_chinese_is_a_question_word_not_the_address()
     """どこ/哪里 ask where something is (the toilet, the car park); only 住所/地址 name the address."""
     assert "어디" in clean("お手洗いはどこですか").split() and "주소" not in clean("お手洗いはどこですか")
     assert "주소" in clean("店的地址是什么").split()
+
+
+@pytest.mark.parametrize(("said", "gloss"), [
+    ("テイクアウトできますか？", "돼요"),   # "can I" asks whether it is done, as 되나요 does
+    ("おいしかったです、ありがとう！", "감사합니다"),
+    ("你好，请问几点开门", "안녕하세요"),
+])
+def test_japanese_and_chinese_frames_and_courtesies_are_glossed(said: str, gloss: str) -> None:
+    assert gloss in clean(said).split()
