@@ -100,7 +100,7 @@ DISH_TYPES = (
 )
 # Wishes that rank rather than filter: "안주" and "국물" describe a dish loosely, and a menu that
 # files nothing under such names still has something that fits.
-BROTH = r"찌개|국(?!산|거리)|탕(?!수)|전골|짬뽕|라면|우동|국수|곰탕|해장|수프|스프|쌀국수|냉면|물회|밀면"
+BROTH = r"찌개|국(?!산|거리)|탕(?!수)|전골|짬뽕|라면|라멘|우동|국수|곰탕|해장|수프|스프|쌀국수|냉면|물회|밀면|육수|수제비|나베|훠궈|똠[얌양]"
 SOFT_TYPES = (
     (r"안주|술\s*(이랑|하고|에)\s*(먹|곁들|어울)", r"전$|무침|말이|튀김|구이|안주|수육|순대|족발|보쌈|탕수|볶음$|모둠|숙회|회$|편육|두부김치|치킨|똥집"),
     (r"국물|시원한\s*국", BROTH),  # 뜨끈 alone is warmth (Wants.warm), which a tea meets too
@@ -123,7 +123,7 @@ WANTED_TAGS = {
     "신메뉴": re.compile(r"신메뉴|신상|새\s*메뉴|new", re.I), "계절": re.compile(r"계절|시즌|한정|season", re.I),
 }
 HOT = re.compile(r"hot|따뜻|뜨거|뜨겁|뜨끈|따끈", re.I)
-WARM_DISH = re.compile(r"국|탕|찌개|전골|짬뽕|우동|라면|수프|스프|차$|티$|죽")
+WARM_DISH = re.compile(r"국|탕|찌개|전골|짬뽕|우동|라면|라멘|수프|스프|차$|티$|죽|육수|수제비|나베|훠궈")
 ICE_ONLY = re.compile(r"ice\s*전용|\(ice\)|아이스\s*전용|차가운|차갑|살얼음|(?<![가-힣])냉(?!동|장)|냉면|냉국|빙수|iced", re.I)  # served cold
 
 
@@ -149,6 +149,7 @@ class Wants:
     named_categories: list[str] = field(default_factory=list)  # the store's own categories named (찌개, 덮밥)
     dish_types: list[str] = field(default_factory=list)  # kinds of dish named (면 요리, 밥 종류), as name patterns
     soft_types: list[str] = field(default_factory=list)  # 안주, 국물: name patterns that rank first
+    no_soft_types: list[str] = field(default_factory=list)  # "국물 없는": the same patterns, kept away
     snack_with_drink: bool = False  # 안주: not a meal, not the drink
     tags: list[str] = field(default_factory=list)
     sweet: bool | None = None
@@ -180,7 +181,7 @@ class Wants:
         return bool(self.avoid_allergens or self.no_caffeine and not self.no_coffee or self.vegan or self.spicy is not None or self.spiciest
                     or self.budget is not None or self.budget_from is not None or self.kids or self.sweet is not None
                     or self.fresh or self.cool or self.warm or self.include or self.liked or self.tags or self.snack_with_drink
-                    or self.soft_types or self.no_alcohol)
+                    or self.soft_types or self.no_soft_types or self.no_alcohol)
 
 
 LEFT_OUT = re.compile(r"\S*\s*(말고|빼고|별로|싫)")  # after a kind's word: "족발 말고"
@@ -284,7 +285,9 @@ def read_wants(ctx: Context) -> Wants:
         if any(not LEFT_OUT.match(t, m.end()) for m in re.finditer(said, t)):
             w.dish_types.append(pattern)
     for said, pattern in SOFT_TYPES:
-        if re.search(said, t):
+        if re.search(rf"(?:{said})\S{{0,2}}\s*(없는|없이|없고|말고|빼고|아닌)", t):
+            w.no_soft_types.append(pattern)  # "국물 없는 걸로": the kind kept away, not wished for
+        elif re.search(said, t):
             w.soft_types.append(pattern)
     w.snack_with_drink = bool(re.search(r"안주", t))
     w.take_home = bool(re.search(r"사\s*가|사가|포장|선물|택배|부치|보내|집에서|집에\s*가|끓여\s*먹|해\s*먹|밀키트|냉동", t))
@@ -568,6 +571,11 @@ def _named_like(pattern: str) -> Callable[[MenuItem], bool]:
     return lambda i: bool(re.search(pattern, i.name) or re.search(pattern, i.category))
 
 
+def _not_named_like(pattern: str) -> Callable[[MenuItem], bool]:
+    """Neither the item's name nor its category is of that loose kind ("국물 없는": no soup)."""
+    return lambda i: not (re.search(pattern, i.name) or re.search(pattern, i.category))
+
+
 def _says(word: str) -> Callable[[MenuItem], bool]:
     """The item's own words say `word` (양념 for "양념 좋아하는데")."""
     return lambda i: word in f"{i.name} {i.description} {' '.join(i.tags)}"
@@ -629,6 +637,8 @@ def choose(menu: tuple[MenuItem, ...], w: Wants, unmet: list[str] | None = None)
         items = _narrow(items, lambda i: bool(SWEET.search(i.description)))
     if w.snack_with_drink:
         items = _narrow(items, lambda i: not _drink(i) and not MEAL_NAME.search(i.name))
+    for pattern in w.no_soft_types:
+        items = _must(items, _not_named_like(pattern), unmet, "국물 없는" if pattern == BROTH else "안주 말고")
     for pattern in w.soft_types:
         if pattern == BROTH:  # a broth is a condition; a 안주 is any dish that goes with a drink
             items = _must(items, _named_like(pattern), unmet, "국물 있는")

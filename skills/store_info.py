@@ -474,8 +474,8 @@ def other_place(ctx: Context) -> str | None:
         if m.tag != "NNP" or len(m.form) < 2 or not re.fullmatch(r"[가-힣]+", m.form):
             continue
         after = morphs[i + 1] if i + 1 < len(morphs) else None
-        if after is not None and (after.tag.startswith("JKB") or after.form in ("사람", "출신", "사", "살")):
-            continue  # where they come from or live, not the place asked about
+        if after is not None and (after.tag.startswith("JKB") or after.tag == "VCP" or after.form in ("사람", "출신", "사", "살", "소재", "거주", "근처", "부근", "쪽")):
+            continue  # where they come from or live ("서울인데"), or where the shop is by it, not the place asked about
         if m.form in own or any(m.form[j:j + 2] in name for j in range(len(m.form) - 1)):
             continue
         if HOLIDAY.search(m.form) or TIME_WORDS.search(m.form) or MONTH.search(m.form) or HOURS.search(m.form):

@@ -123,3 +123,18 @@ def test_ordering_asked_with_the_verb_conjugated_is_a_request(shop: Path) -> Non
     """시키다 conjugates to 시켜 ("뭘 시켜야 할지"): the same request as 뭐 시킬까요."""
     assert picks(shop, "통닭 중에 뭘 시켜야 할지 모르겠어요") != []
     assert picks(shop, "세트로 뭐 시켜야 돼요?") != []
+
+
+def test_a_kind_said_to_be_left_out_keeps_it_away(tmp_path: Path) -> None:
+    """"국물 없는 걸로" keeps the soups away; "뜨끈한 국물" finds them, a noodle soup of any cuisine
+    (라멘, 우동) being served hot without its row saying so."""
+    from tests.support.stores import write_store
+
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n"
+            "소유 라멘,면,10000,닭 육수 간장 라멘,,\"밀,대두\",0,Y\n"
+            "마제소바,면,10000,비벼 먹는 면,,\"밀,달걀\",1,Y\n"
+            "가라아게 덮밥,밥,9500,닭튀김 덮밥,,\"닭고기,밀\",0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    dry = picks(folder, "오늘은 국물 없는 걸로 하나 추천해 주세요")
+    assert dry and "소유 라멘" not in dry, dry
+    assert picks(folder, "추운데 뜨끈한 국물 있는 거 추천해 주세요")[:1] == ["소유 라멘"]
