@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from bot.kb.text import clean, compact
+from bot.kb.text import clean
 from bot.messages import QuickReply, Reply, Source, Turn
 from bot.understand import allergens
 from skills.base import STAFF_QR, Context
 from skills.escalate import REQUEST as PERSON
 from skills.menu import ALLERGY_CUE, NOT_ON_RECORD, allergy_unknown_reply
 from skills.reservation import BOOKING, CANCEL
-from skills.store_info import ELSEWHERE, LOCATORS, other_place
+from skills.store_info import ELSEWHERE, LOCATORS
 
 # (buying or ordering it is asking the same: "한 통 포장해 사 가도 괜찮죠?", "시켜도 돼요?")
 EAT_SAFELY = re.compile(r"먹어도|마셔도|먹여도|먹을\s*수|마실\s*수|괜찮|안전|사\s*가도|시켜도|주문해도|\b(ok|okay|safe|fine|alright)\b|\bcan i (eat|have|order)\b", re.I)
@@ -73,12 +73,6 @@ class FaqSkill:
             place = {t for t in set(terms) - set(concepts) - LOCATORS if len(t) > 1}  # not the 차 of "2차"
             if not place & set(best.matched):
                 return None
-        away = other_place(ctx)
-        if away is not None and away not in compact(f"{best.id} {' '.join(faqs[best.id].aliases)} {faqs[best.id].answer}"):
-            # "OO공원 입장료 얼마예요?": a place the shop's files never name is what the message asks
-            # about; an entry that does not speak of it (the shop's own prices, its directions from
-            # elsewhere) answers another question.
-            return None
         named = [m for m in ctx.mentions if allergens.canonical(m.span) not in ctx.allergies_asked]  # not an allergen's own word read as a dish
         if ctx.allergies_asked and not named and ctx.has(ALLERGY_CUE) and (ctx.has(EAT_SAFELY) or ctx.has(BUY_SAFELY)):
             # "Peanut allergy here, is the house special safe?" about something the bot could not find:

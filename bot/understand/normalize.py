@@ -56,6 +56,8 @@ NOUNS: dict[str, str] = {
 }
 # Verb stems and endings: (pattern, replacement), applied in order.
 RULES: tuple[tuple[str, str], ...] = (
+    # 경상 찌짐 is 전 (부침개), alone or at the end of a dish's name (정구지찌짐, 김치찌짐).
+    (r"찌짐", "전"),
     # 묵다 (먹다): 묵어도, 묵고, 묵을, 묵었는데, 묵나; not 묵은지, 묵밥, 도토리묵
     (START + r"묵(?=[어고을었는나노자기게겠지으니어])(?!은지)", "먹"),
     (START + r"뭇(?=[다나노더고는])", "먹었"),
@@ -183,7 +185,7 @@ _WORDS = re.compile(START + "(" + "|".join(re.escape(w) for w in sorted(WORDS, k
 FOOD_NOUNS = ("정구지", "감재", "옥시기")
 _NOUNS = re.compile(START + "(" + "|".join(re.escape(w) for w in sorted(NOUNS, key=len, reverse=True)) + ")"
                     + r"(?=$|[\s?!.,~^;)]|[은는이가을를도만랑에와과로서들덜])"
-                    + "|" + START + "(" + "|".join(FOOD_NOUNS) + r")(?=전|김치|무침|떡|빵|국|찌개|밥|튀김|죽|부침|범벅|겉절이)")
+                    + "|" + START + "(" + "|".join(FOOD_NOUNS) + r")(?=전|찌짐|지짐|김치|무침|떡|빵|국|찌개|밥|튀김|죽|부침|범벅|겉절이)")
 _RULES = tuple((re.compile(p), r) for p, r in RULES)
 _GLOSSES = tuple((re.compile(p, re.I), g) for p, g in GLOSSES)
 _FOREIGN = re.compile(r"[a-z]{3,}|[\u3040-\u30ff\u4e00-\u9fff]", re.I)
