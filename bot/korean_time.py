@@ -276,6 +276,13 @@ def format_clock(minute: int) -> str:
     return f"{label} {h}시" + (f" {m}분" if m else "")
 
 
+def format_clock_both(minute: int) -> str:
+    """Spoken Korean with the clock figure the shop's hours are written in: 오후 7시 50분(19:50).
+    For the one time a customer plans around (the last order), so it reads as the hours line does."""
+    minute %= 1440
+    return f"{format_clock(minute)}({minute // 60:02d}:{minute % 60:02d})"
+
+
 def minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 

@@ -9,7 +9,7 @@ from bot.josa import josa
 from bot.kb.records import WEEKDAY_KO, WEEKDAYS, Store
 from bot.kb.schedule import DayHours, hours_on, open_state
 from bot.kb.tokenizer import kiwi
-from bot.korean_time import format_clock, format_date, parse_date, parse_time
+from bot.korean_time import format_clock, format_clock_both, format_date, parse_date, parse_time
 from bot.messages import QuickReply, Reply, Source, Turn
 from skills.base import BOOK_QR, Context
 
@@ -134,7 +134,7 @@ def day_sentence(h: DayHours, today: date) -> str:
     if h.break_time:
         text += f" {format_clock(h.break_time.start)}~{josa(format_clock(h.break_time.end), '은')} 브레이크 타임이에요."
     if h.last_order is not None:
-        text += f" 마지막 주문은 {format_clock(h.last_order)}까지 받아요."
+        text += f" 마지막 주문은 {format_clock_both(h.last_order)}까지 받아요."
     return text
 
 
@@ -266,7 +266,7 @@ class StoreInfoSkill:
         elif state.open and h.last_order is not None and minute > h.last_order:
             text = f"{when} 마지막 주문({format_clock(h.last_order)})이 지나서 주문이 어려워요. {that_day} {format_clock(h.span.end)}에 문을 닫아요."  # type: ignore[union-attr]
         elif state.open:
-            last = f" 마지막 주문은 {format_clock(h.last_order)}까지예요." if h.last_order is not None else ""
+            last = f" 마지막 주문은 {format_clock_both(h.last_order)}까지예요." if h.last_order is not None else ""
             text = f"네, {when} 영업 중이에요. {that_day} {format_clock(h.span.end)}까지 열어요.{last}"  # type: ignore[union-attr]
         else:
             why = {"break": "브레이크 타임이에요.", "before": "아직 문을 열기 전이에요.", "after": "영업이 끝난 뒤예요.",
@@ -369,7 +369,7 @@ class StoreInfoSkill:
                              f"주문은 {format_clock(gap[1])}부터 다시 받아요.")
             elif state.open:
                 h = state.today
-                last = f" 마지막 주문은 {format_clock(h.last_order)}까지예요." if h.last_order is not None else ""
+                last = f" 마지막 주문은 {format_clock_both(h.last_order)}까지예요." if h.last_order is not None else ""
                 texts.append(f"네, 지금 영업 중이에요! 오늘은 {format_clock(h.span.end)}까지 열어요.{last}")  # type: ignore[union-attr]
             else:
                 why = {
@@ -393,7 +393,7 @@ class StoreInfoSkill:
                 texts.append("브레이크 타임 없이 영업시간 내내 주문하실 수 있어요.")
         if re.search(r"라스트\s*오더|마지막\s*주문|주문\s*마감", ctx.text) and store.last_order_minutes and not texts:
             h = hours_on(store, today)
-            tail = f" 오늘은 {format_clock(h.last_order)}까지예요." if h.last_order is not None else ""
+            tail = f" 오늘은 {format_clock_both(h.last_order)}까지예요." if h.last_order is not None else ""
             texts.append(f"마지막 주문은 마감 {store.last_order_minutes}분 전까지 받아요.{tail}")
         closed_days = closed_weekdays(store)
         if closed_days and ctx.has(CLOSED_DAY) and not any("정기 휴무" in t for t in texts):

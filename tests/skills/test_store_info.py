@@ -17,7 +17,7 @@ def sources(reply) -> list[str]:  # type: ignore[no-untyped-def]
 def test_open_now_uses_the_store_clock(ask) -> None:  # type: ignore[no-untyped-def]
     reply = ask("지금 영업해요?")
     assert reply.intent == "store_info" and sources(reply) == ["hours"]
-    assert reply.texts[0] == "네, 지금 영업 중이에요! 오늘은 오후 9시까지 열어요. 마지막 주문은 오후 8시까지예요."
+    assert reply.texts[0] == "네, 지금 영업 중이에요! 오늘은 오후 9시까지 열어요. 마지막 주문은 오후 8시(20:00)까지예요."
 
 @pytest.mark.parametrize(
     "when,expected",
@@ -72,7 +72,7 @@ def test_whether_an_order_is_taken_when_the_customer_arrives(ask) -> None:  # ty
     assert lunch.intent == "store_info" and sources(lunch) == ["hours"]
     assert "마지막 주문(오후 2시)" in lunch.text and "오후 5시에 다시" in lunch.text, lunch.text
     evening = ask("지금 출발하면 한 시간 걸리는데 주문 되나요?", now=datetime(2026, 11, 24, 18, 0))
-    assert evening.texts[0].startswith("네, 도착하실 오후 7시쯤에는 영업 중이에요") and "오후 8시까지" in evening.text
+    assert evening.texts[0].startswith("네, 도착하실 오후 7시쯤에는 영업 중이에요") and "오후 8시(20:00)까지" in evening.text
     between = ask("지금 영업해요?", now=datetime(2026, 11, 24, 14, 30))  # open, but lunch orders closed at 14:00
     assert "마지막 주문(오후 2시)" in between.text and "오후 5시부터" in between.text and not between.text.startswith("네"), between.text
     late = ask("가는 중인데 삼십 분이면 도착해요 주문 받아 주세요?", now=datetime(2026, 11, 24, 19, 40))
@@ -106,7 +106,7 @@ def test_the_week_is_listed_as_the_owner_wrote_it(ask) -> None:  # type: ignore[
 
 
 def test_last_order_and_break(ask) -> None:  # type: ignore[no-untyped-def]
-    assert "마지막 주문은 마감 60분 전까지 받아요. 오늘은 오후 8시까지예요." in ask("라스트오더 몇시예요?").text
+    assert "마지막 주문은 마감 60분 전까지 받아요. 오늘은 오후 8시(20:00)까지예요." in ask("라스트오더 몇시예요?").text
     assert "브레이크 타임은 매일 오후 3시부터 오후 5시까지예요." in ask("브타 언제에요").text
 
 def test_store_info_address_phone_and_booking_policy(ask) -> None:  # type: ignore[no-untyped-def]
