@@ -394,6 +394,11 @@ class StoreInfoSkill:
         if re.search(r"라스트\s*오더|마지막\s*주문|주문\s*마감", ctx.text) and store.last_order_minutes and not texts:
             h = hours_on(store, today)
             tail = f" 오늘은 {format_clock_both(h.last_order)}까지예요." if h.last_order is not None else ""
+            if h.last_order is not None and h.break_time is not None:
+                # The last order also falls before the break (shared/spec/knowledge-format.md): lunch
+                # has its own, which a customer planning a late lunch asks about.
+                lunch = h.break_time.start - store.last_order_minutes
+                tail = f" 오늘은 점심 {format_clock_both(lunch)}, 저녁 {format_clock_both(h.last_order)}까지예요."
             texts.append(f"마지막 주문은 마감 {store.last_order_minutes}분 전까지 받아요.{tail}")
         closed_days = closed_weekdays(store)
         if closed_days and ctx.has(CLOSED_DAY) and not any("정기 휴무" in t for t in texts):

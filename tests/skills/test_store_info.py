@@ -106,7 +106,8 @@ def test_the_week_is_listed_as_the_owner_wrote_it(ask) -> None:  # type: ignore[
 
 
 def test_last_order_and_break(ask) -> None:  # type: ignore[no-untyped-def]
-    assert "마지막 주문은 마감 60분 전까지 받아요. 오늘은 오후 8시(20:00)까지예요." in ask("라스트오더 몇시예요?").text
+    # The last order also falls before the break (knowledge-format.md): break 15:00, last order 60 → 14:00.
+    assert "마지막 주문은 마감 60분 전까지 받아요. 오늘은 점심 오후 2시(14:00), 저녁 오후 8시(20:00)까지예요." in ask("라스트오더 몇시예요?").text
     assert "브레이크 타임은 매일 오후 3시부터 오후 5시까지예요." in ask("브타 언제에요").text
 
 def test_store_info_address_phone_and_booking_policy(ask) -> None:  # type: ignore[no-untyped-def]
