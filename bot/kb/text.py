@@ -51,7 +51,7 @@ JAMO = re.compile(r"[\u1100-\u11ff\u3130-\u318f]+")
 SYMBOLS = re.compile(r"[^\w\s?!.,%/:·\-]")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def clean(text: str) -> str:
     """Lower-case, drop emoji and laughter marks, fix chat spellings, fold white space.
 

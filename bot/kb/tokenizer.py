@@ -84,11 +84,11 @@ class KiwiTokenizer:
         """Kiwi's tokens of `text` (form, tag, start, len): the LLM guard reads numerals and nouns from them.
 
         The same message or word is read by several skills within one answer (the recommendation
-        reader, the allergen words, the place names), so the last few hundred readings are kept.
+        reader, the allergen words, the place names), so the last couple of hundred readings are kept.
         Kiwi's tokens are read-only; each caller gets its own list."""
         return list(self._read(text))
 
-    @lru_cache(maxsize=512)  # noqa: B019  (one tokenizer per process, kept for its whole life)
+    @lru_cache(maxsize=256)  # noqa: B019  (one tokenizer per process, kept for its whole life)
     def _read(self, text: str) -> tuple:  # type: ignore[type-arg]
         with self._lock:
             return tuple(self._kiwi.tokenize(text))
