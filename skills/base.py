@@ -144,6 +144,8 @@ class Context:
         # allergy is spoken of, every allergen word stays read: more warnings, never fewer.
         partial_too = not ALLERGY_CUE.search(rest)
         for m in (m for m in self.mentions if m.score >= 1.0 or partial_too and m.score >= 0.5 and allergens.canonical(m.span) is None):
+            if re.search(re.escape(m.span) + r"\s*(?:에|에\s*대한)?\s*(?:알레르기|알러지)", rest):
+                continue  # a flavour named after its allergen (피스타치오), said as the allergy itself
             for form in sorted({m.item.name, m.span}, key=len, reverse=True):
                 rest = re.sub(r"\s?".join(re.escape(ch) for ch in form.replace(" ", "")), " ", rest)
         return allergens.read(rest) + allergens.read_declared(rest, self.knowledge.allergen_words)

@@ -14,7 +14,7 @@ from skills.reservation import BOOKING, CANCEL
 from skills.store_info import ELSEWHERE, LOCATORS
 
 # (buying or ordering it is asking the same: "한 통 포장해 사 가도 괜찮죠?", "시켜도 돼요?")
-EAT_SAFELY = re.compile(r"먹어도|마셔도|먹여도|먹을\s*수|마실\s*수|괜찮|안전|사\s*가도|시켜도|주문해도|\b(ok|okay|safe|fine|alright)\b|\bcan i (eat|have|order)\b", re.I)
+EAT_SAFELY = re.compile(r"먹어도|마셔도|먹여도|먹을\s*수|마실\s*수|괜찮|안전|사\s*가도|시켜도|주문해도|올려도|넣어도|추가해도|\b(ok|okay|safe|fine|alright)\b|\bcan i (eat|have|order)\b", re.I)
 
 
 # Words every group's question shares: an entry matching only these says nothing the party's size does not.

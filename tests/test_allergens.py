@@ -216,6 +216,7 @@ def test_an_allergen_only_the_owners_column_declares_is_answered_from_it(tmp_pat
 @pytest.mark.parametrize(("text", "names"), [
     ("잣 먹으면 온몸이 가려워요 차는 어떤 게 좋아요", ["잣"]), ("굴 먹고 나면 입술이 부르터요", ["굴"]),
     ("게 먹으면 배불러요", []), ("좋은 게 먹으면 힘나요", []),
+    ("잣 먹으면 큰일 나는 애라서요", ["잣"]), ("밀 먹으면 병원 가야 돼요", ["밀"]),  # danger, not a symptom
 ])
 def test_a_reaction_told_of_eating_a_short_allergen_names_the_allergy(text: str, names: list[str]) -> None:
     assert allergens.read(text) == names
@@ -327,6 +328,9 @@ def test_a_food_named_without_any_word_of_allergy_is_no_allergy_question(tmp_pat
     ("겉절이", "까나리액젓으로 버무림", "생선", True),
     ("보쌈 정식", "쌈장과 무말랭이 곁들임", "대두", True),   # a dipping paste of soybean and chili pastes
     ("간짜장", "춘장을 볶아 만든 소스", "밀", True),
+    ("미니 떡갈비", "한돈 앞다리살로 빚은 떡갈비", "돼지고기", True),   # 한돈 is Korean pork
+    ("북엇국", "황태 대신 북어 채로 끓인 국", "생선", True),
+    ("노가리 한 접시", "고추장 마요 곁들임", "생선", True),
     ("맛살 김밥", "게맛살과 단무지", "게", True),         # a crab stick names crab on its wrapper
     ("김밥", "시금치 단무지 게맛살", "갑각류", True),
     ("게으른 토스트", "버터 식빵", "게", False),          # a syllable of another word
@@ -384,3 +388,25 @@ def test_a_crustacean_allergy_in_japanese_keeps_crab_and_shrimp_off_the_list(tmp
     folder = write_store(tmp_path, menu=MENU)
     reply = asyncio.run(ask_in(folder, "子どもが甲殻類にアレルギー反応が出ます。何を頼めばいいでしょう"))
     assert reply.escalate or not {"김치전", "해물파전", "새우젓"} & {s.id for s in reply.sources}, (reply.intent, reply.texts)
+
+
+def test_a_group_word_names_no_flavour_filed_under_it(tmp_path: Path) -> None:
+    """The lexicon files 호두 and 아몬드 under 견과류; a nut allergy asked of one flavour is about that
+    flavour, not about every flavour named after a nut."""
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n아몬드,젤라또,5000,구운 아몬드 페이스트,,\"우유,견과류\",0,Y\n"
+            "바닐라,젤라또,4500,마다가스카르 바닐라,,우유,0,Y\n호두 쿠키,디저트,3000,호두 조각 쿠키,,\"밀,견과류\",0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    plain = asyncio.run(ask_in(folder, "견과류 알레르기 있는데 바닐라 먹어도 돼요?"))
+    assert [s.id for s in plain.sources] == ["바닐라"], (plain.intent, plain.texts)
+    said = asyncio.run(ask_in(folder, "아몬드 알레르기인데 쿠키 하나 추가해도 돼요?"))
+    assert not said.text.startswith(("네", "괜찮")) and "들어가" in said.text, (said.intent, said.texts)
+
+
+def test_a_dish_named_with_a_word_of_choosing_is_asked_about(tmp_path: Path) -> None:
+    """고르곤졸라 holds 고르 (choose): the allergy question about that pizza is about it, no list of picks."""
+    menu = ("이름,분류,가격,설명,태그,알레르기,맵기,판매\n고르곤졸라 피자,피자,19000,꿀과 호두,,\"밀,우유,견과류\",0,Y\n"
+            "치즈 피자,피자,16000,모짜렐라,,\"밀,우유\",0,Y\n")
+    folder = write_store(tmp_path, menu=menu)
+    reply = asyncio.run(ask_in(folder, "호두 알레르기 있는데 고르곤졸라 피자 시켜도 돼요?"))
+    assert reply.intent == "menu" and [s.id for s in reply.sources] == ["고르곤졸라 피자"], (reply.intent, reply.texts)
+    assert not reply.text.startswith("네") and "호두" in reply.text, reply.texts

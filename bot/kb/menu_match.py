@@ -284,7 +284,10 @@ class MenuMatcher:
         self.plain = {name: lenis(full) for name, full in self.names.items()}
         # The lexicon's own spelling of a whole name it lists as a variant: a menu written 공기밥 is
         # asked for as 공깃밥, the spelling the lexicon reads it as (and the other way round, by expand).
-        self.respelled = {name: [a for a in (compact(c) for c in lexicon.canonical_of.get(full, ())) if len(a) > 2 and a != full]
+        # Only a spelling of the same word (half its syllables shared): the lexicon also files members
+        # under their group (피스타치오 under 견과류), and a nut allergy names no pistachio flavour.
+        self.respelled = {name: [a for a in (compact(c) for c in lexicon.canonical_of.get(full, ()))
+                                 if len(a) > 2 and a != full and 2 * len(set(a) & set(full)) >= min(len(a), len(full))]
                           for name, full in self.names.items()}
         # A name that lists its choices with a slash ("콜라/사이다", "소주 (참이슬/처음처럼)") is said by
         # any one of them: each choice alone names the item.
