@@ -31,7 +31,8 @@ MIN_SCORE = {"demo": 0.97, "bunsik": 0.93, "bakery": 0.84, "chicken": 0.86, "ban
              "gejang": 0.79, "curry": 0.78, "donkatsu": 0.79, "saengseon": 0.74, "bagel": 0.74, "jjukkumi": 0.79,
              "jangeo": 0.78, "hotteok": 0.78, "makguksu": 0.77, "mandu": 0.73, "jogaegui": 0.71, "oritang": 0.82,
              "winebar": 0.66, "dosirak": 0.66, "kkomak": 0.84, "hodu": 0.74, "gamjatang": 0.80, "thai": 0.79, "daege": 0.73,
-             "gomtang": 0.78, "brunch": 0.77, "galbi": 0.83}
+             "gomtang": 0.78, "brunch": 0.77, "galbi": 0.83, "shabu": 0.75, "ramen": 0.83, "chueotang": 0.83, "milmyeon": 0.81,
+             "tteokgalbi": 0.84, "gelato": 0.69, "brewpub": 0.74, "kidscafe": 0.78}
 
 
 def answers(name: str, questions: list[str], tmp_path: Path) -> list[dict]:  # type: ignore[type-arg]
