@@ -573,7 +573,8 @@ def _named_like(pattern: str) -> Callable[[MenuItem], bool]:
 
 def _not_named_like(pattern: str) -> Callable[[MenuItem], bool]:
     """Neither the item's name nor its category is of that loose kind ("국물 없는": no soup)."""
-    return lambda i: not (re.search(pattern, i.name) or re.search(pattern, i.category))
+    named = _named_like(pattern)
+    return lambda i: not named(i)
 
 
 def _says(word: str) -> Callable[[MenuItem], bool]:

@@ -307,7 +307,31 @@ class StoreInfoSkill:
 
     @staticmethod
     def _other_place(ctx: Context) -> bool:
-        return other_place(ctx) is not None
+        """Whether the hours asked are another place's: a place named by its kind (시장, 공원, 터미널)
+        or a proper noun (Kiwi's NNP: 첨성대, a bakery chain) that is not in the shop's name, address or
+        menu, and that is not where the customer comes from or is ("부산에서 가는데", "서울인데"). The
+        shop's own name said short (two syllables of it) is the shop."""
+        own, name = ctx.knowledge.own_names, "".join(ctx.knowledge.store.name.split())
+        if any("".join(m.group(1).split()) not in own for m in PLACE.finditer(ctx.text)):
+            return True
+        tok = kiwi()
+        if tok is None:
+            return False
+        morphs = tok.morphemes(ctx.text)
+        for i, m in enumerate(morphs):
+            if m.tag != "NNP" or len(m.form) < 2 or not re.fullmatch(r"[가-힣]+", m.form):
+                continue
+            after = morphs[i + 1] if i + 1 < len(morphs) else None
+            if after is not None and (after.tag.startswith("JKB") or after.tag == "VCP" or after.form in ("사람", "출신", "사", "살", "소재", "거주", "근처", "부근", "쪽")):
+                continue  # where they come from or live ("서울인데"), or where the shop is by it, not the place asked about
+            if m.form in own or any(m.form[j:j + 2] in name for j in range(len(m.form) - 1)):
+                continue
+            if HOLIDAY.search(m.form) or TIME_WORDS.search(m.form) or MONTH.search(m.form) or HOURS.search(m.form):
+                continue
+            if ctx.kb.index.lexicon.expand(m.form):
+                continue  # shop words Kiwi calls proper nouns (라스트오더, 테이블링) name no place
+            return True
+        return False
 
     def _other_topic(self, ctx: Context) -> bool:
         """True when the message is really about an FAQ topic that mentions time (배달 몇 시까지)."""
@@ -461,37 +485,3 @@ def span_text(minutes: int) -> str:
     h, m = divmod(minutes, 60)
     return " ".join(part for part in (f"{h}시간" if h else "", f"{m}분" if m else "") if part) or "0분"
 
-
-def other_place(ctx: Context) -> str | None:
-    """The other place a message asks about, as written, or None: a place named by its kind (시장,
-    공원, 터미널) or a proper noun (Kiwi's NNP: 첨성대, a bakery chain) that is not in the shop's
-    name, address or menu, and that is not where the customer comes from ("부산에서 가는데"). The
-    shop's own name said short (two syllables of it) is the shop."""
-    own, name = ctx.knowledge.own_names, "".join(ctx.knowledge.store.name.split())
-    for m in PLACE.finditer(ctx.text):
-        if "".join(m.group(1).split()) not in own:
-            return m.group(1)
-    tok = kiwi()
-    if tok is None:
-        return None
-    morphs = tok.morphemes(ctx.text)
-    for i, m in enumerate(morphs):
-        if m.tag != "NNP" or len(m.form) < 2 or not re.fullmatch(r"[가-힣]+", m.form):
-            continue
-        after = morphs[i + 1] if i + 1 < len(morphs) else None
-        if after is not None and (after.tag.startswith("JKB") or after.tag == "VCP" or after.form in ("사람", "출신", "사", "살", "소재", "거주", "근처", "부근", "쪽")):
-            continue  # where they come from or live ("서울인데"), or where the shop is by it, not the place asked about
-        if m.form in own or any(m.form[j:j + 2] in name for j in range(len(m.form) - 1)):
-            continue
-        if HOLIDAY.search(m.form) or TIME_WORDS.search(m.form) or MONTH.search(m.form) or HOURS.search(m.form):
-            continue
-        if ctx.kb.index.lexicon.expand(m.form):
-            continue  # shop words Kiwi calls proper nouns (라스트오더, 테이블링) name no place
-        # The whole name: the nouns written on to it (OO공원, OO테마파크), not its particles.
-        word, end = str(m.form), m.start + m.len
-        for n in morphs[i + 1:]:
-            if n.start != end or not n.tag.startswith(("NN", "XSN")):
-                break
-            word, end = word + n.form, n.start + n.len
-        return word
-    return None
